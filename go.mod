@@ -1,0 +1,3 @@
+module github.com/accordsdk/accord
+
+go 1.26
