@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 
 	"github.com/cloudflare/circl/sign/mldsa/mldsa65"
@@ -208,8 +207,6 @@ type verifyKey struct {
 	ml     *mldsa65.PublicKey
 	secret []byte
 }
-
-var errUnknownAlg = errors.New("unknown algorithm")
 
 // parseVerifyKey parses a public key string: "ed25519:...", "mldsa65:...",
 // or "ed25519:...+mldsa65:..." for the hybrid.
