@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"crypto/ed25519"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,3 +45,15 @@ type ping struct {
 	Seq  int    `json:"seq" cbor:"seq"`
 	Note string `json:"note" cbor:"note"`
 }
+
+// parse decodes an envelope in either form without verifying it.
+func parse(msg []byte) (*Envelope, []byte, error) {
+	if isJSON(msg) {
+		return parseJSON(msg)
+	}
+	return parseCBOR(msg)
+}
+
+type atomicCounter struct{ n atomic.Uint64 }
+
+func (c *atomicCounter) next() uint64 { return c.n.Add(1) }
