@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -57,3 +58,6 @@ func parse(msg []byte) (*Envelope, []byte, error) {
 type atomicCounter struct{ n atomic.Uint64 }
 
 func (c *atomicCounter) next() uint64 { return c.n.Add(1) }
+
+// jsonValid reports whether encoding/json accepts b.
+func jsonValid(b []byte) bool { return json.Valid(b) }

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 
 	"github.com/cloudflare/circl/sign/mldsa/mldsa65"
 )
@@ -223,7 +224,8 @@ func parseVerifyKey(s string) (*verifyKey, error) {
 		return &verifyKey{alg: AlgHybrid, ed: edk, ml: mlk}, nil
 	}
 	switch {
-	case len(s) > len(PrefixEd25519) && s[:len(PrefixEd25519)] == PrefixEd25519:
+	case len(s) > len(PrefixEd25519) && s[:len(PrefixEd25519)] == PrefixEd25519,
+		len(s) == 2*ed25519.PublicKeySize, strings.HasPrefix(s, "did:key:z6Mk"):
 		k, err := ParseEd25519PublicKey(s)
 		if err != nil {
 			return nil, err
@@ -236,7 +238,7 @@ func parseVerifyKey(s string) (*verifyKey, error) {
 		}
 		return &verifyKey{alg: AlgMLDSA65, ml: k}, nil
 	}
-	return nil, fmt.Errorf("public key %.24q: want prefix %q or %q", s, PrefixEd25519, PrefixMLDSA65)
+	return nil, fmt.Errorf("public key %.24q: want prefix %q or %q, or 64 hex digits", s, PrefixEd25519, PrefixMLDSA65)
 }
 
 func cutHybrid(s string) (ed, ml string, ok bool) {

@@ -3,8 +3,9 @@
 //
 // The parser accepts only I-JSON (RFC 7493): valid UTF-8, no unpaired
 // surrogate escapes, no duplicate member names, and numbers that are finite
-// IEEE 754 doubles, with integers written without fraction or exponent limited
-// to ±(2^53-1) so that canonicalization cannot change their value. Nesting is
+// IEEE 754 doubles; an integer written without fraction or exponent beyond
+// ±(2^53-1) is accepted only if canonicalization leaves it unchanged, so that
+// no integer silently changes value (9007199254740993 is refused). Nesting is
 // limited to [MaxDepth] levels.
 //
 // Canonicalization writes members sorted by their names as UTF-16 code units,
@@ -486,10 +487,13 @@ func (p *parser) number(dst []byte, off int) ([]byte, int, error) {
 	if err != nil || math.IsInf(f, 0) {
 		return dst, off, p.fail(off, ErrNumber, "out of range for a double")
 	}
-	if isInt && math.Abs(f) > maxSafeInt {
-		return dst, off, p.fail(off, ErrNumber, "integer beyond ±(2^53-1)")
+	n := len(dst)
+	dst = AppendNumber(dst, f)
+	if isInt && math.Abs(f) > maxSafeInt && !bytes.Equal(dst[n:], src[off:i]) {
+		// Canonicalization would silently change this integer's value.
+		return dst[:n], off, p.fail(off, ErrNumber, "integer not exactly representable as a double")
 	}
-	return AppendNumber(dst, f), i, nil
+	return dst, i, nil
 }
 
 // AppendNumber appends the RFC 8785 (ECMAScript) form of the finite double f.
