@@ -386,7 +386,7 @@ func parseCBOR(msg []byte) (*Envelope, []byte, error) {
 	if v != Version {
 		return nil, nil, fmt.Errorf("%w: version %d, want %d", ErrUnsupported, v, Version)
 	}
-	h.typ, h.alg, h.pub, h.senderType = string(typ), string(alg), string(pub), string(sender)
+	h.typ, h.alg, h.pub, h.senderType = string(typ), internAlg(alg), string(pub), string(sender)
 	if seen&mSenderType != 0 && h.senderType == "" {
 		return nil, nil, fmt.Errorf("%w: empty sender_type, want it absent", ErrMalformed)
 	}

@@ -48,13 +48,40 @@
 // ([WithTrustOnFirstUse]). A rotated-out key verifies only what it signed
 // before its retirement ([KeyRing.Retire]).
 //
-// A verifier restarted with an empty replay cache cannot know which nonces
-// its predecessor accepted, so by default it refuses envelopes timestamped up
-// to one window after its start (the start-up fence): a pause of one window
-// after each start, in exchange for no replay across restarts. A cache shared
-// through [WithReplayCache] that outlives the verifier makes the fence
-// unnecessary ([WithoutStartupFence]). Stored documents verified long after
-// sealing use [WithoutFreshness].
+// sender_pubkey must be the canonical key string (the form [Signer.PublicKey]
+// and [FormatEd25519PublicKey] write); the key ring looks it up as written, so
+// another spelling of a known key is an unknown key. Stored documents
+// verified long after sealing (manifests, receipts, certificates) use
+// [WithoutFreshness]: no window and no replay cache.
+//
+// # Replay cache and restarts
+//
+// The [ReplayCache] remembers the (sender, nonce) pairs of accepted envelopes
+// while their timestamps are inside the window; older ones fail the window
+// check anyway. It is sharded (64 locks), files entries in time buckets by
+// envelope timestamp so that expiry drops whole buckets, and is bounded: at
+// capacity it refuses new envelopes with [ErrCacheFull] rather than forget a
+// nonce (fail closed). It keeps 128-bit keyed hashes, about 60 bytes of heap
+// per live nonce.
+//
+// The cache lives in memory. A verifier restarted with an empty cache cannot
+// know which nonces its predecessor accepted, and the predecessor may have
+// accepted envelopes timestamped up to one window ahead of its clock. So by
+// default a new verifier refuses every envelope timestamped at or before its
+// start plus its window (the start-up fence, failing with
+// [ErrOutsideWindow]). The trade-off: no replay across restarts, at the cost
+// of a pause of one window (60 s by default) after each start, during which
+// senders must retry. Alternatives, each the caller's responsibility:
+// [WithStartupFence] with a durably recorded high-water mark shortens the
+// pause; a [ReplayCache] that outlives the verifier, shared through
+// [WithReplayCache], makes the fence unnecessary ([WithoutStartupFence]); and
+// a verifier that has no predecessor (tests, one-shot tools) may turn the
+// fence off. The cache is not persisted to disk: writing each nonce durably
+// before accepting it would cost an fsync per message, and a snapshot taken
+// at shutdown would not cover a crash, which is when the fence is needed.
+//
+// [Verifier.OpenBatch] opens many envelopes on every core; its results are
+// those of calling [Verifier.Open] on each.
 //
 // # Keys and digests
 //
@@ -62,4 +89,14 @@
 // multibase form ([FormatEd25519PublicKey], [ParseEd25519PublicKey]); hex is
 // accepted on input. [Fingerprint] gives "sha256:<hex>" of a raw key and
 // [Digest] holds "blake3:" and "sha256:" content digests.
+//
+// # Canonical JSON
+//
+// [CanonicalJSON] and the JSON codec use accord's own RFC 8785 implementation
+// (internal/jcs), a strict single-pass parser that canonicalizes as it
+// validates, so [Verifier.Open] reads each envelope once. It passes the RFC
+// 8785 reference vectors, as github.com/gowebpki/jcs does, but is about five
+// times faster on a 256-byte payload (BENCHMARKS.md), and it refuses an
+// integer such as 9007199254740993 that canonicalization would silently
+// change, where gowebpki/jcs rounds it.
 package envelope

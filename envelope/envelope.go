@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/accordsdk/accord/internal/jcs"
@@ -36,6 +37,7 @@ const (
 	FormatCBOR                   // RFC 8949 Core Deterministic Encoding
 )
 
+// String returns "json" or "cbor".
 func (f Format) String() string {
 	switch f {
 	case FormatJSON:
@@ -192,6 +194,8 @@ var nameChar = func() (t [256]bool) {
 
 var b64 = base64.RawURLEncoding.Strict()
 
+var marshalPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // Seal signs payload as an envelope of type typ and returns its canonical
 // JSON form. payload is marshalled with encoding/json (a [json.RawMessage] is used
 // as is) and then canonicalized (RFC 8785).
@@ -201,13 +205,19 @@ func Seal(s Signer, typ string, payload any, opts ...SealOption) ([]byte, error)
 		return nil, err
 	}
 	var raw []byte
-	switch p := payload.(type) {
-	case json.RawMessage:
-		raw = p
-	default:
-		if raw, err = json.Marshal(payload); err != nil {
+	if r, ok := payload.(json.RawMessage); ok {
+		raw = r
+	} else {
+		// Marshal into a pooled buffer: only the canonical form is kept.
+		sc := marshalPool.Get().(*bytes.Buffer)
+		defer marshalPool.Put(sc)
+		sc.Reset()
+		enc := json.NewEncoder(sc)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(payload); err != nil {
 			return nil, fmt.Errorf("seal %s: marshal payload: %w", typ, err)
 		}
+		raw = sc.Bytes()
 	}
 	var nb [22]byte
 	b64.Encode(nb[:], h.nonce)

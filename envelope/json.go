@@ -228,7 +228,7 @@ func parseJSON(msg []byte) (*Envelope, []byte, error) {
 	if v != Version {
 		return nil, nil, fmt.Errorf("%w: version %d, want %d", ErrUnsupported, v, Version)
 	}
-	h.typ, h.alg, h.pub, h.senderType = string(typ), string(alg), string(pub), string(sndType)
+	h.typ, h.alg, h.pub, h.senderType = string(typ), internAlg(alg), string(pub), string(sndType)
 	if seen&mSenderType != 0 && h.senderType == "" {
 		return nil, nil, fmt.Errorf("%w: empty sender_type, want it absent", ErrMalformed)
 	}
@@ -281,4 +281,15 @@ func decodeB64(dst, s []byte, want int, what string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
 	}
 	return dst[:want], nil
+}
+
+// internAlg returns the package constant for a known algorithm name, which
+// saves an allocation per envelope.
+func internAlg(b []byte) string {
+	for _, a := range [...]string{AlgEd25519, AlgHMACSHA256, AlgMLDSA65, AlgHybrid} {
+		if string(b) == a {
+			return a
+		}
+	}
+	return string(b)
 }

@@ -355,3 +355,20 @@ func TestStartupFence(t *testing.T) {
 	_, err = v.Open(msg)
 	require.NoError(t, err)
 }
+
+func TestExplicitStartupFence(t *testing.T) {
+	s := NewEd25519Signer(testKey(1))
+	c := &clock{t: t0}
+	v, err := NewVerifier(WithTypes("test/ping"), WithKeys(s.PublicKey()), WithClock(c.now), WithStartupFence(t0.Add(-5*time.Second)))
+	require.NoError(t, err)
+	old, err := Seal(s, "test/ping", ping{}, WithTimestamp(t0.Add(-5*time.Second)))
+	require.NoError(t, err)
+	_, err = v.Open(old)
+	require.ErrorIs(t, err, ErrOutsideWindow)
+	cur, err := Seal(s, "test/ping", ping{}, WithTimestamp(t0.Add(-4*time.Second)))
+	require.NoError(t, err)
+	_, err = v.Open(cur)
+	require.NoError(t, err)
+	_, err = NewVerifier(WithTypes("test/ping"), WithKeys(s.PublicKey()), WithStartupFence(t0), WithoutStartupFence())
+	require.Error(t, err)
+}

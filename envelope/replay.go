@@ -45,7 +45,70 @@ type replayShard struct {
 
 type replayBucket struct {
 	id int64
-	m  map[[2]uint64]struct{}
+	m  nonceSet
+}
+
+// nonceSet is an open-addressing hash set of 128-bit keys with linear
+// probing: a lookup usually reads one cache line, where a Go map reads a
+// control word and a slot. The all-zero key marks an empty slot, so keys
+// always have their lowest bit set.
+type nonceSet struct {
+	slots [][2]uint64 // length a power of two, or zero
+	n     int
+}
+
+// insert adds k and reports whether it was absent.
+func (s *nonceSet) insert(k [2]uint64) bool {
+	if 4*(s.n+1) > 3*len(s.slots) {
+		s.grow(max(16, 2*len(s.slots)))
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := k[1] & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case k:
+			return false
+		case [2]uint64{}:
+			s.slots[i] = k
+			s.n++
+			return true
+		}
+	}
+}
+
+// contains reports whether k is in the set.
+func (s *nonceSet) contains(k [2]uint64) bool {
+	if len(s.slots) == 0 {
+		return false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := k[1] & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case k:
+			return true
+		case [2]uint64{}:
+			return false
+		}
+	}
+}
+
+func (s *nonceSet) grow(size int) {
+	old := s.slots
+	s.slots = make([][2]uint64, size)
+	s.n = 0
+	for _, k := range old {
+		if k != [2]uint64{} {
+			s.insert(k)
+		}
+	}
+}
+
+// newNonceSet returns a set with room for about hint keys.
+func newNonceSet(hint int) nonceSet {
+	size := 16
+	for 3*size < 4*hint {
+		size *= 2
+	}
+	return nonceSet{slots: make([][2]uint64, size)}
 }
 
 // NewReplayCache returns a cache for verifiers whose window is at most
@@ -91,7 +154,7 @@ func (c *ReplayCache) key(sender string, nonce []byte) [2]uint64 {
 	h.WriteString(sender)
 	h.WriteByte(0)
 	h.Write(nonce)
-	return [2]uint64{k0, h.Sum64()}
+	return [2]uint64{k0, h.Sum64() | 1} // never the empty-slot marker
 }
 
 // CheckAndInsert records the nonce of sender for an envelope with timestamp
@@ -104,31 +167,31 @@ func (c *ReplayCache) CheckAndInsert(sender string, nonce []byte, ts, now int64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expire(c, now)
-	var b *replayBucket
 	i := 0
-	for ; i < len(s.buckets); i++ {
-		if s.buckets[i].id >= id {
-			break
+	for i < len(s.buckets) && s.buckets[i].id < id {
+		i++
+	}
+	if i == len(s.buckets) || s.buckets[i].id != id {
+		// A new bucket is sized like the newest one so far, which saves
+		// most of the rehashing as it fills.
+		hint := 0
+		if n := len(s.buckets); n > 0 {
+			hint = s.buckets[n-1].m.n
 		}
-	}
-	if i < len(s.buckets) && s.buckets[i].id == id {
-		b = &s.buckets[i]
-	}
-	if b != nil {
-		if _, ok := b.m[k]; ok {
-			return fmt.Errorf("%w: nonce %x from %.40s already accepted", ErrReplay, nonce, sender)
-		}
-	}
-	if s.n >= c.perShard {
-		return fmt.Errorf("%w: %d live nonces in shard, capacity %d", ErrCacheFull, s.n, c.perShard)
-	}
-	if b == nil {
 		s.buckets = append(s.buckets, replayBucket{})
 		copy(s.buckets[i+1:], s.buckets[i:])
-		s.buckets[i] = replayBucket{id: id, m: make(map[[2]uint64]struct{})}
-		b = &s.buckets[i]
+		s.buckets[i] = replayBucket{id: id, m: newNonceSet(hint)}
 	}
-	b.m[k] = struct{}{}
+	m := &s.buckets[i].m
+	if s.n >= c.perShard {
+		if m.contains(k) {
+			return fmt.Errorf("%w: nonce %x from %.40s already accepted", ErrReplay, nonce, sender)
+		}
+		return fmt.Errorf("%w: %d live nonces in shard, capacity %d", ErrCacheFull, s.n, c.perShard)
+	}
+	if !m.insert(k) {
+		return fmt.Errorf("%w: nonce %x from %.40s already accepted", ErrReplay, nonce, sender)
+	}
 	s.n++
 	return nil
 }
@@ -137,7 +200,7 @@ func (c *ReplayCache) CheckAndInsert(sender string, nonce []byte, ts, now int64)
 func (s *replayShard) expire(c *ReplayCache, now int64) {
 	drop := 0
 	for drop < len(s.buckets) && (s.buckets[drop].id+1)*c.width-1+c.window < now {
-		s.n -= len(s.buckets[drop].m)
+		s.n -= s.buckets[drop].m.n
 		drop++
 	}
 	if drop > 0 {

@@ -47,6 +47,7 @@ type verifierConfig struct {
 	noFresh  bool
 	cache    *ReplayCache
 	noFence  bool
+	fenceAt  time.Time
 	tofu     TOFUPolicy
 	capacity int
 }
@@ -146,14 +147,30 @@ func WithReplayCapacity(n int) VerifierOption {
 }
 
 // WithoutStartupFence turns off the start-up fence. By default a verifier
-// refuses envelopes with timestamps up to its window after its creation,
-// because a verifier that replaced an earlier one (a restart) cannot know
-// which nonces the earlier one accepted; the fence costs a pause of one
-// window after start. Turn it off only when the replay cache outlives the
+// refuses envelopes with timestamps up to one window after its creation: a
+// verifier that replaced an earlier one (a restart) cannot know which nonces
+// the earlier one accepted, and the earlier one may have accepted envelopes
+// timestamped up to a window ahead of its clock. The fence costs a pause of
+// one window after start (see [WithStartupFence] to shorten it). Turn it off only when the replay cache outlives the
 // verifier (a [ReplayCache] shared through [WithReplayCache]) or when no
 // earlier verifier could have accepted the same envelopes (tests).
 func WithoutStartupFence() VerifierOption {
 	return func(c *verifierConfig) error { c.noFence = true; return nil }
+}
+
+// WithStartupFence sets the start-up fence explicitly: the verifier refuses
+// envelopes timestamped at or before t. An application that records, durably,
+// the latest timestamp its verifier could have accepted (its clock plus the
+// window, written ahead of time) can restart with that instead of the
+// default, and so avoid most of the pause.
+func WithStartupFence(t time.Time) VerifierOption {
+	return func(c *verifierConfig) error {
+		if t.IsZero() {
+			return errors.New("zero start-up fence")
+		}
+		c.fenceAt = t
+		return nil
+	}
 }
 
 // WithTrustOnFirstUse lets the verifier learn keys it does not know: when
@@ -205,7 +222,7 @@ func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
 		return nil, errors.New("envelope verifier: no keys, want WithKeys, WithKeyRing, WithHMACKey or WithTrustOnFirstUse")
 	}
 	if !v.fresh {
-		if c.cache != nil || c.noFence {
+		if c.cache != nil || c.noFence || !c.fenceAt.IsZero() {
 			return nil, errors.New("envelope verifier: WithoutFreshness conflicts with replay cache options")
 		}
 		return v, nil
@@ -219,8 +236,14 @@ func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
 	} else if v.cache.window < v.window {
 		return nil, fmt.Errorf("envelope verifier: replay cache window %v shorter than verifier window %v", v.cache.Window(), c.window)
 	}
-	v.fence = -1
-	if !c.noFence {
+	switch {
+	case c.noFence && !c.fenceAt.IsZero():
+		return nil, errors.New("envelope verifier: WithoutStartupFence conflicts with WithStartupFence")
+	case c.noFence:
+		v.fence = -1
+	case !c.fenceAt.IsZero():
+		v.fence = c.fenceAt.Unix()
+	default:
 		v.fence = v.now().Unix() + v.window
 	}
 	return v, nil
