@@ -114,19 +114,8 @@ func BenchmarkPairedOpenBatch(b *testing.B) {
 	if runtime.NumCPU() < 2 {
 		b.Skip("needs 2 cores")
 	}
-	s := NewEd25519Signer(testKey(1))
 	const n = 64
-	msgs := make([][]byte, n)
-	for i := range msgs {
-		var err error
-		if msgs[i], err = Seal(s, "bench/msg", newBenchPayload(FormatJSON), WithTimestamp(t0)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	v, err := NewVerifier(WithTypes("bench/msg"), WithKeys(s.PublicKey()), WithoutFreshness())
-	if err != nil {
-		b.Fatal(err)
-	}
+	msgs, v := batchFixture(b, n)
 	batch := func(procs int) func() {
 		return func() {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
