@@ -41,7 +41,7 @@ func median(d []time.Duration) time.Duration {
 }
 
 func pairedOpen(b *testing.B, format Format) {
-	env, payload, _, pub := benchEnvelope(b, format)
+	env, payload, pub := benchEnvelope(b, format)
 	sig := ed25519.Sign(testKey(1), payload)
 	v, err := NewVerifier(WithTypes("bench/msg"), WithKeys(NewEd25519Signer(testKey(1)).PublicKey()), WithoutFreshness())
 	if err != nil {
@@ -68,7 +68,7 @@ func BenchmarkPairedOpenCBORvsVerify(b *testing.B) { pairedOpen(b, FormatCBOR) }
 // BenchmarkPairedSealJSONvsSign: Seal (JSON, struct payload) against
 // ed25519.Sign of the 256-byte payload. Target ratio <= 1.15.
 func BenchmarkPairedSealJSONvsSign(b *testing.B) {
-	_, payload, _, _ := benchEnvelope(b, FormatJSON)
+	_, payload, _ := benchEnvelope(b, FormatJSON)
 	priv := testKey(1)
 	s := NewEd25519Signer(priv)
 	p := newBenchPayload(FormatJSON)
