@@ -140,7 +140,7 @@ func newHeader(s Signer, typ string, opts []SealOption) (header, error) {
 // check validates the header members; Seal and Open share it.
 func (h *header) check() error {
 	if !validName(h.typ, maxTypeLen) {
-		return fmt.Errorf("%w: type %.140q: want 1 to %d characters of [A-Za-z0-9._:/-]", ErrMalformed, h.typ, maxTypeLen)
+		return fmt.Errorf("%w: type %.140q: want 1 to %d characters of [A-Za-z0-9._:/+-]", ErrMalformed, h.typ, maxTypeLen)
 	}
 	if signatureSize(h.alg) == 0 {
 		return fmt.Errorf("%w: alg %.40q, want %s, %s, %s or %s", ErrUnsupported, h.alg, AlgEd25519, AlgHMACSHA256, AlgMLDSA65, AlgHybrid)
@@ -149,7 +149,7 @@ func (h *header) check() error {
 		return fmt.Errorf("%w: sender_pubkey %.40q: want a key string", ErrMalformed, h.pub)
 	}
 	if h.senderType != "" && !validName(h.senderType, maxSenderLen) {
-		return fmt.Errorf("%w: sender_type %.80q: want 1 to %d characters of [A-Za-z0-9._:/-]", ErrMalformed, h.senderType, maxSenderLen)
+		return fmt.Errorf("%w: sender_type %.80q: want 1 to %d characters of [A-Za-z0-9._:/+-]", ErrMalformed, h.senderType, maxSenderLen)
 	}
 	if h.ts < 0 || h.ts > maxTimestamp {
 		return fmt.Errorf("%w: timestamp %d, want 0 to %d", ErrMalformed, h.ts, int64(maxTimestamp))
@@ -210,7 +210,11 @@ func Seal(s Signer, typ string, payload any, opts ...SealOption) ([]byte, error)
 	} else {
 		// Marshal into a pooled buffer: only the canonical form is kept.
 		sc := marshalPool.Get().(*bytes.Buffer)
-		defer marshalPool.Put(sc)
+		defer func() {
+			if sc.Cap() <= 64<<10 { // do not keep large buffers alive
+				marshalPool.Put(sc)
+			}
+		}()
 		sc.Reset()
 		enc := json.NewEncoder(sc)
 		enc.SetEscapeHTML(false)

@@ -40,7 +40,7 @@ type replayShard struct {
 	mu      sync.Mutex
 	n       int
 	buckets []replayBucket // ascending by id
-	_       [40]byte       // keep shards on separate cache lines
+	_       [88]byte       // 128 bytes a shard: no two share a cache line
 }
 
 type replayBucket struct {
@@ -144,17 +144,14 @@ func (c *ReplayCache) Len() int {
 }
 
 func (c *ReplayCache) key(sender string, nonce []byte) [2]uint64 {
-	var h maphash.Hash
-	h.SetSeed(c.seed0)
-	h.WriteString(sender)
-	h.WriteByte(0)
-	h.Write(nonce)
-	k0 := h.Sum64()
-	h.SetSeed(c.seed1)
-	h.WriteString(sender)
-	h.WriteByte(0)
-	h.Write(nonce)
-	return [2]uint64{k0, h.Sum64() | 1} // never the empty-slot marker
+	var stack [256]byte
+	var buf []byte
+	if len(sender)+1+len(nonce) <= len(stack) {
+		buf = stack[:0]
+	}
+	buf = append(append(append(buf, sender...), 0), nonce...)
+	// Bit 0 of the second half is set so that no key is the empty-slot marker.
+	return [2]uint64{maphash.Bytes(c.seed0, buf), maphash.Bytes(c.seed1, buf) | 1}
 }
 
 // CheckAndInsert records the nonce of sender for an envelope with timestamp
@@ -165,7 +162,17 @@ func (c *ReplayCache) CheckAndInsert(sender string, nonce []byte, ts, now int64)
 	s := &c.shards[k[0]&(replayShards-1)]
 	id := ts / c.width
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	err := s.checkAndInsert(c, k, id, now)
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("%w: nonce %x from %.40s", err, nonce, sender)
+	}
+	return nil
+}
+
+var errAlreadyAccepted = fmt.Errorf("%w: already accepted", ErrReplay)
+
+func (s *replayShard) checkAndInsert(c *ReplayCache, k [2]uint64, id, now int64) error {
 	s.expire(c, now)
 	i := 0
 	for i < len(s.buckets) && s.buckets[i].id < id {
@@ -185,12 +192,12 @@ func (c *ReplayCache) CheckAndInsert(sender string, nonce []byte, ts, now int64)
 	m := &s.buckets[i].m
 	if s.n >= c.perShard {
 		if m.contains(k) {
-			return fmt.Errorf("%w: nonce %x from %.40s already accepted", ErrReplay, nonce, sender)
+			return errAlreadyAccepted
 		}
 		return fmt.Errorf("%w: %d live nonces in shard, capacity %d", ErrCacheFull, s.n, c.perShard)
 	}
 	if !m.insert(k) {
-		return fmt.Errorf("%w: nonce %x from %.40s already accepted", ErrReplay, nonce, sender)
+		return errAlreadyAccepted
 	}
 	s.n++
 	return nil

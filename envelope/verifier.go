@@ -151,9 +151,10 @@ func WithReplayCapacity(n int) VerifierOption {
 // verifier that replaced an earlier one (a restart) cannot know which nonces
 // the earlier one accepted, and the earlier one may have accepted envelopes
 // timestamped up to a window ahead of its clock. The fence costs a pause of
-// one window after start (see [WithStartupFence] to shorten it). Turn it off only when the replay cache outlives the
-// verifier (a [ReplayCache] shared through [WithReplayCache]) or when no
-// earlier verifier could have accepted the same envelopes (tests).
+// one window after start (see [WithStartupFence] to shorten it). Turn it off
+// only when the replay cache outlives the verifier (a [ReplayCache] shared
+// through [WithReplayCache]) or when no earlier verifier could have accepted
+// the same envelopes (tests, one-shot tools).
 func WithoutStartupFence() VerifierOption {
 	return func(c *verifierConfig) error { c.noFence = true; return nil }
 }
