@@ -3,6 +3,7 @@ package envelope
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
@@ -126,6 +127,29 @@ func FuzzCanonicalJSON(f *testing.F) {
 		}
 		if !jsonValid(in) {
 			t.Fatalf("accepted %q, which encoding/json rejects", in)
+		}
+	})
+}
+
+// FuzzParsePublicKey checks key-string parsing (which trust on first use
+// applies to untrusted sender_pubkey values) never panics and that a parsed
+// key's canonical string parses to the same key.
+func FuzzParsePublicKey(f *testing.F) {
+	ed := NewEd25519Signer(testKey(1))
+	ml := NewMLDSA65Signer(testMLDSAKey(1))
+	f.Add(ed.PublicKey())
+	f.Add(ed.PublicKey() + "+" + ml.PublicKey())
+	f.Add("ed25519:" + strings.Repeat("00", 32))
+	f.Add("did:key:z6Mk")
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := parseVerifyKey(s)
+		if err != nil {
+			return
+		}
+		c := k.canonical()
+		again, err := parseVerifyKey(c)
+		if err != nil || again.canonical() != c || again.alg != k.alg {
+			t.Fatalf("%q parses to %q, which does not parse back: %v", s, c, err)
 		}
 	})
 }

@@ -100,6 +100,10 @@ func parseMultibase(s string, codec []byte, size int) ([]byte, error) {
 	if len(s) == 0 || s[0] != 'z' {
 		return nil, errors.New("want multibase base58btc ('z') or hex")
 	}
+	// Refuse over-long strings before the quadratic decode.
+	if n := len(codec) + size; len(s)-1 > n*137/100+1 {
+		return nil, fmt.Errorf("base58 string of %d characters is too long for %d bytes", len(s)-1, n)
+	}
 	b, err := base58Decode(s[1:])
 	if err != nil {
 		return nil, err

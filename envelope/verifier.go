@@ -313,12 +313,13 @@ func (v *Verifier) firstUse(e *Envelope) (*ringKey, error) {
 	if v.tofu == nil || e.Alg == AlgHMACSHA256 {
 		return nil, fmt.Errorf("%w: %.40s", ErrUnknownKey, e.SenderPubkey)
 	}
+	// The policy runs first: it is cheap, and parsing a key is not.
+	if !v.tofu(e) {
+		return nil, fmt.Errorf("%w: %.40s refused by trust-on-first-use policy", ErrUnknownKey, e.SenderPubkey)
+	}
 	vk, err := parseVerifyKey(e.SenderPubkey)
 	if err != nil || vk.canonical() != e.SenderPubkey {
 		return nil, fmt.Errorf("%w: %.40s is not a canonical key string", ErrUnknownKey, e.SenderPubkey)
-	}
-	if !v.tofu(e) {
-		return nil, fmt.Errorf("%w: %.40s refused by trust-on-first-use policy", ErrUnknownKey, e.SenderPubkey)
 	}
 	return &ringKey{vk: vk, notBefore: e.Timestamp, learned: true}, nil
 }
