@@ -24,7 +24,7 @@ const DefaultReplayCapacity = 1 << 21
 // drops whole buckets. The cache is split into shards with their own locks so
 // that concurrent verifiers rarely contend. Memory is bounded: a cache holding
 // its capacity refuses new nonces with [ErrCacheFull] rather than forgetting
-// old ones. Keys are 128-bit keyed hashes of sender and nonce (about 40 bytes
+// old ones. Keys are 128-bit keyed hashes of sender and nonce (about 35 bytes
 // of heap per live nonce).
 //
 // A ReplayCache is safe for concurrent use.
