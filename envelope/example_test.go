@@ -1,12 +1,14 @@
 package envelope_test
 
 import (
+	"crypto"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/accordsdk/accord/envelope"
+	"github.com/cloudflare/circl/sign/mldsa/mldsa65"
 )
 
 // key returns a fixed Ed25519 key, so the examples print the same output.
@@ -136,4 +138,88 @@ func ExampleFormatEd25519PublicKey() {
 	// Output:
 	// ed25519:z6Mkon3Necd6NkkyfoGoHxid2znGc59LU3K7mubaRcFbLfLX
 	// sha256:34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e
+}
+
+func ExampleNewHMACSigner() {
+	secret := []byte("a 32-byte swarm secret, shared..") // from a key exchange, never a constant
+	signer, err := envelope.NewHMACSigner("swarm-7", secret)
+	if err != nil {
+		panic(err)
+	}
+	now := time.Unix(1767657600, 0)
+	msg, _ := envelope.Seal(signer, "pairing/channel", map[string]string{"op": "rekey"}, envelope.WithTimestamp(now))
+	v, _ := envelope.NewVerifier(envelope.WithTypes("pairing/channel"), envelope.WithHMACKey("swarm-7", secret),
+		envelope.WithClock(func() time.Time { return now }), envelope.WithoutStartupFence())
+	e, err := v.Open(msg)
+	fmt.Println(e.Alg, e.SenderPubkey, err)
+	// Output: hmac-sha256 hmac:swarm-7 <nil>
+}
+
+func ExampleNewHybridSigner() {
+	var seed [mldsa65.SeedSize]byte // fixed only for this example
+	_, mlPriv := mldsa65.NewKeyFromSeed(&seed)
+	hybrid, err := envelope.NewHybridSigner(envelope.NewEd25519Signer(key(1)), envelope.NewMLDSA65Signer(mlPriv))
+	if err != nil {
+		panic(err)
+	}
+	now := time.Unix(1767657600, 0)
+	msg, _ := envelope.Seal(hybrid, "governance/vote", map[string]bool{"approve": true}, envelope.WithTimestamp(now))
+	v, _ := envelope.NewVerifier(envelope.WithTypes("governance/vote"), envelope.WithKeys(hybrid.PublicKey()),
+		envelope.WithClock(func() time.Time { return now }), envelope.WithoutStartupFence())
+	e, err := v.Open(msg)
+	fmt.Println(e.Alg, len(e.Signature), err)
+	// Output: ed25519+ml-dsa-65 3373 <nil>
+}
+
+func ExampleNewCryptoSigner() {
+	// Any crypto.Signer with an Ed25519 or ML-DSA-65 key plugs in: an HSM, a
+	// KMS client, or (here) a key in memory.
+	var hsm crypto.Signer = key(3)
+	signer, err := envelope.NewCryptoSigner(hsm)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(signer.Algorithm(), signer.PublicKey() == envelope.NewEd25519Signer(key(3)).PublicKey())
+	// Output: ed25519 true
+}
+
+func ExampleVerifier_OpenBatch() {
+	signer := envelope.NewEd25519Signer(key(1))
+	now := time.Unix(1767657600, 0)
+	v, _ := envelope.NewVerifier(envelope.WithTypes("chp/heartbeat"), envelope.WithKeys(signer.PublicKey()),
+		envelope.WithClock(func() time.Time { return now }), envelope.WithoutStartupFence())
+	var msgs [][]byte
+	for i := range 3 {
+		m, _ := envelope.Seal(signer, "chp/heartbeat", heartbeat{Agent: "a1", Seq: i}, envelope.WithTimestamp(now))
+		msgs = append(msgs, m)
+	}
+	msgs = append(msgs, msgs[0]) // a replay inside the batch
+	accepted, replays := 0, 0
+	for _, r := range v.OpenBatch(msgs) {
+		switch {
+		case r.Err == nil:
+			accepted++
+		case errors.Is(r.Err, envelope.ErrReplay):
+			replays++
+		}
+	}
+	fmt.Println(accepted, replays)
+	// Output: 3 1
+}
+
+func ExampleWithTrustOnFirstUse() {
+	newcomer := envelope.NewEd25519Signer(key(5))
+	now := time.Unix(1767657600, 0)
+	ring := envelope.NewKeyRing()
+	// Learn keys only from senders that say they are sentinels; the key is
+	// added only once an envelope signed by it verifies.
+	policy := func(e *envelope.Envelope) bool { return e.SenderType == "sentinel" }
+	v, _ := envelope.NewVerifier(envelope.WithTypes("cahp/discovery"), envelope.WithKeyRing(ring),
+		envelope.WithTrustOnFirstUse(policy),
+		envelope.WithClock(func() time.Time { return now }), envelope.WithoutStartupFence())
+	msg, _ := envelope.Seal(newcomer, "cahp/discovery", map[string]int{"hello": 1},
+		envelope.WithTimestamp(now), envelope.WithSenderType("sentinel"))
+	_, err := v.Open(msg)
+	fmt.Println(err, len(ring.Keys()), ring.Keys()[0].Learned)
+	// Output: <nil> 1 true
 }
