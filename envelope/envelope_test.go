@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -110,4 +111,35 @@ func TestRotateKey(t *testing.T) {
 	require.NoError(t, err)
 	_, err = v.Open(fresh)
 	require.NoError(t, err)
+}
+
+// TestDecodePayloadRefusesCaseTwins checks a payload whose names differ only
+// in case, which encoding/json would conflate, is refused by DecodePayload.
+func TestDecodePayloadRefusesCaseTwins(t *testing.T) {
+	s := NewEd25519Signer(testKey(1))
+	for _, tc := range []struct {
+		payload string
+		ok      bool
+	}{
+		{`{"note":"x","seq":1}`, true},
+		{`{"Seq":2,"seq":1}`, false},
+		{`{"note":"x","nested":{"A":1,"a":2},"seq":1}`, false},
+		{`{"list":[{"k":1},{"K":2}],"seq":1}`, true}, // different objects
+		{"{\"\u212a\":1,\"k\":2}", false},            // KELVIN SIGN folds to k
+		{`{"a":{"b":1},"B":{"a":1}}`, true},
+		{`[{"x":1,"X":2}]`, false},
+	} {
+		msg, err := Seal(s, "test/ping", json.RawMessage(tc.payload), WithTimestamp(t0))
+		require.NoError(t, err)
+		v, _ := newTestVerifier(t, []Signer{s})
+		e, err := v.Open(msg)
+		require.NoError(t, err, "Open checks the signature, not the payload's meaning")
+		var into any
+		err = e.DecodePayload(&into)
+		if tc.ok {
+			require.NoError(t, err, tc.payload)
+		} else {
+			require.ErrorIs(t, err, ErrMalformed, tc.payload)
+		}
+	}
 }
