@@ -50,6 +50,10 @@ func FuzzOpenJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
+		var generic any
+		if err := e.DecodePayload(&generic); err != nil && !errors.Is(err, ErrMalformed) {
+			t.Fatalf("DecodePayload: undeclared error %v", err)
+		}
 		again := resealJSON(t, e)
 		if !bytes.HasPrefix(again, sb[:bytes.Index(sb, []byte(`"sender_pubkey"`))]) {
 			t.Fatalf("signing bytes %q do not match re-encoding %q", sb, again)

@@ -6,6 +6,7 @@ import (
 	"github.com/accordsdk/accord/internal/jcs"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -351,16 +352,12 @@ func (v *Verifier) OpenBatch(msgs [][]byte) []BatchResult {
 		return out
 	}
 	var wg sync.WaitGroup
-	var next sync.Mutex
-	i := 0
+	var next atomic.Int64
 	const chunk = 8
 	for range workers {
 		wg.Go(func() {
 			for {
-				next.Lock()
-				lo := i
-				i += chunk
-				next.Unlock()
+				lo := int(next.Add(chunk)) - chunk
 				if lo >= len(msgs) {
 					return
 				}
