@@ -238,6 +238,11 @@ func TestKeyRing(t *testing.T) {
 	assert.False(t, r.lookup(k).validAt(t0.Add(time.Minute).Unix()))
 	r.Remove(k)
 	assert.Nil(t, r.lookup(k))
+
+	v, err := NewVerifier(WithTypes("t"), WithKeys(k))
+	require.NoError(t, err)
+	require.Len(t, v.KeyRing().Keys(), 1)
+	assert.Equal(t, k, v.KeyRing().Keys()[0].PublicKey)
 }
 
 func TestNewVerifierRejectsBadConfig(t *testing.T) {

@@ -251,6 +251,10 @@ func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
 	return v, nil
 }
 
+// KeyRing returns the verifier's key ring, through which keys can be added,
+// retired and removed while the verifier is in use.
+func (v *Verifier) KeyRing() *KeyRing { return v.ring }
+
 // Open parses and verifies one envelope, JSON or CBOR (told apart by the
 // first byte), and returns it. Errors wrap one of the package's sentinels.
 func (v *Verifier) Open(msg []byte) (*Envelope, error) {
