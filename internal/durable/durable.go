@@ -1,0 +1,505 @@
+package durable
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+const (
+	// header starts every file; it names the format and its version.
+	header = "accord-durable1\n"
+	// frameHeaderSize is the length and checksum before each record.
+	frameHeaderSize = 8
+	// MaxRecordSize is the largest record a File accepts, in bytes.
+	MaxRecordSize = 1 << 20
+	// maxUnsynced is the longest single write: no more than this many bytes
+	// at the end of a file can be unsynced when the writer crashes.
+	maxUnsynced = MaxRecordSize + frameHeaderSize
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+var (
+	// ErrLocked is returned by [Open] when another File holds the lock.
+	ErrLocked = errors.New("durable: file is locked by another writer")
+	// ErrClosed is returned by operations on a closed File.
+	ErrClosed = errors.New("durable: file is closed")
+	// ErrFailed wraps the write or fsync error that stopped a File; every
+	// append after it fails with the same error.
+	ErrFailed = errors.New("durable: file failed")
+	// ErrTooLarge is returned for a record over [MaxRecordSize].
+	ErrTooLarge = errors.New("durable: record too large")
+	// ErrNoRecord is returned by [File.Read] for an index at or past the end.
+	ErrNoRecord = errors.New("durable: no record at index")
+	// ErrBadHeader is returned by [Open] for a file that is not a durable file.
+	ErrBadHeader = errors.New("durable: not a durable file")
+)
+
+// CorruptError reports a frame that fails its checks where it cannot be a
+// torn tail, so acknowledged records are damaged. It carries the evidence.
+type CorruptError struct {
+	Path   string // file name
+	Offset int64  // offset of the first bad frame
+	Size   int64  // size of the file
+	Reason string // what was wrong with the frame
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("durable: %s: corrupt frame at offset %d of %d: %s", e.Path, e.Offset, e.Size, e.Reason)
+}
+
+// Options configure [Open]. The zero value is a durable file with no hooks.
+type Options struct {
+	// Lazy files are not fsynced on append (only on Close), and recovery
+	// truncates at the first bad frame wherever it is. Use it only for data
+	// that can be rebuilt from another source.
+	Lazy bool
+	// Visit, if set, is called by Open for every intact record in order.
+	// The record is only valid during the call. An error aborts Open.
+	Visit func(index uint64, record []byte) error
+	// OnCommit, if set, is called after each group of records is durable and
+	// before any of their appends return, in index order, from one goroutine.
+	// The records are only valid during the call.
+	OnCommit func(first uint64, records [][]byte)
+	// Logger receives recovery warnings. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Recovery describes what [Open] repaired.
+type Recovery struct {
+	Records        uint64 // intact records found
+	TruncatedBytes int64  // bytes of torn tail removed
+	Reason         string // why the tail was cut, if it was
+}
+
+// Stats counts a File's work since it was opened.
+type Stats struct {
+	Records uint64 // records appended since Open
+	Writes  uint64 // write calls
+	Syncs   uint64 // fsync calls
+}
+
+// File is an append-only file of records. It is safe for concurrent use.
+type File struct {
+	path     string
+	f        *os.File
+	lazy     bool
+	onCommit func(first uint64, records [][]byte)
+	recovery Recovery
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  []*request
+	closed bool
+	failed error
+	done   chan struct{}
+
+	idx     sync.RWMutex
+	offsets []int64 // start of each frame
+	end     int64   // end of the last frame
+
+	records, writes, syncs atomic.Uint64
+}
+
+type request struct {
+	records [][]byte
+	first   uint64
+	err     error
+	taken   bool // guarded by File.mu: the committer has it
+	done    chan struct{}
+}
+
+// Open opens or creates the file at path, recovers it and locks it.
+func Open(path string, opts Options) (*File, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	fd, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("durable: %w", err)
+	}
+	f := &File{path: path, f: fd, lazy: opts.Lazy, onCommit: opts.OnCommit, done: make(chan struct{})}
+	f.cond = sync.NewCond(&f.mu)
+	if err := f.open(opts, logger); err != nil {
+		fd.Close()
+		return nil, err
+	}
+	go f.run()
+	return f, nil
+}
+
+func (f *File) open(opts Options, logger *slog.Logger) error {
+	if err := lockFile(f.f); err != nil {
+		return fmt.Errorf("%s: %w", f.path, err)
+	}
+	st, err := f.f.Stat()
+	if err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	size := st.Size()
+	if err := f.checkHeader(size); err != nil {
+		return err
+	}
+	if size < int64(len(header)) {
+		size = int64(len(header))
+	}
+	r := io.NewSectionReader(f.f, int64(len(header)), size-int64(len(header)))
+	offsets, end, reason, err := scan(r, int64(len(header)), opts.Visit)
+	if err != nil {
+		return fmt.Errorf("durable: %s: %w", f.path, err)
+	}
+	f.offsets, f.end = offsets, end
+	f.recovery.Records = uint64(len(offsets))
+	if end == size {
+		return nil
+	}
+	if !f.lazy && size-end > maxUnsynced {
+		return &CorruptError{Path: f.path, Offset: end, Size: size, Reason: reason}
+	}
+	if err := f.f.Truncate(end); err != nil {
+		return fmt.Errorf("durable: truncating torn tail: %w", err)
+	}
+	if err := f.f.Sync(); err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	f.recovery.TruncatedBytes, f.recovery.Reason = size-end, reason
+	logger.Warn("durable: truncated torn tail", "path", f.path, "offset", end,
+		"bytes", size-end, "reason", reason, "records", len(offsets))
+	return nil
+}
+
+// checkHeader verifies the header of a file of the given size, writing it
+// if the file is new or its creation was torn.
+func (f *File) checkHeader(size int64) error {
+	n := min(size, int64(len(header)))
+	got := make([]byte, n)
+	if _, err := f.f.ReadAt(got, 0); err != nil {
+		return fmt.Errorf("durable: reading header: %w", err)
+	}
+	if string(got) != header[:n] {
+		return fmt.Errorf("%w: %s: header %q, want %q", ErrBadHeader, f.path, got, header)
+	}
+	if n == int64(len(header)) {
+		return nil
+	}
+	if _, err := f.f.WriteAt([]byte(header), 0); err != nil {
+		return fmt.Errorf("durable: writing header: %w", err)
+	}
+	if err := f.f.Sync(); err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	return syncDir(filepath.Dir(f.path))
+}
+
+// scan reads frames from r, which starts at offset base of the file, until
+// the first bad frame or the end. It returns the offset of every intact
+// frame, the end of the last one, and why it stopped early ("" at a clean
+// end). Only read errors other than the end of data are returned as err.
+func scan(r io.Reader, base int64, visit func(uint64, []byte) error) (offsets []int64, end int64, reason string, err error) {
+	br := bufio.NewReaderSize(r, maxUnsynced)
+	end = base
+	for {
+		hdr, err := br.Peek(frameHeaderSize)
+		if len(hdr) == 0 && err == io.EOF {
+			return offsets, end, "", nil
+		}
+		if err != nil && err != io.EOF {
+			return nil, 0, "", err
+		}
+		if len(hdr) < frameHeaderSize {
+			return offsets, end, fmt.Sprintf("frame header of %d bytes, want %d", len(hdr), frameHeaderSize), nil
+		}
+		n := binary.LittleEndian.Uint32(hdr)
+		if n > MaxRecordSize {
+			return offsets, end, fmt.Sprintf("record length %d over maximum %d", n, MaxRecordSize), nil
+		}
+		frame, err := br.Peek(frameHeaderSize + int(n))
+		if err != nil && err != io.EOF {
+			return nil, 0, "", err
+		}
+		if len(frame) < frameHeaderSize+int(n) {
+			return offsets, end, fmt.Sprintf("record of %d bytes, want %d", len(frame)-frameHeaderSize, n), nil
+		}
+		if got, want := binary.LittleEndian.Uint32(frame[4:]), frameCRC(frame[:4], frame[frameHeaderSize:]); got != want {
+			return offsets, end, fmt.Sprintf("checksum %08x, want %08x", got, want), nil
+		}
+		if visit != nil {
+			if err := visit(uint64(len(offsets)), frame[frameHeaderSize:]); err != nil {
+				return nil, 0, "", fmt.Errorf("record %d: %w", len(offsets), err)
+			}
+		}
+		offsets = append(offsets, end)
+		end += int64(len(frame))
+		if _, err := br.Discard(len(frame)); err != nil {
+			return nil, 0, "", err
+		}
+	}
+}
+
+func frameCRC(length, record []byte) uint32 {
+	return crc32.Update(crc32.Update(0, castagnoli, length), castagnoli, record)
+}
+
+// appendFrame appends the frame of record to buf.
+func appendFrame(buf, record []byte) []byte {
+	var hdr [frameHeaderSize]byte
+	binary.LittleEndian.PutUint32(hdr[:], uint32(len(record)))
+	binary.LittleEndian.PutUint32(hdr[4:], frameCRC(hdr[:4], record))
+	return append(append(buf, hdr[:]...), record...)
+}
+
+// Recovery reports what Open found and repaired.
+func (f *File) Recovery() Recovery { return f.recovery }
+
+// Stats reports the work done since Open.
+func (f *File) Stats() Stats {
+	return Stats{Records: f.records.Load(), Writes: f.writes.Load(), Syncs: f.syncs.Load()}
+}
+
+// Len returns the number of records in the file.
+func (f *File) Len() uint64 {
+	f.idx.RLock()
+	defer f.idx.RUnlock()
+	return uint64(len(f.offsets))
+}
+
+// Append adds record to the file and returns its index once it is durable.
+// It is AppendBatch with one record.
+func (f *File) Append(ctx context.Context, record []byte) (uint64, error) {
+	return f.AppendBatch(ctx, [][]byte{record})
+}
+
+// AppendBatch adds records to the file at consecutive indexes and returns the
+// first index once all of them are durable (written, and fsynced unless the
+// file is lazy). If ctx ends before the records are taken for writing, none
+// is appended and ctx's error is returned; once taken, AppendBatch waits for
+// the write to finish. After a write error ([ErrFailed]) some of the records
+// may have been stored: the caller cannot tell which.
+func (f *File) AppendBatch(ctx context.Context, records [][]byte) (uint64, error) {
+	if len(records) == 0 {
+		return 0, errors.New("durable: empty batch")
+	}
+	for _, rec := range records {
+		if len(rec) > MaxRecordSize {
+			return 0, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(rec), MaxRecordSize)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	r := &request{records: records, done: make(chan struct{})}
+	f.mu.Lock()
+	switch {
+	case f.closed:
+		f.mu.Unlock()
+		return 0, ErrClosed
+	case f.failed != nil:
+		f.mu.Unlock()
+		return 0, f.failed
+	}
+	f.queue = append(f.queue, r)
+	f.cond.Signal()
+	f.mu.Unlock()
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		f.mu.Lock()
+		if !r.taken {
+			for i, q := range f.queue {
+				if q == r {
+					f.queue = append(f.queue[:i], f.queue[i+1:]...)
+					break
+				}
+			}
+			f.mu.Unlock()
+			return 0, ctx.Err()
+		}
+		f.mu.Unlock()
+		<-r.done
+	}
+	return r.first, r.err
+}
+
+// run is the committer: it takes every queued request, writes them in as
+// few writes and fsyncs as the size limit allows, and answers them.
+func (f *File) run() {
+	defer close(f.done)
+	var buf []byte
+	var spare []*request
+	for {
+		f.mu.Lock()
+		for len(f.queue) == 0 && !f.closed {
+			f.cond.Wait()
+		}
+		if len(f.queue) == 0 {
+			f.mu.Unlock()
+			return
+		}
+		batch := f.queue
+		f.queue = spare[:0]
+		for _, r := range batch {
+			r.taken = true
+		}
+		failed := f.failed
+		f.mu.Unlock()
+		if failed != nil {
+			answer(batch, failed)
+		} else {
+			buf = f.commit(batch, buf)
+		}
+		clear(batch)
+		spare = batch
+	}
+}
+
+// commit writes batch, answering each request as soon as all of its records
+// are durable. It returns buf for reuse.
+func (f *File) commit(batch []*request, buf []byte) []byte {
+	f.idx.RLock()
+	next, pos := uint64(len(f.offsets)), f.end
+	f.idx.RUnlock()
+	var (
+		chunk   [][]byte   // records in buf
+		offs    []int64    // their offsets
+		ready   []*request // requests whose last record is in buf
+		first   = next     // index of chunk[0]
+		waiting = batch    // requests not yet answered
+	)
+	buf = buf[:0]
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		if err := f.write(buf, pos); err != nil {
+			return err
+		}
+		f.idx.Lock()
+		f.offsets = append(f.offsets, offs...)
+		f.end = pos + int64(len(buf))
+		f.idx.Unlock()
+		f.records.Add(uint64(len(chunk)))
+		if f.onCommit != nil {
+			f.onCommit(first, chunk)
+		}
+		answer(ready, nil)
+		waiting = waiting[len(ready):]
+		pos += int64(len(buf))
+		first += uint64(len(chunk))
+		buf, chunk, offs, ready = buf[:0], chunk[:0], offs[:0], ready[:0]
+		return nil
+	}
+	for _, r := range batch {
+		r.first = next
+		for _, rec := range r.records {
+			if len(buf)+frameHeaderSize+len(rec) > maxUnsynced {
+				if err := flush(); err != nil {
+					answer(waiting, err)
+					return buf
+				}
+			}
+			offs = append(offs, pos+int64(len(buf)))
+			buf = appendFrame(buf, rec)
+			chunk = append(chunk, rec)
+			next++
+		}
+		ready = append(ready, r)
+	}
+	if err := flush(); err != nil {
+		answer(waiting, err)
+	}
+	return buf
+}
+
+// write writes buf at pos and syncs it. A failure stops the File for good.
+func (f *File) write(buf []byte, pos int64) error {
+	_, err := f.f.WriteAt(buf, pos)
+	f.writes.Add(1)
+	if err == nil && !f.lazy {
+		err = f.f.Sync()
+		f.syncs.Add(1)
+	}
+	if err == nil {
+		return nil
+	}
+	err = fmt.Errorf("%w: %s: %w", ErrFailed, f.path, err)
+	f.mu.Lock()
+	f.failed = err
+	f.mu.Unlock()
+	return err
+}
+
+func answer(rs []*request, err error) {
+	for _, r := range rs {
+		r.err = err
+		close(r.done)
+	}
+}
+
+// Read returns a copy of the record at index, checking its checksum.
+func (f *File) Read(index uint64) ([]byte, error) {
+	f.idx.RLock()
+	if index >= uint64(len(f.offsets)) {
+		n := len(f.offsets)
+		f.idx.RUnlock()
+		return nil, fmt.Errorf("%w %d: file has %d records", ErrNoRecord, index, n)
+	}
+	start, end := f.offsets[index], f.end
+	if index+1 < uint64(len(f.offsets)) {
+		end = f.offsets[index+1]
+	}
+	f.idx.RUnlock()
+	frame := make([]byte, end-start)
+	if _, err := f.f.ReadAt(frame, start); err != nil {
+		return nil, fmt.Errorf("durable: reading record %d: %w", index, err)
+	}
+	n := binary.LittleEndian.Uint32(frame)
+	if int64(n) != end-start-frameHeaderSize || binary.LittleEndian.Uint32(frame[4:]) != frameCRC(frame[:4], frame[frameHeaderSize:]) {
+		return nil, &CorruptError{Path: f.path, Offset: start, Size: end, Reason: fmt.Sprintf("record %d changed on disk", index)}
+	}
+	return frame[frameHeaderSize:], nil
+}
+
+// Close waits for queued appends, syncs the file and releases the lock.
+// Appends after Close fail with [ErrClosed].
+func (f *File) Close() error {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return ErrClosed
+	}
+	f.closed = true
+	f.cond.Signal()
+	f.mu.Unlock()
+	<-f.done
+	f.mu.Lock()
+	failed := f.failed
+	f.mu.Unlock()
+	err := failed
+	if err == nil {
+		err = f.f.Sync()
+	}
+	return errors.Join(err, f.f.Close())
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("durable: syncing directory: %w", err)
+	}
+	return nil
+}
