@@ -22,9 +22,14 @@ const (
 	frameHeaderSize = 8
 	// MaxRecordSize is the largest record a File accepts, in bytes.
 	MaxRecordSize = 1 << 20
-	// maxUnsynced is the longest single write: no more than this many bytes
-	// at the end of a file can be unsynced when the writer crashes.
-	maxUnsynced = MaxRecordSize + frameHeaderSize
+	// maxWrite is the longest single write.
+	maxWrite = MaxRecordSize + frameHeaderSize
+	// syncDepth is how many writes may wait for their fsync at once.
+	// Overlapping fsyncs let the device merge their flushes.
+	syncDepth = 4
+	// maxUnsynced bounds the bytes at the end of a file that can be unsynced
+	// when the writer crashes.
+	maxUnsynced = syncDepth * maxWrite
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -102,7 +107,16 @@ type File struct {
 	queue  []*request
 	closed bool
 	failed error
-	done   chan struct{}
+	done   chan struct{} // closed when the acknowledger exits
+
+	// Owned by the committer: where the next record goes, and its buffer.
+	next uint64
+	pos  int64
+	buf  []byte
+	// inflight carries written chunks, in order, to the acknowledger. With
+	// the one the acknowledger waits on and the one the committer is
+	// sending, at most syncDepth writes are unsynced.
+	inflight chan *chunk
 
 	idx     sync.RWMutex
 	offsets []int64 // start of each frame
@@ -129,13 +143,16 @@ func Open(path string, opts Options) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("durable: %w", err)
 	}
-	f := &File{path: path, f: fd, lazy: opts.Lazy, onCommit: opts.OnCommit, done: make(chan struct{})}
+	f := &File{path: path, f: fd, lazy: opts.Lazy, onCommit: opts.OnCommit,
+		done: make(chan struct{}), inflight: make(chan *chunk, syncDepth-2)}
 	f.cond = sync.NewCond(&f.mu)
 	if err := f.open(opts, logger); err != nil {
 		fd.Close()
 		return nil, err
 	}
+	f.next, f.pos = uint64(len(f.offsets)), f.end
 	go f.run()
+	go f.acknowledge()
 	return f, nil
 }
 
@@ -207,7 +224,7 @@ func (f *File) checkHeader(size int64) error {
 // frame, the end of the last one, and why it stopped early ("" at a clean
 // end). Only read errors other than the end of data are returned as err.
 func scan(r io.Reader, base int64, visit func(uint64, []byte) error) (offsets []int64, end int64, reason string, err error) {
-	br := bufio.NewReaderSize(r, maxUnsynced)
+	br := bufio.NewReaderSize(r, maxWrite)
 	end = base
 	for {
 		hdr, err := br.Peek(frameHeaderSize)
@@ -331,11 +348,12 @@ func (f *File) AppendBatch(ctx context.Context, records [][]byte) (uint64, error
 	return r.first, r.err
 }
 
-// run is the committer: it takes every queued request, writes them in as
-// few writes and fsyncs as the size limit allows, and answers them.
+// run is the committer: it takes every queued request, writes their
+// records in as few writes as the size limit allows, starts an fsync of each
+// write without waiting for the previous one, and passes the writes in order
+// to the acknowledger.
 func (f *File) run() {
-	defer close(f.done)
-	var buf []byte
+	defer close(f.inflight)
 	var spare []*request
 	for {
 		f.mu.Lock()
@@ -351,92 +369,109 @@ func (f *File) run() {
 		for _, r := range batch {
 			r.taken = true
 		}
-		failed := f.failed
 		f.mu.Unlock()
-		if failed != nil {
-			answer(batch, failed)
-		} else {
-			buf = f.commit(batch, buf)
-		}
+		f.commit(batch)
 		clear(batch)
 		spare = batch
 	}
 }
 
-// commit writes batch, answering each request as soon as all of its records
-// are durable. It returns buf for reuse.
-func (f *File) commit(batch []*request, buf []byte) []byte {
-	f.idx.RLock()
-	next, pos := uint64(len(f.offsets)), f.end
-	f.idx.RUnlock()
-	var (
-		chunk   [][]byte   // records in buf
-		offs    []int64    // their offsets
-		ready   []*request // requests whose last record is in buf
-		first   = next     // index of chunk[0]
-		waiting = batch    // requests not yet answered
-	)
-	buf = buf[:0]
-	flush := func() error {
-		if len(buf) == 0 {
-			return nil
-		}
-		if err := f.write(buf, pos); err != nil {
-			return err
-		}
-		f.idx.Lock()
-		f.offsets = append(f.offsets, offs...)
-		f.end = pos + int64(len(buf))
-		f.idx.Unlock()
-		f.records.Add(uint64(len(chunk)))
-		if f.onCommit != nil {
-			f.onCommit(first, chunk)
-		}
-		answer(ready, nil)
-		waiting = waiting[len(ready):]
-		pos += int64(len(buf))
-		first += uint64(len(chunk))
-		buf, chunk, offs, ready = buf[:0], chunk[:0], offs[:0], ready[:0]
-		return nil
-	}
-	for _, r := range batch {
-		r.first = next
-		for _, rec := range r.records {
-			if len(buf)+frameHeaderSize+len(rec) > maxUnsynced {
-				if err := flush(); err != nil {
-					answer(waiting, err)
-					return buf
-				}
-			}
-			offs = append(offs, pos+int64(len(buf)))
-			buf = appendFrame(buf, rec)
-			chunk = append(chunk, rec)
-			next++
-		}
-		ready = append(ready, r)
-	}
-	if err := flush(); err != nil {
-		answer(waiting, err)
-	}
-	return buf
+// chunk is one write: its records, the requests it completes, and the
+// outcome of its write and fsync.
+type chunk struct {
+	first   uint64
+	offsets []int64
+	end     int64
+	records [][]byte
+	answers []*request // requests whose last record is in this chunk
+	synced  chan error
 }
 
-// write writes buf at pos and syncs it. A failure stops the File for good.
-func (f *File) write(buf []byte, pos int64) error {
-	_, err := f.f.WriteAt(buf, pos)
-	f.writes.Add(1)
-	if err == nil && !f.lazy {
-		err = f.f.Sync()
-		f.syncs.Add(1)
+// commit writes the records of batch in chunks of at most maxWrite bytes.
+func (f *File) commit(batch []*request) {
+	c := &chunk{first: f.next}
+	f.buf = f.buf[:0]
+	for _, r := range batch {
+		r.first = f.next
+		for _, rec := range r.records {
+			if len(f.buf)+frameHeaderSize+len(rec) > maxWrite {
+				f.write(c)
+				c, f.buf = &chunk{first: f.next}, f.buf[:0]
+			}
+			c.offsets = append(c.offsets, f.pos+int64(len(f.buf)))
+			c.records = append(c.records, rec)
+			f.buf = appendFrame(f.buf, rec)
+			f.next++
+		}
+		c.answers = append(c.answers, r)
 	}
-	if err == nil {
-		return nil
-	}
-	err = fmt.Errorf("%w: %s: %w", ErrFailed, f.path, err)
+	f.write(c)
+}
+
+// write writes f.buf, the frames of c, at the end of the file, starts its
+// fsync and queues c for the acknowledger. After a failed write nothing more
+// is written, so the file never has a hole.
+func (f *File) write(c *chunk) {
+	c.synced = make(chan error, 1)
 	f.mu.Lock()
-	f.failed = err
+	err := f.failed
 	f.mu.Unlock()
-	return err
+	if err == nil {
+		_, err = f.f.WriteAt(f.buf, f.pos)
+		f.writes.Add(1)
+		if err != nil {
+			f.fail(err)
+		}
+	}
+	f.pos += int64(len(f.buf))
+	c.end = f.pos
+	if err != nil || f.lazy {
+		c.synced <- err
+	} else {
+		go func() {
+			err := f.f.Sync()
+			f.syncs.Add(1)
+			c.synced <- err
+		}()
+	}
+	f.inflight <- c
+}
+
+// acknowledge takes written chunks in order, waits for each one's fsync,
+// makes its records visible and answers its requests. The first failure
+// stops the File: that chunk and every later one fail with it.
+func (f *File) acknowledge() {
+	defer close(f.done)
+	for c := range f.inflight {
+		if err := <-c.synced; err != nil {
+			f.fail(err)
+		}
+		f.mu.Lock()
+		err := f.failed
+		f.mu.Unlock()
+		if err != nil {
+			answer(c.answers, err)
+			continue
+		}
+		f.idx.Lock()
+		f.offsets = append(f.offsets, c.offsets...)
+		f.end = c.end
+		f.idx.Unlock()
+		f.records.Add(uint64(len(c.records)))
+		if f.onCommit != nil {
+			f.onCommit(c.first, c.records)
+		}
+		answer(c.answers, nil)
+	}
+}
+
+// fail stops the File with err unless it has already stopped.
+func (f *File) fail(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failed == nil {
+		f.failed = fmt.Errorf("%w: %s: %w", ErrFailed, f.path, err)
+	}
 }
 
 func answer(rs []*request, err error) {

@@ -270,7 +270,7 @@ func TestCorruptionBeforeTailIsReported(t *testing.T) {
 	_, err := f.Append(context.Background(), []byte("early record"))
 	require.NoError(t, err)
 	big := bytes.Repeat([]byte{1}, MaxRecordSize)
-	_, err = f.AppendBatch(context.Background(), [][]byte{big, big})
+	_, err = f.AppendBatch(context.Background(), [][]byte{big, big, big, big, big})
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 	data, err := os.ReadFile(path)
