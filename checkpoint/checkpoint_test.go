@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/envelope"
 )
 
 const origin = "example.com/accord-log"
@@ -180,6 +182,31 @@ func TestVerifierKeys(t *testing.T) {
 		origin + "+12345678+" + base64.StdEncoding.EncodeToString(append([]byte{0x02}, pub(1)...)),
 	} {
 		_, err := ParseVerifierKey(bad)
+		require.ErrorIs(t, err, ErrBadKey, "%q", bad)
+	}
+}
+
+func TestAccordKeyStrings(t *testing.T) {
+	s := mustSigner(t, origin, 1)
+	w, err := NewCosigner("witness.example/w1", key(2))
+	require.NoError(t, err)
+	signed, err := Sign(Checkpoint{Origin: origin, Size: 1, Hash: hash1}, s)
+	require.NoError(t, err)
+	cosigned, err := w.Cosign(signed, s.Verifier(), fixedTime)
+	require.NoError(t, err)
+
+	lv, err := LogVerifier(origin, envelope.FormatEd25519PublicKey(pub(1)))
+	require.NoError(t, err)
+	wv, err := WitnessVerifier("witness.example/w1", envelope.FormatEd25519PublicKey(pub(2)))
+	require.NoError(t, err)
+	_, cosigs, err := VerifyCosigned(cosigned, lv, []note.Verifier{wv}, 1)
+	require.NoError(t, err)
+	require.Len(t, cosigs, 1)
+
+	for _, bad := range []string{"", "ed25519:zzz", "mldsa65:z123", "ed25519:" + strings.Repeat("0", 63)} {
+		_, err := LogVerifier(origin, bad)
+		require.ErrorIs(t, err, ErrBadKey, "%q", bad)
+		_, err = WitnessVerifier("w", bad)
 		require.ErrorIs(t, err, ErrBadKey, "%q", bad)
 	}
 }

@@ -59,7 +59,8 @@
 // witnesses it trusts knows those witnesses saw the same tree. Judging
 // cosignature times is the caller's policy; nothing here reads a clock.
 //
-// Keys can be given as raw Ed25519 keys ([NewVerifier],
-// [NewCosignatureVerifier]) or as C2SP verifier key strings
+// Keys can be given in accord's key string form "ed25519:z6Mk..."
+// ([LogVerifier], [WitnessVerifier]), as raw Ed25519 keys ([NewVerifier],
+// [NewCosignatureVerifier]), or as C2SP verifier key strings
 // ([ParseVerifierKey], [Signer.VerifierKey]).
 package checkpoint

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordsdk/accord/envelope"
 )
 
 // vkey encodes a C2SP signed-note verifier key:
@@ -60,4 +62,25 @@ func ParseVerifierKey(key string) (note.Verifier, error) {
 		return nil, fmt.Errorf("%w: verifier key %q: key ID %08x, want %08x", ErrBadKey, key, id, v.KeyHash())
 	}
 	return v, nil
+}
+
+// LogVerifier returns the verifier of a log's checkpoint signatures, with
+// the log's Ed25519 public key in accord's key string form ("ed25519:z6Mk...",
+// see [envelope.ParseEd25519PublicKey]).
+func LogVerifier(origin, pubkey string) (note.Verifier, error) {
+	pub, err := envelope.ParseEd25519PublicKey(pubkey)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadKey, err)
+	}
+	return NewVerifier(origin, pub)
+}
+
+// WitnessVerifier returns the verifier of a witness's cosignatures, with
+// its Ed25519 public key in accord's key string form ("ed25519:z6Mk...").
+func WitnessVerifier(name, pubkey string) (note.Verifier, error) {
+	pub, err := envelope.ParseEd25519PublicKey(pubkey)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadKey, err)
+	}
+	return NewCosignatureVerifier(name, pub)
 }
