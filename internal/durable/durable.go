@@ -109,7 +109,9 @@ type File struct {
 	failed error
 	done   chan struct{} // closed when the acknowledger exits
 
-	// Owned by the committer: where the next record goes, and its buffer.
+	// Owned by the committer (or, in a lazy file, by the holder of lazyMu):
+	// where the next record goes, and its buffer.
+	lazyMu sync.Mutex
 	next uint64
 	pos  int64
 	buf  []byte
@@ -315,6 +317,9 @@ func (f *File) AppendBatch(ctx context.Context, records [][]byte) (uint64, error
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
+	if f.lazy {
+		return f.appendLazy(records)
+	}
 	r := &request{records: records, done: make(chan struct{})}
 	f.mu.Lock()
 	switch {
@@ -429,7 +434,7 @@ func (f *File) write(c *chunk) {
 		c.synced <- err
 	} else {
 		go func() {
-			err := f.f.Sync()
+			err := syncData(f.f)
 			f.syncs.Add(1)
 			c.synced <- err
 		}()
@@ -453,16 +458,58 @@ func (f *File) acknowledge() {
 			answer(c.answers, err)
 			continue
 		}
-		f.idx.Lock()
-		f.offsets = append(f.offsets, c.offsets...)
-		f.end = c.end
-		f.idx.Unlock()
-		f.records.Add(uint64(len(c.records)))
-		if f.onCommit != nil {
-			f.onCommit(c.first, c.records)
-		}
+		f.publish(c)
 		answer(c.answers, nil)
 	}
+}
+
+// publish makes the records of c, which are stored, readable and passes
+// them to the OnCommit hook.
+func (f *File) publish(c *chunk) {
+	f.idx.Lock()
+	f.offsets = append(f.offsets, c.offsets...)
+	f.end = c.end
+	f.idx.Unlock()
+	f.records.Add(uint64(len(c.records)))
+	if f.onCommit != nil {
+		f.onCommit(c.first, c.records)
+	}
+}
+
+// appendLazy writes records of a lazy file at once, in the caller: with no
+// fsync to share there is nothing to gain from the committer.
+func (f *File) appendLazy(records [][]byte) (uint64, error) {
+	f.lazyMu.Lock()
+	defer f.lazyMu.Unlock()
+	f.mu.Lock()
+	closed, err := f.closed, f.failed
+	f.mu.Unlock()
+	switch {
+	case closed:
+		return 0, ErrClosed
+	case err != nil:
+		return 0, err
+	}
+	c := &chunk{first: f.next}
+	f.buf = f.buf[:0]
+	for _, rec := range records {
+		c.offsets = append(c.offsets, f.pos+int64(len(f.buf)))
+		f.buf = appendFrame(f.buf, rec)
+	}
+	c.records = records
+	_, err = f.f.WriteAt(f.buf, f.pos)
+	f.writes.Add(1)
+	if err != nil {
+		f.fail(err)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return 0, f.failed
+	}
+	f.next += uint64(len(records))
+	f.pos += int64(len(f.buf))
+	c.end = f.pos
+	f.publish(c)
+	return c.first, nil
 }
 
 // fail stops the File with err unless it has already stopped.
@@ -517,6 +564,8 @@ func (f *File) Close() error {
 	f.cond.Signal()
 	f.mu.Unlock()
 	<-f.done
+	f.lazyMu.Lock() // wait for a lazy append in progress
+	defer f.lazyMu.Unlock()
 	f.mu.Lock()
 	failed := f.failed
 	f.mu.Unlock()
