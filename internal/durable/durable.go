@@ -112,9 +112,9 @@ type File struct {
 	// Owned by the committer (or, in a lazy file, by the holder of lazyMu):
 	// where the next record goes, and its buffer.
 	lazyMu sync.Mutex
-	next uint64
-	pos  int64
-	buf  []byte
+	next   uint64
+	pos    int64
+	buf    []byte
 	// inflight carries written chunks, in order, to the acknowledger. With
 	// the one the acknowledger waits on and the one the committer is
 	// sending, at most syncDepth writes are unsynced.
