@@ -43,6 +43,13 @@
 //
 // [VerifyCosigned] checks the log's signature and a threshold of witnesses.
 //
+// # Proofs (c2sp.org/tlog-proof)
+//
+// A [Proof] carries everything needed to check offline that a record is in
+// a log: its index, its inclusion proof and the (co)signed checkpoint.
+// [ParseProof] reads one and [Proof.Verify] checks it against the log's key
+// and a threshold of witnesses.
+//
 // # Trust model
 //
 // A checkpoint is trusted only through a key the caller already trusts:

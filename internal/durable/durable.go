@@ -159,8 +159,10 @@ func Open(path string, opts Options) (*File, error) {
 }
 
 func (f *File) open(opts Options, logger *slog.Logger) error {
-	if err := lockFile(f.f); err != nil {
-		return fmt.Errorf("%s: %w", f.path, err)
+	if err := lockFile(f.f); errors.Is(err, ErrLocked) {
+		return fmt.Errorf("%w: %s", ErrLocked, f.path)
+	} else if err != nil {
+		return err
 	}
 	st, err := f.f.Stat()
 	if err != nil {
@@ -536,7 +538,7 @@ func (f *File) Read(index uint64) ([]byte, error) {
 		f.idx.RUnlock()
 		return nil, fmt.Errorf("%w %d: file has %d records", ErrNoRecord, index, n)
 	}
-	start, end := f.offsets[index], f.end
+	start, end, size := f.offsets[index], f.end, f.end
 	if index+1 < uint64(len(f.offsets)) {
 		end = f.offsets[index+1]
 	}
@@ -547,7 +549,7 @@ func (f *File) Read(index uint64) ([]byte, error) {
 	}
 	n := binary.LittleEndian.Uint32(frame)
 	if int64(n) != end-start-frameHeaderSize || binary.LittleEndian.Uint32(frame[4:]) != frameCRC(frame[:4], frame[frameHeaderSize:]) {
-		return nil, &CorruptError{Path: f.path, Offset: start, Size: end, Reason: fmt.Sprintf("record %d changed on disk", index)}
+		return nil, &CorruptError{Path: f.path, Offset: start, Size: size, Reason: fmt.Sprintf("record %d changed on disk", index)}
 	}
 	return frame[frameHeaderSize:], nil
 }

@@ -234,3 +234,23 @@ func (l *Log) Checkpoint(ctx context.Context) ([]byte, error) {
 
 // Close waits for pending appends and closes the storage.
 func (l *Log) Close() error { return l.s.Close() }
+
+// Proof returns a C2SP tlog-proof that the record at index is in the log:
+// the current signed checkpoint (see [Log.Checkpoint]) and the record's
+// inclusion proof in it. Witnesses' cosignatures can be added to the
+// proof's checkpoint before it is handed out.
+func (l *Log) Proof(ctx context.Context, index uint64) (*checkpoint.Proof, error) {
+	signed, err := l.Checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseSigned(signed)
+	if err != nil {
+		return nil, err
+	}
+	path, err := l.InclusionProof(index, c.Size)
+	if err != nil {
+		return nil, err
+	}
+	return &checkpoint.Proof{Index: index, Path: path, Checkpoint: signed}, nil
+}

@@ -312,3 +312,21 @@ func assertNoErr(t *testing.T, err error) bool {
 	}
 	return true
 }
+
+func TestProofFile(t *testing.T) {
+	l := openLog(t, t.TempDir())
+	appendN(t, l, 0, 9)
+	p, err := l.Proof(context.Background(), 4)
+	require.NoError(t, err)
+	parsed, err := checkpoint.ParseProof(p.Marshal())
+	require.NoError(t, err)
+	v, err := checkpoint.NewVerifier(testOrigin, testKey(1).Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	c, err := parsed.Verify(rec(4), v, nil, 0)
+	require.NoError(t, err)
+	require.Equal(t, uint64(9), c.Size)
+	_, err = parsed.Verify(rec(5), v, nil, 0)
+	require.ErrorIs(t, err, checkpoint.ErrInclusion)
+	_, err = l.Proof(context.Background(), 9)
+	require.ErrorIs(t, err, ErrBadSize)
+}
