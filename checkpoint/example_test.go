@@ -136,3 +136,36 @@ func ExampleCosigner_Cosign() {
 	// — peer.example.org/witness I5cpPQAAAABppCpAiDG/0eLN/Qfd7Qmn1VMmG5gmqPDLhs8lTYCwe6PNeHOAKRSJYCA1Cg4jjvIwkwSg2pjQDlJQnEm0A/jNHr7CDA==
 	// size 1 cosigned by peer.example.org/witness at 2026-03-01T12:00:00Z
 }
+
+// A log hands out a tlog-proof file; anyone holding the record and the
+// log's key checks it offline.
+func ExampleParseProof() {
+	signer, _ := checkpoint.NewSigner("example.com/audit", logKey)
+	var t tree
+	t.add("alpha", "beta", "gamma")
+	signed, _ := checkpoint.Sign(t.checkpoint("example.com/audit"), signer)
+	path, _ := tlog.ProveRecord(3, 1, &t)
+	file := (&checkpoint.Proof{Index: 1, Path: path, Checkpoint: signed}).Marshal()
+	fmt.Print(string(file))
+
+	p, err := checkpoint.ParseProof(file)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	verifier, _ := checkpoint.ParseVerifierKey(signer.VerifierKey())
+	c, err := p.Verify([]byte("beta"), verifier, nil, 0)
+	fmt.Println("beta is record", p.Index, "of", c.Size, err)
+	// Output:
+	// c2sp.org/tlog-proof@v1
+	// index 1
+	// KhWNiv1I4/iMtBld/bKp5IF9lfpX/TREDZP5quXE+Cs=
+	// THnQ1i989cqIdBVfLTuHXyYl2iuzq8hrvWgz8lupDlE=
+	//
+	// example.com/audit
+	// 3
+	// OF2jDzkXKCyJOd/4UZV+UZqxhGsTUaFMCts7EWMnQqo=
+	//
+	// — example.com/audit 1nw/6pAyUbF3Ki+eFD6Vpn23fi9u8suQPefOhoX5c6z1+X5kHIqRO73JCCZHTBfNwa++WSksiJMWEDx1muFicIePBQ4=
+	// beta is record 1 of 3 <nil>
+}
