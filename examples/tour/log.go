@@ -12,7 +12,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordsdk/accord/checkpoint"
-	"github.com/accordsdk/accord/internal/durable"
 	"github.com/accordsdk/accord/internal/merklelog"
 )
 
@@ -117,7 +116,7 @@ func tourLog(ctx context.Context, r *report) error {
 	if l, err = merklelog.Open(r.dir, opts); err != nil {
 		return err
 	}
-	if _, err := merklelog.Open(r.dir, opts); !errors.Is(err, durable.ErrLocked) {
+	if _, err := merklelog.Open(r.dir, opts); !errors.Is(err, merklelog.ErrLocked) {
 		return fmt.Errorf("second writer: got %v, want ErrLocked", err)
 	}
 	r.verified("the log reopened with %d records and refused a second writer", l.Size())

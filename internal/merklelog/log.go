@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accordsdk/accord/checkpoint"
+	"github.com/accordsdk/accord/internal/durable"
 )
 
 var (
@@ -24,7 +25,17 @@ var (
 	ErrBadSize = errors.New("merklelog: bad tree size")
 	// ErrConfig is returned by [Open] and [New] for unusable options.
 	ErrConfig = errors.New("merklelog: bad configuration")
+	// ErrLocked is returned by [Open] when another Log, in this process or
+	// another, has the directory open.
+	ErrLocked = durable.ErrLocked
+	// ErrClosed is returned by appends to a closed Log.
+	ErrClosed = durable.ErrClosed
+	// ErrTooLarge is returned for a record over [MaxRecordSize].
+	ErrTooLarge = durable.ErrTooLarge
 )
+
+// MaxRecordSize is the largest record a Log stores, in bytes.
+const MaxRecordSize = durable.MaxRecordSize
 
 // InconsistentError is returned when the log would sign, or finds on open, a
 // tree that is not an extension of the checkpoint it signed before. It

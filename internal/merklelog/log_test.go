@@ -14,7 +14,6 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accordsdk/accord/checkpoint"
-	"github.com/accordsdk/accord/internal/durable"
 )
 
 const testOrigin = "example.com/test-log"
@@ -208,7 +207,16 @@ func TestSecondWriterRefused(t *testing.T) {
 	dir := t.TempDir()
 	openLog(t, dir)
 	_, err := Open(dir, testOptions(t))
-	require.ErrorIs(t, err, durable.ErrLocked)
+	require.ErrorIs(t, err, ErrLocked)
+}
+
+func TestAppendAfterClose(t *testing.T) {
+	l := openLog(t, t.TempDir())
+	require.NoError(t, l.Close())
+	_, err := l.Append(context.Background(), []byte("late"))
+	require.ErrorIs(t, err, ErrClosed)
+	_, err = l.Append(context.Background(), make([]byte, MaxRecordSize+1))
+	require.ErrorIs(t, err, ErrTooLarge)
 }
 
 // TestHashFileRebuilt removes or damages the hash cache: the log rebuilds

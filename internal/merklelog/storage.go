@@ -59,7 +59,11 @@ type FileStorage struct {
 	dir     string
 	logger  *slog.Logger
 	records *durable.File
-	hashes  *durable.File // nil after a write to it failed
+	hashes  *durable.File // owned by writeHashes once it runs
+	// toWrite carries hash file entries from commit to writeHashes, so
+	// that acknowledging appends never waits for the cache.
+	toWrite chan [][]byte
+	written chan struct{} // closed when writeHashes returns
 
 	mu     sync.RWMutex
 	stored []tlog.Hash // every stored hash, by stored hash index
@@ -90,6 +94,8 @@ func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 		return nil, fmt.Errorf("merklelog: %w", err)
 	}
 	s.hashes = hashes
+	s.toWrite, s.written = make(chan [][]byte, 256), make(chan struct{})
+	go s.writeHashes()
 	if err := s.catchUp(n); err != nil {
 		s.Close()
 		return nil, err
@@ -185,15 +191,29 @@ func (s *FileStorage) commit(first uint64, records [][]byte) {
 	s.stored = append(s.stored, added...)
 	s.size = first + uint64(len(records))
 	s.mu.Unlock()
-	if s.hashes == nil {
-		return
+	s.toWrite <- entries
+}
+
+// writeHashes appends hash entries to the hash file in order. The records
+// are durable before their entries get here and the hash file is only a
+// cache: after a failed write it stops writing, and the next Open rebuilds
+// what the file lacks.
+func (s *FileStorage) writeHashes() {
+	defer close(s.written)
+	for entries := range s.toWrite {
+		if s.hashes == nil {
+			continue
+		}
+		if _, err := s.hashes.AppendBatch(context.Background(), entries); err != nil {
+			s.logger.Error("merklelog: hash file write failed; hashes will be rebuilt on open", "dir", s.dir, "err", err)
+			s.hashes.Close()
+			s.hashes = nil
+		}
 	}
-	if _, err := s.hashes.AppendBatch(context.Background(), entries); err != nil {
-		// The records are durable; the hash file is only a cache, so stop
-		// writing it and let the next Open rebuild what it lacks.
-		s.logger.Error("merklelog: hash file write failed; hashes will be rebuilt on open", "dir", s.dir, "err", err)
-		s.hashes.Close()
-		s.hashes = nil
+	if s.hashes != nil {
+		if err := s.hashes.Close(); err != nil {
+			s.logger.Error("merklelog: closing hash file", "dir", s.dir, "err", err)
+		}
 	}
 }
 
@@ -267,9 +287,11 @@ func (s *FileStorage) StoreSignedCheckpoint(ctx context.Context, signed []byte) 
 // files.
 func (s *FileStorage) Close() error {
 	err := s.records.Close()
-	if s.hashes != nil {
-		err = errors.Join(err, s.hashes.Close())
+	if errors.Is(err, durable.ErrClosed) {
+		return err
 	}
+	close(s.toWrite)
+	<-s.written
 	return err
 }
 
