@@ -186,62 +186,72 @@ func checkKeyName(name string) error {
 	return nil
 }
 
-// Signer is an Ed25519 signed-note signer (signature type 0x01) for a log
-// whose origin is its name. It implements [note.Signer].
-type Signer struct {
-	name string
-	id   uint32
-	key  ed25519.PrivateKey
-}
-
-// NewSigner returns a signer named origin with the given private key.
-func NewSigner(origin string, key ed25519.PrivateKey) (*Signer, error) {
-	if err := checkKeyName(origin); err != nil {
-		return nil, err
-	}
-	if len(key) != ed25519.PrivateKeySize {
-		return nil, fmt.Errorf("%w: ed25519 private key of %d bytes, want %d", ErrBadKey, len(key), ed25519.PrivateKeySize)
-	}
-	pub := key.Public().(ed25519.PublicKey)
-	return &Signer{name: origin, id: keyID(origin, sigTypeEd25519, pub), key: key}, nil
-}
-
-// Name returns the key name, the log's origin.
-func (s *Signer) Name() string { return s.name }
-
-// KeyHash returns the key ID.
-func (s *Signer) KeyHash() uint32 { return s.id }
-
-// Sign signs msg with Ed25519.
-func (s *Signer) Sign(msg []byte) ([]byte, error) { return ed25519.Sign(s.key, msg), nil }
-
-// Verifier returns the verifier of this signer's signatures.
-func (s *Signer) Verifier() note.Verifier {
-	v, _ := NewVerifier(s.name, s.key.Public().(ed25519.PublicKey))
-	return v
-}
-
-// verifier checks Ed25519 signed-note signatures of one key.
-type verifier struct {
+// identity is a signed-note key: its name, its key ID for one signature
+// type, and its Ed25519 public key.
+type identity struct {
 	name string
 	id   uint32
 	pub  ed25519.PublicKey
 }
 
+func newIdentity(name string, sigType byte, pub ed25519.PublicKey) (identity, error) {
+	if err := checkKeyName(name); err != nil {
+		return identity{}, err
+	}
+	if len(pub) != ed25519.PublicKeySize {
+		return identity{}, fmt.Errorf("%w: ed25519 public key of %d bytes, want %d", ErrBadKey, len(pub), ed25519.PublicKeySize)
+	}
+	return identity{name: name, id: keyID(name, sigType, pub), pub: pub}, nil
+}
+
+func privateIdentity(name string, sigType byte, key ed25519.PrivateKey) (identity, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return identity{}, fmt.Errorf("%w: ed25519 private key of %d bytes, want %d", ErrBadKey, len(key), ed25519.PrivateKeySize)
+	}
+	return newIdentity(name, sigType, key.Public().(ed25519.PublicKey))
+}
+
+// Name returns the key name.
+func (k identity) Name() string { return k.name }
+
+// KeyHash returns the key ID.
+func (k identity) KeyHash() uint32 { return k.id }
+
+// Signer is an Ed25519 signed-note signer (signature type 0x01) for a log
+// whose origin is its name. It implements [note.Signer].
+type Signer struct {
+	identity
+	key ed25519.PrivateKey
+}
+
+// NewSigner returns a signer named origin with the given private key.
+func NewSigner(origin string, key ed25519.PrivateKey) (*Signer, error) {
+	k, err := privateIdentity(origin, sigTypeEd25519, key)
+	if err != nil {
+		return nil, err
+	}
+	return &Signer{identity: k, key: key}, nil
+}
+
+// Sign signs msg with Ed25519.
+func (s *Signer) Sign(msg []byte) ([]byte, error) { return ed25519.Sign(s.key, msg), nil }
+
+// Verifier returns the verifier of this signer's signatures.
+func (s *Signer) Verifier() note.Verifier { return &verifier{s.identity} }
+
+// verifier checks Ed25519 signed-note signatures of one key.
+type verifier struct{ identity }
+
 // NewVerifier returns the [note.Verifier] of a log's Ed25519 key: its name
 // is origin and its key ID is computed as C2SP signed-note specifies.
 func NewVerifier(origin string, pub ed25519.PublicKey) (note.Verifier, error) {
-	if err := checkKeyName(origin); err != nil {
+	k, err := newIdentity(origin, sigTypeEd25519, pub)
+	if err != nil {
 		return nil, err
 	}
-	if len(pub) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%w: ed25519 public key of %d bytes, want %d", ErrBadKey, len(pub), ed25519.PublicKeySize)
-	}
-	return &verifier{name: origin, id: keyID(origin, sigTypeEd25519, pub), pub: pub}, nil
+	return &verifier{k}, nil
 }
 
-func (v *verifier) Name() string    { return v.name }
-func (v *verifier) KeyHash() uint32 { return v.id }
 func (v *verifier) Verify(msg, sig []byte) bool {
 	return len(sig) == ed25519.SignatureSize && ed25519.Verify(v.pub, msg, sig)
 }

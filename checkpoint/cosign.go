@@ -39,32 +39,23 @@ func cosignedMessage(t uint64, text []byte) []byte {
 // signature type 0x04): a witness's statement that, at the time given, the
 // checkpoint is the largest consistent tree it has observed for the log.
 type Cosigner struct {
-	name string
-	id   uint32
-	key  ed25519.PrivateKey
+	identity
+	key ed25519.PrivateKey
 }
 
 // NewCosigner returns a cosigner named name (a schema-less URL identifying
 // the witness, for example "witness.example.com/w1"). A key must serve one
 // cosigner only: the signed message does not commit to the name.
 func NewCosigner(name string, key ed25519.PrivateKey) (*Cosigner, error) {
-	if err := checkKeyName(name); err != nil {
+	k, err := privateIdentity(name, sigTypeCosignature, key)
+	if err != nil {
 		return nil, err
 	}
-	if len(key) != ed25519.PrivateKeySize {
-		return nil, fmt.Errorf("%w: ed25519 private key of %d bytes, want %d", ErrBadKey, len(key), ed25519.PrivateKeySize)
-	}
-	pub := key.Public().(ed25519.PublicKey)
-	return &Cosigner{name: name, id: keyID(name, sigTypeCosignature, pub), key: key}, nil
+	return &Cosigner{identity: k, key: key}, nil
 }
-
-// Name returns the cosigner's key name.
-func (c *Cosigner) Name() string { return c.name }
 
 // Verifier returns the verifier of this cosigner's cosignatures.
-func (c *Cosigner) Verifier() note.Verifier {
-	return &cosignatureVerifier{name: c.name, id: c.id, pub: c.key.Public().(ed25519.PublicKey)}
-}
+func (c *Cosigner) Verifier() note.Verifier { return &cosignatureVerifier{c.identity} }
 
 // Cosign verifies that log signed the checkpoint signed and returns it with
 // this cosigner's cosignature for time at added after the signatures it
@@ -99,26 +90,18 @@ func (s *timedSigner) Sign(text []byte) ([]byte, error) {
 }
 
 // cosignatureVerifier checks one witness's timestamped cosignatures.
-type cosignatureVerifier struct {
-	name string
-	id   uint32
-	pub  ed25519.PublicKey
-}
+type cosignatureVerifier struct{ identity }
 
 // NewCosignatureVerifier returns the [note.Verifier] of a witness's
 // timestamped Ed25519 cosignatures.
 func NewCosignatureVerifier(name string, pub ed25519.PublicKey) (note.Verifier, error) {
-	if err := checkKeyName(name); err != nil {
+	k, err := newIdentity(name, sigTypeCosignature, pub)
+	if err != nil {
 		return nil, err
 	}
-	if len(pub) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%w: ed25519 public key of %d bytes, want %d", ErrBadKey, len(pub), ed25519.PublicKeySize)
-	}
-	return &cosignatureVerifier{name: name, id: keyID(name, sigTypeCosignature, pub), pub: pub}, nil
+	return &cosignatureVerifier{k}, nil
 }
 
-func (v *cosignatureVerifier) Name() string    { return v.name }
-func (v *cosignatureVerifier) KeyHash() uint32 { return v.id }
 func (v *cosignatureVerifier) Verify(text, sig []byte) bool {
 	if len(sig) != cosignatureSize {
 		return false

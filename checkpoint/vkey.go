@@ -21,13 +21,13 @@ func vkey(name string, id uint32, sigType byte, pub []byte) string {
 // VerifierKey returns the signer's verifier key in the C2SP signed-note
 // form, for example "example.com/log+1a2b3c4d+AS...".
 func (s *Signer) VerifierKey() string {
-	return vkey(s.name, s.id, sigTypeEd25519, s.key.Public().(ed25519.PublicKey))
+	return vkey(s.name, s.id, sigTypeEd25519, s.pub)
 }
 
 // VerifierKey returns the cosigner's verifier key in the C2SP signed-note
 // form (signature type 0x04).
 func (c *Cosigner) VerifierKey() string {
-	return vkey(c.name, c.id, sigTypeCosignature, c.key.Public().(ed25519.PublicKey))
+	return vkey(c.name, c.id, sigTypeCosignature, c.pub)
 }
 
 // ParseVerifierKey parses a C2SP signed-note verifier key of an Ed25519 log
