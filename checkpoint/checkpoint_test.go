@@ -270,6 +270,12 @@ func TestCosign(t *testing.T) {
 		_, _, err = VerifyCosigned(once, logV, []note.Verifier{w1.Verifier()}, 2)
 		require.ErrorIs(t, err, ErrBadKey, "threshold above the number of witnesses")
 	})
+	t.Run("a witness listed twice does not count twice", func(t *testing.T) {
+		_, _, err := VerifyCosigned(once, logV, []note.Verifier{w1.Verifier(), w1.Verifier()}, 2)
+		require.ErrorIs(t, err, ErrBadKey)
+		_, _, err = VerifyCosigned(once, logV, []note.Verifier{logV}, 1)
+		require.ErrorIs(t, err, ErrBadKey)
+	})
 	t.Run("log signature does not count as a cosignature", func(t *testing.T) {
 		_, _, err := VerifyCosigned(signed, logV, []note.Verifier{w1.Verifier()}, 1)
 		require.ErrorIs(t, err, ErrTooFewCosignatures)

@@ -127,7 +127,15 @@ func VerifyCosigned(signed []byte, log note.Verifier, witnesses []note.Verifier,
 	if threshold < 0 || threshold > len(witnesses) {
 		return Checkpoint{}, nil, fmt.Errorf("%w: threshold %d of %d witnesses", ErrBadKey, threshold, len(witnesses))
 	}
-	known := note.VerifierList(append([]note.Verifier{log}, witnesses...)...)
+	all := append([]note.Verifier{log}, witnesses...)
+	for i, a := range all {
+		for _, b := range all[:i] {
+			if a.Name() == b.Name() && a.KeyHash() == b.KeyHash() {
+				return Checkpoint{}, nil, fmt.Errorf("%w: key %s+%08x given twice", ErrBadKey, a.Name(), a.KeyHash())
+			}
+		}
+	}
+	known := note.VerifierList(all...)
 	c, n, err := open(signed, log, known)
 	if err != nil {
 		return Checkpoint{}, nil, err

@@ -210,8 +210,9 @@ func (l *Log) ConsistencyProof(oldSize, newSize uint64) (tlog.TreeProof, error) 
 	return tlog.ProveTree(int64(newSize), int64(oldSize), l.s)
 }
 
-// Checkpoint returns a signed checkpoint of the log at its current size. If
-// the log has not grown since the last checkpoint it returns that one again.
+// Checkpoint returns a signed checkpoint of the log at its current size,
+// which counts only records already durable. If the log has not grown since
+// the last checkpoint it returns that one again.
 // Before signing it checks that the tree extends the last checkpoint it
 // signed, and it stores the new checkpoint durably before returning it, so
 // the log never signs two inconsistent checkpoints.
