@@ -125,14 +125,6 @@ func millionLog(b *testing.B) string {
 	return million.dir
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if million.dir != "" {
-		os.RemoveAll(million.dir)
-	}
-	os.Exit(code)
-}
-
 // BenchmarkOpen1M opens (recovers, loads hashes, checks the stored
 // checkpoint) and closes a log of a million records.
 func BenchmarkOpen1M(b *testing.B) {
