@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -326,4 +327,51 @@ func TestWriteFailureStopsFile(t *testing.T) {
 	require.ErrorIs(t, err, ErrFailed)
 	_, err = f.Append(context.Background(), []byte("after"))
 	require.ErrorIs(t, err, ErrFailed, "a failed file stays failed")
+}
+
+// TestCancelWhileQueued holds the acknowledger in OnCommit so that the
+// committer stops with writes in flight; an append still in the queue when
+// its context ends is withdrawn and never written, while the ones taken
+// for writing complete.
+func TestCancelWhileQueued(t *testing.T) {
+	release := make(chan struct{})
+	var once, released sync.Once
+	f := openT(t, filepath.Join(t.TempDir(), "log"), Options{OnCommit: func(uint64, [][]byte) {
+		once.Do(func() { <-release })
+	}})
+	unblock := func() { released.Do(func() { close(release) }) }
+	t.Cleanup(unblock) // runs before openT's Close, even if the test fails
+	ctx := context.Background()
+	results := make(chan error, syncDepth)
+	// The first write blocks the acknowledger; syncDepth-2 more fill the
+	// channel to it and one more blocks the committer.
+	for i := range syncDepth {
+		go func() {
+			_, err := f.Append(ctx, record(i))
+			results <- err
+		}()
+		require.Eventually(t, func() bool { return f.Stats().Writes == uint64(i+1) }, 5*time.Second, time.Millisecond)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	withdrawn := make(chan error, 1)
+	go func() {
+		_, err := f.Append(cctx, []byte("withdrawn"))
+		withdrawn <- err
+	}()
+	require.Eventually(t, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.queue) == 1
+	}, 5*time.Second, time.Millisecond)
+	cancel()
+	require.ErrorIs(t, <-withdrawn, context.Canceled)
+	require.Equal(t, uint64(syncDepth), f.Stats().Writes, "no more than syncDepth writes wait for their fsync")
+	unblock()
+	for range syncDepth {
+		require.NoError(t, <-results)
+	}
+	require.Equal(t, uint64(syncDepth), f.Len())
+	require.NoError(t, f.Close())
+	g := openT(t, f.path, Options{})
+	require.Equal(t, uint64(syncDepth), g.Len(), "the withdrawn record was never written")
 }
