@@ -21,7 +21,11 @@ import (
 //
 // A Storage numbers records from 0 and stores, for each record, the hashes
 // that [tlog.StoredHashes] returns for it, so that [tlog.HashReader] can
-// serve any stored hash index below tlog.StoredHashCount(Size()).
+// serve any stored hash index below tlog.StoredHashCount(Size()). It must
+// be safe for concurrent use, count in Size only records that are durable,
+// and never change a record or hash once Size has counted it: the Log checks
+// before signing that the tree still extends its last checkpoint, but it
+// cannot undo a checkpoint a backend lost.
 type Storage interface {
 	// Append stores records durably at consecutive indexes, with their
 	// hashes, and returns the first index. When it returns nil, Size
