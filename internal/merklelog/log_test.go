@@ -404,3 +404,29 @@ func TestTornTailOfLog(t *testing.T) {
 		require.NoError(t, l.Close())
 	}
 }
+
+// TestHashFileFromAnotherLog: a hash file whose last entry does not match
+// the records is refused, not trusted.
+func TestHashFileFromAnotherLog(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	l := openLog(t, dir)
+	appendN(t, l, 0, 5)
+	require.NoError(t, l.Close())
+	o := openLog(t, other)
+	for i := range 5 {
+		_, err := o.Append(context.Background(), []byte{byte(i)})
+		require.NoError(t, err)
+	}
+	require.NoError(t, o.Close())
+	data, err := os.ReadFile(filepath.Join(other, hashesFile))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, hashesFile), data, 0o600))
+	_, err = Open(dir, testOptions(t))
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.Contains(t, err.Error(), "rebuild")
+	require.NoError(t, os.Remove(filepath.Join(dir, hashesFile)))
+	l = openLog(t, dir)
+	got, err := l.TreeHash(5)
+	require.NoError(t, err)
+	require.Equal(t, referenceRoot(t, 5), got)
+}

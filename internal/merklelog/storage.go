@@ -116,7 +116,8 @@ func storedCount(i uint64) int {
 func (s *FileStorage) load(i uint64, entry []byte) error {
 	k := storedCount(i)
 	if len(entry) != k*tlog.HashSize {
-		return fmt.Errorf("%w: hash entry %d has %d bytes, want %d", ErrCorrupt, i, len(entry), k*tlog.HashSize)
+		return fmt.Errorf("%w: hash entry %d has %d bytes, want %d (the hash file is a cache: remove %s to rebuild it)",
+			ErrCorrupt, i, len(entry), k*tlog.HashSize, filepath.Join(s.dir, hashesFile))
 	}
 	for j := range k {
 		s.stored = append(s.stored, tlog.Hash(entry[j*tlog.HashSize:]))
@@ -138,7 +139,8 @@ func (s *FileStorage) catchUp(n uint64) error {
 			return fmt.Errorf("merklelog: %w", err)
 		}
 		if got, want := tlog.RecordHash(rec), s.stored[tlog.StoredHashIndex(0, int64(h-1))]; got != want {
-			return fmt.Errorf("%w: record %d hashes to %v, hash file has %v", ErrCorrupt, h-1, got, want)
+			return fmt.Errorf("%w: record %d hashes to %v, hash file has %v (if the records are right, remove %s to rebuild it)",
+				ErrCorrupt, h-1, got, want, filepath.Join(s.dir, hashesFile))
 		}
 	}
 	if h == n {
