@@ -1,0 +1,323 @@
+package bundle
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/zeebo/blake3"
+)
+
+// WriterOption configures a [Writer].
+type WriterOption func(*writerConfig) error
+
+type writerConfig struct {
+	issuer    string
+	createdAt time.Time
+	metadata  map[string]json.RawMessage
+	tempDir   string
+}
+
+// WithIssuer sets bundle.json's issuer, for example the local registry's
+// name or DID.
+func WithIssuer(issuer string) WriterOption {
+	return func(c *writerConfig) error {
+		c.issuer = issuer
+		return nil
+	}
+}
+
+// WithCreatedAt sets bundle.json's created_at and the signature's timestamp.
+// Builds with equal members and options, including this one, are
+// byte-identical.
+func WithCreatedAt(t time.Time) WriterOption {
+	return func(c *writerConfig) error {
+		if t.IsZero() {
+			return errors.New("bundle: WithCreatedAt: zero time")
+		}
+		c.createdAt = t
+		return nil
+	}
+}
+
+// WithMetadata stores v, encoded as JSON, under key in bundle.json's
+// "metadata" object. Packages built on bundle use it for typed documents
+// that travel with the members and are covered by the signature (for example
+// an admission certificate or a log checkpoint); readers get them back with
+// [Info.DecodeMetadata]. Each key may be set once.
+func WithMetadata(key string, v any) WriterOption {
+	return func(c *writerConfig) error {
+		if key == "" {
+			return errors.New("bundle: WithMetadata: empty key")
+		}
+		if _, dup := c.metadata[key]; dup {
+			return fmt.Errorf("bundle: WithMetadata: key %q set twice", key)
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("bundle: WithMetadata %q: %w", key, err)
+		}
+		if c.metadata == nil {
+			c.metadata = map[string]json.RawMessage{}
+		}
+		c.metadata[key] = raw
+		return nil
+	}
+}
+
+// WithTempDir sets the directory for the spool file (default [os.TempDir]).
+func WithTempDir(dir string) WriterOption {
+	return func(c *writerConfig) error {
+		c.tempDir = dir
+		return nil
+	}
+}
+
+// Writer builds a bundle. Members are added with [Writer.Add] in any order
+// and spooled (in memory up to a few MiB, then to one temporary file) while
+// their digests are computed, because the signed manifest must precede them
+// in the archive; [Writer.Close] writes the whole archive.
+type Writer struct {
+	w       io.Writer
+	signer  Signer
+	cfg     writerConfig
+	spool   spool
+	members []spooled
+	names   map[string]bool
+	buf     []byte
+	closed  bool
+	m       *Manifest
+}
+
+type spooled struct {
+	name string
+	off  int64
+	size int64
+	sum  [32]byte
+}
+
+// NewWriter returns a Writer that writes a bundle signed by s to w when it
+// is closed.
+func NewWriter(w io.Writer, s Signer, opts ...WriterOption) (*Writer, error) {
+	if w == nil || s == nil {
+		return nil, errors.New("bundle: NewWriter: nil writer or signer")
+	}
+	bw := &Writer{w: w, signer: s, names: map[string]bool{}}
+	for _, o := range opts {
+		if err := o(&bw.cfg); err != nil {
+			return nil, err
+		}
+	}
+	bw.spool.dir = bw.cfg.tempDir
+	return bw, nil
+}
+
+// Add reads r to its end and adds its bytes as member name. The size need
+// not be known in advance. Names must pass [CheckName], must not be a header
+// name, and must be unique. If reading r fails the member is not added and
+// the Writer stays usable.
+func (w *Writer) Add(name string, r io.Reader) error {
+	if w.closed {
+		return ErrWriterClosed
+	}
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if isReserved(name) {
+		return fmt.Errorf("%w: %q", ErrReservedName, name)
+	}
+	if w.names[name] {
+		return fmt.Errorf("%w: %q added twice", ErrDuplicateMember, name)
+	}
+	if w.buf == nil {
+		w.buf = make([]byte, 256<<10)
+	}
+	start := w.spool.n
+	h := blake3.New()
+	var size int64
+	for {
+		n, err := r.Read(w.buf)
+		if n > 0 {
+			size += int64(n)
+			if size > maxTarSize {
+				w.spool.truncate(start)
+				return fmt.Errorf("%w: member %q over %d bytes", ErrMemberTooLarge, name, int64(maxTarSize))
+			}
+			h.Write(w.buf[:n])
+			if err := w.spool.write(w.buf[:n]); err != nil {
+				w.spool.truncate(start)
+				return fmt.Errorf("bundle: spooling %q: %w", name, err)
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			w.spool.truncate(start)
+			return fmt.Errorf("bundle: reading member %q: %w", name, err)
+		}
+	}
+	var sp = spooled{name: name, off: start, size: size}
+	h.Sum(sp.sum[:0])
+	w.members = append(w.members, sp)
+	w.names[name] = true
+	return nil
+}
+
+// Close signs the manifest and writes the archive: bundle.json,
+// manifest.json, signatures/manifest.sig, then the members in name order. It
+// removes the spool file whether or not it succeeds. Close does not close
+// the underlying writer.
+func (w *Writer) Close() error {
+	if w.closed {
+		return ErrWriterClosed
+	}
+	w.closed = true
+	defer w.spool.close()
+	slices.SortFunc(w.members, func(a, b spooled) int { return cmp.Compare(a.name, b.name) })
+	m := &Manifest{}
+	for _, sp := range w.members {
+		m.add(sp.name, sp.size, sp.sum)
+	}
+	manifest := m.encode()
+	info := Info{
+		Issuer:      w.cfg.issuer,
+		CreatedAt:   w.cfg.createdAt,
+		Signer:      w.signer.PublicKey(),
+		MemberCount: int64(m.Len()),
+		TotalSize:   m.total,
+		MerkleRoot:  m.root,
+		Metadata:    w.cfg.metadata,
+	}
+	if fp, err := keyFingerprint(info.Signer); err == nil {
+		info.SignerFingerprint = fp
+	}
+	bundleJSON, err := info.encode()
+	if err != nil {
+		return err
+	}
+	sig, err := sealManifest(w.signer, signedManifest{
+		Bundle:   Digest(blake3.Sum256(bundleJSON)).String(),
+		Manifest: Digest(blake3.Sum256(manifest)).String(),
+		Root:     m.root,
+		Count:    int64(m.Len()),
+	}, w.cfg.createdAt)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w.w, 64<<10)
+	var hdr []byte
+	for _, h := range []struct {
+		name string
+		b    []byte
+	}{{BundleJSONName, bundleJSON}, {ManifestJSONName, manifest}, {SignatureName, sig}} {
+		hdr = appendHeader(hdr[:0], h.name, int64(len(h.b)))
+		hdr = append(hdr, h.b...)
+		hdr = appendPadding(hdr, int64(len(h.b)))
+		if _, err := bw.Write(hdr); err != nil {
+			return fmt.Errorf("bundle: writing %s: %w", h.name, err)
+		}
+	}
+	for _, sp := range w.members {
+		hdr = appendHeader(hdr[:0], sp.name, sp.size)
+		if _, err := bw.Write(hdr); err != nil {
+			return fmt.Errorf("bundle: writing %q: %w", sp.name, err)
+		}
+		if err := w.spool.copyTo(bw, sp.off, sp.size); err != nil {
+			return fmt.Errorf("bundle: writing %q: %w", sp.name, err)
+		}
+		if _, err := bw.Write(zeroBlock[:padding(sp.size)]); err != nil {
+			return fmt.Errorf("bundle: writing %q: %w", sp.name, err)
+		}
+	}
+	if _, err := bw.Write(append(zeroBlock[:], zeroBlock[:]...)); err != nil {
+		return fmt.Errorf("bundle: writing end marker: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("bundle: writing: %w", err)
+	}
+	info.MerkleRoot = m.root
+	m.info, m.sig = info, sig
+	w.m = m
+	return nil
+}
+
+// Manifest returns the manifest of the bundle written by a successful
+// [Writer.Close], or nil before that. Use it to prove members with
+// [Manifest.Proof].
+func (w *Writer) Manifest() *Manifest { return w.m }
+
+// spoolMemory is how many bytes of members are held in memory before the
+// spool moves to a temporary file.
+const spoolMemory = 4 << 20
+
+// spool holds member bytes between Add and Close: in memory while small,
+// then in one temporary file.
+type spool struct {
+	dir string
+	mem []byte
+	f   *os.File
+	n   int64
+}
+
+func (s *spool) write(p []byte) error {
+	if s.f == nil && len(s.mem)+len(p) <= spoolMemory {
+		s.mem = append(s.mem, p...)
+		s.n += int64(len(p))
+		return nil
+	}
+	if s.f == nil {
+		f, err := os.CreateTemp(s.dir, "accord-bundle-spool-*")
+		if err != nil {
+			return err
+		}
+		s.f = f
+		if _, err := f.Write(s.mem); err != nil {
+			return err
+		}
+		s.mem = nil
+	}
+	n, err := s.f.Write(p)
+	s.n += int64(n)
+	return err
+}
+
+// truncate drops everything after offset n, undoing a failed Add.
+func (s *spool) truncate(n int64) {
+	s.n = n
+	if s.f == nil {
+		s.mem = s.mem[:n]
+		return
+	}
+	// A failed truncate leaves unreferenced bytes; later writes go to the
+	// offset recorded in s.n.
+	_ = s.f.Truncate(n)
+	_, _ = s.f.Seek(n, io.SeekStart)
+}
+
+func (s *spool) copyTo(w io.Writer, off, size int64) error {
+	if s.f == nil {
+		_, err := w.Write(s.mem[off : off+size])
+		return err
+	}
+	n, err := io.Copy(w, io.NewSectionReader(s.f, off, size))
+	if err == nil && n != size {
+		err = fmt.Errorf("spool returned %d bytes, want %d", n, size)
+	}
+	return err
+}
+
+func (s *spool) close() {
+	s.mem = nil
+	if s.f != nil {
+		s.f.Close()
+		os.Remove(s.f.Name())
+		s.f = nil
+	}
+}
