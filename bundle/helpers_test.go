@@ -1,15 +1,18 @@
 package bundle
 
 import (
+	"archive/tar"
 	"bytes"
 	"crypto/ed25519"
 	"encoding/hex"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/zeebo/blake3"
 )
 
 // testSigner is an Ed25519 signer with a fixed key derived from seed.
@@ -69,4 +72,112 @@ func collect(b []byte, pub string, opts ...VerifyOption) (map[string]string, *Ma
 		return nil
 	}, opts...)
 	return got, m, err
+}
+
+// rawEntry is one tar entry of a hand-assembled archive.
+type rawEntry struct {
+	name string
+	body []byte
+}
+
+// assemble writes entries in canonical tar form, in the order given, with
+// the end marker.
+func assemble(entries []rawEntry) []byte {
+	var b []byte
+	for _, e := range entries {
+		b = appendHeader(b, e.name, int64(len(e.body)))
+		b = append(b, e.body...)
+		b = appendPadding(b, int64(len(e.body)))
+	}
+	return append(b, make([]byte, 2*blockSize)...)
+}
+
+// forged holds the parts of a bundle before it is signed and assembled, so
+// a test can make them disagree.
+type forged struct {
+	info     Info
+	manifest []byte
+	rawInfo  []byte // if set, used as bundle.json instead of info
+	payload  signedManifest
+	members  []rawEntry
+}
+
+// forge builds the parts of a bundle of members signed by s, lets edit change
+// them, then signs (the digests of whatever bundle.json and manifest.json
+// edit left, unless edit set them) and assembles the archive.
+func forge(t testing.TB, s Signer, members []testMember, edit func(*forged)) []byte {
+	t.Helper()
+	m := &Manifest{}
+	var f forged
+	sorted := append([]testMember(nil), members...)
+	slices.SortFunc(sorted, func(a, b testMember) int { return strings.Compare(a.name, b.name) })
+	for _, tm := range sorted {
+		m.add(tm.name, int64(len(tm.body)), blake3.Sum256([]byte(tm.body)))
+		f.members = append(f.members, rawEntry{tm.name, []byte(tm.body)})
+	}
+	f.manifest = m.encode()
+	fp, err := keyFingerprint(s.PublicKey())
+	require.NoError(t, err)
+	f.info = Info{Signer: s.PublicKey(), SignerFingerprint: fp, MemberCount: int64(m.Len()), TotalSize: m.total, MerkleRoot: m.root}
+	f.payload = signedManifest{Root: m.root, Count: int64(m.Len())}
+	if edit != nil {
+		edit(&f)
+	}
+	bundleJSON, err := f.info.encode()
+	require.NoError(t, err)
+	if f.rawInfo != nil {
+		bundleJSON = f.rawInfo
+	}
+	if f.payload.Bundle == "" {
+		f.payload.Bundle = Digest(blake3.Sum256(bundleJSON)).String()
+	}
+	if f.payload.Manifest == "" {
+		f.payload.Manifest = Digest(blake3.Sum256(f.manifest)).String()
+	}
+	sig, err := sealManifest(s, f.payload, testTime)
+	require.NoError(t, err)
+	entries := append([]rawEntry{{BundleJSONName, bundleJSON}, {ManifestJSONName, f.manifest}, {SignatureName, sig}}, f.members...)
+	return assemble(entries)
+}
+
+// splitArchive parses a canonical archive into its entries (test helper; no
+// checks beyond the tar framing).
+func splitArchive(t testing.TB, b []byte) []rawEntry {
+	t.Helper()
+	tr := newTarReader(bytes.NewReader(b))
+	var out []rawEntry
+	for {
+		e, end, err := tr.next()
+		require.NoError(t, err)
+		if end {
+			return out
+		}
+		body := make([]byte, e.size)
+		_, err = io.ReadFull(tr.r, body)
+		require.NoError(t, err)
+		tr.off += e.size
+		require.NoError(t, tr.readPadding(e.size, e.name))
+		out = append(out, rawEntry{e.name, body})
+	}
+}
+
+// tarEntry writes an archive/tar archive of the canonical header members of
+// b followed by one entry with the given header, to test entries this
+// package never writes.
+func withForeignEntry(t testing.TB, b []byte, hdr *tar.Header, body []byte) []byte {
+	t.Helper()
+	entries := splitArchive(t, b)
+	var out bytes.Buffer
+	out.Write(assembleNoEnd(entries[:min(3, len(entries))]))
+	tw := tar.NewWriter(&out)
+	require.NoError(t, tw.WriteHeader(hdr))
+	_, err := tw.Write(body)
+	require.NoError(t, err)
+	require.NoError(t, tw.Close())
+	return out.Bytes()
+}
+
+func assembleNoEnd(entries []rawEntry) []byte {
+	b := assemble(entries)
+	return b[:len(b)-2*blockSize]
 }
