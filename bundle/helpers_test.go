@@ -4,30 +4,21 @@ import (
 	"archive/tar"
 	"bytes"
 	"crypto/ed25519"
-	"encoding/hex"
 	"io"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/accordsdk/accord/envelope"
 	"github.com/stretchr/testify/require"
 	"github.com/zeebo/blake3"
 )
 
-// testSigner is an Ed25519 signer with a fixed key derived from seed.
-type testSigner struct {
-	priv ed25519.PrivateKey
-}
-
-func (s testSigner) Algorithm() string { return "ed25519" }
-func (s testSigner) PublicKey() string {
-	return "ed25519:" + hex.EncodeToString(s.priv.Public().(ed25519.PublicKey))
-}
-func (s testSigner) Sign(m []byte) ([]byte, error) { return ed25519.Sign(s.priv, m), nil }
-
-func newSigner(seed byte) (Signer, string) {
-	s := testSigner{ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, 32))}
+// newSigner returns an Ed25519 signer with a fixed key derived from seed,
+// and its public key string.
+func newSigner(seed byte) (envelope.Signer, string) {
+	s := envelope.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, 32)))
 	return s, s.PublicKey()
 }
 
@@ -48,7 +39,7 @@ func testMembers() []testMember {
 }
 
 // build writes a bundle of members signed by s.
-func build(t testing.TB, s Signer, members []testMember, opts ...WriterOption) []byte {
+func build(t testing.TB, s envelope.Signer, members []testMember, opts ...WriterOption) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	w, err := NewWriter(&out, s, append([]WriterOption{WithCreatedAt(testTime), WithIssuer("lr-test")}, opts...)...)
@@ -98,14 +89,14 @@ type forged struct {
 	info     Info
 	manifest []byte
 	rawInfo  []byte // if set, used as bundle.json instead of info
-	payload  signedManifest
+	payload  SignedManifest
 	members  []rawEntry
 }
 
 // forge builds the parts of a bundle of members signed by s, lets edit change
 // them, then signs (the digests of whatever bundle.json and manifest.json
 // edit left, unless edit set them) and assembles the archive.
-func forge(t testing.TB, s Signer, members []testMember, edit func(*forged)) []byte {
+func forge(t testing.TB, s envelope.Signer, members []testMember, edit func(*forged)) []byte {
 	t.Helper()
 	m := &Manifest{}
 	var f forged
@@ -116,10 +107,8 @@ func forge(t testing.TB, s Signer, members []testMember, edit func(*forged)) []b
 		f.members = append(f.members, rawEntry{tm.name, []byte(tm.body)})
 	}
 	f.manifest = m.encode()
-	fp, err := keyFingerprint(s.PublicKey())
-	require.NoError(t, err)
-	f.info = Info{Signer: s.PublicKey(), SignerFingerprint: fp, MemberCount: int64(m.Len()), TotalSize: m.total, MerkleRoot: m.root}
-	f.payload = signedManifest{Root: m.root, Count: int64(m.Len())}
+	f.info = Info{Signer: s.PublicKey(), SignerFingerprint: keyFingerprint(s.PublicKey()), MemberCount: int64(m.Len()), TotalSize: m.total, MerkleRoot: m.root}
+	f.payload = SignedManifest{MerkleRoot: m.root, MemberCount: int64(m.Len())}
 	if edit != nil {
 		edit(&f)
 	}
@@ -128,13 +117,13 @@ func forge(t testing.TB, s Signer, members []testMember, edit func(*forged)) []b
 	if f.rawInfo != nil {
 		bundleJSON = f.rawInfo
 	}
-	if f.payload.Bundle == "" {
-		f.payload.Bundle = Digest(blake3.Sum256(bundleJSON)).String()
+	if f.payload.BundleDigest.IsZero() {
+		f.payload.BundleDigest = envelope.Blake3(bundleJSON)
 	}
-	if f.payload.Manifest == "" {
-		f.payload.Manifest = Digest(blake3.Sum256(f.manifest)).String()
+	if f.payload.ManifestDigest.IsZero() {
+		f.payload.ManifestDigest = envelope.Blake3(f.manifest)
 	}
-	sig, err := sealManifest(s, f.payload, testTime)
+	sig, err := seal(s, &f.payload, testTime)
 	require.NoError(t, err)
 	entries := append([]rawEntry{{BundleJSONName, bundleJSON}, {ManifestJSONName, f.manifest}, {SignatureName, sig}}, f.members...)
 	return assemble(entries)

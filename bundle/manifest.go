@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/accordsdk/accord/envelope"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -19,7 +20,7 @@ const manifestVersion = 1
 type Member struct {
 	Name   string
 	Size   int64
-	Digest Digest // blake3 of the member's bytes
+	Digest envelope.Digest // blake3 of the member's bytes
 }
 
 // Manifest is a verified bundle's table of contents: its metadata from
@@ -58,7 +59,7 @@ func (m *Manifest) TotalSize() int64 { return m.total }
 
 // Member returns the i'th member in name order.
 func (m *Manifest) Member(i int) Member {
-	return Member{Name: m.name(i), Size: m.sizes[i], Digest: Digest(m.sums[i])}
+	return Member{Name: m.name(i), Size: m.sizes[i], Digest: digestOf(m.sums[i])}
 }
 
 // Lookup returns the member with the given name and its index.

@@ -3,6 +3,7 @@ package bundle
 import (
 	"fmt"
 
+	"github.com/accordsdk/accord/envelope"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -15,7 +16,7 @@ import (
 type MemberProof struct {
 	Path     string      `json:"path"`
 	Size     int64       `json:"size"`
-	Digest   Digest      `json:"digest"`
+	Digest   envelope.Digest `json:"digest"`
 	Index    int64       `json:"index"`
 	TreeSize int64       `json:"tree_size"`
 	Hashes   []tlog.Hash `json:"hashes"`
@@ -75,7 +76,10 @@ func VerifyMemberProof(root tlog.Hash, p *MemberProof) error {
 	if p.Size < 0 || p.Index < 0 || p.Index >= p.TreeSize {
 		return fmt.Errorf("%w: leaf %d of %d, size %d", ErrBadProof, p.Index, p.TreeSize, p.Size)
 	}
-	sum := [32]byte(p.Digest)
+	if p.Digest.Algorithm() != "blake3" {
+		return fmt.Errorf("%w: member %q: digest %s, want a blake3 digest", ErrBadProof, p.Path, p.Digest)
+	}
+	sum := p.Digest.Sum()
 	_, leaf := leafHash(nil, []byte(p.Path), p.Size, &sum)
 	if err := tlog.CheckRecord(p.Hashes, p.TreeSize, root, p.Index, leaf); err != nil {
 		return fmt.Errorf("%w: member %q: %w", ErrBadProof, p.Path, err)

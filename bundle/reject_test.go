@@ -87,10 +87,10 @@ func TestVerifyRejects(t *testing.T) {
 		{"manifest total_size disagrees with bundle.json", forge(t, s, testMembers(), func(f *forged) { f.info.TotalSize-- }), nil, ErrMetadataMismatch},
 		{"manifest root disagrees with bundle.json", forge(t, s, testMembers(), func(f *forged) { f.info.MerkleRoot[0] ^= 1 }), nil, ErrMetadataMismatch},
 		{"bundle.json names another signer", forge(t, s, testMembers(), func(f *forged) { f.info.Signer = other.PublicKey() }), nil, ErrMetadataMismatch},
-		{"signed root disagrees with manifest", forge(t, s, testMembers(), func(f *forged) { f.payload.Root[0] ^= 1 }), nil, ErrMetadataMismatch},
-		{"signed count disagrees with manifest", forge(t, s, testMembers(), func(f *forged) { f.payload.Count = 3 }), nil, ErrMetadataMismatch},
+		{"signed root disagrees with manifest", forge(t, s, testMembers(), func(f *forged) { f.payload.MerkleRoot[0] ^= 1 }), nil, ErrMetadataMismatch},
+		{"signed count disagrees with manifest", forge(t, s, testMembers(), func(f *forged) { f.payload.MemberCount = 3 }), nil, ErrMetadataMismatch},
 		{"manifest root disagrees with its members", forge(t, s, testMembers(), func(f *forged) {
-			f.manifest = bytes.Replace(f.manifest, []byte(f.payload.Root.String()), []byte(strings.Repeat("A", 43)+"="), 1)
+			f.manifest = bytes.Replace(f.manifest, []byte(f.payload.MerkleRoot.String()), []byte(strings.Repeat("A", 43)+"="), 1)
 		}), nil, ErrMalformed},
 		{"manifest not in name order", forge(t, s, testMembers(), func(f *forged) {
 			lines := strings.Split(string(f.manifest), "\n")

@@ -1,123 +1,112 @@
 package bundle
 
-// INTERIM: this file stands in for the envelope package until it is merged;
-// it is replaced by calls to envelope.Seal and envelope.Verifier.
-
 import (
-	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/accordsdk/accord/envelope"
+	"github.com/zeebo/blake3"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
 // SignatureType is the envelope type of signatures/manifest.sig.
 const SignatureType = "accord/bundle-manifest"
 
-// Signer signs manifests (interim copy of envelope.Signer).
-type Signer interface {
-	Algorithm() string
-	PublicKey() string
-	Sign(message []byte) ([]byte, error)
+// SignedManifest is the payload of signatures/manifest.sig: the blake3
+// digests of bundle.json and manifest.json, and the Merkle root and count of
+// the members. Kept with a [MemberProof], it lets anyone holding the signer's
+// key check later that one member was in the bundle (see [OpenSignature]).
+type SignedManifest struct {
+	BundleDigest   envelope.Digest `json:"bundle_digest"`
+	ManifestDigest envelope.Digest `json:"manifest_digest"`
+	MerkleRoot     tlog.Hash       `json:"merkle_root"`
+	MemberCount    int64           `json:"member_count"`
+
+	Signer   string    `json:"-"` // the envelope's sender_pubkey
+	SignedAt time.Time `json:"-"` // the envelope's timestamp
 }
 
-// Digest is a blake3 digest (interim).
-type Digest [32]byte
-
-func (d Digest) String() string { return "blake3:" + hex.EncodeToString(d[:]) }
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Digest) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Digest) UnmarshalText(b []byte) error {
-	h, ok := strings.CutPrefix(string(b), "blake3:")
-	if !ok || len(h) != 64 {
-		return errors.New("bad digest")
+// seal signs p as the manifest signature. The nonce is derived from the
+// payload and timestamp, so that equal builds give equal bytes; the envelope
+// is a stored document, verified without a replay cache.
+func seal(s envelope.Signer, p *SignedManifest, at time.Time) ([]byte, error) {
+	var opts []envelope.SealOption
+	if !at.IsZero() {
+		opts = append(opts, envelope.WithTimestamp(at))
 	}
-	_, err := hex.Decode(d[:], []byte(h))
-	return err
-}
-
-// signedManifest is the payload of signatures/manifest.sig.
-type signedManifest struct {
-	Bundle   string    `json:"bundle_digest"`
-	Manifest string    `json:"manifest_digest"`
-	Root     tlog.Hash `json:"merkle_root"`
-	Count    int64     `json:"member_count"`
-}
-
-type interimEnvelope struct {
-	Type      string          `json:"type"`
-	Key       string          `json:"sender_pubkey"`
-	Timestamp int64           `json:"timestamp"`
-	Payload   json.RawMessage `json:"payload"`
-	Signature string          `json:"signature"`
-}
-
-func sealManifest(s Signer, p signedManifest, at time.Time) ([]byte, error) {
-	payload, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
-	}
-	e := interimEnvelope{Type: SignatureType, Key: s.PublicKey(), Timestamp: at.Unix(), Payload: payload}
-	msg, _ := json.Marshal(e)
-	sig, err := s.Sign(msg)
+	h := blake3.New()
+	fmt.Fprintf(h, "accord bundle manifest nonce\n%s\n%s\n%s\n%d\n%s\n%d\n",
+		p.BundleDigest, p.ManifestDigest, p.MerkleRoot, p.MemberCount, s.PublicKey(), at.Unix())
+	opts = append(opts, envelope.WithNonce(h.Sum(nil)[:envelope.NonceSize]))
+	sig, err := envelope.Seal(s, SignatureType, p, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: signing manifest: %w", err)
 	}
-	e.Signature = base64.RawURLEncoding.EncodeToString(sig)
-	return json.Marshal(e)
+	return sig, nil
 }
 
-func openManifest(b []byte, pubkey string) (signedManifest, error) {
-	var e interimEnvelope
-	if err := json.Unmarshal(b, &e); err != nil {
-		return signedManifest{}, fmt.Errorf("%w: %w", ErrBadSignature, err)
-	}
-	if e.Key != pubkey {
-		return signedManifest{}, fmt.Errorf("%w: signed by %s, want %s", ErrWrongKey, e.Key, pubkey)
-	}
-	pub, err := parseKey(pubkey)
+// OpenSignature verifies sig, the bytes of signatures/manifest.sig (or
+// [Manifest.Signature]), against pubkey and returns its payload. The error
+// wraps [ErrWrongKey] if another key signed it and [ErrBadSignature] if it is
+// malformed or does not verify.
+func OpenSignature(sig []byte, pubkey string) (*SignedManifest, error) {
+	v, err := signatureVerifier(pubkey)
 	if err != nil {
-		return signedManifest{}, err
+		return nil, err
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(e.Signature)
-	if err != nil {
-		return signedManifest{}, fmt.Errorf("%w: %w", ErrBadSignature, err)
-	}
-	e.Signature = ""
-	msg, _ := json.Marshal(e)
-	if !ed25519.Verify(pub, msg, sig) || e.Type != SignatureType {
-		return signedManifest{}, ErrBadSignature
-	}
-	var p signedManifest
-	if err := json.Unmarshal(e.Payload, &p); err != nil {
-		return signedManifest{}, fmt.Errorf("%w: %w", ErrBadSignature, err)
-	}
-	return p, nil
+	return openSignature(v, sig)
 }
 
-func parseKey(pubkey string) (ed25519.PublicKey, error) {
-	h, ok := strings.CutPrefix(pubkey, "ed25519:")
-	b, err := hex.DecodeString(h)
-	if !ok || err != nil || len(b) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("bundle: public key %q", pubkey)
+// signatureVerifier returns a verifier of manifest signatures by pubkey.
+func signatureVerifier(pubkey string) (*envelope.Verifier, error) {
+	v, err := envelope.NewVerifier(envelope.WithTypes(SignatureType), envelope.WithKeys(pubkey), envelope.WithoutFreshness())
+	if err != nil {
+		return nil, fmt.Errorf("bundle: pinned key %q: %w", pubkey, err)
 	}
-	return b, nil
+	return v, nil
 }
 
-func keyFingerprint(pubkey string) (string, error) {
-	pub, err := parseKey(pubkey)
-	if err != nil {
-		return "", err
+func openSignature(v *envelope.Verifier, sig []byte) (*SignedManifest, error) {
+	e, err := v.Open(sig)
+	if errors.Is(err, envelope.ErrUnknownKey) {
+		return nil, fmt.Errorf("%w: %w", ErrWrongKey, err)
 	}
-	s := sha256.Sum256(pub)
-	return "sha256:" + hex.EncodeToString(s[:]), nil
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadSignature, err)
+	}
+	var p SignedManifest
+	if err := e.DecodePayload(&p); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadSignature, err)
+	}
+	if p.BundleDigest.Algorithm() != "blake3" || p.ManifestDigest.Algorithm() != "blake3" || p.MemberCount < 0 {
+		return nil, fmt.Errorf("%w: payload digests %s, %s and count %d, want blake3 digests and a count >= 0",
+			ErrBadSignature, p.BundleDigest, p.ManifestDigest, p.MemberCount)
+	}
+	p.Signer, p.SignedAt = e.SenderPubkey, e.Time()
+	return &p, nil
+}
+
+// keyFingerprint returns the call-home fingerprint ("sha256:<hex>" of the
+// raw key) of an Ed25519 key string, and "" for other kinds of key.
+func keyFingerprint(pubkey string) string {
+	if !strings.HasPrefix(pubkey, "ed25519:") {
+		return ""
+	}
+	pub, err := envelope.ParseEd25519PublicKey(pubkey)
+	if err != nil {
+		return ""
+	}
+	return envelope.Fingerprint(pub)
+}
+
+// digestOf returns the blake3 Digest of a 32-byte sum.
+func digestOf(sum [32]byte) envelope.Digest {
+	d, err := envelope.NewDigest("blake3", sum[:])
+	if err != nil {
+		// NewDigest fails only for another algorithm or length.
+		panic(err)
+	}
+	return d
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/accordsdk/accord/envelope"
 	"github.com/zeebo/blake3"
 )
 
@@ -123,12 +124,12 @@ func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) er
 			return nil, err
 		}
 	}
-	fingerprint, err := keyFingerprint(pubkey)
+	v, err := signatureVerifier(pubkey)
 	if err != nil {
-		return nil, fmt.Errorf("bundle: pinned key: %w", err)
+		return nil, err
 	}
 	t := newTarReader(r)
-	m, err := t.readHeaders(pubkey, fingerprint, &lim)
+	m, err := t.readHeaders(v, pubkey, &lim)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +148,7 @@ func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) er
 }
 
 // readHeaders reads and checks bundle.json, manifest.json and the signature.
-func (t *tarReader) readHeaders(pubkey, fingerprint string, lim *limits) (*Manifest, error) {
+func (t *tarReader) readHeaders(v *envelope.Verifier, pubkey string, lim *limits) (*Manifest, error) {
 	bundleJSON, err := t.readHeaderMember(BundleJSONName, lim.maxMetadataSize, ErrMissingHeader)
 	if err != nil {
 		return nil, err
@@ -160,33 +161,34 @@ func (t *tarReader) readHeaders(pubkey, fingerprint string, lim *limits) (*Manif
 	if err != nil {
 		return nil, err
 	}
-	signed, err := openManifest(sig, pubkey)
+	signed, err := openSignature(v, sig)
 	if err != nil {
 		return nil, err
 	}
 	for _, h := range []struct {
-		name, want string
-		b          []byte
-	}{{BundleJSONName, signed.Bundle, bundleJSON}, {ManifestJSONName, signed.Manifest, manifest}} {
-		if got := Digest(blake3.Sum256(h.b)).String(); got != h.want {
-			return nil, &MismatchError{Name: h.name, Field: "digest", Got: got, Want: h.want}
+		name string
+		want envelope.Digest
+		b    []byte
+	}{{BundleJSONName, signed.BundleDigest, bundleJSON}, {ManifestJSONName, signed.ManifestDigest, manifest}} {
+		if got := envelope.Blake3(h.b); !got.Equal(h.want) {
+			return nil, &MismatchError{Name: h.name, Field: "digest", Got: got.String(), Want: h.want.String()}
 		}
 	}
 	m, err := parseManifest(manifest, lim)
 	if err != nil {
 		return nil, err
 	}
-	if m.root != signed.Root {
-		return nil, &DisagreementError{Field: "merkle_root", In: SignatureName, Got: signed.Root.String(), Want: m.root.String()}
+	if m.root != signed.MerkleRoot {
+		return nil, &DisagreementError{Field: "merkle_root", In: SignatureName, Got: signed.MerkleRoot.String(), Want: m.root.String()}
 	}
-	if signed.Count != int64(m.Len()) {
-		return nil, &DisagreementError{Field: "member_count", In: SignatureName, Got: fmt.Sprint(signed.Count), Want: fmt.Sprint(m.Len())}
+	if signed.MemberCount != int64(m.Len()) {
+		return nil, &DisagreementError{Field: "member_count", In: SignatureName, Got: fmt.Sprint(signed.MemberCount), Want: fmt.Sprint(m.Len())}
 	}
 	info, err := parseInfo(bundleJSON)
 	if err != nil {
 		return nil, err
 	}
-	if err := info.checkAgainst(m, pubkey, fingerprint); err != nil {
+	if err := info.checkAgainst(m, pubkey, keyFingerprint(pubkey)); err != nil {
 		return nil, err
 	}
 	m.info, m.sig = *info, sig
@@ -324,7 +326,7 @@ func (r *memberReader) check() error {
 	var got [32]byte
 	r.h.Sum(got[:0])
 	if got != *r.want {
-		return &MismatchError{Name: r.name, Field: "digest", Got: Digest(got).String(), Want: Digest(*r.want).String()}
+		return &MismatchError{Name: r.name, Field: "digest", Got: digestOf(got).String(), Want: digestOf(*r.want).String()}
 	}
 	return io.EOF
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/accordsdk/accord/envelope"
 	"github.com/zeebo/blake3"
 )
 
@@ -85,7 +86,7 @@ func WithTempDir(dir string) WriterOption {
 // in the archive; [Writer.Close] writes the whole archive.
 type Writer struct {
 	w       io.Writer
-	signer  Signer
+	signer  envelope.Signer
 	cfg     writerConfig
 	spool   spool
 	members []spooled
@@ -104,9 +105,12 @@ type spooled struct {
 
 // NewWriter returns a Writer that writes a bundle signed by s to w when it
 // is closed.
-func NewWriter(w io.Writer, s Signer, opts ...WriterOption) (*Writer, error) {
+func NewWriter(w io.Writer, s envelope.Signer, opts ...WriterOption) (*Writer, error) {
 	if w == nil || s == nil {
 		return nil, errors.New("bundle: NewWriter: nil writer or signer")
+	}
+	if s.Algorithm() == "hmac-sha256" {
+		return nil, errors.New("bundle: NewWriter: an hmac-sha256 key is a shared secret; a bundle needs a public-key signer")
 	}
 	bw := &Writer{w: w, signer: s, names: map[string]bool{}}
 	for _, o := range opts {
@@ -195,18 +199,16 @@ func (w *Writer) Close() error {
 		MerkleRoot:  m.root,
 		Metadata:    w.cfg.metadata,
 	}
-	if fp, err := keyFingerprint(info.Signer); err == nil {
-		info.SignerFingerprint = fp
-	}
+	info.SignerFingerprint = keyFingerprint(info.Signer)
 	bundleJSON, err := info.encode()
 	if err != nil {
 		return err
 	}
-	sig, err := sealManifest(w.signer, signedManifest{
-		Bundle:   Digest(blake3.Sum256(bundleJSON)).String(),
-		Manifest: Digest(blake3.Sum256(manifest)).String(),
-		Root:     m.root,
-		Count:    int64(m.Len()),
+	sig, err := seal(w.signer, &SignedManifest{
+		BundleDigest:   envelope.Blake3(bundleJSON),
+		ManifestDigest: envelope.Blake3(manifest),
+		MerkleRoot:     m.root,
+		MemberCount:    int64(m.Len()),
 	}, w.cfg.createdAt)
 	if err != nil {
 		return err
