@@ -14,12 +14,12 @@ import (
 //	leaf := tlog.RecordHash([]byte(`{"path":"<path>","size":<size>,"digest":"<digest>"}`))
 //	err := tlog.CheckRecord(proof.Hashes, proof.TreeSize, root, proof.Index, leaf)
 type MemberProof struct {
-	Path     string      `json:"path"`
-	Size     int64       `json:"size"`
+	Path     string          `json:"path"`
+	Size     int64           `json:"size"`
 	Digest   envelope.Digest `json:"digest"`
-	Index    int64       `json:"index"`
-	TreeSize int64       `json:"tree_size"`
-	Hashes   []tlog.Hash `json:"hashes"`
+	Index    int64           `json:"index"`
+	TreeSize int64           `json:"tree_size"`
+	Hashes   []tlog.Hash     `json:"hashes"`
 }
 
 // Proof returns the inclusion proof of the named member against
