@@ -351,4 +351,3 @@ func TestCheckNameAccepts(t *testing.T) {
 		assert.NoError(t, CheckName(name), name)
 	}
 }
-
