@@ -1,7 +1,6 @@
 package bundle
 
 import (
-
 	"bytes"
 	"errors"
 	"io"
