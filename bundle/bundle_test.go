@@ -176,30 +176,58 @@ func TestWriterRejects(t *testing.T) {
 	assert.Error(t, err)
 }
 
-// TestSpoolToDisk adds more than the in-memory spool holds and checks the
-// spool file is gone after Close.
-func TestSpoolToDisk(t *testing.T) {
+// TestSpool adds members in memory across chunks, fails some Adds midway
+// (in memory and on disk), spills to the file, and checks the bundle and that
+// the spool file is gone after Close.
+func TestSpool(t *testing.T) {
 	s, pub := newSigner(1)
 	dir := t.TempDir()
 	var out bytes.Buffer
-	w, err := NewWriter(&out, s, WithTempDir(dir), WithCreatedAt(testTime))
+	w, err := NewWriter(&out, s, WithTempDir(dir), WithCreatedAt(testTime), WithSpoolMemory(3*spoolChunk))
 	require.NoError(t, err)
-	big := bytes.Repeat([]byte("spool"), spoolMemory/5+1000)
-	require.NoError(t, w.Add("b", bytes.NewReader(big)))
-	require.NoError(t, w.Add("a", strings.NewReader("first")))
+	pattern := func(n int, seed byte) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i*31) + seed
+		}
+		return b
+	}
 	boom := errors.New("boom")
-	require.ErrorIs(t, w.Add("c", io.MultiReader(bytes.NewReader(big[:1000]), iotest.ErrReader(boom))), boom)
-	spoolFiles, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Len(t, spoolFiles, 1)
-	require.NoError(t, w.Add("d", strings.NewReader("last")))
+	failing := func(n int) io.Reader { return io.MultiReader(bytes.NewReader(pattern(n, 9)), iotest.ErrReader(boom)) }
+	files := func() int {
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		return len(entries)
+	}
+	want := map[string]string{
+		"b": string(pattern(5*spoolChunk/2, 1)),
+		"a": "first",
+		"e": string(pattern(spoolChunk, 2)),
+		"d": "last",
+	}
+	require.NoError(t, w.Add("b", bytes.NewReader([]byte(want["b"]))))
+	require.ErrorIs(t, w.Add("c", failing(spoolChunk/4)), boom)
+	require.NoError(t, w.Add("a", strings.NewReader(want["a"])))
+	assert.Equal(t, 0, files(), "still in memory")
+	require.NoError(t, w.Add("e", bytes.NewReader([]byte(want["e"]))))
+	require.ErrorIs(t, w.Add("f", failing(2*spoolChunk)), boom)
+	assert.Equal(t, 1, files(), "spilled to one file")
+	require.NoError(t, w.Add("d", strings.NewReader(want["d"])))
 	require.NoError(t, w.Close())
-	spoolFiles, err = os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Empty(t, spoolFiles)
+	assert.Equal(t, 0, files(), "spool file removed")
 	got, _, err := collect(out.Bytes(), pub)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]string{"a": "first", "b": string(big), "d": "last"}, got)
+	assert.Equal(t, want, got)
+
+	// Everything on disk from the start.
+	var out2 bytes.Buffer
+	w, err = NewWriter(&out2, s, WithTempDir(dir), WithCreatedAt(testTime), WithSpoolMemory(0))
+	require.NoError(t, err)
+	for name, body := range want {
+		require.NoError(t, w.Add(name, strings.NewReader(body)))
+	}
+	require.NoError(t, w.Close())
+	assert.Equal(t, out.Bytes(), out2.Bytes())
 }
 
 func TestMemberReaderReportsDigestMismatch(t *testing.T) {

@@ -1,12 +1,15 @@
 package bundle
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/accordsdk/accord/envelope"
@@ -31,8 +34,8 @@ type Manifest struct {
 	info  Info
 	root  tlog.Hash
 	sig   []byte
-	names []byte   // all names, concatenated
-	ends  []uint32 // ends[i] is the end of name i in names
+	names strings.Builder // all names, concatenated
+	ends  []uint32        // ends[i] is the end of name i in names
 	sizes []int64
 	sums  [][32]byte
 	total int64
@@ -71,30 +74,23 @@ func (m *Manifest) Lookup(name string) (Member, int, bool) {
 	return Member{}, 0, false
 }
 
+// name returns member i's name, a substring of the names arena.
 func (m *Manifest) name(i int) string {
 	start := uint32(0)
 	if i > 0 {
 		start = m.ends[i-1]
 	}
-	return string(m.names[start:m.ends[i]])
-}
-
-func (m *Manifest) nameBytes(i int) []byte {
-	start := uint32(0)
-	if i > 0 {
-		start = m.ends[i-1]
-	}
-	return m.names[start:m.ends[i]]
+	return m.names.String()[start:m.ends[i]]
 }
 
 // search returns the index of the first member whose name is >= name.
 func (m *Manifest) search(name string) int {
-	return sort.Search(m.Len(), func(i int) bool { return string(m.nameBytes(i)) >= name })
+	return sort.Search(m.Len(), func(i int) bool { return m.name(i) >= name })
 }
 
 func (m *Manifest) add(name string, size int64, sum [32]byte) {
-	m.names = append(m.names, name...)
-	m.ends = append(m.ends, uint32(len(m.names)))
+	m.names.WriteString(name)
+	m.ends = append(m.ends, uint32(m.names.Len()))
 	m.sizes = append(m.sizes, size)
 	m.sums = append(m.sums, sum)
 	m.total += size
@@ -107,7 +103,7 @@ func (m *Manifest) add(name string, size int64, sum [32]byte) {
 //
 // Names never need JSON escaping (see [CheckName]), so this is also the JSON
 // encoding of the entry.
-func appendLeaf(dst []byte, name []byte, size int64, sum *[32]byte) []byte {
+func appendLeaf(dst []byte, name string, size int64, sum *[32]byte) []byte {
 	dst = append(dst, `{"path":"`...)
 	dst = append(dst, name...)
 	dst = append(dst, `","size":`...)
@@ -118,7 +114,7 @@ func appendLeaf(dst []byte, name []byte, size int64, sum *[32]byte) []byte {
 }
 
 // leafHash is the RFC 6962 leaf hash of a member's leaf encoding.
-func leafHash(buf []byte, name []byte, size int64, sum *[32]byte) ([]byte, tlog.Hash) {
+func leafHash(buf []byte, name string, size int64, sum *[32]byte) ([]byte, tlog.Hash) {
 	buf = appendLeaf(buf[:0], name, size, sum)
 	return buf, tlog.RecordHash(buf)
 }
@@ -170,7 +166,7 @@ func (m *Manifest) encode() []byte {
 	var tb treeBuilder
 	for i := range m.sizes {
 		start := len(body)
-		body = appendLeaf(body, m.nameBytes(i), m.sizes[i], &m.sums[i])
+		body = appendLeaf(body, m.name(i), m.sizes[i], &m.sums[i])
 		tb.add(tlog.RecordHash(body[start:]))
 		if i < len(m.sizes)-1 {
 			body = append(body, ',')
@@ -186,13 +182,27 @@ func (m *Manifest) encode() []byte {
 	return append(out, manifestTail...)
 }
 
-// parseManifest parses manifest.json in its canonical form, checking names,
-// order and limits, and that its merkle_root matches its members.
+// maxManifestLine bounds one line of manifest.json: a member entry with a
+// name of MaxNameLen bytes fits with room to spare.
+const maxManifestLine = 4096
+
+// parseManifest parses manifest.json held in memory.
 func parseManifest(b []byte, lim *limits) (*Manifest, error) {
+	return readManifest(bufio.NewReaderSize(bytes.NewReader(b), maxManifestLine), lim)
+}
+
+// readManifest parses manifest.json line by line in its canonical form,
+// checking names, order and limits, and that its merkle_root matches its
+// members. It holds only the compact member table, never the raw bytes.
+func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: manifest.json: %s", ErrMalformed, fmt.Sprintf(format, args...))
 	}
-	rest, ok := bytes.CutPrefix(b, []byte(manifestHead1))
+	line, err := r.ReadSlice('\n')
+	if err != nil {
+		return nil, bad("no first line: %v", err)
+	}
+	rest, ok := bytes.CutPrefix(line, []byte(manifestHead1))
 	if !ok {
 		return nil, bad("does not start with %q", manifestHead1)
 	}
@@ -204,23 +214,29 @@ func parseManifest(b []byte, lim *limits) (*Manifest, error) {
 	if err != nil || claimed.String() != string(rest[:rootLen]) {
 		return nil, bad("merkle_root %q is not base64 of 32 bytes", rest[:rootLen])
 	}
-	if rest, ok = bytes.CutPrefix(rest[rootLen:], []byte(manifestHead2)); !ok {
+	if !bytes.Equal(rest[rootLen:], []byte(manifestHead2)) {
 		return nil, bad("no members array after merkle_root")
 	}
 	m := &Manifest{}
 	var tb treeBuilder
 	var leaf []byte
-	for !bytes.Equal(rest, []byte(manifestTail)) {
-		line, after, ok := bytes.Cut(rest, []byte("\n"))
-		if !ok {
-			return nil, bad("member %d: no newline", m.Len())
+	more := true // a member or the end may follow; false after a member without comma
+	for {
+		line, err := r.ReadSlice('\n')
+		if err != nil {
+			return nil, bad("member %d: %v", m.Len(), err)
 		}
-		rest = after
-		last := !bytes.HasSuffix(line, []byte(","))
-		line = bytes.TrimSuffix(line, []byte(","))
-		if last != bytes.Equal(rest, []byte(manifestTail)) {
-			return nil, bad("member %d: separator", m.Len())
+		if bytes.Equal(line, []byte(manifestTail)) {
+			if m.Len() > 0 && more {
+				return nil, bad("comma after the last member")
+			}
+			break
 		}
+		if !more {
+			return nil, bad("member %d: no comma before it", m.Len())
+		}
+		line = line[:len(line)-1]
+		line, more = bytes.CutSuffix(line, []byte(","))
 		if m.Len() >= lim.maxMembers {
 			return nil, fmt.Errorf("%w: manifest lists more than %d members", ErrTooManyMembers, lim.maxMembers)
 		}
@@ -235,7 +251,7 @@ func parseManifest(b []byte, lim *limits) (*Manifest, error) {
 			return nil, fmt.Errorf("%w: manifest.json lists %q", ErrReservedName, name)
 		}
 		if n := m.Len(); n > 0 {
-			if prev := string(m.nameBytes(n - 1)); name == prev {
+			if prev := m.name(n - 1); name == prev {
 				return nil, fmt.Errorf("%w: manifest.json lists %q twice", ErrDuplicateMember, name)
 			} else if name < prev {
 				return nil, bad("%q listed after %q, want name order", name, prev)
@@ -245,11 +261,14 @@ func parseManifest(b []byte, lim *limits) (*Manifest, error) {
 			return nil, fmt.Errorf("%w: member %q of %d bytes, limit %d", ErrMemberTooLarge, name, size, lim.maxMemberSize)
 		}
 		var h tlog.Hash
-		if leaf, h = leafHash(leaf, []byte(name), size, &sum); !bytes.Equal(leaf, line) {
+		if leaf, h = leafHash(leaf, name, size, &sum); !bytes.Equal(leaf, line) {
 			return nil, bad("member %q is not in canonical form", name)
 		}
 		tb.add(h)
 		m.add(name, size, sum)
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		return nil, bad("data after the closing %q", manifestTail)
 	}
 	m.root = tb.root()
 	if m.root != claimed {

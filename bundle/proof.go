@@ -43,7 +43,7 @@ func (m *Manifest) storeHashes() {
 	var leaf []byte
 	for i := range m.sizes {
 		var h tlog.Hash
-		leaf, h = leafHash(leaf, m.nameBytes(i), m.sizes[i], &m.sums[i])
+		leaf, h = leafHash(leaf, m.name(i), m.sizes[i], &m.sums[i])
 		hs, err := tlog.StoredHashesForRecordHash(int64(i), h, tlog.HashReaderFunc(m.readHashes))
 		if err != nil {
 			// readHashes only fails for indexes not yet stored, which
@@ -80,7 +80,7 @@ func VerifyMemberProof(root tlog.Hash, p *MemberProof) error {
 		return fmt.Errorf("%w: member %q: digest %s, want a blake3 digest", ErrBadProof, p.Path, p.Digest)
 	}
 	sum := p.Digest.Sum()
-	_, leaf := leafHash(nil, []byte(p.Path), p.Size, &sum)
+	_, leaf := leafHash(nil, p.Path, p.Size, &sum)
 	if err := tlog.CheckRecord(p.Hashes, p.TreeSize, root, p.Index, leaf); err != nil {
 		return fmt.Errorf("%w: member %q: %w", ErrBadProof, p.Path, err)
 	}

@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -153,7 +154,7 @@ func (t *tarReader) readHeaders(v *envelope.Verifier, pubkey string, lim *limits
 	if err != nil {
 		return nil, err
 	}
-	manifest, err := t.readHeaderMember(ManifestJSONName, lim.maxManifestSize, ErrMissingHeader)
+	m, manifestDigest, parseErr, err := t.readManifestMember(lim)
 	if err != nil {
 		return nil, err
 	}
@@ -166,17 +167,15 @@ func (t *tarReader) readHeaders(v *envelope.Verifier, pubkey string, lim *limits
 		return nil, err
 	}
 	for _, h := range []struct {
-		name string
-		want envelope.Digest
-		b    []byte
-	}{{BundleJSONName, signed.BundleDigest, bundleJSON}, {ManifestJSONName, signed.ManifestDigest, manifest}} {
-		if got := envelope.Blake3(h.b); !got.Equal(h.want) {
-			return nil, &MismatchError{Name: h.name, Field: "digest", Got: got.String(), Want: h.want.String()}
+		name      string
+		got, want envelope.Digest
+	}{{BundleJSONName, envelope.Blake3(bundleJSON), signed.BundleDigest}, {ManifestJSONName, manifestDigest, signed.ManifestDigest}} {
+		if !h.got.Equal(h.want) {
+			return nil, &MismatchError{Name: h.name, Field: "digest", Got: h.got.String(), Want: h.want.String()}
 		}
 	}
-	m, err := parseManifest(manifest, lim)
-	if err != nil {
-		return nil, err
+	if parseErr != nil {
+		return nil, parseErr
 	}
 	if m.root != signed.MerkleRoot {
 		return nil, &DisagreementError{Field: "merkle_root", In: SignatureName, Got: signed.MerkleRoot.String(), Want: m.root.String()}
@@ -193,6 +192,42 @@ func (t *tarReader) readHeaders(v *envelope.Verifier, pubkey string, lim *limits
 	}
 	m.info, m.sig = *info, sig
 	return m, nil
+}
+
+// readManifestMember reads manifest.json, parsing it as it streams past
+// (it is not trusted until its digest matches the signature, which follows
+// it) and hashing it. A parse error is returned separately, to be reported
+// only after the signature has been checked; err reports a failure to read
+// the archive.
+func (t *tarReader) readManifestMember(lim *limits) (m *Manifest, digest envelope.Digest, parseErr, err error) {
+	e, end, err := t.next()
+	if err != nil {
+		return nil, digest, nil, err
+	}
+	if end {
+		return nil, digest, nil, fmt.Errorf("%w: archive ends before %s", ErrMissingHeader, ManifestJSONName)
+	}
+	if e.name != ManifestJSONName {
+		return nil, digest, nil, fmt.Errorf("%w: found %q where %s must be", ErrMissingHeader, e.name, ManifestJSONName)
+	}
+	if e.size > lim.maxManifestSize {
+		return nil, digest, nil, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrMemberTooLarge, ManifestJSONName, e.size, lim.maxManifestSize)
+	}
+	h := blake3.New()
+	lr := &io.LimitedReader{R: t.r, N: e.size}
+	br := bufio.NewReaderSize(io.TeeReader(lr, h), maxManifestLine)
+	m, parseErr = readManifest(br, lim)
+	_, err = io.Copy(io.Discard, br)
+	t.off += e.size - lr.N
+	if err != nil {
+		return nil, digest, nil, err
+	}
+	if lr.N > 0 {
+		return nil, digest, nil, fmt.Errorf("%w: archive ends inside %s", ErrTruncated, ManifestJSONName)
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return m, digestOf(sum), parseErr, t.readPadding(e.size, ManifestJSONName)
 }
 
 // readHeaderMember reads the next entry, which must be named want and be at

@@ -23,6 +23,7 @@ type writerConfig struct {
 	createdAt time.Time
 	metadata  map[string]json.RawMessage
 	tempDir   string
+	spoolMem  int64
 }
 
 // WithIssuer sets bundle.json's issuer, for example the local registry's
@@ -80,8 +81,21 @@ func WithTempDir(dir string) WriterOption {
 	}
 }
 
+// WithSpoolMemory sets how many bytes of members the Writer holds in memory
+// before moving them to a temporary file (default [DefaultSpoolMemory]; 0
+// spools everything to the file).
+func WithSpoolMemory(n int64) WriterOption {
+	return func(c *writerConfig) error {
+		if n < 0 {
+			return fmt.Errorf("bundle: WithSpoolMemory(%d), want >= 0", n)
+		}
+		c.spoolMem = n
+		return nil
+	}
+}
+
 // Writer builds a bundle. Members are added with [Writer.Add] in any order
-// and spooled (in memory up to a few MiB, then to one temporary file) while
+// and spooled (in memory up to [WithSpoolMemory], then to one temporary file) while
 // their digests are computed, because the signed manifest must precede them
 // in the archive; [Writer.Close] writes the whole archive.
 type Writer struct {
@@ -91,7 +105,6 @@ type Writer struct {
 	spool   spool
 	members []spooled
 	names   map[string]bool
-	buf     []byte
 	closed  bool
 	m       *Manifest
 }
@@ -112,13 +125,13 @@ func NewWriter(w io.Writer, s envelope.Signer, opts ...WriterOption) (*Writer, e
 	if s.Algorithm() == "hmac-sha256" {
 		return nil, errors.New("bundle: NewWriter: an hmac-sha256 key is a shared secret; a bundle needs a public-key signer")
 	}
-	bw := &Writer{w: w, signer: s, names: map[string]bool{}}
+	bw := &Writer{w: w, signer: s, names: map[string]bool{}, cfg: writerConfig{spoolMem: DefaultSpoolMemory}}
 	for _, o := range opts {
 		if err := o(&bw.cfg); err != nil {
 			return nil, err
 		}
 	}
-	bw.spool.dir = bw.cfg.tempDir
+	bw.spool.dir, bw.spool.limit = bw.cfg.tempDir, bw.cfg.spoolMem
 	return bw, nil
 }
 
@@ -139,32 +152,34 @@ func (w *Writer) Add(name string, r io.Reader) error {
 	if w.names[name] {
 		return fmt.Errorf("%w: %q added twice", ErrDuplicateMember, name)
 	}
-	if w.buf == nil {
-		w.buf = make([]byte, 256<<10)
-	}
 	start := w.spool.n
 	h := blake3.New()
 	var size int64
 	for {
-		n, err := r.Read(w.buf)
+		buf, err := w.spool.next()
+		if err != nil {
+			w.spool.truncate(start)
+			return fmt.Errorf("bundle: spooling %q: %w", name, err)
+		}
+		n, rerr := r.Read(buf)
 		if n > 0 {
 			size += int64(n)
 			if size > maxTarSize {
 				w.spool.truncate(start)
 				return fmt.Errorf("%w: member %q over %d bytes", ErrMemberTooLarge, name, int64(maxTarSize))
 			}
-			h.Write(w.buf[:n])
-			if err := w.spool.write(w.buf[:n]); err != nil {
+			h.Write(buf[:n])
+			if err := w.spool.commit(buf[:n]); err != nil {
 				w.spool.truncate(start)
 				return fmt.Errorf("bundle: spooling %q: %w", name, err)
 			}
 		}
-		if err == io.EOF {
+		if rerr == io.EOF {
 			break
 		}
-		if err != nil {
+		if rerr != nil {
 			w.spool.truncate(start)
-			return fmt.Errorf("bundle: reading member %q: %w", name, err)
+			return fmt.Errorf("bundle: reading member %q: %w", name, rerr)
 		}
 	}
 	var sp = spooled{name: name, off: start, size: size}
@@ -255,46 +270,82 @@ func (w *Writer) Close() error {
 // [Manifest.Proof].
 func (w *Writer) Manifest() *Manifest { return w.m }
 
-// spoolMemory is how many bytes of members are held in memory before the
-// spool moves to a temporary file.
-const spoolMemory = 4 << 20
+// DefaultSpoolMemory is how many bytes of members a [Writer] holds in memory
+// before it moves them to a temporary file (see [WithSpoolMemory]).
+const DefaultSpoolMemory = 64 << 20
 
-// spool holds member bytes between Add and Close: in memory while small,
-// then in one temporary file.
+// spoolChunk is the size of the in-memory spool's chunks.
+const spoolChunk = 1 << 20
+
+// spool holds member bytes between Add and Close: in memory, in chunks that
+// readers fill directly, up to a limit; then in one temporary file.
 type spool struct {
-	dir string
-	mem []byte
-	f   *os.File
-	n   int64
+	dir    string
+	limit  int64
+	chunks [][]byte // all full except the last
+	f      *os.File
+	n      int64
+	buf    []byte // read buffer once the spool is a file
 }
 
-func (s *spool) write(p []byte) error {
-	if s.f == nil && len(s.mem)+len(p) <= spoolMemory {
-		s.mem = append(s.mem, p...)
-		s.n += int64(len(p))
-		return nil
+// next returns a buffer for the next bytes of a member; commit records them.
+func (s *spool) next() ([]byte, error) {
+	if s.f == nil && s.n >= s.limit {
+		if err := s.spill(); err != nil {
+			return nil, err
+		}
 	}
-	if s.f == nil {
-		f, err := os.CreateTemp(s.dir, "accord-bundle-spool-*")
-		if err != nil {
+	if s.f != nil {
+		if s.buf == nil {
+			s.buf = make([]byte, 256<<10)
+		}
+		return s.buf, nil
+	}
+	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == spoolChunk {
+		s.chunks = append(s.chunks, make([]byte, 0, spoolChunk))
+	}
+	last := s.chunks[len(s.chunks)-1]
+	return last[len(last):spoolChunk], nil
+}
+
+// commit records p, a prefix of the buffer next returned, as spooled.
+func (s *spool) commit(p []byte) error {
+	if s.f != nil {
+		n, err := s.f.Write(p)
+		s.n += int64(n)
+		return err
+	}
+	last := &s.chunks[len(s.chunks)-1]
+	*last = (*last)[:len(*last)+len(p)]
+	s.n += int64(len(p))
+	return nil
+}
+
+// spill moves the spool to a temporary file.
+func (s *spool) spill() error {
+	f, err := os.CreateTemp(s.dir, "accord-bundle-spool-*")
+	if err != nil {
+		return err
+	}
+	s.f = f
+	for _, c := range s.chunks {
+		if _, err := f.Write(c); err != nil {
 			return err
 		}
-		s.f = f
-		if _, err := f.Write(s.mem); err != nil {
-			return err
-		}
-		s.mem = nil
 	}
-	n, err := s.f.Write(p)
-	s.n += int64(n)
-	return err
+	s.chunks = nil
+	return nil
 }
 
 // truncate drops everything after offset n, undoing a failed Add.
 func (s *spool) truncate(n int64) {
 	s.n = n
 	if s.f == nil {
-		s.mem = s.mem[:n]
+		keep := int((n + spoolChunk - 1) / spoolChunk)
+		s.chunks = s.chunks[:keep]
+		if keep > 0 {
+			s.chunks[keep-1] = s.chunks[keep-1][:n-int64(keep-1)*spoolChunk]
+		}
 		return
 	}
 	// A failed truncate leaves unreferenced bytes; later writes go to the
@@ -304,19 +355,27 @@ func (s *spool) truncate(n int64) {
 }
 
 func (s *spool) copyTo(w io.Writer, off, size int64) error {
-	if s.f == nil {
-		_, err := w.Write(s.mem[off : off+size])
+	if s.f != nil {
+		n, err := io.Copy(w, io.NewSectionReader(s.f, off, size))
+		if err == nil && n != size {
+			err = fmt.Errorf("spool returned %d bytes, want %d", n, size)
+		}
 		return err
 	}
-	n, err := io.Copy(w, io.NewSectionReader(s.f, off, size))
-	if err == nil && n != size {
-		err = fmt.Errorf("spool returned %d bytes, want %d", n, size)
+	for size > 0 {
+		c := s.chunks[off/spoolChunk][off%spoolChunk:]
+		c = c[:min(int64(len(c)), size)]
+		if _, err := w.Write(c); err != nil {
+			return err
+		}
+		off += int64(len(c))
+		size -= int64(len(c))
 	}
-	return err
+	return nil
 }
 
 func (s *spool) close() {
-	s.mem = nil
+	s.chunks = nil
 	if s.f != nil {
 		s.f.Close()
 		os.Remove(s.f.Name())
