@@ -95,7 +95,7 @@ func appendBlock(dst []byte, name, prefix string, size int64, typeflag byte) []b
 	copy(b[100:108], "0000644\x00")
 	copy(b[108:116], "0000000\x00")
 	copy(b[116:124], "0000000\x00")
-	copy(b[124:136], fmt.Sprintf("%011o\x00", size))
+	putOctal(b[124:136], size)
 	copy(b[136:148], "00000000000\x00")
 	b[156] = typeflag
 	copy(b[257:263], "ustar\x00")
@@ -103,8 +103,19 @@ func appendBlock(dst []byte, name, prefix string, size int64, typeflag byte) []b
 	copy(b[329:337], "0000000\x00")
 	copy(b[337:345], "0000000\x00")
 	copy(b[345:500], prefix)
-	copy(b[148:156], fmt.Sprintf("%06o\x00 ", checksum(&b)))
+	putOctal(b[148:155], checksum(&b))
+	b[155] = ' '
 	return append(dst, b[:]...)
+}
+
+// putOctal writes n as zero-padded octal digits filling all but the last
+// byte of field, which is NUL.
+func putOctal(field []byte, n int64) {
+	field[len(field)-1] = 0
+	for i := len(field) - 2; i >= 0; i-- {
+		field[i] = byte('0' + n&7)
+		n >>= 3
+	}
 }
 
 // checksum is the USTAR header checksum: the sum of all bytes with the
@@ -128,11 +139,13 @@ func padding(size int64) int64 { return -size & (blockSize - 1) }
 
 // tarReader reads the canonical tar form strictly, in one pass.
 type tarReader struct {
-	r   *bufio.Reader
-	off int64 // bytes consumed
-	raw []byte
-	blk [blockSize]byte
-	buf []byte // scratch for draining members
+	r     *bufio.Reader
+	off   int64 // bytes consumed
+	raw   []byte
+	canon []byte // the canonical encoding of the current header
+	blk   [blockSize]byte
+	pad   [blockSize]byte
+	buf   []byte // scratch for draining members
 }
 
 func (t *tarReader) scratch() []byte {
@@ -228,7 +241,7 @@ func (t *tarReader) next() (e entry, end bool, err error) {
 	if err != nil {
 		return entry{}, false, fmt.Errorf("%w: entry %q: bad size field", ErrMalformed, name)
 	}
-	if want := appendHeader(nil, name, size); !bytes.Equal(t.raw, want) {
+	if t.canon = appendHeader(t.canon[:0], name, size); !bytes.Equal(t.raw, t.canon) {
 		return entry{}, false, fmt.Errorf("%w: entry %q at offset %d: header is not in canonical form", ErrMalformed, name, start)
 	}
 	return entry{name: name, size: size}, false, nil
@@ -296,11 +309,10 @@ func (t *tarReader) readPadding(size int64, name string) error {
 	if p == 0 {
 		return nil
 	}
-	var buf [blockSize]byte
-	if err := t.readFull(buf[:p]); err != nil {
+	if err := t.readFull(t.pad[:p]); err != nil {
 		return err
 	}
-	if !bytes.Equal(buf[:p], zeroBlock[:p]) {
+	if !bytes.Equal(t.pad[:p], zeroBlock[:p]) {
 		return fmt.Errorf("%w: non-zero padding after member %q", ErrMalformed, name)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/accordsdk/accord/envelope"
@@ -274,8 +275,19 @@ func (w *Writer) Manifest() *Manifest { return w.m }
 // before it moves them to a temporary file (see [WithSpoolMemory]).
 const DefaultSpoolMemory = 64 << 20
 
-// spoolChunk is the size of the in-memory spool's chunks.
-const spoolChunk = 1 << 20
+// spoolChunk is the size of the in-memory spool's chunks, and spoolRead the
+// most a member's reader fills at a time.
+const (
+	spoolChunk = 1 << 20
+	spoolRead  = 128 << 10
+)
+
+// chunkPool recycles spool chunks between Writers, so that a busy exporter
+// does not fault in fresh memory for every bundle.
+var chunkPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, spoolChunk)
+	return &b
+}}
 
 // spool holds member bytes between Add and Close: in memory, in chunks that
 // readers fill directly, up to a limit; then in one temporary file.
@@ -297,15 +309,17 @@ func (s *spool) next() ([]byte, error) {
 	}
 	if s.f != nil {
 		if s.buf == nil {
-			s.buf = make([]byte, 256<<10)
+			s.buf = make([]byte, spoolRead)
 		}
 		return s.buf, nil
 	}
 	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == spoolChunk {
-		s.chunks = append(s.chunks, make([]byte, 0, spoolChunk))
+		s.chunks = append(s.chunks, (*chunkPool.Get().(*[]byte))[:0])
 	}
+	// Hand out at most spoolRead bytes at a time, so that the bytes a
+	// reader copied in are still in cache when they are hashed.
 	last := s.chunks[len(s.chunks)-1]
-	return last[len(last):spoolChunk], nil
+	return last[len(last):min(len(last)+spoolRead, spoolChunk)], nil
 }
 
 // commit records p, a prefix of the buffer next returned, as spooled.
@@ -333,8 +347,16 @@ func (s *spool) spill() error {
 			return err
 		}
 	}
+	s.release(s.chunks)
 	s.chunks = nil
 	return nil
+}
+
+// release returns chunks to the pool.
+func (s *spool) release(chunks [][]byte) {
+	for _, c := range chunks {
+		chunkPool.Put(&c)
+	}
 }
 
 // truncate drops everything after offset n, undoing a failed Add.
@@ -342,6 +364,7 @@ func (s *spool) truncate(n int64) {
 	s.n = n
 	if s.f == nil {
 		keep := int((n + spoolChunk - 1) / spoolChunk)
+		s.release(s.chunks[keep:])
 		s.chunks = s.chunks[:keep]
 		if keep > 0 {
 			s.chunks[keep-1] = s.chunks[keep-1][:n-int64(keep-1)*spoolChunk]
@@ -375,6 +398,7 @@ func (s *spool) copyTo(w io.Writer, off, size int64) error {
 }
 
 func (s *spool) close() {
+	s.release(s.chunks)
 	s.chunks = nil
 	if s.f != nil {
 		s.f.Close()
