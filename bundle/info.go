@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -126,6 +124,3 @@ func (i *Info) checkAgainst(m *Manifest, pubkey, fingerprint string) error {
 	}
 	return nil
 }
-
-// metadataKeys returns the metadata keys in order, for documentation and tests.
-func (i *Info) metadataKeys() []string { return slices.Sorted(maps.Keys(i.Metadata)) }
