@@ -183,12 +183,16 @@ func (m *Manifest) encode() []byte {
 }
 
 // maxManifestLine bounds one line of manifest.json: a member entry with a
-// name of MaxNameLen bytes fits with room to spare.
-const maxManifestLine = 4096
+// name of MaxNameLen bytes fits with room to spare. manifestBuffer is the
+// read buffer; large reads keep hashing the manifest fast.
+const (
+	maxManifestLine = 4096
+	manifestBuffer  = 64 << 10
+)
 
 // parseManifest parses manifest.json held in memory.
 func parseManifest(b []byte, lim *limits) (*Manifest, error) {
-	return readManifest(bufio.NewReaderSize(bytes.NewReader(b), maxManifestLine), lim)
+	return readManifest(bufio.NewReaderSize(bytes.NewReader(b), manifestBuffer), lim)
 }
 
 // readManifest parses manifest.json line by line in its canonical form,
@@ -223,8 +227,8 @@ func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
 	more := true // a member or the end may follow; false after a member without comma
 	for {
 		line, err := r.ReadSlice('\n')
-		if err != nil {
-			return nil, bad("member %d: %v", m.Len(), err)
+		if err != nil || len(line) > maxManifestLine {
+			return nil, bad("member %d: line of %d bytes: %v", m.Len(), len(line), err)
 		}
 		if bytes.Equal(line, []byte(manifestTail)) {
 			if m.Len() > 0 && more {

@@ -121,14 +121,14 @@ func putOctal(field []byte, n int64) {
 // checksum is the USTAR header checksum: the sum of all bytes with the
 // checksum field counted as spaces.
 func checksum(b *[blockSize]byte) int64 {
-	var sum int64
-	for i, c := range b {
-		if i >= 148 && i < 156 {
-			c = ' '
-		}
-		sum += int64(c)
+	var sum uint64
+	for _, c := range b {
+		sum += uint64(c)
 	}
-	return sum
+	for _, c := range b[148:156] {
+		sum -= uint64(c)
+	}
+	return int64(sum + 8*' ')
 }
 
 func appendPadding(dst []byte, size int64) []byte {

@@ -215,7 +215,7 @@ func (t *tarReader) readManifestMember(lim *limits) (m *Manifest, digest envelop
 	}
 	h := blake3.New()
 	lr := &io.LimitedReader{R: t.r, N: e.size}
-	br := bufio.NewReaderSize(io.TeeReader(lr, h), maxManifestLine)
+	br := bufio.NewReaderSize(io.TeeReader(lr, h), manifestBuffer)
 	m, parseErr = readManifest(br, lim)
 	_, err = io.Copy(io.Discard, br)
 	t.off += e.size - lr.N
