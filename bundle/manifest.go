@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,7 +46,11 @@ type Manifest struct {
 }
 
 // Info returns the bundle's metadata from bundle.json.
-func (m *Manifest) Info() Info { return m.info }
+func (m *Manifest) Info() Info {
+	i := m.info
+	i.Metadata = maps.Clone(i.Metadata)
+	return i
+}
 
 // Root returns the RFC 6962 Merkle root over the members' leaf encodings.
 func (m *Manifest) Root() tlog.Hash { return m.root }

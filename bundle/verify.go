@@ -18,6 +18,9 @@ const (
 	DefaultMaxManifestSize = 256 << 20 // 256 MiB
 	DefaultMaxMetadataSize = 4 << 20   // 4 MiB, for bundle.json
 	maxSignatureSize       = 64 << 10
+	// maxNameBytes bounds the names of one bundle in all, which a Manifest
+	// indexes with 32-bit offsets; a manifest.json is always longer.
+	maxNameBytes = 1<<32 - 1
 )
 
 // VerifyOption configures [Verify].
@@ -57,8 +60,8 @@ func WithMaxMemberSize(n int64) VerifyOption {
 // memory until its signature is checked.
 func WithMaxManifestSize(n int64) VerifyOption {
 	return func(l *limits) error {
-		if n <= 0 {
-			return fmt.Errorf("bundle: WithMaxManifestSize(%d), want > 0", n)
+		if n <= 0 || n > maxNameBytes {
+			return fmt.Errorf("bundle: WithMaxManifestSize(%d), want 1 to %d", n, int64(maxNameBytes))
 		}
 		l.maxManifestSize = n
 		return nil

@@ -106,8 +106,11 @@ type Writer struct {
 	spool   spool
 	members []spooled
 	names   map[string]bool
-	closed  bool
-	m       *Manifest
+	// nameBytes is the length of all names; a Manifest indexes them with
+	// 32-bit offsets.
+	nameBytes int64
+	closed    bool
+	m         *Manifest
 }
 
 type spooled struct {
@@ -118,7 +121,9 @@ type spooled struct {
 }
 
 // NewWriter returns a Writer that writes a bundle signed by s to w when it
-// is closed.
+// is closed. s must be a public-key signer (Ed25519, ML-DSA-65 or hybrid).
+// Without [WithCreatedAt], bundle.json has no created_at and the signature
+// carries the time of Close, so builds are not byte-identical.
 func NewWriter(w io.Writer, s envelope.Signer, opts ...WriterOption) (*Writer, error) {
 	if w == nil || s == nil {
 		return nil, errors.New("bundle: NewWriter: nil writer or signer")
@@ -152,6 +157,9 @@ func (w *Writer) Add(name string, r io.Reader) error {
 	}
 	if w.names[name] {
 		return fmt.Errorf("%w: %q added twice", ErrDuplicateMember, name)
+	}
+	if w.nameBytes+int64(len(name)) > maxNameBytes {
+		return fmt.Errorf("%w: member names over %d bytes in all", ErrTooManyMembers, int64(maxNameBytes))
 	}
 	start := w.spool.n
 	h := blake3.New()
@@ -187,6 +195,7 @@ func (w *Writer) Add(name string, r io.Reader) error {
 	h.Sum(sp.sum[:0])
 	w.members = append(w.members, sp)
 	w.names[name] = true
+	w.nameBytes += int64(len(name))
 	return nil
 }
 
