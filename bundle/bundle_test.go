@@ -379,3 +379,32 @@ func TestCheckNameAccepts(t *testing.T) {
 		assert.NoError(t, CheckName(name), name)
 	}
 }
+
+// TestShortReads feeds the writer and the verifier one byte per Read, and
+// the verifier data together with io.EOF, as slow streams do.
+func TestShortReads(t *testing.T) {
+	s, pub := newSigner(1)
+	var out bytes.Buffer
+	w, err := NewWriter(&out, s, WithCreatedAt(testTime), WithIssuer("lr-test"))
+	require.NoError(t, err)
+	for _, tm := range testMembers() {
+		require.NoError(t, w.Add(tm.name, iotest.OneByteReader(strings.NewReader(tm.body))))
+	}
+	require.NoError(t, w.Close())
+	assert.Equal(t, build(t, s, testMembers()), out.Bytes())
+
+	for _, r := range []io.Reader{
+		iotest.OneByteReader(bytes.NewReader(out.Bytes())),
+		iotest.DataErrReader(bytes.NewReader(out.Bytes())),
+		iotest.HalfReader(bytes.NewReader(out.Bytes())),
+	} {
+		got := map[string]string{}
+		_, err := Verify(r, pub, func(name string, r io.Reader) error {
+			b, err := io.ReadAll(iotest.OneByteReader(r))
+			got[name] = string(b)
+			return err
+		})
+		require.NoError(t, err)
+		assert.Len(t, got, len(testMembers()))
+	}
+}

@@ -96,9 +96,12 @@ func WithSpoolMemory(n int64) WriterOption {
 }
 
 // Writer builds a bundle. Members are added with [Writer.Add] in any order
-// and spooled (in memory up to [WithSpoolMemory], then to one temporary file) while
-// their digests are computed, because the signed manifest must precede them
-// in the archive; [Writer.Close] writes the whole archive.
+// and spooled (in memory up to [WithSpoolMemory], then to one temporary
+// file) while their digests are computed, because the signed manifest must
+// precede them in the archive; [Writer.Close] writes the whole archive. If
+// Close fails, what it wrote is incomplete and must be discarded. A Writer is
+// not safe for concurrent use. It does not limit the number of members; keep
+// within what verifiers accept ([DefaultMaxMembers] unless they say more).
 type Writer struct {
 	w       io.Writer
 	signer  envelope.Signer
@@ -388,11 +391,23 @@ func (s *spool) truncate(n int64) {
 
 func (s *spool) copyTo(w io.Writer, off, size int64) error {
 	if s.f != nil {
-		n, err := io.Copy(w, io.NewSectionReader(s.f, off, size))
-		if err == nil && n != size {
-			err = fmt.Errorf("spool returned %d bytes, want %d", n, size)
+		// Large reads: the spool file is read back in a few big pieces
+		// rather than in the small ones io.Copy might choose.
+		if len(s.buf) < spoolChunk {
+			s.buf = make([]byte, spoolChunk)
 		}
-		return err
+		for size > 0 {
+			p := s.buf[:min(int64(len(s.buf)), size)]
+			if _, err := s.f.ReadAt(p, off); err != nil {
+				return fmt.Errorf("reading spool: %w", err)
+			}
+			if _, err := w.Write(p); err != nil {
+				return err
+			}
+			off += int64(len(p))
+			size -= int64(len(p))
+		}
+		return nil
 	}
 	for size > 0 {
 		c := s.chunks[off/spoolChunk][off%spoolChunk:]
