@@ -3,6 +3,7 @@ package bundle
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -308,6 +309,12 @@ func TestVerifyCallback(t *testing.T) {
 			return nil
 		}, WithManifestFunc(func(*Manifest) error { return veto }))
 		require.ErrorIs(t, err, veto)
+	})
+	t.Run("key pinned as hex", func(t *testing.T) {
+		raw, err := envelope.ParseEd25519PublicKey(pub)
+		require.NoError(t, err)
+		_, err = Verify(bytes.NewReader(good), "ed25519:"+hex.EncodeToString(raw), nil)
+		require.NoError(t, err)
 	})
 	t.Run("bad options and keys", func(t *testing.T) {
 		_, err := Verify(bytes.NewReader(good), pub, nil, WithMaxMembers(-1))

@@ -133,7 +133,7 @@ func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) er
 		return nil, err
 	}
 	t := newTarReader(r)
-	m, err := t.readHeaders(v, pubkey, &lim)
+	m, err := t.readHeaders(v, &lim)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) er
 }
 
 // readHeaders reads and checks bundle.json, manifest.json and the signature.
-func (t *tarReader) readHeaders(v *envelope.Verifier, pubkey string, lim *limits) (*Manifest, error) {
+func (t *tarReader) readHeaders(v *envelope.Verifier, lim *limits) (*Manifest, error) {
 	bundleJSON, err := t.readHeaderMember(BundleJSONName, lim.maxMetadataSize, ErrMissingHeader)
 	if err != nil {
 		return nil, err
@@ -190,7 +190,9 @@ func (t *tarReader) readHeaders(v *envelope.Verifier, pubkey string, lim *limits
 	if err != nil {
 		return nil, err
 	}
-	if err := info.checkAgainst(m, pubkey, keyFingerprint(pubkey)); err != nil {
+	// The envelope's sender key is the pinned key in its canonical form
+	// (the caller may have pinned it as hex or did:key).
+	if err := info.checkAgainst(m, signed.Signer, keyFingerprint(signed.Signer)); err != nil {
 		return nil, err
 	}
 	m.info, m.sig = *info, sig
