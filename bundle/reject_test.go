@@ -119,9 +119,14 @@ func TestVerifyRejects(t *testing.T) {
 	t.Run("good bundle passes", func(t *testing.T) {
 		_, _, err := collect(good, pub)
 		require.NoError(t, err)
-		padded := append(slices.Clone(good), make([]byte, -len(good)&(recordSize-1))...)
+		toRecord := (recordSize - len(good)%recordSize) % recordSize
+		require.NotZero(t, toRecord)
+		padded := append(slices.Clone(good), make([]byte, toRecord)...)
+		require.Zero(t, len(padded)%recordSize)
 		_, _, err = collect(padded, pub)
 		require.NoError(t, err, "zero padding to a whole record is accepted")
+		_, _, err = collect(append(padded, 0), pub)
+		require.ErrorIs(t, err, ErrTrailingData, "one zero byte past the record is not")
 	})
 }
 

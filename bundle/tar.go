@@ -321,7 +321,7 @@ func (t *tarReader) readPadding(size int64, name string) error {
 // finish checks what follows the end-of-archive marker: nothing, or zero
 // bytes up to the next record boundary.
 func (t *tarReader) finish() error {
-	allowed := -t.off & (recordSize - 1)
+	allowed := (recordSize - t.off%recordSize) % recordSize
 	buf := make([]byte, allowed+1)
 	n, err := io.ReadFull(t.r, buf)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
