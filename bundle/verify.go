@@ -91,8 +91,9 @@ func WithManifestFunc(fn func(*Manifest) error) VerifyOption {
 }
 
 // Verify reads a bundle from r in one pass and checks it against pubkey, the
-// pinned key of the signer in "ed25519:z..." form. It returns the verified
-// manifest, or an error wrapping one of the package's sentinels.
+// pinned key of the signer in "ed25519:z..." form (the hex and did:key forms
+// are accepted too). It returns the verified manifest, or an error wrapping
+// one of the package's sentinels.
 //
 // Order of checks: the three header members must come first; the signature
 // in signatures/manifest.sig must verify under pubkey and sign the blake3
@@ -113,9 +114,10 @@ func WithManifestFunc(fn func(*Manifest) error) VerifyOption {
 // the call; bytes the callback does not read are read and checked by Verify.
 // An error from member stops Verify and is returned wrapped.
 //
-// Verify holds manifest.json and bundle.json in memory (bounded by
-// [WithMaxManifestSize] and [WithMaxMetadataSize]) and never member bodies;
-// it writes nothing to disk.
+// Verify holds bundle.json and the parsed manifest in memory (about 45 bytes
+// plus the name per member, bounded by [WithMaxMetadataSize],
+// [WithMaxManifestSize] and [WithMaxMembers]), never member bodies, and it
+// writes nothing to disk.
 func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) error, opts ...VerifyOption) (*Manifest, error) {
 	lim := limits{
 		maxMembers:      DefaultMaxMembers,
