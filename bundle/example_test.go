@@ -99,3 +99,50 @@ func ExampleManifest_Proof() {
 	// Output:
 	// member acks/0003.json is leaf 3 of 5 - proof ok: true
 }
+
+// Verify stages what the callback reads and commits only once the whole
+// bundle is verified; WithManifestFunc checks the signed metadata before any
+// member is read.
+func ExampleVerify() {
+	signer := envelope.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize)))
+	var archive bytes.Buffer
+	w, err := bundle.NewWriter(&archive, signer, bundle.WithIssuer("local-registry-1"),
+		bundle.WithCreatedAt(time.Date(2025, 12, 6, 10, 0, 0, 0, time.UTC)))
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range []string{"acks/0001.json", "heartbeats/0001.json"} {
+		if err := w.Add(name, strings.NewReader(`{}`)); err != nil {
+			panic(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		panic(err)
+	}
+
+	staged := map[string][]byte{}
+	_, err = bundle.Verify(&archive, signer.PublicKey(),
+		func(name string, r io.Reader) error {
+			body, err := io.ReadAll(io.LimitReader(r, 1<<20))
+			if err != nil {
+				return err
+			}
+			staged[name] = body // not committed yet
+			return nil
+		},
+		bundle.WithMaxMembers(10_000),
+		bundle.WithMaxMemberSize(1<<20),
+		bundle.WithManifestFunc(func(m *bundle.Manifest) error {
+			if m.Info().Issuer != "local-registry-1" {
+				return fmt.Errorf("unexpected issuer %q", m.Info().Issuer)
+			}
+			return nil
+		}))
+	if err != nil {
+		fmt.Println("rejected:", err) // discard everything staged
+		return
+	}
+	fmt.Println("committing", len(staged), "members")
+	// Output:
+	// committing 2 members
+}
