@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,8 +78,8 @@ func TestEmptyBundle(t *testing.T) {
 // PAX and USTAR-prefix names, as the same regular files.
 func TestStandardTarReads(t *testing.T) {
 	s, pub := newSigner(1)
-	long := strings.Repeat("d/", 70) + "leaf.json"   // prefix/name split
-	longer := strings.Repeat("e", 300) + "/leaf.bin" // needs PAX
+	long := strings.Repeat("d/", 70) + "leaf.json"                                    // prefix/name split
+	longer := strings.Repeat("e", 200) + "/" + strings.Repeat("f", 100) + "/leaf.bin" // needs PAX
 	members := append(testMembers(), testMember{long, "L"}, testMember{longer, "P"}, testMember{"ünïcode/名前.json", "U"})
 	b := build(t, s, members)
 	_, _, err := collect(b, pub)
@@ -149,7 +151,9 @@ func TestWriterRejects(t *testing.T) {
 		{"a\x00b", ErrInvalidName},
 		{"a\"b", ErrInvalidName},
 		{"bad\xffutf8", ErrInvalidName},
-		{strings.Repeat("x", MaxNameLen+1), ErrInvalidName},
+		{strings.Repeat("x/", MaxNameLen/2) + "x", ErrInvalidName},
+		{strings.Repeat("x", MaxElemLen+1), ErrInvalidName},
+		{"a/" + strings.Repeat("x", MaxElemLen+1), ErrInvalidName},
 		{BundleJSONName, ErrReservedName},
 		{SignatureName, ErrReservedName},
 	} {
@@ -382,7 +386,7 @@ func TestTreeMatchesTlog(t *testing.T) {
 }
 
 func TestCheckNameAccepts(t *testing.T) {
-	for _, name := range []string{"a", "a/b/c.json", "heartbeats/2025-12-06/x.json", "名前", "a b", "..a", "a..", ".hidden"} {
+	for _, name := range []string{strings.Repeat("x", MaxElemLen), "a", "a/b/c.json", "heartbeats/2025-12-06/x.json", "名前", "a b", "..a", "a..", ".hidden"} {
 		assert.NoError(t, CheckName(name), name)
 	}
 }
@@ -413,5 +417,36 @@ func TestShortReads(t *testing.T) {
 		})
 		require.NoError(t, err)
 		assert.Len(t, got, len(testMembers()))
+	}
+}
+
+// TestSystemTarExtracts extracts a bundle with the system's tar, when there
+// is one, and compares the files with the members.
+func TestSystemTarExtracts(t *testing.T) {
+	tarPath, err := exec.LookPath("tar")
+	if err != nil {
+		t.Skip("no tar on PATH")
+	}
+	s, _ := newSigner(1)
+	members := append(testMembers(),
+		testMember{strings.Repeat("d/", 70) + "leaf.json", "L"},
+		testMember{strings.Repeat("e", 200) + "/" + strings.Repeat("f", 100) + "/leaf.bin", "P"},
+		testMember{"ünïcode/名前.json", "U"})
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "b.tar")
+	require.NoError(t, os.WriteFile(archive, build(t, s, members), 0o600))
+	out := filepath.Join(dir, "out")
+	require.NoError(t, os.Mkdir(out, 0o700))
+	cmd := exec.Command(tarPath, "-xf", archive, "-C", out)
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+	for _, m := range members {
+		got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(m.name)))
+		require.NoError(t, err)
+		assert.Equal(t, m.body, string(got), m.name)
+	}
+	for _, h := range []string{BundleJSONName, ManifestJSONName, SignatureName} {
+		_, err := os.Stat(filepath.Join(out, filepath.FromSlash(h)))
+		require.NoError(t, err)
 	}
 }

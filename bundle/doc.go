@@ -42,9 +42,10 @@
 // Merkle tree; merkle_root is that tree's head (tree hashing from
 // golang.org/x/mod/sumdb/tlog; SHA-256 of the empty string for no members),
 // so a member's inclusion can be checked with tlog.CheckRecord. Member names
-// pass [CheckName]: relative slash-separated UTF-8 paths without ".", ".." or
-// empty elements, backslashes, double quotes or control characters, so a
-// line needs no JSON escaping.
+// pass [CheckName]: relative slash-separated UTF-8 paths of at most 1,024
+// bytes without ".", ".." or empty elements, elements over 255 bytes,
+// backslashes, double quotes or control characters, so a line needs no JSON
+// escaping and every member can be extracted by standard tools.
 //
 // bundle.json is indented JSON: v, issuer, created_at (RFC 3339 UTC),
 // signer (the key string), signer_fingerprint ("sha256:<hex>" of the raw

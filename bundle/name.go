@@ -13,8 +13,12 @@ const (
 	SignatureName    = "signatures/manifest.sig"
 )
 
-// MaxNameLen is the longest member name, in bytes.
-const MaxNameLen = 1024
+// MaxNameLen is the longest member name, and MaxElemLen the longest element
+// of one (NAME_MAX on common file systems), in bytes.
+const (
+	MaxNameLen = 1024
+	MaxElemLen = 255
+)
 
 // isReserved reports whether name is one of the header member names.
 func isReserved(name string) bool {
@@ -23,8 +27,8 @@ func isReserved(name string) bool {
 
 // CheckName reports whether name is acceptable as a member name: a relative,
 // slash-separated path of UTF-8 text, at most [MaxNameLen] bytes, with no
-// empty, "." or ".." elements, no backslash, no double quote and no control
-// characters. The error wraps [ErrPathEscape], [ErrAbsolutePath] or
+// empty, "." or ".." elements, no element over [MaxElemLen] bytes, no
+// backslash, no double quote and no control characters. The error wraps [ErrPathEscape], [ErrAbsolutePath] or
 // [ErrInvalidName]. Header names are accepted here; [Writer.Add] refuses them.
 func CheckName(name string) error {
 	if name == "" {
@@ -54,6 +58,9 @@ func CheckName(name string) error {
 	for elem := range strings.SplitSeq(name, "/") {
 		if elem == "" || elem == "." {
 			return fmt.Errorf("%w: %q has an empty or \".\" element", ErrInvalidName, name)
+		}
+		if len(elem) > MaxElemLen {
+			return fmt.Errorf("%w: element of %d bytes, want at most %d", ErrInvalidName, len(elem), MaxElemLen)
 		}
 	}
 	return nil
