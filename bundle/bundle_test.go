@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -118,14 +119,23 @@ func TestMetadata(t *testing.T) {
 		ID      string `json:"rac_id"`
 		Expires string `json:"expires_at"`
 	}
+	sealed, err := envelope.Seal(s, "chp/admission", map[string]string{"rac_id": "c1"}, envelope.WithTimestamp(testTime))
+	require.NoError(t, err)
 	b := build(t, s, testMembers(), WithMetadata("admission_certificate", cert{"c1", "2027-11-04T00:00:00Z"}),
-		WithMetadata("checkpoint", "origin\n3\nroot\n"))
+		WithMetadata("checkpoint", "origin\n3\nroot\n"), WithMetadata("certificate", json.RawMessage(sealed)))
 	_, m, err := collect(b, pub)
 	require.NoError(t, err)
 	info := m.Info()
 	var c cert
 	require.NoError(t, info.DecodeMetadata("admission_certificate", &c))
 	assert.Equal(t, cert{"c1", "2027-11-04T00:00:00Z"}, c)
+	var env json.RawMessage
+	require.NoError(t, info.DecodeMetadata("certificate", &env))
+	v, err := envelope.NewVerifier(envelope.WithTypes("chp/admission"), envelope.WithKeys(pub), envelope.WithoutFreshness())
+	require.NoError(t, err)
+	opened, err := v.Open(env)
+	require.NoError(t, err, "an envelope carried in bundle.json still verifies")
+	assert.JSONEq(t, `{"rac_id":"c1"}`, string(opened.Payload))
 	var cp string
 	require.NoError(t, info.DecodeMetadata("checkpoint", &cp))
 	assert.Equal(t, "origin\n3\nroot\n", cp)

@@ -53,7 +53,10 @@ func WithCreatedAt(t time.Time) WriterOption {
 // "metadata" object. Packages built on bundle use it for typed documents
 // that travel with the members and are covered by the signature (for example
 // an admission certificate or a log checkpoint); readers get them back with
-// [Info.DecodeMetadata]. Each key may be set once.
+// [Info.DecodeMetadata]. Each key may be set once. bundle.json is indented,
+// so a json.RawMessage comes back reformatted; a signed envelope passed as
+// json.RawMessage still verifies, since envelopes are verified over their
+// canonical form.
 func WithMetadata(key string, v any) WriterOption {
 	return func(c *writerConfig) error {
 		if key == "" {
