@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/jcs"
 )
 
 // sigPrefix starts every detached signature chp writes: registry_signature
@@ -72,28 +73,41 @@ func SignAck(s envelope.Signer, a *Ack) ([]byte, error) {
 	if a.AckID == "" {
 		a.AckID = newUUIDv7(a.Received)
 	}
-	a.RegistrySignature = ""
-	unsigned := *a
-	sig, err := signDetached(s, ackBody(unsigned))
-	if err != nil {
-		return nil, err
+	if s.Algorithm() != "ed25519" {
+		return nil, fmt.Errorf("chp: signer algorithm %q, want ed25519", s.Algorithm())
 	}
-	a.RegistrySignature = sig
-	return json.Marshal(a)
+	// The canonical form is built directly: members in RFC 8785 order
+	// (ack_id, instance_ref, notes, packet, received, status), strings
+	// escaped as RFC 8785 says. The ACK sent is the same object with
+	// registry_signature in its sorted place, so it is canonical too.
+	received := formatTime(a.Received)
+	msg := make([]byte, 0, 256)
+	msg = appendMember(msg, '{', "ack_id", a.AckID)
+	msg = appendMember(msg, ',', "instance_ref", a.InstanceRef)
+	if a.Notes != "" {
+		msg = appendMember(msg, ',', "notes", a.Notes)
+	}
+	msg = appendMember(msg, ',', "packet", a.Packet)
+	msg = appendMember(msg, ',', "received", received)
+	rest := len(msg)
+	msg = appendMember(msg, ',', "status", string(a.Status))
+	msg = append(msg, '}')
+	sig, err := s.Sign(msg)
+	if err != nil {
+		return nil, fmt.Errorf("chp: sign: %w", err)
+	}
+	a.RegistrySignature = sigPrefix + b64.EncodeToString(sig)
+	out := make([]byte, 0, len(msg)+128)
+	out = append(out, msg[:rest]...)
+	out = appendMember(out, ',', "registry_signature", a.RegistrySignature)
+	return append(out, msg[rest:]...), nil
 }
 
-// ackBody is the ACK without its signature member, the object the
-// signature covers.
-func ackBody(a Ack) any {
-	type body struct {
-		Packet      string    `json:"packet,omitempty"`
-		AckID       string    `json:"ack_id"`
-		InstanceRef string    `json:"instance_ref"`
-		Received    string    `json:"received"`
-		Status      AckStatus `json:"status"`
-		Notes       string    `json:"notes,omitempty"`
-	}
-	return body{a.Packet, a.AckID, a.InstanceRef, formatTime(a.Received), a.Status, a.Notes}
+func appendMember(dst []byte, sep byte, key, value string) []byte {
+	dst = append(dst, sep)
+	dst = jcs.AppendString(dst, key)
+	dst = append(dst, ':')
+	return jcs.AppendString(dst, value)
 }
 
 // VerifyAck parses an ACK, validates it against chp-v1.json and checks its

@@ -81,3 +81,5 @@ func decodeFrontier(size uint64, enc []string) (frontier, error) {
 	}
 	return f, nil
 }
+
+func b64std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

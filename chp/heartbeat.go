@@ -19,24 +19,34 @@ func DecodeHeartbeat(b []byte) (*Heartbeat, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := doc.(map[string]any); !ok {
+	return heartbeatFromDoc(doc)
+}
+
+// heartbeatFromDoc validates a parsed heartbeat against the schema and
+// fills a Heartbeat from it. After validation every member has the type
+// the schema gives it.
+func heartbeatFromDoc(doc any) (*Heartbeat, error) {
+	m, ok := doc.(map[string]any)
+	if !ok {
 		return nil, fmt.Errorf("%w: heartbeat is not a JSON object", ErrMalformed)
 	}
 	if err := validate("heartbeat", doc); err != nil {
 		return nil, err
 	}
-	var raw struct {
-		Heartbeat
-		Timestamp string `json:"timestamp"`
+	str := func(k string) string { s, _ := m[k].(string); return s }
+	h := &Heartbeat{
+		Packet: str("packet"), InstanceID: str("instance_id"), HomeURI: str("home_uri"), Version: str("version"),
+		LicenseHash: str("license_hash"), EthicsSignature: str("ethics_signature"), HomebaseToken: str("homebase_token"),
+		Status: Status(str("status")),
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	if meta, ok := m["meta"].(map[string]any); ok {
+		h.Meta = meta
 	}
-	h := raw.Heartbeat
-	if h.Timestamp, err = parseTime("heartbeat", raw.Timestamp); err != nil {
+	var err error
+	if h.Timestamp, err = parseTime("heartbeat", str("timestamp")); err != nil {
 		return nil, err
 	}
-	return &h, nil
+	return h, nil
 }
 
 // Validate checks h against the heartbeat schema by encoding it. Builders
