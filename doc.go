@@ -10,6 +10,8 @@
 //	envelope      signed messages: JSON (RFC 8785) and CBOR forms, Ed25519,
 //	              HMAC-SHA256, ML-DSA-65 and hybrid signatures, key rings,
 //	              verifiers with time windows and replay protection
+//	checkpoint    verify log checkpoints, inclusion and consistency
+//	              proofs and tlog-proof files; cosign as a witness
 //	bundle        provenance bundles: deterministic tar, signed manifest,
 //	              one-pass streaming verification
 //	chp           call-home for air-gapped sites: heartbeats, signed ACKs,

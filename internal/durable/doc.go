@@ -1,0 +1,52 @@
+// Package durable is an append-only file of records that survives crashes.
+//
+// A [File] holds a sequence of byte records numbered from 0. [File.Append]
+// returns only after its record is on stable storage (written and fsynced;
+// fdatasync on Linux). Many goroutines may append at once: one committer
+// collects every queued record into one write and one fsync (group commit),
+// so the cost of an fsync is shared by every record that arrived while the
+// previous write was being made. The committer does not wait for an fsync
+// before making the next write: up to [syncDepth] fsyncs overlap, which lets
+// the device merge their flushes, and an acknowledger answers the writes in
+// order as their fsyncs finish.
+//
+// # File format
+//
+// The file starts with the 16-byte header "accord-durable1\n" and is followed
+// by frames, one per record:
+//
+//	length  uint32, little endian, at most [MaxRecordSize]
+//	crc     uint32, little endian, CRC-32C (Castagnoli) of the 4 length
+//	        bytes followed by the record bytes
+//	record  length bytes
+//
+// # Recovery
+//
+// [Open] reads every frame and checks its length and checksum. A crash can
+// leave the end of the file torn: a frame cut short, or a region the kernel
+// never wrote back (often zeros). Only the last writes can be torn, because a
+// writer has at most [syncDepth] writes of at most [maxWrite] bytes each
+// waiting for their fsync, so at most [maxUnsynced] bytes at the end of the
+// file can be unsynced (4 MiB and 32 bytes). Open truncates from a bad frame
+// that lies within the last maxUnsynced bytes of the file (records there
+// were never acknowledged),
+// and reports a bad frame further back as [CorruptError]: that is damage to
+// acknowledged records, which recovery must not silently drop.
+//
+// A file opened with [Options.Lazy] holds data that can be rebuilt from
+// elsewhere (a cache): appends are written at once by the caller but not
+// fsynced, and Open truncates at the first bad frame wherever it is.
+//
+// # Locking
+//
+// Open takes an exclusive advisory lock (flock) on the file for as long as
+// the File is open, so a second writer, in this process or another, gets
+// [ErrLocked] instead of interleaving frames.
+//
+// # Failures
+//
+// If a write or fsync fails, the File stops accepting appends and returns
+// the error (wrapped in [ErrFailed]) to every later caller: after a failed
+// fsync the kernel may have dropped the dirty pages, so retrying could report
+// success for data that is gone. Reopen the file to recover.
+package durable

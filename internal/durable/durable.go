@@ -1,0 +1,591 @@
+package durable
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+const (
+	// header starts every file; it names the format and its version.
+	header = "accord-durable1\n"
+	// frameHeaderSize is the length and checksum before each record.
+	frameHeaderSize = 8
+	// MaxRecordSize is the largest record a File accepts, in bytes.
+	MaxRecordSize = 1 << 20
+	// maxWrite is the longest single write.
+	maxWrite = MaxRecordSize + frameHeaderSize
+	// syncDepth is how many writes may wait for their fsync at once.
+	// Overlapping fsyncs let the device merge their flushes.
+	syncDepth = 4
+	// maxUnsynced bounds the bytes at the end of a file that can be unsynced
+	// when the writer crashes.
+	maxUnsynced = syncDepth * maxWrite
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+var (
+	// ErrLocked is returned by [Open] when another File holds the lock.
+	ErrLocked = errors.New("durable: file is locked by another writer")
+	// ErrClosed is returned by operations on a closed File.
+	ErrClosed = errors.New("durable: file is closed")
+	// ErrFailed wraps the write or fsync error that stopped a File; every
+	// append after it fails with the same error.
+	ErrFailed = errors.New("durable: file failed")
+	// ErrTooLarge is returned for a record over [MaxRecordSize].
+	ErrTooLarge = errors.New("durable: record too large")
+	// ErrNoRecord is returned by [File.Read] for an index at or past the end.
+	ErrNoRecord = errors.New("durable: no record at index")
+	// ErrBadHeader is returned by [Open] for a file that is not a durable file.
+	ErrBadHeader = errors.New("durable: not a durable file")
+)
+
+// CorruptError reports a frame that fails its checks where it cannot be a
+// torn tail, so acknowledged records are damaged. It carries the evidence.
+type CorruptError struct {
+	Path   string // file name
+	Offset int64  // offset of the first bad frame
+	Size   int64  // size of the file
+	Reason string // what was wrong with the frame
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("durable: %s: corrupt frame at offset %d of %d: %s", e.Path, e.Offset, e.Size, e.Reason)
+}
+
+// Options configure [Open]. The zero value is a durable file with no hooks.
+type Options struct {
+	// Lazy files are not fsynced on append (only on Close), and recovery
+	// truncates at the first bad frame wherever it is. Use it only for data
+	// that can be rebuilt from another source.
+	Lazy bool
+	// Visit, if set, is called by Open for every intact record in order.
+	// The record is only valid during the call. An error aborts Open.
+	Visit func(index uint64, record []byte) error
+	// OnCommit, if set, is called after each group of records is durable and
+	// before any of their appends return, in index order, from one goroutine.
+	// The records are only valid during the call.
+	OnCommit func(first uint64, records [][]byte)
+	// Logger receives recovery warnings. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Recovery describes what [Open] repaired.
+type Recovery struct {
+	Records        uint64 // intact records found
+	TruncatedBytes int64  // bytes of torn tail removed
+	Reason         string // why the tail was cut, if it was
+}
+
+// Stats counts a File's work since it was opened.
+type Stats struct {
+	Records uint64 // records appended since Open
+	Writes  uint64 // write calls
+	Syncs   uint64 // fsync calls
+}
+
+// File is an append-only file of records. It is safe for concurrent use.
+type File struct {
+	path     string
+	f        *os.File
+	lazy     bool
+	onCommit func(first uint64, records [][]byte)
+	recovery Recovery
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  []*request
+	closed bool
+	failed error
+	done   chan struct{} // closed when the acknowledger exits
+
+	// Owned by the committer (or, in a lazy file, by the holder of lazyMu):
+	// where the next record goes, and its buffer.
+	lazyMu sync.Mutex
+	next   uint64
+	pos    int64
+	buf    []byte
+	// inflight carries written chunks, in order, to the acknowledger. With
+	// the one the acknowledger waits on and the one the committer is
+	// sending, at most syncDepth writes are unsynced.
+	inflight chan *chunk
+
+	idx     sync.RWMutex
+	offsets []int64 // start of each frame
+	end     int64   // end of the last frame
+
+	records, writes, syncs atomic.Uint64
+}
+
+type request struct {
+	records [][]byte
+	first   uint64
+	err     error
+	taken   bool // guarded by File.mu: the committer has it
+	done    chan struct{}
+}
+
+// Open opens or creates the file at path, recovers it and locks it.
+func Open(path string, opts Options) (*File, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	fd, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("durable: %w", err)
+	}
+	f := &File{path: path, f: fd, lazy: opts.Lazy, onCommit: opts.OnCommit,
+		done: make(chan struct{}), inflight: make(chan *chunk, syncDepth-2)}
+	f.cond = sync.NewCond(&f.mu)
+	if err := f.open(opts, logger); err != nil {
+		fd.Close()
+		return nil, err
+	}
+	f.next, f.pos = uint64(len(f.offsets)), f.end
+	go f.run()
+	go f.acknowledge()
+	return f, nil
+}
+
+func (f *File) open(opts Options, logger *slog.Logger) error {
+	if err := lockFile(f.f); errors.Is(err, ErrLocked) {
+		return fmt.Errorf("%w: %s", ErrLocked, f.path)
+	} else if err != nil {
+		return err
+	}
+	st, err := f.f.Stat()
+	if err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	size := st.Size()
+	if err := f.checkHeader(size); err != nil {
+		return err
+	}
+	if size < int64(len(header)) {
+		size = int64(len(header))
+	}
+	r := io.NewSectionReader(f.f, int64(len(header)), size-int64(len(header)))
+	offsets, end, reason, err := scan(r, int64(len(header)), opts.Visit)
+	if err != nil {
+		return fmt.Errorf("durable: %s: %w", f.path, err)
+	}
+	f.offsets, f.end = offsets, end
+	f.recovery.Records = uint64(len(offsets))
+	if end == size {
+		return nil
+	}
+	if !f.lazy && size-end > maxUnsynced {
+		return &CorruptError{Path: f.path, Offset: end, Size: size, Reason: reason}
+	}
+	if err := f.f.Truncate(end); err != nil {
+		return fmt.Errorf("durable: truncating torn tail: %w", err)
+	}
+	if err := f.f.Sync(); err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	f.recovery.TruncatedBytes, f.recovery.Reason = size-end, reason
+	logger.Warn("durable: truncated torn tail", "path", f.path, "offset", end,
+		"bytes", size-end, "reason", reason, "records", len(offsets))
+	return nil
+}
+
+// checkHeader verifies the header of a file of the given size, writing it
+// if the file is new or its creation was torn.
+func (f *File) checkHeader(size int64) error {
+	n := min(size, int64(len(header)))
+	got := make([]byte, n)
+	if _, err := f.f.ReadAt(got, 0); err != nil {
+		return fmt.Errorf("durable: reading header: %w", err)
+	}
+	if string(got) != header[:n] {
+		return fmt.Errorf("%w: %s: header %q, want %q", ErrBadHeader, f.path, got, header)
+	}
+	if n == int64(len(header)) {
+		return nil
+	}
+	if _, err := f.f.WriteAt([]byte(header), 0); err != nil {
+		return fmt.Errorf("durable: writing header: %w", err)
+	}
+	if err := f.f.Sync(); err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	return syncDir(filepath.Dir(f.path))
+}
+
+// scan reads frames from r, which starts at offset base of the file, until
+// the first bad frame or the end. It returns the offset of every intact
+// frame, the end of the last one, and why it stopped early ("" at a clean
+// end). Only read errors other than the end of data are returned as err.
+func scan(r io.Reader, base int64, visit func(uint64, []byte) error) (offsets []int64, end int64, reason string, err error) {
+	br := bufio.NewReaderSize(r, maxWrite)
+	end = base
+	for {
+		hdr, err := br.Peek(frameHeaderSize)
+		if len(hdr) == 0 && err == io.EOF {
+			return offsets, end, "", nil
+		}
+		if err != nil && err != io.EOF {
+			return nil, 0, "", err
+		}
+		if len(hdr) < frameHeaderSize {
+			return offsets, end, fmt.Sprintf("frame header of %d bytes, want %d", len(hdr), frameHeaderSize), nil
+		}
+		n := binary.LittleEndian.Uint32(hdr)
+		if n > MaxRecordSize {
+			return offsets, end, fmt.Sprintf("record length %d over maximum %d", n, MaxRecordSize), nil
+		}
+		frame, err := br.Peek(frameHeaderSize + int(n))
+		if err != nil && err != io.EOF {
+			return nil, 0, "", err
+		}
+		if len(frame) < frameHeaderSize+int(n) {
+			return offsets, end, fmt.Sprintf("record of %d bytes, want %d", len(frame)-frameHeaderSize, n), nil
+		}
+		if got, want := binary.LittleEndian.Uint32(frame[4:]), frameCRC(frame[:4], frame[frameHeaderSize:]); got != want {
+			return offsets, end, fmt.Sprintf("checksum %08x, want %08x", got, want), nil
+		}
+		if visit != nil {
+			if err := visit(uint64(len(offsets)), frame[frameHeaderSize:]); err != nil {
+				return nil, 0, "", fmt.Errorf("record %d: %w", len(offsets), err)
+			}
+		}
+		offsets = append(offsets, end)
+		end += int64(len(frame))
+		if _, err := br.Discard(len(frame)); err != nil {
+			return nil, 0, "", err
+		}
+	}
+}
+
+func frameCRC(length, record []byte) uint32 {
+	return crc32.Update(crc32.Update(0, castagnoli, length), castagnoli, record)
+}
+
+// appendFrame appends the frame of record to buf.
+func appendFrame(buf, record []byte) []byte {
+	var hdr [frameHeaderSize]byte
+	binary.LittleEndian.PutUint32(hdr[:], uint32(len(record)))
+	binary.LittleEndian.PutUint32(hdr[4:], frameCRC(hdr[:4], record))
+	return append(append(buf, hdr[:]...), record...)
+}
+
+// Recovery reports what Open found and repaired.
+func (f *File) Recovery() Recovery { return f.recovery }
+
+// Stats reports the work done since Open.
+func (f *File) Stats() Stats {
+	return Stats{Records: f.records.Load(), Writes: f.writes.Load(), Syncs: f.syncs.Load()}
+}
+
+// Len returns the number of records in the file.
+func (f *File) Len() uint64 {
+	f.idx.RLock()
+	defer f.idx.RUnlock()
+	return uint64(len(f.offsets))
+}
+
+// Append adds record to the file and returns its index once it is durable.
+// It is AppendBatch with one record.
+func (f *File) Append(ctx context.Context, record []byte) (uint64, error) {
+	return f.AppendBatch(ctx, [][]byte{record})
+}
+
+// AppendBatch adds records to the file at consecutive indexes and returns the
+// first index once all of them are durable (written, and fsynced unless the
+// file is lazy). If ctx ends before the records are taken for writing, none
+// is appended and ctx's error is returned; once taken, AppendBatch waits for
+// the write to finish. After a write error ([ErrFailed]) some of the records
+// may have been stored: the caller cannot tell which.
+func (f *File) AppendBatch(ctx context.Context, records [][]byte) (uint64, error) {
+	if len(records) == 0 {
+		return 0, errors.New("durable: empty batch")
+	}
+	for _, rec := range records {
+		if len(rec) > MaxRecordSize {
+			return 0, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(rec), MaxRecordSize)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if f.lazy {
+		return f.appendLazy(records)
+	}
+	r := &request{records: records, done: make(chan struct{})}
+	f.mu.Lock()
+	switch {
+	case f.closed:
+		f.mu.Unlock()
+		return 0, ErrClosed
+	case f.failed != nil:
+		f.mu.Unlock()
+		return 0, f.failed
+	}
+	f.queue = append(f.queue, r)
+	f.cond.Signal()
+	f.mu.Unlock()
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		f.mu.Lock()
+		if !r.taken {
+			for i, q := range f.queue {
+				if q == r {
+					f.queue = append(f.queue[:i], f.queue[i+1:]...)
+					break
+				}
+			}
+			f.mu.Unlock()
+			return 0, ctx.Err()
+		}
+		f.mu.Unlock()
+		<-r.done
+	}
+	return r.first, r.err
+}
+
+// run is the committer: it takes every queued request, writes their
+// records in as few writes as the size limit allows, starts an fsync of each
+// write without waiting for the previous one, and passes the writes in order
+// to the acknowledger.
+func (f *File) run() {
+	defer close(f.inflight)
+	var spare []*request
+	for {
+		f.mu.Lock()
+		for len(f.queue) == 0 && !f.closed {
+			f.cond.Wait()
+		}
+		if len(f.queue) == 0 {
+			f.mu.Unlock()
+			return
+		}
+		batch := f.queue
+		f.queue = spare[:0]
+		for _, r := range batch {
+			r.taken = true
+		}
+		f.mu.Unlock()
+		f.commit(batch)
+		clear(batch)
+		spare = batch
+	}
+}
+
+// chunk is one write: its records, the requests it completes, and the
+// outcome of its write and fsync.
+type chunk struct {
+	first   uint64
+	offsets []int64
+	end     int64
+	records [][]byte
+	answers []*request // requests whose last record is in this chunk
+	synced  chan error
+}
+
+// commit writes the records of batch in chunks of at most maxWrite bytes.
+func (f *File) commit(batch []*request) {
+	c := &chunk{first: f.next}
+	f.buf = f.buf[:0]
+	for _, r := range batch {
+		r.first = f.next
+		for _, rec := range r.records {
+			if len(f.buf)+frameHeaderSize+len(rec) > maxWrite {
+				f.write(c)
+				c, f.buf = &chunk{first: f.next}, f.buf[:0]
+			}
+			c.offsets = append(c.offsets, f.pos+int64(len(f.buf)))
+			c.records = append(c.records, rec)
+			f.buf = appendFrame(f.buf, rec)
+			f.next++
+		}
+		c.answers = append(c.answers, r)
+	}
+	f.write(c)
+}
+
+// write writes f.buf, the frames of c, at the end of the file, starts its
+// fsync and queues c for the acknowledger. After a failed write nothing more
+// is written, so the file never has a hole.
+func (f *File) write(c *chunk) {
+	c.synced = make(chan error, 1)
+	f.mu.Lock()
+	err := f.failed
+	f.mu.Unlock()
+	if err == nil {
+		_, err = f.f.WriteAt(f.buf, f.pos)
+		f.writes.Add(1)
+		if err != nil {
+			f.fail(err)
+		}
+	}
+	f.pos += int64(len(f.buf))
+	c.end = f.pos
+	if err != nil || f.lazy {
+		c.synced <- err
+	} else {
+		go func() {
+			err := syncData(f.f)
+			f.syncs.Add(1)
+			c.synced <- err
+		}()
+	}
+	f.inflight <- c
+}
+
+// acknowledge takes written chunks in order, waits for each one's fsync,
+// makes its records visible and answers its requests. The first failure
+// stops the File: that chunk and every later one fail with it.
+func (f *File) acknowledge() {
+	defer close(f.done)
+	for c := range f.inflight {
+		if err := <-c.synced; err != nil {
+			f.fail(err)
+		}
+		f.mu.Lock()
+		err := f.failed
+		f.mu.Unlock()
+		if err != nil {
+			answer(c.answers, err)
+			continue
+		}
+		f.publish(c)
+		answer(c.answers, nil)
+	}
+}
+
+// publish makes the records of c, which are stored, readable and passes
+// them to the OnCommit hook.
+func (f *File) publish(c *chunk) {
+	f.idx.Lock()
+	f.offsets = append(f.offsets, c.offsets...)
+	f.end = c.end
+	f.idx.Unlock()
+	f.records.Add(uint64(len(c.records)))
+	if f.onCommit != nil {
+		f.onCommit(c.first, c.records)
+	}
+}
+
+// appendLazy writes records of a lazy file at once, in the caller: with no
+// fsync to share there is nothing to gain from the committer.
+func (f *File) appendLazy(records [][]byte) (uint64, error) {
+	f.lazyMu.Lock()
+	defer f.lazyMu.Unlock()
+	f.mu.Lock()
+	closed, err := f.closed, f.failed
+	f.mu.Unlock()
+	switch {
+	case closed:
+		return 0, ErrClosed
+	case err != nil:
+		return 0, err
+	}
+	c := &chunk{first: f.next}
+	f.buf = f.buf[:0]
+	for _, rec := range records {
+		c.offsets = append(c.offsets, f.pos+int64(len(f.buf)))
+		f.buf = appendFrame(f.buf, rec)
+	}
+	c.records = records
+	_, err = f.f.WriteAt(f.buf, f.pos)
+	f.writes.Add(1)
+	if err != nil {
+		f.fail(err)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return 0, f.failed
+	}
+	f.next += uint64(len(records))
+	f.pos += int64(len(f.buf))
+	c.end = f.pos
+	f.publish(c)
+	return c.first, nil
+}
+
+// fail stops the File with err unless it has already stopped.
+func (f *File) fail(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failed == nil {
+		f.failed = fmt.Errorf("%w: %s: %w", ErrFailed, f.path, err)
+	}
+}
+
+func answer(rs []*request, err error) {
+	for _, r := range rs {
+		r.err = err
+		close(r.done)
+	}
+}
+
+// Read returns a copy of the record at index, checking its checksum.
+func (f *File) Read(index uint64) ([]byte, error) {
+	f.idx.RLock()
+	if index >= uint64(len(f.offsets)) {
+		n := len(f.offsets)
+		f.idx.RUnlock()
+		return nil, fmt.Errorf("%w %d: file has %d records", ErrNoRecord, index, n)
+	}
+	start, end, size := f.offsets[index], f.end, f.end
+	if index+1 < uint64(len(f.offsets)) {
+		end = f.offsets[index+1]
+	}
+	f.idx.RUnlock()
+	frame := make([]byte, end-start)
+	if _, err := f.f.ReadAt(frame, start); err != nil {
+		return nil, fmt.Errorf("durable: reading record %d: %w", index, err)
+	}
+	n := binary.LittleEndian.Uint32(frame)
+	if int64(n) != end-start-frameHeaderSize || binary.LittleEndian.Uint32(frame[4:]) != frameCRC(frame[:4], frame[frameHeaderSize:]) {
+		return nil, &CorruptError{Path: f.path, Offset: start, Size: size, Reason: fmt.Sprintf("record %d changed on disk", index)}
+	}
+	return frame[frameHeaderSize:], nil
+}
+
+// Close waits for queued appends, syncs the file and releases the lock.
+// Appends after Close fail with [ErrClosed].
+func (f *File) Close() error {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return ErrClosed
+	}
+	f.closed = true
+	f.cond.Signal()
+	f.mu.Unlock()
+	<-f.done
+	f.lazyMu.Lock() // wait for a lazy append in progress
+	defer f.lazyMu.Unlock()
+	f.mu.Lock()
+	failed := f.failed
+	f.mu.Unlock()
+	err := failed
+	if err == nil {
+		err = f.f.Sync()
+	}
+	return errors.Join(err, f.f.Close())
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("durable: syncing directory: %w", err)
+	}
+	return nil
+}
