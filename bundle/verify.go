@@ -1,0 +1,387 @@
+package bundle
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/accordsdk/accord/envelope"
+	"github.com/zeebo/blake3"
+)
+
+// Default limits of [Verify]; each has an option to change it.
+const (
+	DefaultMaxMembers      = 1_000_000
+	DefaultMaxMemberSize   = 1 << 30   // 1 GiB
+	DefaultMaxManifestSize = 256 << 20 // 256 MiB
+	DefaultMaxMetadataSize = 4 << 20   // 4 MiB, for bundle.json
+	maxSignatureSize       = 64 << 10
+	// maxNameBytes bounds the names of one bundle in all, which a Manifest
+	// indexes with 32-bit offsets; a manifest.json is always longer.
+	maxNameBytes = 1<<32 - 1
+)
+
+// VerifyOption configures [Verify].
+type VerifyOption func(*limits) error
+
+type limits struct {
+	maxMembers      int
+	maxMemberSize   int64
+	maxManifestSize int64
+	maxMetadataSize int64
+	onManifest      func(*Manifest) error
+}
+
+// WithMaxMembers limits the number of members (header members excluded).
+func WithMaxMembers(n int) VerifyOption {
+	return func(l *limits) error {
+		if n < 0 {
+			return fmt.Errorf("bundle: WithMaxMembers(%d), want >= 0", n)
+		}
+		l.maxMembers = n
+		return nil
+	}
+}
+
+// WithMaxMemberSize limits the size of each member, in bytes.
+func WithMaxMemberSize(n int64) VerifyOption {
+	return func(l *limits) error {
+		if n < 0 {
+			return fmt.Errorf("bundle: WithMaxMemberSize(%d), want >= 0", n)
+		}
+		l.maxMemberSize = n
+		return nil
+	}
+}
+
+// WithMaxManifestSize limits the size of manifest.json, which Verify holds in
+// memory until its signature is checked.
+func WithMaxManifestSize(n int64) VerifyOption {
+	return func(l *limits) error {
+		if n <= 0 || n > maxNameBytes {
+			return fmt.Errorf("bundle: WithMaxManifestSize(%d), want 1 to %d", n, int64(maxNameBytes))
+		}
+		l.maxManifestSize = n
+		return nil
+	}
+}
+
+// WithMaxMetadataSize limits the size of bundle.json.
+func WithMaxMetadataSize(n int64) VerifyOption {
+	return func(l *limits) error {
+		if n <= 0 {
+			return fmt.Errorf("bundle: WithMaxMetadataSize(%d), want > 0", n)
+		}
+		l.maxMetadataSize = n
+		return nil
+	}
+}
+
+// WithManifestFunc has Verify call fn once the signature, manifest.json and
+// bundle.json are verified, before the first member is read. If fn returns an
+// error, Verify stops and returns it. It lets a caller check the issuer or
+// metadata before it sees any member.
+func WithManifestFunc(fn func(*Manifest) error) VerifyOption {
+	return func(l *limits) error {
+		l.onManifest = fn
+		return nil
+	}
+}
+
+// Verify reads a bundle from r in one pass and checks it against pubkey, the
+// pinned key of the signer in "ed25519:z..." form (the hex and did:key forms
+// are accepted too). It returns the verified manifest, or an error wrapping
+// one of the package's sentinels.
+//
+// Order of checks: the three header members must come first; the signature
+// in signatures/manifest.sig must verify under pubkey and sign the blake3
+// digests of bundle.json and manifest.json, the Merkle root and the member
+// count; manifest.json and bundle.json must be canonical and agree. Only then
+// are members read, each checked against the manifest as it streams past:
+// its name, its place in name order, its size (from its header, before its
+// body is read) and its blake3 digest (at its end).
+//
+// For each member, member (if not nil) is called with the name and a reader
+// of its bytes. The reader returns io.EOF only after the member's digest has
+// matched; if the digest is wrong it returns an error wrapping
+// [ErrDigestMismatch] instead. A member is therefore authentic once its reader
+// has returned io.EOF, but the bundle is complete only when Verify returns
+// nil: a later member may still be missing or altered, or the archive
+// truncated. Callers that import members must not commit anything until
+// Verify returns nil (stage, then commit). The reader is valid only during
+// the call; bytes the callback does not read are read and checked by Verify.
+// An error from member stops Verify and is returned wrapped.
+//
+// Verify holds bundle.json and the parsed manifest in memory (about 45 bytes
+// plus the name per member, bounded by [WithMaxMetadataSize],
+// [WithMaxManifestSize] and [WithMaxMembers]), never member bodies, and it
+// writes nothing to disk.
+func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) error, opts ...VerifyOption) (*Manifest, error) {
+	lim := limits{
+		maxMembers:      DefaultMaxMembers,
+		maxMemberSize:   DefaultMaxMemberSize,
+		maxManifestSize: DefaultMaxManifestSize,
+		maxMetadataSize: DefaultMaxMetadataSize,
+	}
+	for _, o := range opts {
+		if err := o(&lim); err != nil {
+			return nil, err
+		}
+	}
+	v, err := signatureVerifier(pubkey)
+	if err != nil {
+		return nil, err
+	}
+	t := newTarReader(r)
+	m, err := t.readHeaders(v, &lim)
+	if err != nil {
+		return nil, err
+	}
+	if lim.onManifest != nil {
+		if err := lim.onManifest(m); err != nil {
+			return nil, fmt.Errorf("bundle: manifest rejected by caller: %w", err)
+		}
+	}
+	if err := t.readMembers(m, member); err != nil {
+		return nil, err
+	}
+	if err := t.finish(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// readHeaders reads and checks bundle.json, manifest.json and the signature.
+func (t *tarReader) readHeaders(v *envelope.Verifier, lim *limits) (*Manifest, error) {
+	bundleJSON, err := t.readHeaderMember(BundleJSONName, lim.maxMetadataSize, ErrMissingHeader)
+	if err != nil {
+		return nil, err
+	}
+	m, manifestDigest, parseErr, err := t.readManifestMember(lim)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := t.readHeaderMember(SignatureName, maxSignatureSize, ErrNoSignature)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := openSignature(v, sig)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range []struct {
+		name      string
+		got, want envelope.Digest
+	}{{BundleJSONName, envelope.Blake3(bundleJSON), signed.BundleDigest}, {ManifestJSONName, manifestDigest, signed.ManifestDigest}} {
+		if !h.got.Equal(h.want) {
+			return nil, &MismatchError{Name: h.name, Field: "digest", Got: h.got.String(), Want: h.want.String()}
+		}
+	}
+	if parseErr != nil {
+		return nil, parseErr
+	}
+	if m.root != signed.MerkleRoot {
+		return nil, &DisagreementError{Field: "merkle_root", In: SignatureName, Got: signed.MerkleRoot.String(), Want: m.root.String()}
+	}
+	if signed.MemberCount != int64(m.Len()) {
+		return nil, &DisagreementError{Field: "member_count", In: SignatureName, Got: fmt.Sprint(signed.MemberCount), Want: fmt.Sprint(m.Len())}
+	}
+	info, err := parseInfo(bundleJSON)
+	if err != nil {
+		return nil, err
+	}
+	// The envelope's sender key is the pinned key in its canonical form
+	// (the caller may have pinned it as hex or did:key).
+	if err := info.checkAgainst(m, signed.Signer, keyFingerprint(signed.Signer)); err != nil {
+		return nil, err
+	}
+	m.info, m.sig = *info, sig
+	return m, nil
+}
+
+// readManifestMember reads manifest.json, parsing it as it streams past
+// (it is not trusted until its digest matches the signature, which follows
+// it) and hashing it. A parse error is returned separately, to be reported
+// only after the signature has been checked; err reports a failure to read
+// the archive.
+func (t *tarReader) readManifestMember(lim *limits) (m *Manifest, digest envelope.Digest, parseErr, err error) {
+	e, end, err := t.next()
+	if err != nil {
+		return nil, digest, nil, err
+	}
+	if end {
+		return nil, digest, nil, fmt.Errorf("%w: archive ends before %s", ErrMissingHeader, ManifestJSONName)
+	}
+	if e.name != ManifestJSONName {
+		return nil, digest, nil, fmt.Errorf("%w: found %q where %s must be", ErrMissingHeader, e.name, ManifestJSONName)
+	}
+	if e.size > lim.maxManifestSize {
+		return nil, digest, nil, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrMemberTooLarge, ManifestJSONName, e.size, lim.maxManifestSize)
+	}
+	h := blake3.New()
+	lr := &io.LimitedReader{R: t.r, N: e.size}
+	br := bufio.NewReaderSize(io.TeeReader(lr, h), manifestBuffer)
+	m, parseErr = readManifest(br, lim)
+	_, err = io.Copy(io.Discard, br)
+	t.off += e.size - lr.N
+	if err != nil {
+		return nil, digest, nil, err
+	}
+	if lr.N > 0 {
+		return nil, digest, nil, fmt.Errorf("%w: archive ends inside %s", ErrTruncated, ManifestJSONName)
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return m, digestOf(sum), parseErr, t.readPadding(e.size, ManifestJSONName)
+}
+
+// readHeaderMember reads the next entry, which must be named want and be at
+// most limit bytes, into memory. absent is the error if it is not there.
+func (t *tarReader) readHeaderMember(want string, limit int64, absent error) ([]byte, error) {
+	e, end, err := t.next()
+	if err != nil {
+		return nil, err
+	}
+	if end {
+		return nil, fmt.Errorf("%w: archive ends before %s", absent, want)
+	}
+	if e.name != want {
+		return nil, fmt.Errorf("%w: found %q where %s must be", absent, e.name, want)
+	}
+	if e.size > limit {
+		return nil, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrMemberTooLarge, want, e.size, limit)
+	}
+	// Grow the buffer as bytes arrive, so a header that claims a large size
+	// in a short stream does not allocate that size.
+	var buf bytes.Buffer
+	if _, err := io.CopyN(&buf, t.r, e.size); err != nil {
+		t.off += int64(buf.Len())
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: archive ends inside %s", ErrTruncated, want)
+		}
+		return nil, err
+	}
+	t.off += e.size
+	return buf.Bytes(), t.readPadding(e.size, want)
+}
+
+// readMembers reads the members after the headers and checks each against
+// m, then the end-of-archive marker.
+func (t *tarReader) readMembers(m *Manifest, member func(string, io.Reader) error) error {
+	h := blake3.New()
+	for i := 0; ; i++ {
+		e, end, err := t.next()
+		if err != nil {
+			return err
+		}
+		if end {
+			if i < m.Len() {
+				return fmt.Errorf("%w: %q (and %d more) absent at the end of the archive", ErrMissingMember, m.name(i), m.Len()-i-1)
+			}
+			return nil
+		}
+		if i >= m.Len() || e.name != m.name(i) {
+			return m.placeError(i, e.name)
+		}
+		if e.size != m.sizes[i] {
+			return &MismatchError{Name: e.name, Field: "size", Got: fmt.Sprint(e.size), Want: fmt.Sprint(m.sizes[i])}
+		}
+		h.Reset()
+		mr := &memberReader{t: t, h: h, remain: e.size, want: &m.sums[i], name: e.name}
+		if member != nil {
+			err := member(e.name, mr)
+			mr.detached = true
+			if err != nil {
+				return fmt.Errorf("bundle: member %q: %w", e.name, err)
+			}
+		}
+		if err := mr.drain(); err != nil {
+			return err
+		}
+		if err := t.readPadding(e.size, e.name); err != nil {
+			return err
+		}
+	}
+}
+
+// placeError explains why the entry named name is not member i.
+func (m *Manifest) placeError(i int, name string) error {
+	if i > 0 && name == m.name(i-1) {
+		return fmt.Errorf("%w: %q appears twice", ErrDuplicateMember, name)
+	}
+	j := m.search(name)
+	if j >= m.Len() || m.name(j) != name {
+		return fmt.Errorf("%w: %q", ErrUnexpectedMember, name)
+	}
+	if j < i {
+		return fmt.Errorf("%w: %q appears again after %q", ErrDuplicateMember, name, m.name(i-1))
+	}
+	return fmt.Errorf("%w: %q (and %d more) absent before %q", ErrMissingMember, m.name(i), j-i-1, name)
+}
+
+// errDetached is returned by a member reader used after its callback returned.
+var errDetached = errors.New("bundle: member reader used after its callback returned")
+
+// memberReader streams one member's bytes, hashing them, and reports a
+// digest mismatch in place of io.EOF.
+type memberReader struct {
+	t        *tarReader
+	h        *blake3.Hasher
+	remain   int64
+	want     *[32]byte
+	name     string
+	err      error // sticky: io.EOF after a good digest, or the failure
+	detached bool
+}
+
+func (r *memberReader) Read(p []byte) (int, error) {
+	if r.detached {
+		return 0, errDetached
+	}
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.remain == 0 {
+		r.err = r.check()
+		return 0, r.err
+	}
+	if int64(len(p)) > r.remain {
+		p = p[:r.remain]
+	}
+	n, err := r.t.r.Read(p)
+	r.t.off += int64(n)
+	r.remain -= int64(n)
+	r.h.Write(p[:n])
+	if err != nil && r.remain > 0 {
+		if errors.Is(err, io.EOF) {
+			err = fmt.Errorf("%w: archive ends inside member %q", ErrTruncated, r.name)
+		}
+		r.err = err
+		return n, err
+	}
+	return n, nil
+}
+
+func (r *memberReader) check() error {
+	var got [32]byte
+	r.h.Sum(got[:0])
+	if got != *r.want {
+		return &MismatchError{Name: r.name, Field: "digest", Got: digestOf(got).String(), Want: digestOf(*r.want).String()}
+	}
+	return io.EOF
+}
+
+// drain reads what the callback left and returns nil if the digest matched.
+func (r *memberReader) drain() error {
+	r.detached = false
+	buf := r.t.scratch()
+	for r.err == nil {
+		r.Read(buf)
+	}
+	if r.err == io.EOF {
+		return nil
+	}
+	return r.err
+}
