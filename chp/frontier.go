@@ -48,10 +48,6 @@ var emptyTreeHash = [32]byte{
 	0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 }
 
-func (f *frontier) clone() frontier {
-	return frontier{size: f.size, hashes: append([]tlog.Hash(nil), f.hashes...)}
-}
-
 // encode returns the frontier hashes in base64 (standard, padded), the form
 // used in bundle metadata and registry state.
 func (f *frontier) encode() []string {

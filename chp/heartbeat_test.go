@@ -30,8 +30,15 @@ const plainHeartbeat = `{
 // is nil) and the result re-encoded.
 func mutate(t testing.TB, key string, v any) []byte {
 	t.Helper()
+	return editJSON(t, []byte(plainHeartbeat), key, v)
+}
+
+// editJSON returns the JSON object b with one member replaced (or removed
+// when v is nil), re-encoded.
+func editJSON(t testing.TB, b []byte, key string, v any) []byte {
+	t.Helper()
 	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(plainHeartbeat), &m))
+	require.NoError(t, json.Unmarshal(b, &m))
 	if v == nil {
 		delete(m, key)
 	} else {

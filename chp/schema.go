@@ -3,10 +3,8 @@ package chp
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 
@@ -99,77 +97,4 @@ func flattenValidation(ve *jsonschema.ValidationError) string {
 		parts = append(parts[:4], fmt.Sprintf("and %d more", len(parts)-4))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// maxDepth bounds nesting in received JSON so that a hostile body cannot
-// exhaust the stack of the schema validator.
-const maxDepth = 32
-
-// parseStrict parses one JSON value into the generic form the schema
-// validator takes (objects as map[string]any, numbers as json.Number). It
-// rejects invalid JSON, duplicate object keys, nesting deeper than maxDepth
-// and anything after the value, each as [ErrMalformed].
-func parseStrict(b []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	v, err := parseValue(d, 0)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the top-level value", ErrMalformed)
-	}
-	return v, nil
-}
-
-func parseValue(d *json.Decoder, depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
-	}
-	tok, err := d.Token()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			obj := map[string]any{}
-			for d.More() {
-				kt, err := d.Token()
-				if err != nil {
-					return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-				}
-				key := kt.(string) // the decoder only yields string keys inside objects
-				if _, dup := obj[key]; dup {
-					return nil, fmt.Errorf("%w: duplicate key %q", ErrDuplicateKey, key)
-				}
-				v, err := parseValue(d, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				obj[key] = v
-			}
-			if _, err := d.Token(); err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-			}
-			return obj, nil
-		case '[':
-			arr := []any{}
-			for d.More() {
-				v, err := parseValue(d, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, v)
-			}
-			if _, err := d.Token(); err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-			}
-			return arr, nil
-		}
-		return nil, fmt.Errorf("%w: unexpected %v", ErrMalformed, t)
-	default:
-		return tok, nil
-	}
 }
