@@ -288,26 +288,31 @@ func BenchmarkBaselineBundleWrite(b *testing.B) {
 			}
 			lr.Close()
 			out := filepath.Join(b.TempDir(), "out.tar")
+			recsMiB := peakHeap(func() {}) // the records held for the writer
+			var peak float64
 			b.ResetTimer()
 			for range b.N {
-				f, err := os.Create(out)
-				if err != nil {
-					b.Fatal(err)
-				}
-				w, err := bundle.NewWriter(f, envelope.NewEd25519Signer(testKey(50)), bundle.WithTempDir(b.TempDir()))
-				if err != nil {
-					b.Fatal(err)
-				}
-				for i, r := range recs {
-					w.Add(ackMember(uint64(i)), bytes.NewReader(r.Ack))
-					w.Add(heartbeatMember(uint64(i)), bytes.NewReader(r.Heartbeat))
-				}
-				if err := w.Close(); err != nil {
-					b.Fatal(err)
-				}
-				f.Close()
+				peak = max(peak, peakHeap(func() {
+					f, err := os.Create(out)
+					if err != nil {
+						b.Fatal(err)
+					}
+					w, err := bundle.NewWriter(f, envelope.NewEd25519Signer(testKey(50)), bundle.WithTempDir(b.TempDir()))
+					if err != nil {
+						b.Fatal(err)
+					}
+					for i, r := range recs {
+						w.Add(ackMember(uint64(i)), bytes.NewReader(r.Ack))
+						w.Add(heartbeatMember(uint64(i)), bytes.NewReader(r.Heartbeat))
+					}
+					if err := w.Close(); err != nil {
+						b.Fatal(err)
+					}
+					f.Close()
+				}))
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "heartbeats/s")
+			b.ReportMetric(peak-recsMiB, "peak-heap-MiB")
 		})
 	}
 }
@@ -360,18 +365,22 @@ func BenchmarkBaselineBundleVerify(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			bl := benchRegistry(b, n)
 			pub := pubString(testKey(50))
+			var peak float64
 			b.ResetTimer()
 			for range b.N {
-				f, err := os.Open(bl.bundle)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := bundle.Verify(f, pub, func(string, io.Reader) error { return nil }); err != nil {
-					b.Fatal(err)
-				}
-				f.Close()
+				peak = max(peak, peakHeap(func() {
+					f, err := os.Open(bl.bundle)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := bundle.Verify(f, pub, func(string, io.Reader) error { return nil }); err != nil {
+						b.Fatal(err)
+					}
+					f.Close()
+				}))
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "heartbeats/s")
+			b.ReportMetric(peak, "peak-heap-MiB")
 		})
 	}
 }
