@@ -187,6 +187,7 @@ type RejectError struct {
 	Err    error
 }
 
+// Error returns the underlying error's message.
 func (e *RejectError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the underlying error.

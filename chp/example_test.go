@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -129,4 +130,39 @@ func ExampleGlobalRegistry_Import() {
 	// ack: verified state: coherent
 	// accepted: 1 duplicate: 0
 	// receipt pinned: true 1
+}
+
+func ExampleLocalRegistry_Accept() {
+	dir, _ := os.MkdirTemp("", "chp-example-")
+	defer os.RemoveAll(dir)
+	now := time.Date(2026, 11, 22, 4, 44, 0, 0, time.UTC)
+	lr, err := chp.OpenLocalRegistry(dir, key(2), chp.WithAllowUnsigned(true), chp.WithClock(func() time.Time { return now }))
+	if err != nil {
+		panic(err)
+	}
+	defer lr.Close()
+	// A plain heartbeat from an existing chp-v1 client, timestamp with an offset.
+	acc, err := lr.Accept(context.Background(), []byte(`{
+	  "instance_id": "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
+	  "home_uri": "https://spiralos.local/registry/heartbeat",
+	  "version": "2025.11.03",
+	  "license_hash": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "ethics_signature": "CI:bowtie-cosmos",
+	  "status": "coherent",
+	  "timestamp": "2026-11-22T04:43:53+00:00"
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	ack, err := chp.VerifyAck(acc.Ack, lr.PublicKey())
+	fmt.Println(ack.Status, acc.Index, err)
+
+	_, err = lr.Accept(context.Background(), []byte(`{"instance_id": "3ec2f1e0"}`))
+	var re *chp.RejectError
+	if errors.As(err, &re) {
+		fmt.Println(re.Status, re.Code)
+	}
+	// Output:
+	// queued 0 <nil>
+	// 422 schema_violation
 }

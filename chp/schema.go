@@ -50,6 +50,7 @@ type SchemaError struct {
 	Detail string // the validator's explanation, with the failing location
 }
 
+// Error says which packet failed and where.
 func (e *SchemaError) Error() string {
 	return fmt.Sprintf("chp: %s does not match chp-v1.json: %s", e.Packet, e.Detail)
 }
