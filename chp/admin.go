@@ -20,7 +20,8 @@ import (
 // network the instances use:
 //
 //	GET  /admin/export?from=N&to=M   a provenance bundle ([LocalRegistry.Export])
-//	POST /admin/admission            install an admission certificate (JSON body)
+//	POST /admin/admission?root=KEY   install an admission certificate (JSON body);
+//	                                 root sets the GR root key if none is configured
 //	POST /admin/receipt              pin a coherence receipt (JSON body)
 func (r *LocalRegistry) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -67,6 +68,9 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 	})
 	mux.HandleFunc("POST /admin/admission", func(w http.ResponseWriter, req *http.Request) {
 		b, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPacket))
+		if root := req.URL.Query().Get("root"); err == nil && root != "" {
+			err = r.SetRootKey(root)
+		}
 		if err == nil {
 			var c *AdmissionCert
 			if c, err = ParseAdmissionCert(b); err == nil {

@@ -359,6 +359,29 @@ func (r *LocalRegistry) loadState() error {
 	return r.loadLastReceipt()
 }
 
+// SetRootKey sets the Global Registry root key of a registry opened
+// without [WithRootKey]. Setting the same key again is allowed; replacing
+// a configured key is not.
+func (r *LocalRegistry) SetRootKey(key string) error {
+	if _, err := envelope.ParseEd25519PublicKey(key); err != nil {
+		return fmt.Errorf("%w: root key: %v", ErrAdmission, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rootKey != "" && r.rootKey != key {
+		return fmt.Errorf("%w: root key %.40s already configured", ErrKeyMismatch, r.rootKey)
+	}
+	r.rootKey = key
+	return nil
+}
+
+// root returns the configured GR root key, or "".
+func (r *LocalRegistry) root() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rootKey
+}
+
 // AdmissionCert returns the installed admission certificate, or nil.
 func (r *LocalRegistry) AdmissionCert() *AdmissionCert {
 	r.mu.Lock()
@@ -371,10 +394,11 @@ func (r *LocalRegistry) AdmissionCert() *AdmissionCert {
 // durably so that it is served from GET /registry/info and included in
 // every export.
 func (r *LocalRegistry) InstallAdmissionCert(c *AdmissionCert) error {
-	if r.rootKey == "" {
+	root := r.root()
+	if root == "" {
 		return fmt.Errorf("%w: no root key configured (WithRootKey)", ErrAdmission)
 	}
-	if err := c.Verify(r.rootKey, r.publicKey, r.now()); err != nil {
+	if err := c.Verify(root, r.publicKey, r.now()); err != nil {
 		return err
 	}
 	b, err := json.Marshal(c)

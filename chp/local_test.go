@@ -191,3 +191,20 @@ func flipSignature(t testing.TB, env []byte) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+func TestSetRootKey(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.lr.SetRootKey(w.root), "the same key again")
+	assert.ErrorIs(t, w.lr.SetRootKey(pubString(testKey(99))), ErrKeyMismatch)
+	assert.ErrorIs(t, w.lr.SetRootKey("ed25519:nope"), ErrAdmission)
+
+	lr, err := OpenLocalRegistry(t.TempDir(), testKey(61), WithClock(w.clock.Now))
+	require.NoError(t, err)
+	defer lr.Close()
+	rac, err := w.gr.Admit(lr.PublicKey(), time.Hour)
+	require.NoError(t, err)
+	assert.ErrorIs(t, lr.InstallAdmissionCert(rac), ErrAdmission, "no root key yet")
+	require.NoError(t, lr.SetRootKey(w.root))
+	require.NoError(t, lr.InstallAdmissionCert(rac))
+	assert.True(t, lr.HUD().Admitted)
+}

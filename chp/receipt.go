@@ -70,10 +70,11 @@ func VerifyReceipt(b []byte, rootKey string) (*Receipt, error) {
 // registry's log really had at the receipt's size. The receipt is stored
 // in the registry's directory and shown on the HUD.
 func (r *LocalRegistry) PinReceipt(b []byte) (*Receipt, error) {
-	if r.rootKey == "" {
+	rootKey := r.root()
+	if rootKey == "" {
 		return nil, fmt.Errorf("%w: no root key configured (WithRootKey)", ErrAdmission)
 	}
-	rc, err := VerifyReceipt(b, r.rootKey)
+	rc, err := VerifyReceipt(b, rootKey)
 	if err != nil {
 		return nil, err
 	}

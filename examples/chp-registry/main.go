@@ -8,8 +8,10 @@
 // It serves POST /registry/heartbeat, GET /registry/info,
 // GET /registry/checkpoint, GET /registry/proof/{ack_id} and
 // GET /hud/status.json on -addr, and the operator endpoints (export,
-// admission, receipt) on the Unix socket DIR/admin.sock. -pin-receipt and
-// -install-rac act on a registry (running or not) and exit.
+// admission, receipt) on the Unix socket DIR/admin.sock. -pin-receipt
+// verifies and pins a coherence receipt and exits; with the registry
+// already running, -pin-receipt and -rac are handed to it through that
+// socket.
 package main
 
 import (
@@ -20,6 +22,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,7 +38,7 @@ func main() {
 	data := flag.String("data", "chp-registry-data", "directory for the registry's key, log and state")
 	allowUnsigned := flag.Bool("allow-unsigned", false, "accept plain (unsigned) chp-v1 heartbeats")
 	root := flag.String("root", "", "Global Registry root public key (ed25519:z... or a file); remembered in DIR")
-	rac := flag.String("rac", "", "admission certificate file to install before serving")
+	rac := flag.String("rac", "", "admission certificate file to install (before serving, or into the running registry)")
 	name := flag.String("name", "local-registry", "registry name")
 	certFile := flag.String("tls-cert", "", "TLS certificate (PEM); plain HTTP when empty")
 	keyFile := flag.String("tls-key", "", "TLS private key (PEM)")
@@ -54,14 +57,25 @@ func run(logger *slog.Logger, addr, data string, allowUnsigned bool, root, rac, 
 	if err != nil {
 		return err
 	}
-	if pin != "" {
-		b, err := os.ReadFile(pin)
+	// With the registry already running, -pin-receipt and -rac go to it
+	// through its operator socket.
+	if chpcli.AdminRunning(data) && (pin != "" || rac != "") {
+		path, file := "/admin/receipt", pin
+		if pin == "" {
+			path, file = "/admin/admission", rac
+			if rootKey != "" {
+				path += "?root=" + url.QueryEscape(rootKey)
+			}
+		}
+		b, err := os.ReadFile(file)
 		if err != nil {
 			return err
 		}
-		if chpcli.AdminRunning(data) {
-			return chpcli.AdminPost(data, "/admin/receipt", b, os.Stdout)
+		if err := chpcli.AdminPost(data, path, b, os.Stdout); err != nil {
+			return err
 		}
+		fmt.Println()
+		return nil
 	}
 	lr, created, err := chpcli.OpenLocal(data, rootKey, chp.WithAllowUnsigned(allowUnsigned), chp.WithName(name), chp.WithLogger(logger))
 	if err != nil {
