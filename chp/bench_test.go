@@ -120,6 +120,33 @@ func BenchmarkLocalRegistryHTTP(b *testing.B) {
 	load(b, url, benchHeartbeats(b, max(b.N, loadClients), url))
 }
 
+// BenchmarkLocalRegistryHTTPSealed: the same with every heartbeat sealed
+// in an envelope by its instance's key (64 instances), so the registry
+// also verifies an Ed25519 signature, checks the pin and records the
+// nonce.
+func BenchmarkLocalRegistryHTTPSealed(b *testing.B) {
+	lr, err := OpenLocalRegistry(b.TempDir(), testKey(50))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer lr.Close()
+	url, stop := serveBench(b, lr)
+	defer stop()
+	hbs := benchHeartbeats(b, max(b.N, loadClients), url)
+	signers := make([]envelope.Signer, 5000)
+	for i := range signers {
+		signers[i] = envelope.NewEd25519Signer(testKey(byte(i)))
+	}
+	for i, hb := range hbs {
+		// benchHeartbeats gives heartbeat i to instance i%5000; instances
+		// that share a key seed share a key, so each instance has one key.
+		if hbs[i], err = envelope.Seal(signers[i%5000], HeartbeatType, json.RawMessage(hb)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	load(b, url, hbs)
+}
+
 // BenchmarkBaselineFixedAckHTTP: the same load against a bare net/http
 // handler that reads the body and returns a fixed ACK.
 func BenchmarkBaselineFixedAckHTTP(b *testing.B) {
