@@ -116,5 +116,28 @@
 // # Configuration
 //
 // [ConfigFromEnv] reads CHP_HOME_URI, CHP_REGISTRY_PUBKEY (a key string or
-// a PEM file), CHP_SANDBOX and CHP_GR_ROOT_PUBKEY.
+// a PEM file), CHP_SANDBOX and CHP_GR_ROOT_PUBKEY. In sandbox mode (the
+// default) an instance needs the GR root key: it trusts no registry
+// without an admission certificate.
+//
+// # Commands
+//
+// examples/chp-registry serves a Local Registry (loopback by default, its
+// key and log in -data), examples/chp-instance calls home,
+// examples/registry-export writes provenance_bundle.tar, and
+// examples/registry-import admits Local Registries and imports bundles
+// into a Global Registry, writing coherence_receipt.json:
+//
+//	chp-registry -data lr -allow-unsigned &                 # writes lr/lr.pub
+//	registry-import -data gr -admit lr/lr.pub -rac-out admission.json
+//	chp-registry -data lr -root gr/gr-root.pub -rac admission.json
+//	CHP_HOME_URI=http://127.0.0.1:8443/registry/heartbeat CHP_REGISTRY_PUBKEY=lr/lr.pub \
+//	  CHP_GR_ROOT_PUBKEY=gr/gr-root.pub chp-instance -count 3 -interval 1s
+//	registry-export -data lr --out provenance_bundle.tar
+//	registry-import -data gr --from provenance_bundle.tar   # writes coherence_receipt.json
+//	chp-registry -data lr -pin-receipt coherence_receipt.json
+//
+// The records of a Local Registry's log are rebuilt into memory indexes
+// (ACK identifiers, heartbeat digests, pinned keys, accepted nonces) when
+// it opens, which takes time and memory linear in the log.
 package chp
