@@ -77,7 +77,7 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 	}
 	defer func() { acks.Close(); os.Remove(acks.Name()) }()
 
-	im := &importer{g: g, lr: lr, tail: g.tail[hint.Fingerprint], spool: bufio.NewWriterSize(spool, 1<<20),
+	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, tail: g.tail[hint.Fingerprint], spool: bufio.NewWriterSize(spool, 1<<20),
 		ackw: bufio.NewWriterSize(acks, 1<<20), ackf: acks}
 	digest := sha256.New()
 	m, err := bundle.Verify(io.TeeReader(r, digest), lr.PublicKey, im.member, bundle.WithManifestFunc(im.start))
@@ -114,6 +114,7 @@ func peekInfo(r io.Reader) (*ExportInfo, error) {
 type importer struct {
 	g    *GlobalRegistry
 	lr   *lrState
+	fp   string // the Local Registry's fingerprint, its key in the state
 	tail map[uint64]struct{}
 	info ExportInfo
 	rac  *AdmissionCert
@@ -141,8 +142,10 @@ func (im *importer) start(m *bundle.Manifest) error {
 		return fmt.Errorf("%w: %w", ErrBundle, err)
 	}
 	in := &im.info
-	if in.PublicKey != im.lr.PublicKey || in.Fingerprint == "" {
-		return fmt.Errorf("%w: bundle metadata names key %.40s, signed by %.40s", ErrBundle, in.PublicKey, im.lr.PublicKey)
+	// im.fp is the fingerprint the registry was admitted under, computed
+	// from its key; the signed metadata must agree with it.
+	if in.PublicKey != im.lr.PublicKey || in.Fingerprint != im.fp {
+		return fmt.Errorf("%w: bundle metadata names key %.40s (%s), signed by %.40s (%s)", ErrBundle, in.PublicKey, in.Fingerprint, im.lr.PublicKey, im.fp)
 	}
 	if in.AdmissionCert == nil {
 		return fmt.Errorf("%w: bundle carries no admission certificate", ErrAdmission)
@@ -281,7 +284,7 @@ func (im *importer) member(name string, r io.Reader) error {
 		im.rejected++
 	default:
 		im.accepted++
-		if err := writeFrame(im.spool, ledgerRecord(im.info.Fingerprint, i, rec)); err != nil {
+		if err := writeFrame(im.spool, ledgerRecord(im.fp, i, rec)); err != nil {
 			return err
 		}
 	}
@@ -416,12 +419,12 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.Fil
 	if !seen {
 		lr.Seen = append(lr.Seen, seenRoot{Size: in.To, Root: root})
 	}
-	delete(g.tail, in.Fingerprint)
+	delete(g.tail, im.fp)
 	if err := g.saveState(); err != nil {
 		return nil, err
 	}
 	rc := &Receipt{
-		ReceiptID: newUUIDv4(), Issuer: g.name, LRFingerprint: in.Fingerprint, RACID: im.rac.RACID,
+		ReceiptID: newUUIDv4(), Issuer: g.name, LRFingerprint: im.fp, RACID: im.rac.RACID,
 		BundleRoot: bundleRoot, BundleDigest: "sha256:" + fmt.Sprintf("%x", digest.Sum(nil)),
 		From: in.From, To: in.To, LRRoot: root,
 		Accepted: im.accepted, Duplicate: im.dup, Rejected: im.rejected,

@@ -3,13 +3,17 @@ package chp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/bundle"
 )
 
 // beats posts n plain heartbeats from distinct instances.
@@ -202,4 +206,38 @@ func TestImportRejectsRecordsByPolicy(t *testing.T) {
 	assert.Equal(t, uint64(2), w.gr.LedgerSize())
 	_, err = w.lr.PinReceipt(res.Signed)
 	require.NoError(t, err)
+}
+
+// TestImportRejectsForeignFingerprint: an admitted registry cannot file
+// its records under another registry's fingerprint.
+func TestImportRejectsForeignFingerprint(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.beats(2)
+	cp, err := w.lr.Checkpoint(ctx)
+	require.NoError(t, err)
+	build := func(fp string) []byte {
+		info := ExportInfo{Registry: "lr", PublicKey: w.lrKey, Fingerprint: fp,
+			AdmissionCert: w.rac, Checkpoint: string(cp), From: 0, To: 2, Frontier: []string{}}
+		var buf bytes.Buffer
+		bw, err := bundle.NewWriter(&buf, w.lr.signer, bundle.WithCreatedAt(w.clock.Now()), bundle.WithMetadata(metadataKey, info))
+		require.NoError(t, err)
+		for i := range uint64(2) {
+			rec := mustRecord(t, w.lr, i)
+			require.NoError(t, bw.Add(ackMember(i), bytes.NewReader(rec.Ack)))
+			require.NoError(t, bw.Add(heartbeatMember(i), bytes.NewReader(rec.Heartbeat)))
+		}
+		require.NoError(t, bw.Close())
+		return buf.Bytes()
+	}
+	other, err := w.gr.Admit(pubString(testKey(62)), time.Hour) // another admitted registry
+	require.NoError(t, err)
+	for _, fp := range []string{"sha256:" + strings.Repeat("ab", 32), other.LRFingerprint} {
+		_, err = w.gr.Import(ctx, bytes.NewReader(build(fp)))
+		assert.True(t, errors.Is(err, ErrAdmission) || errors.Is(err, ErrBundle), "%v", err)
+	}
+	assert.Equal(t, uint64(0), w.gr.LedgerSize())
+	res, err := w.gr.Import(ctx, bytes.NewReader(build(w.lr.Fingerprint())))
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Receipt.Accepted)
 }
