@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -192,4 +193,62 @@ func TestConfigFromEnv(t *testing.T) {
 		_, err := ConfigFromEnv(func(k string) string { return bad[k] })
 		assert.Error(t, err, "%v", bad)
 	}
+}
+
+// TestInstanceHostileRegistry: whatever a registry answers, the instance
+// returns an error and a state, never panics, and keeps the heartbeat.
+func TestInstanceHostileRegistry(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	answers := []struct {
+		status int
+		body   string
+		want   Status
+	}{
+		{200, ``, StatusRepairing},
+		{200, `not json`, StatusRepairing},
+		{200, `{"ack_id":1}`, StatusRepairing},
+		{200, strings.Repeat("[", 1<<20), StatusRepairing},
+		{422, `{"error":"x","code":"schema_violation","ack":{"status":"rejected"}}`, StatusReview},
+		{403, `{"error":"x","code":"key_mismatch","ack":"garbage"}`, StatusReview},
+		{418, ``, StatusReview},
+		{503, `{}`, StatusQuiet},
+	}
+	for _, a := range answers {
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				w.lr.ServeHTTP(rw, r)
+				return
+			}
+			rw.WriteHeader(a.status)
+			rw.Write([]byte(a.body))
+		}))
+		cfg := w.instance(uuidN(1), 11, t.TempDir()).cfg
+		cfg.HomeURI, cfg.QueueDir = srv.URL+"/registry/heartbeat", t.TempDir()
+		in, err := NewInstance(cfg)
+		require.NoError(t, err)
+		_, err = in.Beat(ctx)
+		assert.Error(t, err, "%d %.40s", a.status, a.body)
+		assert.Equal(t, a.want, in.State(), "%d %.40s", a.status, a.body)
+		assert.Equal(t, uint64(1), in.Pending())
+		in.Close()
+		srv.Close()
+	}
+}
+
+func TestInstanceRun(t *testing.T) {
+	w := newWorld(t)
+	in := w.instance(uuidN(1), 11, t.TempDir())
+	in.cfg.Now = time.Now // Run beats on real time
+	w.clock.ns.Store(time.Now().UnixNano()) // the registry's clock, near real time
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { in.Run(ctx, 50*time.Millisecond); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after its context ended")
+	}
+	assert.GreaterOrEqual(t, w.lr.Size(), uint64(2))
 }
