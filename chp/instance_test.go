@@ -239,7 +239,7 @@ func TestInstanceHostileRegistry(t *testing.T) {
 func TestInstanceRun(t *testing.T) {
 	w := newWorld(t)
 	in := w.instance(uuidN(1), 11, t.TempDir())
-	in.cfg.Now = time.Now // Run beats on real time
+	in.cfg.Now = time.Now                   // Run beats on real time
 	w.clock.ns.Store(time.Now().UnixNano()) // the registry's clock, near real time
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
