@@ -1,0 +1,231 @@
+package chp
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/accordsdk/accord/envelope"
+)
+
+// Accepted is the outcome of a heartbeat the registry took.
+type Accepted struct {
+	Ack       []byte // the signed ACK, as sent to the instance
+	Index     uint64 // the record's index in the registry's log
+	Duplicate bool   // the same heartbeat was logged before; Ack is that record's ACK
+}
+
+// Accept validates a posted heartbeat (plain chp-v1 JSON or a sealed
+// envelope of type [HeartbeatType]), appends it with a signed ACK to the
+// log, and returns the ACK once the record is durable. A heartbeat whose
+// canonical form was logged before is not appended again: its original ACK
+// is returned with Duplicate set, so an instance may safely resend after a
+// lost answer. A sealed envelope whose nonce was accepted before is a
+// replay ([ErrReplay]).
+//
+// Errors are a *[RejectError] (bad input, with its HTTP status and code)
+// or an error of the log (the record was not stored).
+func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, error) {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil, reject(http.StatusBadRequest, "empty_body", fmt.Errorf("%w: empty body", ErrMalformed), nil)
+	}
+	if len(body) > maxPacket {
+		return nil, reject(http.StatusRequestEntityTooLarge, "too_large", fmt.Errorf("%w: body of %d bytes, limit %d", ErrMalformed, len(body), maxPacket), nil)
+	}
+	doc, err := parseStrict(body)
+	if err != nil {
+		return nil, rejectFor(err, nil)
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return nil, reject(http.StatusBadRequest, "invalid_json", fmt.Errorf("%w: body is not a JSON object", ErrMalformed), nil)
+	}
+	var (
+		hb      *Heartbeat
+		key     string
+		nonce   [32]byte
+		payload = body
+	)
+	if !isEnvelope(obj) {
+		hb, err = heartbeatFromDoc(obj)
+	} else {
+		var e *envelope.Envelope
+		if e, err = r.verifier.Open(body); err != nil {
+			return nil, rejectFor(err, nil)
+		}
+		if e.Alg != "ed25519" {
+			return nil, reject(http.StatusBadRequest, "unsupported_key", fmt.Errorf("%w: heartbeat sealed with %s, want ed25519", ErrKeyMismatch, e.Alg), nil)
+		}
+		payload, key = e.Payload, e.SenderPubkey
+		nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
+		hb, err = DecodeHeartbeat(payload)
+	}
+	if err != nil {
+		return nil, rejectFor(err, nil)
+	}
+	now := r.now().UTC()
+	if d := hb.Timestamp.Sub(now); d > r.skew {
+		return nil, r.rejectHB(hb, http.StatusUnprocessableEntity, "timestamp_future", fmt.Errorf("%w: timestamp %s is %s ahead of the registry clock, limit %s", ErrTimestamp, formatTime(hb.Timestamp), d.Round(time.Second), r.skew))
+	}
+	if d := now.Sub(hb.Timestamp); d > r.maxAge {
+		return nil, r.rejectHB(hb, http.StatusUnprocessableEntity, "timestamp_stale", fmt.Errorf("%w: timestamp %s is %s old, limit %s", ErrTimestamp, formatTime(hb.Timestamp), d.Round(time.Second), r.maxAge))
+	}
+	if fp := hb.RegistryFingerprint(); fp != "" && fp != r.fingerprint {
+		return nil, r.rejectHB(hb, http.StatusUnprocessableEntity, "wrong_registry", fmt.Errorf("%w: meta.registry_fingerprint %s, this registry is %s", ErrWrongRegistry, fp, r.fingerprint))
+	}
+	canon, err := envelope.CanonicalJSON(payload)
+	if err != nil {
+		return nil, rejectFor(err, nil)
+	}
+	digest := sha256.Sum256(canon)
+
+	// Under the lock: policy checks that depend on what was logged before,
+	// and reservations (pin, digest, nonce) that a failed append undoes.
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, ErrClosed
+	}
+	pinned, isPinned := r.pins[hb.InstanceID]
+	switch {
+	case key == "" && isPinned:
+		r.mu.Unlock()
+		return nil, r.rejectHB(hb, http.StatusUnauthorized, "signature_required", fmt.Errorf("%w: instance %s is pinned to key %.40s; plain heartbeats refused", ErrUnsigned, hb.InstanceID, pinned))
+	case key == "" && !r.allowUnsigned:
+		r.mu.Unlock()
+		return nil, r.rejectHB(hb, http.StatusUnauthorized, "signature_required", fmt.Errorf("%w: policy refuses plain heartbeats", ErrUnsigned))
+	case key != "" && isPinned && pinned != key:
+		r.mu.Unlock()
+		return nil, r.rejectHB(hb, http.StatusForbidden, "key_mismatch", fmt.Errorf("%w: instance %s is pinned to %.40s, heartbeat sealed by %.40s", ErrKeyMismatch, hb.InstanceID, pinned, key))
+	}
+	if key != "" {
+		if _, replay := r.nonces[nonce]; replay {
+			r.mu.Unlock()
+			return nil, r.rejectHB(hb, http.StatusConflict, "replay", fmt.Errorf("%w: envelope nonce from %.40s already accepted", ErrReplay, key))
+		}
+	}
+	if idx, dup := r.seen[digest]; dup {
+		r.mu.Unlock()
+		if idx == pending {
+			return nil, reject(http.StatusConflict, "in_progress", fmt.Errorf("%w: the same heartbeat is being logged", ErrReplay), nil)
+		}
+		return r.duplicate(idx)
+	}
+	r.seen[digest] = pending
+	if key != "" {
+		r.nonces[nonce] = struct{}{}
+		if !isPinned {
+			r.pins[hb.InstanceID] = key
+		}
+	}
+	r.mu.Unlock()
+
+	undo := func() {
+		r.mu.Lock()
+		delete(r.seen, digest)
+		if key != "" {
+			delete(r.nonces, nonce)
+			if !isPinned {
+				delete(r.pins, hb.InstanceID)
+			}
+		}
+		r.mu.Unlock()
+	}
+	ack := Ack{InstanceRef: hb.InstanceID, Received: now, Status: AckQueued}
+	if key != "" {
+		ack.Status = AckVerified
+	}
+	ackJSON, err := SignAck(r.signer, &ack)
+	if err != nil {
+		undo()
+		return nil, err
+	}
+	rec, err := Record{Heartbeat: body, Ack: ackJSON}.MarshalBinary()
+	if err != nil {
+		undo()
+		return nil, err
+	}
+	idx, err := r.log.Append(ctx, rec)
+	if err != nil {
+		undo()
+		return nil, fmt.Errorf("chp: log append: %w", err)
+	}
+	r.mu.Lock()
+	r.seen[digest] = idx
+	r.acks[ack.AckID] = idx
+	r.instances[hb.InstanceID] = instanceView{Status: hb.Status, LastSeen: hb.Timestamp, Signed: key != ""}
+	r.mu.Unlock()
+	return &Accepted{Ack: ackJSON, Index: idx}, nil
+}
+
+// duplicate answers a heartbeat logged before with that record's ACK.
+func (r *LocalRegistry) duplicate(idx uint64) (*Accepted, error) {
+	b, err := r.log.Record(idx)
+	if err != nil {
+		return nil, err
+	}
+	var rec Record
+	if err := rec.UnmarshalBinary(b); err != nil {
+		return nil, err
+	}
+	return &Accepted{Ack: rec.Ack, Index: idx, Duplicate: true}, nil
+}
+
+// RejectError is a heartbeat refused as bad input. Status is the HTTP
+// status the registry answers with and Code the "code" of its JSON error
+// body; Ack, when the heartbeat could be read, is a signed ACK with status
+// "rejected" and the code in its notes. It unwraps to the package sentinel
+// that says why.
+type RejectError struct {
+	Status int
+	Code   string
+	Ack    []byte
+	Err    error
+}
+
+// Error returns the underlying error's message.
+func (e *RejectError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *RejectError) Unwrap() error { return e.Err }
+
+func reject(status int, code string, err error, ack []byte) *RejectError {
+	return &RejectError{Status: status, Code: code, Err: err, Ack: ack}
+}
+
+// rejectHB refuses a heartbeat that was read, with a signed rejected ACK.
+func (r *LocalRegistry) rejectHB(hb *Heartbeat, status int, code string, err error) *RejectError {
+	a := Ack{InstanceRef: hb.InstanceID, Received: r.now(), Status: AckRejected, Notes: code}
+	ackJSON, serr := SignAck(r.signer, &a)
+	if serr != nil {
+		ackJSON = nil
+	}
+	return reject(status, code, err, ackJSON)
+}
+
+// rejectFor maps a decoding or envelope error to its status and code.
+func rejectFor(err error, ack []byte) *RejectError {
+	switch {
+	case errors.Is(err, ErrDuplicateKey):
+		return reject(http.StatusBadRequest, "duplicate_key", err, ack)
+	case errors.Is(err, ErrSchema):
+		return reject(http.StatusUnprocessableEntity, "schema_violation", err, ack)
+	case errors.Is(err, ErrMalformed):
+		return reject(http.StatusBadRequest, "invalid_json", err, ack)
+	case errors.Is(err, envelope.ErrReplay):
+		return reject(http.StatusConflict, "replay", fmt.Errorf("%w: %w", ErrReplay, err), ack)
+	case errors.Is(err, envelope.ErrOutsideWindow):
+		return reject(http.StatusUnauthorized, "outside_window", fmt.Errorf("%w: %w", ErrBadSignature, err), ack)
+	case errors.Is(err, envelope.ErrBadSignature):
+		return reject(http.StatusUnauthorized, "bad_signature", fmt.Errorf("%w: %w", ErrBadSignature, err), ack)
+	case errors.Is(err, envelope.ErrUnknownKey), errors.Is(err, envelope.ErrKeyNotValid):
+		return reject(http.StatusUnauthorized, "bad_key", fmt.Errorf("%w: %w", ErrKeyMismatch, err), ack)
+	case errors.Is(err, envelope.ErrTypeNotAllowed):
+		return reject(http.StatusBadRequest, "wrong_type", fmt.Errorf("%w: %w", ErrMalformed, err), ack)
+	}
+	return reject(http.StatusBadRequest, "malformed_envelope", fmt.Errorf("%w: %w", ErrMalformed, err), ack)
+}

@@ -1,0 +1,187 @@
+package chp
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/jcs"
+)
+
+// sigPrefix starts every detached signature chp writes: registry_signature
+// on ACKs and signature on admission certificates.
+const sigPrefix = "ed25519:"
+
+var b64 = base64.RawURLEncoding.Strict()
+
+// signDetached signs the RFC 8785 canonical form of obj (which must not yet
+// carry its signature member) and returns "ed25519:<base64url>".
+func signDetached(s envelope.Signer, obj any) (string, error) {
+	if s.Algorithm() != "ed25519" {
+		return "", fmt.Errorf("chp: signer algorithm %q, want ed25519", s.Algorithm())
+	}
+	msg, err := canonical(obj)
+	if err != nil {
+		return "", err
+	}
+	sig, err := s.Sign(msg)
+	if err != nil {
+		return "", fmt.Errorf("chp: sign: %w", err)
+	}
+	return sigPrefix + b64.EncodeToString(sig), nil
+}
+
+// verifyDetached checks a signature made by [signDetached].
+func verifyDetached(pub ed25519.PublicKey, obj any, sig string) error {
+	enc, ok := strings.CutPrefix(sig, sigPrefix)
+	if !ok {
+		return fmt.Errorf("%w: signature does not start with %q", ErrBadSignature, sigPrefix)
+	}
+	raw, err := b64.DecodeString(enc)
+	if err != nil || len(raw) != ed25519.SignatureSize {
+		return fmt.Errorf("%w: signature is not %d bytes of unpadded base64url", ErrBadSignature, ed25519.SignatureSize)
+	}
+	msg, err := canonical(obj)
+	if err != nil {
+		return err
+	}
+	if !ed25519.Verify(pub, msg, raw) {
+		return ErrBadSignature
+	}
+	return nil
+}
+
+func canonical(obj any) ([]byte, error) {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("chp: encode: %w", err)
+	}
+	return envelope.CanonicalJSON(b)
+}
+
+// SignAck fills in a.Packet ("ack"), a.AckID (a fresh UUIDv7 at
+// a.Received) when empty, and a.RegistrySignature, and returns the ACK's
+// JSON. The result validates against chp-v1.json.
+func SignAck(s envelope.Signer, a *Ack) ([]byte, error) {
+	a.Packet = "ack"
+	a.Received = a.Received.UTC()
+	if a.AckID == "" {
+		a.AckID = newUUIDv7(a.Received)
+	}
+	if s.Algorithm() != "ed25519" {
+		return nil, fmt.Errorf("chp: signer algorithm %q, want ed25519", s.Algorithm())
+	}
+	// The canonical form is built directly: members in RFC 8785 order
+	// (ack_id, instance_ref, notes, packet, received, status), strings
+	// escaped as RFC 8785 says. The ACK sent is the same object with
+	// registry_signature in its sorted place, so it is canonical too.
+	received := formatTime(a.Received)
+	msg := make([]byte, 0, 256)
+	msg = appendMember(msg, '{', "ack_id", a.AckID)
+	msg = appendMember(msg, ',', "instance_ref", a.InstanceRef)
+	if a.Notes != "" {
+		msg = appendMember(msg, ',', "notes", a.Notes)
+	}
+	msg = appendMember(msg, ',', "packet", a.Packet)
+	msg = appendMember(msg, ',', "received", received)
+	rest := len(msg)
+	msg = appendMember(msg, ',', "status", string(a.Status))
+	msg = append(msg, '}')
+	sig, err := s.Sign(msg)
+	if err != nil {
+		return nil, fmt.Errorf("chp: sign: %w", err)
+	}
+	a.RegistrySignature = sigPrefix + b64.EncodeToString(sig)
+	out := make([]byte, 0, len(msg)+128)
+	out = append(out, msg[:rest]...)
+	out = appendMember(out, ',', "registry_signature", a.RegistrySignature)
+	return append(out, msg[rest:]...), nil
+}
+
+func appendMember(dst []byte, sep byte, key, value string) []byte {
+	dst = append(dst, sep)
+	dst = jcs.AppendString(dst, key)
+	dst = append(dst, ':')
+	return jcs.AppendString(dst, value)
+}
+
+// VerifyAck parses an ACK, validates it against chp-v1.json and checks its
+// registry_signature against the registry's Ed25519 public key (the
+// "ed25519:z..." form or hex). Errors wrap [ErrMalformed],
+// [ErrDuplicateKey], [ErrSchema], [ErrKeyMismatch] (unusable key) or
+// [ErrBadSignature].
+func VerifyAck(b []byte, registryKey string) (*Ack, error) {
+	pub, err := envelope.ParseEd25519PublicKey(registryKey)
+	if err != nil {
+		return nil, fmt.Errorf("%w: registry key: %v", ErrKeyMismatch, err)
+	}
+	a, err := DecodeAck(b)
+	if err != nil {
+		return nil, err
+	}
+	// The signature covers the ACK as received, re-encoded canonically:
+	// received is signed in the exact form it was sent.
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	delete(raw, "registry_signature")
+	if err := verifyDetached(pub, raw, a.RegistrySignature); err != nil {
+		return nil, fmt.Errorf("ack %s: %w", a.AckID, err)
+	}
+	return a, nil
+}
+
+// DecodeAck parses an ACK and validates it against chp-v1.json, without
+// checking its signature.
+func DecodeAck(b []byte) (*Ack, error) {
+	doc, err := parseStrict(b)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := doc.(map[string]any); !ok {
+		return nil, fmt.Errorf("%w: ack is not a JSON object", ErrMalformed)
+	}
+	if err := validate("ack", doc); err != nil {
+		return nil, err
+	}
+	var raw struct {
+		Ack
+		Received string `json:"received"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	a := raw.Ack
+	if a.Received, err = parseTime("ack", raw.Received); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// newUUIDv7 returns an RFC 9562 version 7 UUID for time t.
+func newUUIDv7(t time.Time) string {
+	var u [16]byte
+	ms := uint64(t.UnixMilli())
+	for i := range 6 {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	_, _ = rand.Read(u[6:]) // crypto/rand.Read never fails
+	u[6] = u[6]&0x0f | 0x70
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+// newUUIDv4 returns an RFC 9562 version 4 UUID.
+func newUUIDv4() string {
+	var u [16]byte
+	_, _ = rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}

@@ -1,0 +1,143 @@
+// Package chp implements the Call-Home Protocol (CHP v1) with its Sandbox
+// Extension for air-gapped networks: instances call home to a Local
+// Registry inside the enclave, the registry signs ACKs and keeps a durable
+// Merkle log, exports signed provenance bundles that cross the air gap by
+// hand, and a Global Registry imports them and answers with a signed
+// coherence receipt that the enclave verifies offline.
+//
+//	Instance ──HTTP──▶ LocalRegistry ──provenance_bundle.tar──▶ GlobalRegistry
+//	         ◀─signed ACK─┘        ◀──────coherence_receipt.json──────┘
+//
+// # Wire format
+//
+// Heartbeats and ACKs are exactly the packets of the CHP v1 JSON Schema
+// ([SchemaJSON], draft 2020-12), validated with formats asserted. Every
+// received heartbeat is parsed once, strictly (no duplicate keys, no
+// trailing data, bounded nesting), and validated against the schema's
+// heartbeatPacket; a sandboxed heartbeat carries meta.sandbox: true and
+// meta.registry_fingerprint "sha256:<hex>" (the registry's key
+// fingerprint; a heartbeat naming another registry is refused).
+//
+// A heartbeat is posted either plain (an existing chp-v1 client; accepted
+// when the registry allows unsigned heartbeats, see [WithAllowUnsigned])
+// or sealed: an envelope of type [HeartbeatType] whose payload is the
+// heartbeat, signed by the instance's Ed25519 key.
+//
+// Every ACK validates against the schema's acknowledgementPacket: ack_id
+// is a UUIDv7, and registry_signature is
+//
+//	"ed25519:" + base64url(Ed25519(registry key, RFC 8785 form of the ACK without registry_signature))
+//
+// ([SignAck], [VerifyAck]). The ACK is sent in canonical form itself.
+//
+// The Registry Admission Certificate ([AdmissionCert]) has the seed's
+// fields and a detached signature of the same form by the GR root key.
+// A coherence receipt ([Receipt]) is an envelope of type [ReceiptType]
+// sealed by the GR root key.
+//
+// # Local Registry
+//
+// [LocalRegistry] is an [net/http.Handler]:
+//
+//	POST /registry/heartbeat      validate, log durably, answer the signed ACK
+//	GET  /registry/info           name, public_key, fingerprint, admission_cert, schema, checkpoint
+//	GET  /registry/checkpoint     the log's signed checkpoint (C2SP signed note)
+//	GET  /registry/proof/{ack_id} inclusion proof of that ACK's record ([InclusionProof])
+//	GET  /hud/status.json         state, colour, fingerprint, counts ([HUDStatus])
+//
+// Each accepted heartbeat becomes one record of an RFC 6962 Merkle log
+// (see [Record]: the heartbeat as posted and the ACK as sent), durable
+// before the ACK is written. A heartbeat whose canonical form was logged
+// before is answered with its original ACK and not logged again, so
+// instances may resend. Refused input gets a JSON body
+// {"error": "...", "code": "..."} (with a signed "rejected" ACK under
+// "ack" once the heartbeat could be read), is logged, and is never
+// appended:
+//
+//	400 empty_body          no body
+//	413 too_large           body over 64 KiB
+//	400 invalid_json        not one JSON object (syntax, trailing data, nesting)
+//	400 duplicate_key       an object repeats a member
+//	422 schema_violation    fails chp-v1.json (extra or missing members, types, UUID, hash, status, date-time)
+//	422 timestamp_future    timestamp ahead of the registry clock by more than the skew (5 min)
+//	422 timestamp_stale     timestamp older than the maximum age (7 days; queued heartbeats arrive late)
+//	422 wrong_registry      meta.registry_fingerprint names another registry
+//	401 signature_required  plain heartbeat where policy, or a pinned instance key, requires a seal
+//	401 bad_signature       the envelope's signature does not verify
+//	401 outside_window      the envelope's timestamp is outside ±60 s
+//	403 key_mismatch        sealed by a key other than the one pinned for that instance_id
+//	409 replay              an envelope (key, nonce) accepted before, also across restarts
+//	409 in_progress         the same heartbeat is being logged by a concurrent request
+//	400 wrong_type, malformed_envelope, unsupported_key
+//
+// 503 log_unavailable means the record could not be stored; nothing was
+// acknowledged.
+//
+// # Trust model
+//
+// Instances trust a Local Registry only if its key is the one configured
+// (CHP_REGISTRY_PUBKEY) and it presents an admission certificate that
+// verifies against the Global Registry root key, which instances receive
+// out of band. The registry pins each instance's key at its first sealed
+// heartbeat (trust on first use per instance_id, persisted in the log
+// itself) and refuses other keys, and plain heartbeats, for that instance
+// afterwards. Plain heartbeats are authenticated by nothing; their ACKs
+// say "queued" rather than "verified".
+//
+// An [Instance] keeps every heartbeat in a local append-only log before
+// sending it and follows the seed's failure modes: unreachable → quiet
+// (bounded retries with exponential back-off and jitter; the queue is sent
+// in order later), refused shape → review, key or certificate mismatch →
+// repairing. A refusal moves the queue past a heartbeat only when the
+// registry signed it.
+//
+// # Air gap
+//
+// [LocalRegistry.Export] writes provenance_bundle.tar with the bundle
+// package: bundle.json (with an [ExportInfo]: the registry's key, RAC,
+// signed checkpoint at the range's end, and the compact Merkle tree at its
+// start), manifest.json, signatures/manifest.sig, then
+// acks/NNNNNNNNN/NNNNNNNNNNNN.json and heartbeats/NNNNNNNNN/NNNNNNNNNNNN.json
+// per log record. Exports are incremental; exporting a range again writes
+// the same bytes.
+//
+// [GlobalRegistry.Import] checks that the RAC is one it issued for the
+// signing key, the bundle signature and every member, and that the records
+// rebuild the signed checkpoint's root from the starting tree and agree
+// with the tree imported before from that registry (a fork is refused, so
+// is a gap). Records already imported count as duplicates. New records are
+// appended to the global ledger (a Merkle log signed with the root key),
+// and the signed receipt states the counts, the bundle's Merkle root, the
+// registry's root and the ledger checkpoint. Back in the enclave,
+// [LocalRegistry.PinReceipt] verifies it with the root key alone, checks
+// that it states the registry's own root, and keeps it for audit. The
+// Global Registry never connects to the enclave.
+//
+// # Configuration
+//
+// [ConfigFromEnv] reads CHP_HOME_URI, CHP_REGISTRY_PUBKEY (a key string or
+// a PEM file), CHP_SANDBOX and CHP_GR_ROOT_PUBKEY. In sandbox mode (the
+// default) an instance needs the GR root key: it trusts no registry
+// without an admission certificate.
+//
+// # Commands
+//
+// examples/chp-registry serves a Local Registry (loopback by default, its
+// key and log in -data), examples/chp-instance calls home,
+// examples/registry-export writes provenance_bundle.tar, and
+// examples/registry-import admits Local Registries and imports bundles
+// into a Global Registry, writing coherence_receipt.json:
+//
+//	chp-registry -data lr -allow-unsigned &                 # writes lr/lr.pub
+//	registry-import -data gr -admit lr/lr.pub -rac-out admission.json
+//	chp-registry -data lr -root gr/gr-root.pub -rac admission.json
+//	CHP_HOME_URI=http://127.0.0.1:8443/registry/heartbeat CHP_REGISTRY_PUBKEY=lr/lr.pub \
+//	  CHP_GR_ROOT_PUBKEY=gr/gr-root.pub chp-instance -count 3 -interval 1s
+//	registry-export -data lr --out provenance_bundle.tar
+//	registry-import -data gr --from provenance_bundle.tar   # writes coherence_receipt.json
+//	chp-registry -data lr -pin-receipt coherence_receipt.json
+//
+// The records of a Local Registry's log are rebuilt into memory indexes
+// (ACK identifiers, heartbeat digests, pinned keys, accepted nonces) when
+// it opens, which takes time and memory linear in the log.
+package chp

@@ -1,0 +1,168 @@
+package chp_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"time"
+
+	"github.com/accordsdk/accord/chp"
+	"github.com/accordsdk/accord/envelope"
+)
+
+func key(seed byte) ed25519.PrivateKey {
+	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, 32))
+}
+
+func pub(k ed25519.PrivateKey) string {
+	return envelope.FormatEd25519PublicKey(k.Public().(ed25519.PublicKey))
+}
+
+func ExampleSignAck() {
+	registry := envelope.NewEd25519Signer(key(1))
+	ack := chp.Ack{
+		AckID:       "01a20000-0000-7000-8000-000000000001",
+		InstanceRef: "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
+		Received:    time.Date(2025, 11, 4, 8, 45, 1, 0, time.UTC),
+		Status:      chp.AckVerified,
+	}
+	b, err := chp.SignAck(registry, &ack)
+	if err != nil {
+		panic(err)
+	}
+	got, err := chp.VerifyAck(b, pub(key(1)))
+	fmt.Println(got.Status, err)
+	_, err = chp.VerifyAck(b, pub(key(2)))
+	fmt.Println(err)
+	// Output:
+	// verified <nil>
+	// ack 01a20000-0000-7000-8000-000000000001: chp: bad signature
+}
+
+func ExampleIssueAdmissionCert() {
+	root, lr := key(1), key(2)
+	issued := time.Date(2025, 11, 4, 0, 0, 0, 0, time.UTC)
+	rac, err := chp.IssueAdmissionCert(envelope.NewEd25519Signer(root), "GR", pub(lr), issued, issued.AddDate(2, 0, 0))
+	if err != nil {
+		panic(err)
+	}
+	// An instance holding only the GR root public key checks it offline.
+	fmt.Println(rac.Verify(pub(root), pub(lr), issued.AddDate(1, 0, 0)))
+	fmt.Println(rac.Verify(pub(root), pub(lr), issued.AddDate(3, 0, 0)) != nil)
+	// Output:
+	// <nil>
+	// true
+}
+
+func ExampleDecodeHeartbeat() {
+	h, err := chp.DecodeHeartbeat([]byte(`{
+	  "instance_id": "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
+	  "home_uri": "https://spiralos.local/registry/heartbeat",
+	  "version": "2025.11.03",
+	  "license_hash": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "ethics_signature": "CI:bowtie-cosmos",
+	  "status": "coherent",
+	  "timestamp": "2026-11-22T04:43:53+00:00"
+	}`))
+	fmt.Println(h.Status, h.Timestamp, err)
+	_, err = chp.DecodeHeartbeat([]byte(`{"instance_id": "x"}`))
+	fmt.Println(err != nil)
+	// Output:
+	// coherent 2026-11-22 04:43:53 +0000 UTC <nil>
+	// true
+}
+
+// The whole air-gap flow in one process: admission, a heartbeat over
+// HTTP, export, import, and the receipt pinned back in the enclave.
+func ExampleGlobalRegistry_Import() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "chp-example-")
+	defer os.RemoveAll(dir)
+
+	gr, err := chp.OpenGlobalRegistry(dir+"/gr", key(1))
+	if err != nil {
+		panic(err)
+	}
+	defer gr.Close()
+	lr, err := chp.OpenLocalRegistry(dir+"/lr", key(2), chp.WithRootKey(gr.PublicKey()))
+	if err != nil {
+		panic(err)
+	}
+	defer lr.Close()
+	rac, _ := gr.Admit(lr.PublicKey(), 24*time.Hour)
+	if err := lr.InstallAdmissionCert(rac); err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(lr)
+	defer srv.Close()
+
+	in, err := chp.NewInstance(chp.Config{
+		HomeURI: srv.URL + "/registry/heartbeat", RegistryKey: lr.PublicKey(), RootKey: gr.PublicKey(), Sandbox: true,
+		InstanceID: "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11", Version: "1.0", LicenseHash: chp.LicenseHash([]byte("licence")),
+		Signer: envelope.NewEd25519Signer(key(3)), QueueDir: dir + "/instance",
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer in.Close()
+	ack, err := in.Beat(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("ack:", ack.Status, "state:", in.State())
+
+	var tar bytes.Buffer
+	if _, err := lr.Export(ctx, &tar, chp.ExportOptions{}); err != nil {
+		panic(err)
+	}
+	res, err := gr.Import(ctx, bytes.NewReader(tar.Bytes()))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("accepted:", res.Receipt.Accepted, "duplicate:", res.Receipt.Duplicate)
+	rc, err := lr.PinReceipt(res.Signed)
+	fmt.Println("receipt pinned:", err == nil, rc.To)
+	// Output:
+	// ack: verified state: coherent
+	// accepted: 1 duplicate: 0
+	// receipt pinned: true 1
+}
+
+func ExampleLocalRegistry_Accept() {
+	dir, _ := os.MkdirTemp("", "chp-example-")
+	defer os.RemoveAll(dir)
+	now := time.Date(2026, 11, 22, 4, 44, 0, 0, time.UTC)
+	lr, err := chp.OpenLocalRegistry(dir, key(2), chp.WithAllowUnsigned(true), chp.WithClock(func() time.Time { return now }))
+	if err != nil {
+		panic(err)
+	}
+	defer lr.Close()
+	// A plain heartbeat from an existing chp-v1 client, timestamp with an offset.
+	acc, err := lr.Accept(context.Background(), []byte(`{
+	  "instance_id": "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
+	  "home_uri": "https://spiralos.local/registry/heartbeat",
+	  "version": "2025.11.03",
+	  "license_hash": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "ethics_signature": "CI:bowtie-cosmos",
+	  "status": "coherent",
+	  "timestamp": "2026-11-22T04:43:53+00:00"
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	ack, err := chp.VerifyAck(acc.Ack, lr.PublicKey())
+	fmt.Println(ack.Status, acc.Index, err)
+
+	_, err = lr.Accept(context.Background(), []byte(`{"instance_id": "3ec2f1e0"}`))
+	var re *chp.RejectError
+	if errors.As(err, &re) {
+		fmt.Println(re.Status, re.Code)
+	}
+	// Output:
+	// queued 0 <nil>
+	// 422 schema_violation
+}

@@ -1,0 +1,237 @@
+package chp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/bundle"
+)
+
+// BundleFile is the name the seed gives an exported bundle.
+const BundleFile = "provenance_bundle.tar"
+
+// metadataKey is the bundle.json metadata entry holding an [ExportInfo].
+const metadataKey = "chp"
+
+// ExportInfo is the chp metadata of a provenance bundle, stored in
+// bundle.json under "chp" and so covered by the bundle's signature. It
+// names the Local Registry, carries its admission certificate and the
+// signed checkpoint the bundle ends at, and the compact Merkle tree at the
+// range's start, with which an importer proves that the bundle's records
+// are exactly the registry's log entries From..To-1.
+type ExportInfo struct {
+	Registry      string         `json:"registry"`
+	PublicKey     string         `json:"public_key"`
+	Fingerprint   string         `json:"fingerprint"`
+	AdmissionCert *AdmissionCert `json:"admission_cert"`
+	Checkpoint    string         `json:"checkpoint"` // LR signed note at To
+	From          uint64         `json:"from"`
+	To            uint64         `json:"to"`
+	Frontier      []string       `json:"frontier"` // perfect subtree roots at From (base64)
+}
+
+// Member names of a provenance bundle. Record i of the Local Registry's
+// log becomes two members: the heartbeat as posted and the ACK as sent,
+// grouped a thousand to a directory.
+func heartbeatMember(i uint64) string {
+	return fmt.Sprintf("heartbeats/%09d/%012d.json", i/1000, i)
+}
+
+func ackMember(i uint64) string { return fmt.Sprintf("acks/%09d/%012d.json", i/1000, i) }
+
+// ExportOptions select the range of an export.
+type ExportOptions struct {
+	// From is the first log index; nil means the size at the end of the
+	// last export (0 the first time), which makes exports incremental.
+	From *uint64
+	// To is the log size the bundle ends at; 0 means the current size. A
+	// To below the current size must be the end of an earlier export (its
+	// checkpoint is reused).
+	To uint64
+}
+
+// ExportResult describes a written bundle.
+type ExportResult struct {
+	From, To   uint64
+	CreatedAt  time.Time
+	BundleRoot string // the manifest's Merkle root, base64
+}
+
+// exportEntry is one line of the registry's export history.
+type exportEntry struct {
+	From       uint64    `json:"from"`
+	To         uint64    `json:"to"`
+	Checkpoint string    `json:"checkpoint"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Export writes a provenance bundle of log records [From, To) to w,
+// signed with the registry key: bundle.json (with the [ExportInfo]),
+// manifest.json, signatures/manifest.sig, then acks/.../*.json and
+// heartbeats/.../*.json. Exporting the same range again writes the same
+// bytes. The registry's admission certificate must be installed.
+func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*ExportResult, error) {
+	rac := r.AdmissionCert()
+	if rac == nil {
+		return nil, fmt.Errorf("%w: install the registry's admission certificate before exporting", ErrAdmission)
+	}
+	history, err := r.exports()
+	if err != nil {
+		return nil, err
+	}
+	cpText, cp, err := r.checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := uint64(0)
+	if len(history) > 0 {
+		from = history[len(history)-1].To
+	}
+	if opts.From != nil {
+		from = *opts.From
+	}
+	to, createdAt := cp.Size, r.now().UTC().Truncate(time.Second)
+	if opts.To != 0 && opts.To != cp.Size {
+		found := false
+		for _, e := range history {
+			if e.To == opts.To {
+				to, cpText, found = e.To, []byte(e.Checkpoint), true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("chp: export to %d: not the current size %d nor the end of an earlier export", opts.To, cp.Size)
+		}
+	}
+	if from > to {
+		return nil, fmt.Errorf("chp: export range [%d, %d) is empty or reversed", from, to)
+	}
+	for _, e := range history {
+		if e.From == from && e.To == to {
+			createdAt, cpText = e.CreatedAt, []byte(e.Checkpoint)
+		}
+	}
+	fr, err := r.frontierAt(from)
+	if err != nil {
+		return nil, err
+	}
+	info := ExportInfo{
+		Registry: r.name, PublicKey: r.publicKey, Fingerprint: r.fingerprint, AdmissionCert: rac,
+		Checkpoint: string(cpText), From: from, To: to, Frontier: fr.encode(),
+	}
+	bw, err := bundle.NewWriter(w, r.signer, bundle.WithIssuer(r.name), bundle.WithCreatedAt(createdAt),
+		bundle.WithMetadata(metadataKey, info), bundle.WithTempDir(r.dir))
+	if err != nil {
+		return nil, err
+	}
+	for i := from; i < to; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := r.log.Record(i)
+		if err != nil {
+			return nil, err
+		}
+		var rec Record
+		if err := rec.UnmarshalBinary(b); err != nil {
+			return nil, fmt.Errorf("record %d: %w", i, err)
+		}
+		if err := bw.Add(ackMember(i), bytes.NewReader(rec.Ack)); err != nil {
+			return nil, err
+		}
+		if err := bw.Add(heartbeatMember(i), bytes.NewReader(rec.Heartbeat)); err != nil {
+			return nil, err
+		}
+	}
+	if err := bw.Close(); err != nil {
+		return nil, err
+	}
+	root := bw.Manifest().Root()
+	res := &ExportResult{From: from, To: to, CreatedAt: createdAt, BundleRoot: b64std(root[:])}
+	if len(history) == 0 || history[len(history)-1].To <= to {
+		known := false
+		for _, e := range history {
+			known = known || (e.From == from && e.To == to)
+		}
+		if !known {
+			history = append(history, exportEntry{From: from, To: to, Checkpoint: string(cpText), CreatedAt: createdAt})
+			if err := r.saveExports(history); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return res, nil
+}
+
+func (r *LocalRegistry) exports() ([]exportEntry, error) {
+	b, err := os.ReadFile(filepath.Join(r.dir, lrExportsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var h []exportEntry
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("%s: %w", lrExportsFile, err)
+	}
+	return h, nil
+}
+
+func (r *LocalRegistry) saveExports(h []exportEntry) error {
+	b, err := json.MarshalIndent(h, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(r.dir, lrExportsFile, b)
+}
+
+// frontierAt returns the compact tree of the log's first n records. The
+// audit path of the last leaf of a tree of size n holds, after the hashes
+// inside the last perfect subtree, the roots of all the perfect subtrees
+// to its left; with the leaf it gives the whole frontier.
+func (r *LocalRegistry) frontierAt(n uint64) (frontier, error) {
+	if n == 0 {
+		return frontier{}, nil
+	}
+	rec, err := r.log.Record(n - 1)
+	if err != nil {
+		return frontier{}, err
+	}
+	proof, err := r.log.InclusionProof(n-1, n)
+	if err != nil {
+		return frontier{}, err
+	}
+	h := tlog.RecordHash(rec)
+	j := 0
+	for s := n; s&1 == 0; s >>= 1 {
+		j++
+	}
+	if len(proof) < j {
+		return frontier{}, fmt.Errorf("chp: audit path of %d hashes for size %d", len(proof), n)
+	}
+	for _, p := range proof[:j] {
+		h = tlog.NodeHash(p, h)
+	}
+	f := frontier{size: n}
+	for i := len(proof) - 1; i >= j; i-- {
+		f.hashes = append(f.hashes, proof[i])
+	}
+	f.hashes = append(f.hashes, h)
+	want, err := r.log.TreeHash(n)
+	if err != nil {
+		return frontier{}, err
+	}
+	if f.root() != want {
+		return frontier{}, fmt.Errorf("chp: frontier at %d does not reproduce the log root", n)
+	}
+	return f, nil
+}

@@ -1,0 +1,295 @@
+package chp
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/accordsdk/accord/checkpoint"
+	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/merklelog"
+)
+
+// GlobalRegistry is the registry outside the enclave. It admits Local
+// Registries (issuing their [AdmissionCert]s with its root key), imports
+// the provenance bundles they export, keeps a global ledger (a Merkle log
+// signed with the root key) of every heartbeat it accepted, and answers
+// each import with a signed [Receipt]. It never connects to a Local
+// Registry: bundles and receipts cross the air gap by hand.
+type GlobalRegistry struct {
+	dir    string
+	name   string
+	key    ed25519.PrivateKey
+	signer envelope.Signer
+	pubKey string
+	now    func() time.Time
+	strict bool
+	logger *slog.Logger
+	ledger *merklelog.Log
+
+	mu    sync.Mutex // serialises imports and admissions
+	state grState
+	// tail holds, per Local Registry, the indexes of records appended to the
+	// ledger by an import that did not commit its state (a crash between the
+	// two); a re-import counts them as duplicates.
+	tail map[string]map[uint64]struct{}
+}
+
+// grState is the Global Registry's state file.
+type grState struct {
+	LedgerSize uint64              `json:"ledger_size"` // ledger size when the state was written
+	Registries map[string]*lrState `json:"registries"`  // by LR fingerprint
+}
+
+// lrState is what the Global Registry knows about one Local Registry.
+type lrState struct {
+	PublicKey string          `json:"public_key"`
+	RACs      []AdmissionCert `json:"racs"`     // issued, oldest first
+	Size      uint64          `json:"size"`     // LR log size imported so far
+	Frontier  []string        `json:"frontier"` // compact tree at Size
+	Seen      []seenRoot      `json:"seen"`     // checkpoints imported
+}
+
+type seenRoot struct {
+	Size uint64 `json:"size"`
+	Root string `json:"root"`
+}
+
+const (
+	grStateFile = "registries.json"
+	grLedgerDir = "ledger"
+)
+
+// A GlobalOption configures [OpenGlobalRegistry].
+type GlobalOption func(*GlobalRegistry) error
+
+// WithIssuer sets the Global Registry's name, written as issued_by in
+// admission certificates and issuer in receipts (default "GR").
+func WithIssuer(name string) GlobalOption {
+	return func(g *GlobalRegistry) error {
+		if name == "" {
+			return errors.New("empty issuer")
+		}
+		g.name = name
+		return nil
+	}
+}
+
+// WithGlobalClock sets the Global Registry's clock (default time.Now).
+func WithGlobalClock(now func() time.Time) GlobalOption {
+	return func(g *GlobalRegistry) error {
+		if now == nil {
+			return errors.New("nil clock")
+		}
+		g.now = now
+		return nil
+	}
+}
+
+// WithGlobalLogger sets the Global Registry's logger (default: discarded).
+func WithGlobalLogger(l *slog.Logger) GlobalOption {
+	return func(g *GlobalRegistry) error {
+		if l == nil {
+			return errors.New("nil logger")
+		}
+		g.logger = l
+		return nil
+	}
+}
+
+// WithStrictImport makes every import re-check each record on its own as
+// well: the ACK's signature, the heartbeat against chp-v1.json and, for a
+// sealed heartbeat, the instance's signature. Without it an import relies
+// on the Local Registry's signatures over the bundle and its checkpoint
+// (which cover every record) and checks each record's structure and
+// policy only; strict import costs about two signature checks per record.
+func WithStrictImport(strict bool) GlobalOption {
+	return func(g *GlobalRegistry) error { g.strict = strict; return nil }
+}
+
+// OpenGlobalRegistry opens (or creates) the Global Registry whose state
+// lives in dir, with root key key.
+func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption) (*GlobalRegistry, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("chp: global registry key of %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	g := &GlobalRegistry{
+		dir: dir, name: "GR", key: key, signer: envelope.NewEd25519Signer(key),
+		pubKey: envelope.FormatEd25519PublicKey(pub), now: time.Now, logger: slog.New(slog.DiscardHandler),
+		state: grState{Registries: map[string]*lrState{}}, tail: map[string]map[uint64]struct{}{},
+	}
+	for _, o := range opts {
+		if err := o(g); err != nil {
+			return nil, fmt.Errorf("chp: global registry: %w", err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("chp: global registry: %w", err)
+	}
+	origin, _ := grOrigin(g.pubKey)
+	cs, err := checkpoint.NewSigner(origin, key)
+	if err != nil {
+		return nil, fmt.Errorf("chp: global registry: %w", err)
+	}
+	if g.ledger, err = merklelog.Open(filepath.Join(dir, grLedgerDir), merklelog.Options{Origin: origin, Signer: cs, Logger: g.logger}); err != nil {
+		return nil, fmt.Errorf("chp: global registry: %w", err)
+	}
+	if err := g.load(); err != nil {
+		g.ledger.Close()
+		return nil, fmt.Errorf("chp: global registry: %w", err)
+	}
+	return g, nil
+}
+
+// load reads the state file and scans ledger records appended after it
+// was written.
+func (g *GlobalRegistry) load() error {
+	b, err := os.ReadFile(filepath.Join(g.dir, grStateFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &g.state); err != nil {
+		return fmt.Errorf("%s: %w", grStateFile, err)
+	}
+	if g.state.Registries == nil {
+		g.state.Registries = map[string]*lrState{}
+	}
+	for i := g.state.LedgerSize; i < g.ledger.Size(); i++ {
+		rec, err := g.ledger.Record(i)
+		if err != nil {
+			return err
+		}
+		fp, idx, _, err := parseLedgerRecord(rec)
+		if err != nil {
+			return fmt.Errorf("ledger record %d: %w", i, err)
+		}
+		if g.tail[fp] == nil {
+			g.tail[fp] = map[uint64]struct{}{}
+		}
+		g.tail[fp][idx] = struct{}{}
+	}
+	return nil
+}
+
+func (g *GlobalRegistry) saveState() error {
+	g.state.LedgerSize = g.ledger.Size()
+	b, err := json.Marshal(&g.state)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(g.dir, grStateFile, b)
+}
+
+// PublicKey returns the root public key ("ed25519:z..."), the key an
+// enclave is given out of band.
+func (g *GlobalRegistry) PublicKey() string { return g.pubKey }
+
+// LedgerSize returns the number of records in the global ledger.
+func (g *GlobalRegistry) LedgerSize() uint64 { return g.ledger.Size() }
+
+// LedgerCheckpoint returns a signed checkpoint of the global ledger.
+func (g *GlobalRegistry) LedgerCheckpoint(ctx context.Context) ([]byte, error) {
+	return g.ledger.Checkpoint(ctx)
+}
+
+// Close closes the ledger.
+func (g *GlobalRegistry) Close() error { return g.ledger.Close() }
+
+// Admit registers a Local Registry's public key (received out of band) and
+// issues its admission certificate, valid from now for validity.
+func (g *GlobalRegistry) Admit(lrPublicKey string, validity time.Duration) (*AdmissionCert, error) {
+	now := g.now()
+	c, err := IssueAdmissionCert(g.signer, g.name, lrPublicKey, now, now.Add(validity))
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	lr := g.state.Registries[c.LRFingerprint]
+	if lr == nil {
+		lr = &lrState{PublicKey: lrPublicKey}
+		g.state.Registries[c.LRFingerprint] = lr
+	}
+	lr.RACs = append(lr.RACs, *c)
+	if err := g.saveState(); err != nil {
+		lr.RACs = lr.RACs[:len(lr.RACs)-1]
+		return nil, err
+	}
+	return c, nil
+}
+
+// grOrigin returns the ledger's checkpoint origin for the root key.
+func grOrigin(rootKey string) (string, error) {
+	pub, err := envelope.ParseEd25519PublicKey(rootKey)
+	if err != nil {
+		return "", fmt.Errorf("%w: root key: %v", ErrKeyMismatch, err)
+	}
+	return "accord.chp/gr/" + envelope.Fingerprint(pub)[7:23], nil
+}
+
+// verifyGRCheckpoint checks a global ledger checkpoint's signature.
+func verifyGRCheckpoint(signed []byte, rootKey string) (checkpoint.Checkpoint, error) {
+	origin, err := grOrigin(rootKey)
+	if err != nil {
+		return checkpoint.Checkpoint{}, err
+	}
+	pub, _ := envelope.ParseEd25519PublicKey(rootKey)
+	v, err := checkpoint.NewVerifier(origin, pub)
+	if err != nil {
+		return checkpoint.Checkpoint{}, err
+	}
+	cp, _, err := checkpoint.Verify(signed, v)
+	if err != nil {
+		return checkpoint.Checkpoint{}, fmt.Errorf("%w: ledger checkpoint: %w", ErrBadSignature, err)
+	}
+	return cp, nil
+}
+
+// ledgerMagic starts every global ledger record.
+const ledgerMagic = "accord.chp/ledger/v1\n"
+
+// ledgerRecord is the global ledger's record for one accepted heartbeat:
+//
+//	"accord.chp/ledger/v1\n" LR-fingerprint "\n" LR-log-index "\n" LR-record
+//
+// where LR-record is the [Record] exactly as it is a leaf of the Local
+// Registry's log.
+func ledgerRecord(fp string, idx uint64, rec []byte) []byte {
+	b := make([]byte, 0, len(ledgerMagic)+len(fp)+24+len(rec))
+	b = append(b, ledgerMagic...)
+	b = append(b, fp...)
+	b = append(b, '\n')
+	b = strconv.AppendUint(b, idx, 10)
+	b = append(b, '\n')
+	return append(b, rec...)
+}
+
+func parseLedgerRecord(b []byte) (fp string, idx uint64, rec []byte, err error) {
+	rest, ok := bytes.CutPrefix(b, []byte(ledgerMagic))
+	if !ok {
+		return "", 0, nil, fmt.Errorf("%w: ledger record without magic", ErrMalformed)
+	}
+	f, rest, ok1 := bytes.Cut(rest, []byte("\n"))
+	n, rec, ok2 := bytes.Cut(rest, []byte("\n"))
+	if !ok1 || !ok2 {
+		return "", 0, nil, fmt.Errorf("%w: ledger record header", ErrMalformed)
+	}
+	idx, err = strconv.ParseUint(string(n), 10, 64)
+	if err != nil {
+		return "", 0, nil, fmt.Errorf("%w: ledger record index %q", ErrMalformed, n)
+	}
+	return string(f), idx, rec, nil
+}

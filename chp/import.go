@@ -1,0 +1,473 @@
+package chp
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/bundle"
+	"github.com/accordsdk/accord/envelope"
+)
+
+// ImportResult is the outcome of [GlobalRegistry.Import].
+type ImportResult struct {
+	Receipt *Receipt
+	Signed  []byte // coherence_receipt.json: the receipt sealed by the GR root key
+}
+
+// Import reads a provenance bundle (the seed's registry_import) and, if
+// every check passes, appends its new heartbeats to the global ledger and
+// returns a signed coherence receipt. The checks, in order:
+//
+//   - bundle.json names a Local Registry this Global Registry admitted, and
+//     carries an admission certificate it issued for that key, valid when
+//     the bundle's checkpoint was reached ([ErrAdmission], [ErrExpired]);
+//   - the bundle's signature is by that registry's key and every member
+//     matches the signed manifest (the bundle package's errors);
+//   - the members are exactly one ACK and one heartbeat per log index
+//     From..To-1 ([ErrBundle]);
+//   - the records rebuild, from the bundle's starting frontier, the root of
+//     the registry's signed checkpoint at To ([ErrBundle], [ErrBadSignature]);
+//   - the tree agrees with the last tree imported from that registry
+//     ([ErrFork]); a bundle may overlap what was imported but not leave a
+//     gap ([ErrGap]).
+//
+// Records below the size already imported are counted as duplicates and
+// not appended again, so replaying a bundle counts nothing twice. Records
+// that fail the per-record policy (ACK and heartbeat must name the same
+// instance, the ACK must be "verified" or "queued" and made while the
+// registry's certificate was valid; see also [WithStrictImport]) are
+// counted as rejected. Nothing is appended unless the whole bundle
+// verifies.
+func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportResult, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	hint, err := peekInfo(r)
+	if err != nil {
+		return nil, err
+	}
+	lr := g.state.Registries[hint.Fingerprint]
+	if lr == nil || lr.PublicKey != hint.PublicKey {
+		return nil, fmt.Errorf("%w: bundle from %s, a registry this Global Registry never admitted", ErrAdmission, hint.Fingerprint)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	spool, err := os.CreateTemp(g.dir, ".import-*.spool")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { spool.Close(); os.Remove(spool.Name()) }()
+	acks, err := os.CreateTemp(g.dir, ".import-*.acks")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { acks.Close(); os.Remove(acks.Name()) }()
+
+	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, tail: g.tail[hint.Fingerprint], spool: bufio.NewWriterSize(spool, 1<<20),
+		ackw: bufio.NewWriterSize(acks, 1<<20), ackf: acks}
+	digest := sha256.New()
+	m, err := bundle.Verify(io.TeeReader(r, digest), lr.PublicKey, im.member, bundle.WithManifestFunc(im.start))
+	if err != nil {
+		return nil, fmt.Errorf("chp: import: %w", err)
+	}
+	if err := im.finish(); err != nil {
+		return nil, fmt.Errorf("chp: import: %w", err)
+	}
+	root := m.Root()
+	return g.commit(ctx, im, spool, b64std(root[:]), digest)
+}
+
+// peekInfo reads bundle.json, the archive's first member, without trusting
+// it: it only says which registry's key to verify the bundle with.
+func peekInfo(r io.Reader) (*ExportInfo, error) {
+	tr := tar.NewReader(r)
+	h, err := tr.Next()
+	if err != nil || h.Name != bundle.BundleJSONName {
+		return nil, fmt.Errorf("%w: archive does not start with %s", ErrBundle, bundle.BundleJSONName)
+	}
+	var doc struct {
+		Metadata struct {
+			CHP *ExportInfo `json:"chp"`
+		} `json:"metadata"`
+	}
+	if err := json.NewDecoder(io.LimitReader(tr, bundle.DefaultMaxMetadataSize)).Decode(&doc); err != nil || doc.Metadata.CHP == nil {
+		return nil, fmt.Errorf("%w: %s has no chp metadata", ErrBundle, bundle.BundleJSONName)
+	}
+	return doc.Metadata.CHP, nil
+}
+
+// importer carries one import's state through the bundle's members.
+type importer struct {
+	g    *GlobalRegistry
+	lr   *lrState
+	fp   string // the Local Registry's fingerprint, its key in the state
+	tail map[uint64]struct{}
+	info ExportInfo
+	rac  *AdmissionCert
+	cpTo tlog.Hash // root of the registry's checkpoint at info.To
+
+	f        frontier // the registry's tree, grown record by record
+	checked  bool     // f was compared with lr's tree at lr.Size
+	nextAck  uint64
+	nextHB   uint64
+	ackw     *bufio.Writer
+	ackf     *os.File
+	ackr     *bufio.Reader
+	spool    *bufio.Writer // accepted ledger records, length-prefixed
+	buf      []byte
+	accepted int
+	dup      int
+	rejected int
+}
+
+// start runs once the bundle's signature and manifest are verified, before
+// any member: it checks the metadata, the certificate and the checkpoint.
+func (im *importer) start(m *bundle.Manifest) error {
+	info := m.Info()
+	if err := info.DecodeMetadata(metadataKey, &im.info); err != nil {
+		return fmt.Errorf("%w: %w", ErrBundle, err)
+	}
+	in := &im.info
+	// im.fp is the fingerprint the registry was admitted under, computed
+	// from its key; the signed metadata must agree with it.
+	if in.PublicKey != im.lr.PublicKey || in.Fingerprint != im.fp {
+		return fmt.Errorf("%w: bundle metadata names key %.40s (%s), signed by %.40s (%s)", ErrBundle, in.PublicKey, in.Fingerprint, im.lr.PublicKey, im.fp)
+	}
+	if in.AdmissionCert == nil {
+		return fmt.Errorf("%w: bundle carries no admission certificate", ErrAdmission)
+	}
+	issued := false
+	for _, c := range im.lr.RACs {
+		issued = issued || (c.RACID == in.AdmissionCert.RACID && c.Signature == in.AdmissionCert.Signature)
+	}
+	if !issued {
+		return fmt.Errorf("%w: rac %s was not issued by this Global Registry", ErrAdmission, in.AdmissionCert.RACID)
+	}
+	im.rac = in.AdmissionCert
+	cp, err := verifyLRCheckpoint([]byte(in.Checkpoint), in.PublicKey)
+	if err != nil {
+		return err
+	}
+	if cp.Size != in.To || in.From > in.To {
+		return fmt.Errorf("%w: range [%d, %d) with checkpoint at %d", ErrBundle, in.From, in.To, cp.Size)
+	}
+	if m.Len() != int(2*(in.To-in.From)) {
+		return fmt.Errorf("%w: %d members for %d records", ErrBundle, m.Len(), in.To-in.From)
+	}
+	// The certificate must admit the key now and have been valid when the
+	// export was made.
+	if err := im.rac.Verify(im.g.pubKey, in.PublicKey, info.CreatedAt); err != nil {
+		return err
+	}
+	im.cpTo = cp.Hash
+	if in.From > im.lr.Size {
+		return fmt.Errorf("%w: bundle starts at record %d, %d were imported from this registry; export from %d", ErrGap, in.From, im.lr.Size, im.lr.Size)
+	}
+	if in.To < im.lr.Size {
+		// Wholly inside what was imported: it must end at a root seen
+		// before, and that root must be the same.
+		seen := false
+		for _, s := range im.lr.Seen {
+			if s.Size == in.To && s.Root != b64std(cp.Hash[:]) {
+				return fmt.Errorf("%w: checkpoint at %d has root %s, imported root was %s", ErrFork, in.To, b64std(cp.Hash[:]), s.Root)
+			}
+			seen = seen || s.Size == in.To
+		}
+		if !seen {
+			return fmt.Errorf("%w: bundle ends at %d, inside the %d records imported, at a size never imported", ErrBundle, in.To, im.lr.Size)
+		}
+	}
+	if im.f, err = decodeFrontier(in.From, in.Frontier); err != nil {
+		return err
+	}
+	im.nextAck, im.nextHB = in.From, in.From
+	return im.compare()
+}
+
+// compare checks the growing tree against the tree imported before, at the
+// moment it reaches that size.
+func (im *importer) compare() error {
+	if im.checked || im.f.size != im.lr.Size {
+		return nil
+	}
+	im.checked = true
+	known, err := decodeFrontier(im.lr.Size, im.lr.Frontier)
+	if err != nil {
+		return err
+	}
+	if known.root() != im.f.root() {
+		return fmt.Errorf("%w: the bundle's tree at size %d differs from the one imported before", ErrFork, im.lr.Size)
+	}
+	return nil
+}
+
+// memberIndex parses "<kind>/<dir>/<index>.json" and checks the directory.
+func memberIndex(name, kind string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(name, kind+"/")
+	if !ok {
+		return 0, false
+	}
+	dir, file, ok := strings.Cut(rest, "/")
+	file, ok2 := strings.CutSuffix(file, ".json")
+	if !ok || !ok2 || len(file) != 12 || len(dir) != 9 {
+		return 0, false
+	}
+	i, err := strconv.ParseUint(file, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	d, err := strconv.ParseUint(dir, 10, 64)
+	if err != nil || d != i/1000 {
+		return 0, false
+	}
+	return i, true
+}
+
+func (im *importer) member(name string, r io.Reader) error {
+	var err error
+	if im.buf, err = readMember(r, im.buf[:0]); err != nil {
+		return err
+	}
+	if i, ok := memberIndex(name, "acks"); ok {
+		if i != im.nextAck || i >= im.info.To {
+			return fmt.Errorf("%w: member %s, want ack %d", ErrBundle, name, im.nextAck)
+		}
+		im.nextAck++
+		return writeFrame(im.ackw, im.buf)
+	}
+	i, ok := memberIndex(name, "heartbeats")
+	if !ok {
+		return fmt.Errorf("%w: unexpected member %s", ErrBundle, name)
+	}
+	if i != im.nextHB || im.nextAck != im.info.To {
+		return fmt.Errorf("%w: member %s, want heartbeat %d after all acks", ErrBundle, name, im.nextHB)
+	}
+	im.nextHB++
+	if im.ackr == nil {
+		if err := im.ackw.Flush(); err != nil {
+			return err
+		}
+		if _, err := im.ackf.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		im.ackr = bufio.NewReaderSize(im.ackf, 1<<20)
+	}
+	ack, err := readFrame(im.ackr)
+	if err != nil {
+		return err
+	}
+	rec, err := Record{Heartbeat: im.buf, Ack: ack}.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("record %d: %w", i, err)
+	}
+	im.f.appendLeaf(tlog.RecordHash(rec))
+	switch {
+	case i < im.lr.Size:
+		im.dup++
+	case im.tail != nil && hasKey(im.tail, i):
+		im.dup++
+	case im.g.admissible(im.rac, im.info.PublicKey, rec) != nil:
+		im.rejected++
+	default:
+		im.accepted++
+		if err := writeFrame(im.spool, ledgerRecord(im.fp, i, rec)); err != nil {
+			return err
+		}
+	}
+	return im.compare()
+}
+
+func hasKey(m map[uint64]struct{}, k uint64) bool { _, ok := m[k]; return ok }
+
+// finish runs after the bundle verified: all records seen, root matches.
+func (im *importer) finish() error {
+	if im.nextHB != im.info.To || im.nextAck != im.info.To {
+		return fmt.Errorf("%w: records end at %d, want %d", ErrBundle, im.nextHB, im.info.To)
+	}
+	if im.f.root() != im.cpTo {
+		return fmt.Errorf("%w: the bundle's records do not rebuild the checkpoint root at %d", ErrBundle, im.info.To)
+	}
+	if !im.checked && im.info.To >= im.lr.Size {
+		return fmt.Errorf("%w: tree never reached the imported size %d", ErrFork, im.lr.Size)
+	}
+	return im.spool.Flush()
+}
+
+// admissible applies the per-record policy.
+func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte) error {
+	var r Record
+	if err := r.UnmarshalBinary(rec); err != nil {
+		return err
+	}
+	af, err := fields(r.Ack, "instance_ref", "received", "status")
+	if err != nil {
+		return err
+	}
+	ref, ok1 := jsonString(af[0])
+	recv, ok2 := jsonString(af[1])
+	st, ok3 := jsonString(af[2])
+	if !ok1 || !ok2 || !ok3 {
+		return fmt.Errorf("%w: ack lacks instance_ref, received or status", ErrMalformed)
+	}
+	status := AckStatus(st)
+	if status != AckVerified && status != AckQueued {
+		return fmt.Errorf("ack status %q", status)
+	}
+	received, err := time.Parse(time.RFC3339Nano, recv)
+	if err != nil {
+		return fmt.Errorf("%w: ack received %q", ErrMalformed, recv)
+	}
+	if received.Before(rac.IssuedAt) || !received.Before(rac.ExpiresAt) {
+		return fmt.Errorf("%w: acknowledged at %s outside the certificate's validity", ErrExpired, formatTime(received))
+	}
+	hb := r.Heartbeat
+	hf, err := fields(hb, "instance_id", "payload")
+	if err != nil {
+		return err
+	}
+	sealed := hf[1] != nil
+	if sealed {
+		if status != AckVerified {
+			return fmt.Errorf("sealed heartbeat with ack status %q", status)
+		}
+		hb = hf[1]
+		if hf, err = fields(hb, "instance_id"); err != nil {
+			return err
+		}
+	}
+	if id, ok := jsonString(hf[0]); !ok || id != ref {
+		return fmt.Errorf("ack for %s, heartbeat from %s", ref, hf[0])
+	}
+	if !g.strict {
+		return nil
+	}
+	if _, err := VerifyAck(r.Ack, lrKey); err != nil {
+		return err
+	}
+	if sealed {
+		v, err := envelope.NewVerifier(envelope.WithTypes(HeartbeatType),
+			envelope.WithTrustOnFirstUse(func(*envelope.Envelope) bool { return true }), envelope.WithoutFreshness())
+		if err != nil {
+			return err
+		}
+		if _, err := v.Open(r.Heartbeat); err != nil {
+			return err
+		}
+	}
+	_, err = DecodeHeartbeat(hb)
+	return err
+}
+
+// commit appends the accepted records to the ledger, updates the state and
+// signs the receipt.
+func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.File, bundleRoot string, digest hash.Hash) (*ImportResult, error) {
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	rd := bufio.NewReaderSize(spool, 1<<20)
+	batch := make([][]byte, 0, 1024)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := g.ledger.AppendBatch(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	for range im.accepted {
+		rec, err := readFrame(rd)
+		if err != nil {
+			return nil, err
+		}
+		batch = append(batch, rec)
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	ledgerCP, err := g.ledger.Checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in, lr := im.info, im.lr
+	if in.To > lr.Size {
+		lr.Size, lr.Frontier = in.To, im.f.encode()
+	}
+	root := b64std(im.cpTo[:])
+	seen := false
+	for _, s := range lr.Seen {
+		seen = seen || s.Size == in.To
+	}
+	if !seen {
+		lr.Seen = append(lr.Seen, seenRoot{Size: in.To, Root: root})
+	}
+	delete(g.tail, im.fp)
+	if err := g.saveState(); err != nil {
+		return nil, err
+	}
+	rc := &Receipt{
+		ReceiptID: newUUIDv4(), Issuer: g.name, LRFingerprint: im.fp, RACID: im.rac.RACID,
+		BundleRoot: bundleRoot, BundleDigest: "sha256:" + fmt.Sprintf("%x", digest.Sum(nil)),
+		From: in.From, To: in.To, LRRoot: root,
+		Accepted: im.accepted, Duplicate: im.dup, Rejected: im.rejected,
+		Ledger: string(ledgerCP), ImportedAt: g.now().UTC().Truncate(time.Second),
+	}
+	signed, err := envelope.Seal(g.signer, ReceiptType, rc, envelope.WithTimestamp(rc.ImportedAt))
+	if err != nil {
+		return nil, err
+	}
+	return &ImportResult{Receipt: rc, Signed: signed}, nil
+}
+
+// readMember reads one member into buf, up to maxPacket bytes.
+func readMember(r io.Reader, buf []byte) ([]byte, error) {
+	w := bytes.NewBuffer(buf)
+	n, err := io.Copy(w, io.LimitReader(r, maxPacket+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > maxPacket {
+		return nil, fmt.Errorf("%w: member larger than %d bytes", ErrBundle, maxPacket)
+	}
+	return w.Bytes(), nil
+}
+
+func writeFrame(w *bufio.Writer, b []byte) error {
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(b)))
+	if _, err := w.Write(n[:]); err != nil {
+		return err
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+func readFrame(r *bufio.Reader) ([]byte, error) {
+	var n [4]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return nil, fmt.Errorf("chp: import spool: %w", err)
+	}
+	b := make([]byte, binary.BigEndian.Uint32(n[:]))
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, fmt.Errorf("chp: import spool: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,571 @@
+package chp
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/durable"
+)
+
+// Environment keys of the sandbox extension, read by [ConfigFromEnv].
+const (
+	EnvHomeURI     = "CHP_HOME_URI"        // the registry's heartbeat endpoint
+	EnvRegistryKey = "CHP_REGISTRY_PUBKEY" // the Local Registry public key, or a path to its PEM file
+	EnvSandbox     = "CHP_SANDBOX"         // "true" (default) or "false"
+	EnvRootKey     = "CHP_GR_ROOT_PUBKEY"  // the Global Registry root key, or a path to its PEM file
+)
+
+// DefaultHomeURI is the seed's default heartbeat endpoint.
+const DefaultHomeURI = "https://spiralos.local/registry/heartbeat"
+
+// Config configures an [Instance].
+type Config struct {
+	HomeURI     string // heartbeat endpoint (CHP_HOME_URI)
+	RegistryKey string // Local Registry key, "ed25519:z..." or hex (CHP_REGISTRY_PUBKEY)
+	RootKey     string // GR root key (CHP_GR_ROOT_PUBKEY); the registry's RAC must verify against it
+	// Sandbox marks heartbeats with meta.sandbox and meta.registry_fingerprint
+	// (CHP_SANDBOX) and makes RootKey required: in a sandbox an instance
+	// trusts only an admitted registry.
+	Sandbox bool
+
+	InstanceID      string         // UUID of this instance
+	Version         string         // software version reported
+	LicenseHash     string         // "sha256:<hex>", see [LicenseHash]
+	HomebaseToken   string         // optional "sha256:<hex>"
+	EthicsSignature string         // default "CI:bowtie-cosmos"
+	Meta            map[string]any // extra meta members (client, hostname, os, ...)
+
+	// Signer seals heartbeats in envelopes of type [HeartbeatType]; nil
+	// sends plain chp-v1 heartbeats.
+	Signer envelope.Signer
+	// QueueDir holds the instance's append-only heartbeat log and the
+	// position up to which it was acknowledged. Required.
+	QueueDir string
+
+	HTTPClient *http.Client     // default: a client with a 5 s timeout
+	Attempts   int              // tries per heartbeat before going quiet (default 3)
+	BaseDelay  time.Duration    // first back-off (default 200 ms), doubled per try, with jitter
+	MaxDelay   time.Duration    // back-off cap (default 5 s)
+	Now        func() time.Time // default time.Now
+	Logger     *slog.Logger     // default: discarded
+}
+
+// ConfigFromEnv fills the registry fields of a Config from the seed's
+// environment keys, read through getenv (os.Getenv in production).
+// CHP_REGISTRY_PUBKEY and CHP_GR_ROOT_PUBKEY may hold a key string or the
+// path of a PEM ("PUBLIC KEY", PKIX Ed25519) file.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{HomeURI: getenv(EnvHomeURI), Sandbox: true}
+	if c.HomeURI == "" {
+		c.HomeURI = DefaultHomeURI
+	}
+	if v := getenv(EnvSandbox); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("chp: %s=%q: want true or false", EnvSandbox, v)
+		}
+		c.Sandbox = b
+	}
+	var err error
+	if c.RegistryKey, err = LoadPublicKey(getenv(EnvRegistryKey)); err != nil {
+		return Config{}, fmt.Errorf("chp: %s: %w", EnvRegistryKey, err)
+	}
+	if v := getenv(EnvRootKey); v != "" {
+		if c.RootKey, err = LoadPublicKey(v); err != nil {
+			return Config{}, fmt.Errorf("chp: %s: %w", EnvRootKey, err)
+		}
+	}
+	return c, nil
+}
+
+// LoadPublicKey accepts an Ed25519 public key as a key string
+// ("ed25519:z..." or hex), or the path of a file holding a key string or a
+// PEM "PUBLIC KEY" (PKIX), and returns the "ed25519:z..." form.
+func LoadPublicKey(v string) (string, error) {
+	if v == "" {
+		return "", errors.New("not set")
+	}
+	if pub, err := envelope.ParseEd25519PublicKey(v); err == nil {
+		return envelope.FormatEd25519PublicKey(pub), nil
+	}
+	b, err := os.ReadFile(v)
+	if err != nil {
+		return "", fmt.Errorf("neither a key string nor a readable file: %w", err)
+	}
+	if s := strings.TrimSpace(string(b)); strings.HasPrefix(s, "ed25519:") {
+		return LoadPublicKey(s)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil || blk.Type != "PUBLIC KEY" {
+		return "", fmt.Errorf("%s: no PEM PUBLIC KEY block", v)
+	}
+	k, err := x509.ParsePKIXPublicKey(blk.Bytes)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", v, err)
+	}
+	pub, ok := k.(ed25519.PublicKey)
+	if !ok {
+		return "", fmt.Errorf("%s: %T is not an Ed25519 key", v, k)
+	}
+	return envelope.FormatEd25519PublicKey(pub), nil
+}
+
+// LicenseHash returns the license_hash of a licence text:
+// "sha256:" and the hex SHA-256 of its bytes.
+func LicenseHash(license []byte) string { return envelope.SHA256(license).String() }
+
+// Instance is a CHP client: it builds heartbeats, keeps them in a local
+// append-only log, and sends them in order to the Local Registry,
+// verifying each ACK's signature and the registry's admission certificate.
+// Its [Instance.State] follows the seed's failure modes:
+//
+//   - registry unreachable (network error, timeout, 5xx) after the retry
+//     budget: quiet; heartbeats stay queued and go out in order later;
+//   - heartbeat refused as malformed or stale: review;
+//   - ACK signature, registry key or admission certificate wrong: repairing;
+//   - local log cannot be written: failed;
+//   - otherwise coherent.
+//
+// Calls never block longer than their ctx and the retry budget allow and
+// never panic on a dead or hostile registry. An Instance is safe for
+// concurrent use; sends are serialised.
+type Instance struct {
+	cfg     Config
+	queue   *durable.File
+	infoURL string
+
+	send  sync.Mutex // serialises flushes
+	mu    sync.Mutex
+	state Status
+	sent  uint64 // queue entries acknowledged
+	last  *Ack
+	rac   *AdmissionCert // verified RAC, nil until checked
+}
+
+const (
+	queueFile  = "heartbeats.log"
+	cursorFile = "acknowledged"
+)
+
+// NewInstance opens the instance's queue in cfg.QueueDir and returns the
+// client. Nothing is sent until [Instance.Beat] or [Instance.Flush].
+func NewInstance(cfg Config) (*Instance, error) {
+	if cfg.HomeURI == "" {
+		cfg.HomeURI = DefaultHomeURI
+	}
+	u, err := url.Parse(cfg.HomeURI)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("chp: home uri %q: want an http(s) URL", cfg.HomeURI)
+	}
+	if cfg.RegistryKey, err = LoadPublicKey(cfg.RegistryKey); err != nil {
+		return nil, fmt.Errorf("chp: registry key: %w", err)
+	}
+	if cfg.RootKey != "" {
+		if cfg.RootKey, err = LoadPublicKey(cfg.RootKey); err != nil {
+			return nil, fmt.Errorf("chp: root key: %w", err)
+		}
+	} else if cfg.Sandbox {
+		return nil, fmt.Errorf("%w: sandbox mode trusts a registry only with an admission certificate; give the GR root key (%s)", ErrAdmission, EnvRootKey)
+	}
+	if !uuidRE.MatchString(cfg.InstanceID) {
+		return nil, fmt.Errorf("chp: instance id %q is not a UUID", cfg.InstanceID)
+	}
+	if cfg.QueueDir == "" {
+		return nil, errors.New("chp: no queue directory")
+	}
+	if cfg.EthicsSignature == "" {
+		cfg.EthicsSignature = "CI:bowtie-cosmos"
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 5 * time.Second}
+	}
+	if cfg.Attempts <= 0 {
+		cfg.Attempts = 3
+	}
+	if cfg.BaseDelay <= 0 {
+		cfg.BaseDelay = 200 * time.Millisecond
+	}
+	if cfg.MaxDelay <= 0 {
+		cfg.MaxDelay = 5 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Signer != nil && cfg.Signer.Algorithm() != "ed25519" {
+		return nil, fmt.Errorf("chp: instance signer %q, want ed25519", cfg.Signer.Algorithm())
+	}
+	in := &Instance{cfg: cfg, state: StatusCoherent, infoURL: u.Scheme + "://" + u.Host + "/registry/info"}
+	// A test heartbeat built now must validate, so a bad configuration
+	// fails here rather than at every beat.
+	if err := in.build(StatusCoherent).Validate(); err != nil {
+		return nil, fmt.Errorf("chp: instance configuration: %w", err)
+	}
+	if err := os.MkdirAll(cfg.QueueDir, 0o700); err != nil {
+		return nil, fmt.Errorf("chp: %w", err)
+	}
+	if in.queue, err = durable.Open(filepath.Join(cfg.QueueDir, queueFile), durable.Options{Logger: cfg.Logger}); err != nil {
+		return nil, fmt.Errorf("chp: instance queue: %w", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(cfg.QueueDir, cursorFile)); err == nil {
+		n, perr := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+		if perr != nil || n > in.queue.Len() {
+			in.queue.Close()
+			return nil, fmt.Errorf("chp: %s: %q with %d queued", cursorFile, b, in.queue.Len())
+		}
+		in.sent = n
+	} else if !errors.Is(err, os.ErrNotExist) {
+		in.queue.Close()
+		return nil, fmt.Errorf("chp: %w", err)
+	}
+	return in, nil
+}
+
+// Close closes the queue. Queued heartbeats stay on disk for the next run.
+func (in *Instance) Close() error {
+	in.send.Lock()
+	defer in.send.Unlock()
+	return in.queue.Close()
+}
+
+// State returns the instance's current state.
+func (in *Instance) State() Status {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.state
+}
+
+// Pending returns the number of heartbeats queued and not yet acknowledged.
+func (in *Instance) Pending() uint64 {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.queue.Len() - in.sent
+}
+
+// LastAck returns the last verified ACK, or nil.
+func (in *Instance) LastAck() *Ack {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.last
+}
+
+func (in *Instance) setState(s Status) {
+	in.mu.Lock()
+	if in.state != s {
+		in.cfg.Logger.Info("chp state", "from", in.state, "to", s)
+	}
+	in.state = s
+	in.mu.Unlock()
+}
+
+// build returns a heartbeat reporting status, stamped now.
+func (in *Instance) build(status Status) *Heartbeat {
+	meta := map[string]any{}
+	for k, v := range in.cfg.Meta {
+		meta[k] = v
+	}
+	if in.cfg.Sandbox {
+		meta[MetaSandbox] = true
+		if pub, err := envelope.ParseEd25519PublicKey(in.cfg.RegistryKey); err == nil {
+			meta[MetaRegistryFingerprint] = envelope.Fingerprint(pub)
+		}
+	}
+	h := &Heartbeat{
+		Packet: "heartbeat", InstanceID: in.cfg.InstanceID, HomeURI: in.cfg.HomeURI, Version: in.cfg.Version,
+		LicenseHash: in.cfg.LicenseHash, EthicsSignature: in.cfg.EthicsSignature, HomebaseToken: in.cfg.HomebaseToken,
+		Status: status, Timestamp: in.cfg.Now().UTC().Truncate(time.Millisecond),
+	}
+	if len(meta) > 0 {
+		h.Meta = meta
+	}
+	return h
+}
+
+// Beat records a heartbeat reporting the instance's current state in the
+// local log (durably) and then sends every queued heartbeat in order. It
+// returns the ACK of the last heartbeat sent, or the error that stopped
+// the flush; the heartbeat stays queued in that case. The error wraps
+// [ErrUnreachable], [ErrRejected], [ErrKeyMismatch], [ErrAdmission],
+// [ErrBadSignature] or ctx's error.
+func (in *Instance) Beat(ctx context.Context) (*Ack, error) {
+	hb := in.build(in.State())
+	b, err := json.Marshal(hb)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := in.queue.Append(ctx, b); err != nil {
+		in.setState(StatusFailed)
+		return nil, fmt.Errorf("chp: local heartbeat log: %w", err)
+	}
+	return in.Flush(ctx)
+}
+
+// Flush sends the queued heartbeats in order, each with bounded retries.
+func (in *Instance) Flush(ctx context.Context) (*Ack, error) {
+	in.send.Lock()
+	defer in.send.Unlock()
+	if in.cfg.RootKey != "" {
+		if err := in.checkAdmission(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var last *Ack
+	for {
+		in.mu.Lock()
+		next, total := in.sent, in.queue.Len()
+		in.mu.Unlock()
+		if next >= total {
+			if last != nil {
+				in.setState(StatusCoherent)
+			}
+			return last, nil
+		}
+		hb, err := in.queue.Read(next)
+		if err != nil {
+			in.setState(StatusFailed)
+			return nil, fmt.Errorf("chp: local heartbeat log: %w", err)
+		}
+		ack, skip, err := in.deliver(ctx, hb)
+		if err != nil && !skip {
+			return nil, err
+		}
+		if err := in.advance(next + 1); err != nil {
+			in.setState(StatusFailed)
+			return nil, err
+		}
+		if err != nil {
+			return nil, err // refused for good: recorded, state set, queue moves on next time
+		}
+		in.mu.Lock()
+		in.last = ack
+		in.mu.Unlock()
+		last = ack
+	}
+}
+
+// advance records durably that the first n queued heartbeats are done.
+func (in *Instance) advance(n uint64) error {
+	if err := writeFileAtomic(in.cfg.QueueDir, cursorFile, []byte(strconv.FormatUint(n, 10)+"\n")); err != nil {
+		return fmt.Errorf("chp: queue position: %w", err)
+	}
+	in.mu.Lock()
+	in.sent = n
+	in.mu.Unlock()
+	return nil
+}
+
+// maxAnswer bounds what the instance reads from a registry answer.
+const maxAnswer = 1 << 20
+
+// deliver sends one queued heartbeat with bounded retries. skip reports a
+// refusal the registry signed: the heartbeat can never be accepted and the
+// queue moves past it.
+func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool, err error) {
+	var lastErr error
+	for attempt := range in.cfg.Attempts {
+		if attempt > 0 {
+			if err := sleepCtx(ctx, in.backoff(attempt)); err != nil {
+				return nil, false, err
+			}
+		}
+		body := hb
+		if in.cfg.Signer != nil {
+			if body, err = envelope.Seal(in.cfg.Signer, HeartbeatType, json.RawMessage(hb), envelope.WithTimestamp(in.cfg.Now())); err != nil {
+				in.setState(StatusFailed)
+				return nil, false, fmt.Errorf("chp: sealing heartbeat: %w", err)
+			}
+		}
+		status, answer, err := in.do(ctx, http.MethodPost, in.cfg.HomeURI, body)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, false, ctx.Err()
+			}
+			lastErr = err
+			continue
+		}
+		switch {
+		case status == http.StatusOK:
+			a, err := VerifyAck(answer, in.cfg.RegistryKey)
+			if err == nil && (a.InstanceRef != in.cfg.InstanceID || a.Status == AckRejected) {
+				err = fmt.Errorf("%w: ack for %s with status %s", ErrBadSignature, a.InstanceRef, a.Status)
+			}
+			if err != nil {
+				in.setState(StatusRepairing)
+				return nil, false, fmt.Errorf("chp: ack from %s: %w", in.cfg.HomeURI, err)
+			}
+			return a, false, nil
+		case status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout ||
+			(status == http.StatusConflict && bytes.Contains(answer, []byte(`"in_progress"`))):
+			lastErr = fmt.Errorf("registry answered %d", status)
+			continue
+		}
+		return in.refused(status, answer)
+	}
+	in.setState(StatusQuiet)
+	return nil, false, fmt.Errorf("%w: %s after %d attempts: %v", ErrUnreachable, in.cfg.HomeURI, in.cfg.Attempts, lastErr)
+}
+
+// refused handles a 4xx answer. A refusal carrying an ACK signed by the
+// registry is authentic: key and signature problems put the instance in
+// repairing (the heartbeat stays queued for when the key is fixed), shape
+// and time problems in review (the heartbeat is skipped). An unsigned
+// refusal could come from anyone on the path: review, heartbeat kept.
+func (in *Instance) refused(status int, answer []byte) (*Ack, bool, error) {
+	var eb errorBody
+	_ = json.Unmarshal(answer, &eb)
+	err := fmt.Errorf("%w: registry answered %d %s: %s", ErrRejected, status, eb.Code, eb.Error)
+	a, verr := VerifyAck(eb.Ack, in.cfg.RegistryKey)
+	if len(eb.Ack) == 0 || verr != nil || a.Status != AckRejected || a.InstanceRef != in.cfg.InstanceID || a.Notes != eb.Code {
+		in.setState(StatusReview)
+		return nil, false, err
+	}
+	switch eb.Code {
+	case "key_mismatch", "signature_required", "bad_key", "bad_signature", "outside_window":
+		in.setState(StatusRepairing)
+		return nil, false, err
+	}
+	in.setState(StatusReview)
+	in.cfg.Logger.Warn("heartbeat refused by the registry; skipped", "code", eb.Code, "ack_id", a.AckID)
+	return a, true, err
+}
+
+// checkAdmission verifies, once per certificate validity, that the
+// registry at HomeURI presents the configured key and a RAC issued by the
+// GR root for it.
+func (in *Instance) checkAdmission(ctx context.Context) error {
+	now := in.cfg.Now()
+	in.mu.Lock()
+	rac := in.rac
+	in.mu.Unlock()
+	if rac != nil && now.Before(rac.ExpiresAt) {
+		return nil
+	}
+	var lastErr error
+	for attempt := range in.cfg.Attempts {
+		if attempt > 0 {
+			if err := sleepCtx(ctx, in.backoff(attempt)); err != nil {
+				return err
+			}
+		}
+		status, answer, err := in.do(ctx, http.MethodGet, in.infoURL, nil)
+		if err != nil || status != http.StatusOK {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			lastErr = fmt.Errorf("status %d: %v", status, err)
+			continue
+		}
+		var info Info
+		if err := json.Unmarshal(answer, &info); err != nil {
+			in.setState(StatusRepairing)
+			return fmt.Errorf("%w: registry info: %v", ErrAdmission, err)
+		}
+		if info.PublicKey != in.cfg.RegistryKey {
+			in.setState(StatusRepairing)
+			return fmt.Errorf("%w: registry presents key %.40s, configured %.40s", ErrKeyMismatch, info.PublicKey, in.cfg.RegistryKey)
+		}
+		if info.AdmissionCert == nil {
+			in.setState(StatusRepairing)
+			return fmt.Errorf("%w: registry has no admission certificate", ErrAdmission)
+		}
+		if err := info.AdmissionCert.Verify(in.cfg.RootKey, in.cfg.RegistryKey, now); err != nil {
+			in.setState(StatusRepairing)
+			return fmt.Errorf("%w: %w", ErrAdmission, err)
+		}
+		in.mu.Lock()
+		in.rac = info.AdmissionCert
+		in.mu.Unlock()
+		return nil
+	}
+	in.setState(StatusQuiet)
+	return fmt.Errorf("%w: %s after %d attempts: %v", ErrUnreachable, in.infoURL, in.cfg.Attempts, lastErr)
+}
+
+// AdmissionCert returns the registry's admission certificate once it was
+// verified, or nil.
+func (in *Instance) AdmissionCert() *AdmissionCert {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.rac
+}
+
+func (in *Instance) do(ctx context.Context, method, u string, body []byte) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := in.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return 0, nil, err
+	}
+	return resp.StatusCode, answer, nil
+}
+
+// backoff returns the pause before try number attempt (1-based): the base
+// delay doubled per try, capped, with "equal jitter" (half fixed, half
+// random) so that instances that lost the registry together do not return
+// in step.
+func (in *Instance) backoff(attempt int) time.Duration {
+	d := in.cfg.BaseDelay << min(attempt-1, 20)
+	if d > in.cfg.MaxDelay || d <= 0 {
+		d = in.cfg.MaxDelay
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Run calls [Instance.Beat] every interval (with ±10 % jitter) until ctx
+// is done. Failures only change the state; Run never returns early.
+func (in *Instance) Run(ctx context.Context, interval time.Duration) {
+	for {
+		if _, err := in.Beat(ctx); err != nil && ctx.Err() == nil {
+			in.cfg.Logger.Warn("heartbeat not delivered", "state", in.State(), "err", err)
+		}
+		jitter := time.Duration(rand.Int64N(int64(interval)/5+1)) - interval/10
+		if sleepCtx(ctx, interval+jitter) != nil {
+			return
+		}
+	}
+}

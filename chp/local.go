@@ -1,0 +1,459 @@
+package chp
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/accordsdk/accord/checkpoint"
+	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/merklelog"
+)
+
+// HeartbeatType is the envelope type of a sealed heartbeat: an instance
+// signs a chp-v1 heartbeat as the payload of an envelope of this type.
+const HeartbeatType = "chp/heartbeat"
+
+// Defaults of a [LocalRegistry]'s timestamp policy.
+const (
+	DefaultClockSkew = 5 * time.Minute
+	DefaultMaxAge    = 7 * 24 * time.Hour
+)
+
+// LocalRegistry is the in-enclave registry of the sandbox extension. It
+// accepts heartbeats over HTTP, validates them, appends each with its
+// signed ACK to a durable Merkle log, and serves its identity, admission
+// certificate, checkpoints, inclusion proofs and HUD status. It is an
+// [http.Handler]; see the package documentation for the endpoints and the
+// error codes. It is safe for concurrent use.
+type LocalRegistry struct {
+	dir           string
+	name          string
+	key           ed25519.PrivateKey
+	signer        envelope.Signer
+	publicKey     string
+	fingerprint   string
+	rootKey       string
+	allowUnsigned bool
+	now           func() time.Time
+	skew, maxAge  time.Duration
+	logger        *slog.Logger
+	log           *merklelog.Log
+	verifier      *envelope.Verifier
+	mux           *http.ServeMux
+
+	mu        sync.Mutex
+	rac       *AdmissionCert
+	pins      map[string]string     // instance_id -> pinned key
+	seen      map[[32]byte]uint64   // heartbeat digest -> log index (pending while appending)
+	nonces    map[[32]byte]struct{} // hash of (key, nonce) of accepted envelopes
+	acks      map[string]uint64     // ack_id -> log index
+	instances map[string]instanceView
+	rejected  map[string]int // error code -> count since start
+	receipt   *Receipt       // last pinned coherence receipt
+	closed    bool
+}
+
+// instanceView is what the HUD shows about one instance.
+type instanceView struct {
+	Status   Status    `json:"status"`
+	LastSeen time.Time `json:"last_seen"`
+	Signed   bool      `json:"signed"`
+}
+
+const pending = ^uint64(0)
+
+// A LocalOption configures [OpenLocalRegistry].
+type LocalOption func(*LocalRegistry) error
+
+// WithName sets the registry's display name (default "local-registry").
+func WithName(name string) LocalOption {
+	return func(r *LocalRegistry) error {
+		if name == "" {
+			return errors.New("empty name")
+		}
+		r.name = name
+		return nil
+	}
+}
+
+// WithRootKey sets the Global Registry root public key ("ed25519:z...")
+// against which admission certificates and coherence receipts are checked.
+func WithRootKey(key string) LocalOption {
+	return func(r *LocalRegistry) error {
+		if _, err := envelope.ParseEd25519PublicKey(key); err != nil {
+			return fmt.Errorf("root key: %w", err)
+		}
+		r.rootKey = key
+		return nil
+	}
+}
+
+// WithAllowUnsigned makes the registry accept plain chp-v1 heartbeats (ACK
+// status "queued") from instances that have never sent a signed one.
+func WithAllowUnsigned(allow bool) LocalOption {
+	return func(r *LocalRegistry) error { r.allowUnsigned = allow; return nil }
+}
+
+// WithClock sets the registry's clock (default time.Now).
+func WithClock(now func() time.Time) LocalOption {
+	return func(r *LocalRegistry) error {
+		if now == nil {
+			return errors.New("nil clock")
+		}
+		r.now = now
+		return nil
+	}
+}
+
+// WithClockSkew sets how far in the future a heartbeat timestamp may be
+// (default [DefaultClockSkew]).
+func WithClockSkew(d time.Duration) LocalOption {
+	return func(r *LocalRegistry) error {
+		if d < time.Second {
+			return fmt.Errorf("clock skew %v, want at least 1s", d)
+		}
+		r.skew = d
+		return nil
+	}
+}
+
+// WithMaxAge sets how old a heartbeat timestamp may be (default
+// [DefaultMaxAge]): instances that were quiet send their queued
+// heartbeats late, so this is generous.
+func WithMaxAge(d time.Duration) LocalOption {
+	return func(r *LocalRegistry) error {
+		if d < time.Minute {
+			return fmt.Errorf("max age %v, want at least 1m", d)
+		}
+		r.maxAge = d
+		return nil
+	}
+}
+
+// WithLogger sets where the registry logs rejected input and recovery
+// (default: discarded).
+func WithLogger(l *slog.Logger) LocalOption {
+	return func(r *LocalRegistry) error {
+		if l == nil {
+			return errors.New("nil logger")
+		}
+		r.logger = l
+		return nil
+	}
+}
+
+// Files a [LocalRegistry] keeps in its directory.
+const (
+	lrLogDir      = "log"
+	lrRACFile     = "admission.json"
+	lrExportsFile = "exports.json"
+	lrReceiptsDir = "receipts"
+)
+
+// OpenLocalRegistry opens (or creates) the registry whose state lives in
+// dir, signing with key. It rebuilds its indexes (ACK identifiers, pinned
+// instance keys, accepted nonces) from the log and loads the admission
+// certificate installed earlier, if any.
+func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) (*LocalRegistry, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("chp: local registry key of %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	r := &LocalRegistry{
+		dir: dir, name: "local-registry", key: key, signer: envelope.NewEd25519Signer(key),
+		publicKey: envelope.FormatEd25519PublicKey(pub), fingerprint: envelope.Fingerprint(pub),
+		now: time.Now, skew: DefaultClockSkew, maxAge: DefaultMaxAge,
+		logger: slog.New(slog.DiscardHandler),
+		pins:   map[string]string{}, seen: map[[32]byte]uint64{}, nonces: map[[32]byte]struct{}{},
+		acks: map[string]uint64{}, instances: map[string]instanceView{}, rejected: map[string]int{},
+	}
+	for _, o := range opts {
+		if err := o(r); err != nil {
+			return nil, fmt.Errorf("chp: local registry: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, lrReceiptsDir), 0o700); err != nil {
+		return nil, fmt.Errorf("chp: local registry: %w", err)
+	}
+	cs, err := checkpoint.NewSigner(r.Origin(), key)
+	if err != nil {
+		return nil, fmt.Errorf("chp: local registry: %w", err)
+	}
+	r.log, err = merklelog.Open(filepath.Join(dir, lrLogDir), merklelog.Options{Origin: r.Origin(), Signer: cs, Logger: r.logger})
+	if err != nil {
+		return nil, fmt.Errorf("chp: local registry: %w", err)
+	}
+	// Replays across restarts are caught by r.nonces, rebuilt from the
+	// log, so the envelope verifier needs no start-up fence.
+	r.verifier, err = envelope.NewVerifier(
+		envelope.WithTypes(HeartbeatType),
+		envelope.WithTrustOnFirstUse(func(*envelope.Envelope) bool { return true }),
+		envelope.WithClock(func() time.Time { return r.now() }),
+		envelope.WithoutStartupFence(),
+	)
+	if err == nil {
+		err = r.rebuild()
+	}
+	if err == nil {
+		err = r.loadState()
+	}
+	if err != nil {
+		r.log.Close()
+		return nil, fmt.Errorf("chp: local registry: %w", err)
+	}
+	r.routes()
+	return r, nil
+}
+
+// Origin is the origin line of the registry's checkpoints:
+// "accord.chp/lr/" followed by the first 16 hex digits of its fingerprint.
+func (r *LocalRegistry) Origin() string { return "accord.chp/lr/" + r.fingerprint[7:23] }
+
+// PublicKey returns the registry's public key ("ed25519:z...").
+func (r *LocalRegistry) PublicKey() string { return r.publicKey }
+
+// Fingerprint returns the registry's key fingerprint ("sha256:<hex>").
+func (r *LocalRegistry) Fingerprint() string { return r.fingerprint }
+
+// Size returns the number of records in the registry's log.
+func (r *LocalRegistry) Size() uint64 { return r.log.Size() }
+
+// Checkpoint returns a signed checkpoint (C2SP signed note) of the log at
+// its current size.
+func (r *LocalRegistry) Checkpoint(ctx context.Context) ([]byte, error) {
+	return r.log.Checkpoint(ctx)
+}
+
+// Close closes the log after pending appends finish. Heartbeats arriving
+// afterwards are refused.
+func (r *LocalRegistry) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	r.mu.Unlock()
+	return r.log.Close()
+}
+
+// rebuild scans the log and restores the indexes kept in memory.
+func (r *LocalRegistry) rebuild() error {
+	n := r.log.Size()
+	for i := range n {
+		b, err := r.log.Record(i)
+		if err != nil {
+			return err
+		}
+		var rec Record
+		if err := rec.UnmarshalBinary(b); err != nil {
+			return fmt.Errorf("record %d: %w", i, err)
+		}
+		var ack struct {
+			AckID string `json:"ack_id"`
+		}
+		if err := json.Unmarshal(rec.Ack, &ack); err != nil {
+			return fmt.Errorf("record %d ack: %w", i, err)
+		}
+		p, err := parsePosted(rec.Heartbeat)
+		if err != nil {
+			return fmt.Errorf("record %d heartbeat: %w", i, err)
+		}
+		r.acks[ack.AckID] = i
+		r.seen[p.digest] = i
+		if p.key != "" {
+			r.nonces[p.nonceID] = struct{}{}
+			if _, ok := r.pins[p.instanceID]; !ok {
+				r.pins[p.instanceID] = p.key
+			}
+		}
+		r.instances[p.instanceID] = instanceView{Status: p.status, LastSeen: p.timestamp, Signed: p.key != ""}
+	}
+	return nil
+}
+
+// posted is what the registry keeps in memory about a logged heartbeat.
+type posted struct {
+	instanceID string
+	status     Status
+	timestamp  time.Time
+	digest     [32]byte // SHA-256 of the canonical heartbeat
+	key        string   // sealing key, "" for a plain heartbeat
+	nonceID    [32]byte // SHA-256 of key and nonce, for sealed heartbeats
+}
+
+// parsePosted extracts the index fields of a heartbeat the registry
+// accepted earlier (so already verified).
+func parsePosted(b []byte) (posted, error) {
+	var env struct {
+		SenderPubkey string          `json:"sender_pubkey"`
+		Nonce        string          `json:"nonce"`
+		Payload      json.RawMessage `json:"payload"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		return posted{}, err
+	}
+	var p posted
+	hb := b
+	if env.Payload != nil {
+		hb = env.Payload
+		p.key = env.SenderPubkey
+		p.nonceID = nonceID(env.SenderPubkey, []byte(env.Nonce))
+	}
+	canon, err := envelope.CanonicalJSON(hb)
+	if err != nil {
+		return posted{}, err
+	}
+	p.digest = sha256.Sum256(canon)
+	var h struct {
+		InstanceID string `json:"instance_id"`
+		Status     Status `json:"status"`
+		Timestamp  string `json:"timestamp"`
+	}
+	if err := json.Unmarshal(hb, &h); err != nil {
+		return posted{}, err
+	}
+	p.instanceID, p.status = h.InstanceID, h.Status
+	p.timestamp, _ = time.Parse(time.RFC3339Nano, h.Timestamp)
+	return p, nil
+}
+
+// nonceID names one envelope nonce of one key. The nonce is taken in its
+// wire (base64url) form, which is unique for a given byte string.
+func nonceID(key string, nonce []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(key))
+	h.Write([]byte{0})
+	h.Write(nonce)
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// loadState reads the installed admission certificate and the last
+// pinned receipt.
+func (r *LocalRegistry) loadState() error {
+	b, err := os.ReadFile(filepath.Join(r.dir, lrRACFile))
+	if err == nil {
+		c, err := ParseAdmissionCert(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", lrRACFile, err)
+		}
+		if c.LRFingerprint != r.fingerprint {
+			return fmt.Errorf("%s: %w: admits %s, registry is %s", lrRACFile, ErrKeyMismatch, c.LRFingerprint, r.fingerprint)
+		}
+		r.rac = c
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return r.loadLastReceipt()
+}
+
+// SetRootKey sets the Global Registry root key of a registry opened
+// without [WithRootKey]. Setting the same key again is allowed; replacing
+// a configured key is not.
+func (r *LocalRegistry) SetRootKey(key string) error {
+	if _, err := envelope.ParseEd25519PublicKey(key); err != nil {
+		return fmt.Errorf("%w: root key: %v", ErrAdmission, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rootKey != "" && r.rootKey != key {
+		return fmt.Errorf("%w: root key %.40s already configured", ErrKeyMismatch, r.rootKey)
+	}
+	r.rootKey = key
+	return nil
+}
+
+// root returns the configured GR root key, or "".
+func (r *LocalRegistry) root() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rootKey
+}
+
+// AdmissionCert returns the installed admission certificate, or nil.
+func (r *LocalRegistry) AdmissionCert() *AdmissionCert {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rac
+}
+
+// InstallAdmissionCert verifies c against the Global Registry root key
+// (see [WithRootKey]), this registry's key and the clock, and stores it
+// durably so that it is served from GET /registry/info and included in
+// every export.
+func (r *LocalRegistry) InstallAdmissionCert(c *AdmissionCert) error {
+	root := r.root()
+	if root == "" {
+		return fmt.Errorf("%w: no root key configured (WithRootKey)", ErrAdmission)
+	}
+	if err := c.Verify(root, r.publicKey, r.now()); err != nil {
+		return err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(r.dir, lrRACFile, b); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.rac = c
+	r.mu.Unlock()
+	return nil
+}
+
+// writeFileAtomic writes name in dir through a synced temporary file and a
+// rename, with mode 0600.
+func writeFileAtomic(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(dir, "."+name+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// isEnvelope reports whether a parsed body is a sealed heartbeat rather
+// than a plain one: envelopes carry payload and signature members, which
+// the heartbeat schema does not allow.
+func isEnvelope(doc map[string]any) bool {
+	_, p := doc["payload"]
+	_, s := doc["signature"]
+	return p || s
+}

@@ -1,0 +1,210 @@
+package chp
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLocalRegistryAcceptsPlainAndSealed(t *testing.T) {
+	w := newWorld(t)
+
+	// An existing chp-v1 client: plain heartbeat with an offset timestamp.
+	status, body := w.post([]byte(strings.Replace(plainHeartbeat, "https://spiralos.local/registry/heartbeat", w.srv.URL, 1)))
+	require.Equal(t, 200, status, "%s", body)
+	ack, err := VerifyAck(body, w.lrKey)
+	require.NoError(t, err)
+	assert.Equal(t, AckQueued, ack.Status)
+	assert.Equal(t, "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11", ack.InstanceRef)
+
+	// A sealed heartbeat: verified, and the key is pinned.
+	status, body = w.post(w.sealed(7, w.heartbeat(uuidN(1))))
+	require.Equal(t, 200, status, "%s", body)
+	ack, err = VerifyAck(body, w.lrKey)
+	require.NoError(t, err)
+	assert.Equal(t, AckVerified, ack.Status)
+	assert.Equal(t, uint64(2), w.lr.Size())
+
+	// The ACK's record is provably in the log.
+	var p InclusionProof
+	require.Equal(t, 200, w.getJSON("/registry/proof/"+ack.AckID, &p))
+	proven, err := p.Verify(w.lrKey)
+	require.NoError(t, err)
+	assert.Equal(t, ack.AckID, proven.AckID)
+	p.Index = 0
+	_, err = p.Verify(w.lrKey)
+	assert.Error(t, err, "proof moved to another index")
+	var eb errorBody
+	assert.Equal(t, 404, w.getJSON("/registry/proof/"+newUUIDv4(), &eb))
+	assert.Equal(t, "not_found", eb.Code)
+	assert.Equal(t, 400, w.getJSON("/registry/proof/nope", &eb))
+	assert.Equal(t, 404, w.getJSON("/nowhere", &eb))
+	assert.Equal(t, "not_found", eb.Code)
+	assert.Equal(t, 405, w.getJSON("/registry/heartbeat", &eb))
+	assert.Equal(t, "method_not_allowed", eb.Code)
+
+	// The banner.
+	var info Info
+	require.Equal(t, 200, w.getJSON("/registry/info", &info))
+	assert.Equal(t, w.lrKey, info.PublicKey)
+	assert.True(t, strings.HasPrefix(info.PublicKey, "ed25519:z"))
+	assert.Equal(t, w.lr.Fingerprint(), info.Fingerprint)
+	assert.Equal(t, SchemaID, info.Schema)
+	require.NotNil(t, info.AdmissionCert)
+	require.NoError(t, info.AdmissionCert.Verify(w.root, info.PublicKey, w.clock.Now()))
+	cp, err := verifyLRCheckpoint([]byte(info.Checkpoint), w.lrKey)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), cp.Size)
+
+	var hud HUDStatus
+	require.Equal(t, 200, w.getJSON("/hud/status.json", &hud))
+	assert.Equal(t, StatusCoherent, hud.State)
+	assert.Equal(t, ColorVerified, hud.Color)
+	assert.True(t, hud.Admitted)
+	assert.Equal(t, 2, hud.Instances[StatusCoherent])
+
+	// Idempotent resend: same heartbeat, new seal, same ACK, nothing appended.
+	status, body2 := w.post(w.sealed(7, w.heartbeat(uuidN(1))))
+	require.Equal(t, 200, status, "%s", body2)
+	assert.Equal(t, string(body), string(body2))
+	assert.Equal(t, uint64(2), w.lr.Size())
+}
+
+// TestHeartbeatBadInput is the bad-input table of POST /registry/heartbeat:
+// each case gets its documented status and code, a JSON error body, and
+// nothing is appended.
+func TestHeartbeatBadInput(t *testing.T) {
+	w := newWorld(t)
+	pinned := uuidN(9)
+	first := w.sealed(7, w.heartbeat(pinned))
+	status, body := w.post(first)
+	require.Equal(t, 200, status, "%s", body)
+
+	w.clock.Add(time.Second)
+	hb := w.heartbeat(uuidN(2))
+	edit := func(key string, v any) []byte { return editJSON(t, hb, key, v) }
+	at := func(d time.Duration) []byte {
+		return edit("timestamp", w.clock.Now().Add(d).Format(time.RFC3339))
+	}
+	tests := []struct {
+		desc   string
+		body   []byte
+		status int
+		code   string
+	}{
+		{"empty body", nil, 400, "empty_body"},
+		{"whitespace body", []byte(" \n"), 400, "empty_body"},
+		{"10 MiB body", bytes.Repeat([]byte(" "), 10<<20), 413, "too_large"},
+		{"invalid json", []byte(`{"instance_id": `), 400, "invalid_json"},
+		{"not an object", []byte(`["heartbeat"]`), 400, "invalid_json"},
+		{"trailing data", append(append([]byte{}, hb...), '{', '}'), 400, "invalid_json"},
+		{"duplicate keys", []byte(strings.Replace(string(hb), `"version":`, `"version":"1","version":`, 1)), 400, "duplicate_key"},
+		{"extra field", edit("extra", "x"), 422, "schema_violation"},
+		{"missing field", edit("ethics_signature", nil), 422, "schema_violation"},
+		{"wrong type", edit("version", 7), 422, "schema_violation"},
+		{"bad uuid", edit("instance_id", "not-a-uuid"), 422, "schema_violation"},
+		{"bad hash", edit("license_hash", "sha256:1234"), 422, "schema_violation"},
+		{"bad status", edit("status", "ok"), 422, "schema_violation"},
+		{"future timestamp", at(time.Hour), 422, "timestamp_future"},
+		{"ancient timestamp", at(-30 * 24 * time.Hour), 422, "timestamp_stale"},
+		{"other registry", edit("meta", map[string]any{"registry_fingerprint": "sha256:" + strings.Repeat("ab", 32)}), 422, "wrong_registry"},
+		{"replayed signed heartbeat", first, 409, "replay"},
+		{"different key for pinned instance", w.sealed(8, w.heartbeat(pinned)), 403, "key_mismatch"},
+		{"plain heartbeat for pinned instance", w.heartbeat(pinned), 401, "signature_required"},
+		{"bad envelope signature", flipSignature(t, w.sealed(7, hb)), 401, "bad_signature"},
+		{"sealed heartbeat with extra field", w.sealed(7, edit("extra", "x")), 422, "schema_violation"},
+		{"sealed heartbeat with bad uuid", w.sealed(7, edit("instance_id", "nope")), 422, "schema_violation"},
+		{"envelope of another type", []byte(strings.Replace(string(w.sealed(7, hb)), HeartbeatType, "chp/ack", 1)), 400, "wrong_type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			before := w.lr.Size()
+			status, body := w.post(tt.body)
+			assert.Equal(t, tt.status, status, "%s", body)
+			var eb errorBody
+			require.NoError(t, json.Unmarshal(body, &eb), "%s", body)
+			assert.Equal(t, tt.code, eb.Code)
+			assert.NotEmpty(t, eb.Error)
+			if eb.Ack != nil {
+				a, err := VerifyAck(eb.Ack, w.lrKey)
+				require.NoError(t, err)
+				assert.Equal(t, AckRejected, a.Status)
+				assert.Equal(t, tt.code, a.Notes)
+			}
+			assert.Equal(t, before, w.lr.Size(), "nothing appended")
+		})
+	}
+	var hud HUDStatus
+	w.getJSON("/hud/status.json", &hud)
+	assert.Equal(t, 8, hud.Rejected["schema_violation"])
+	assert.Equal(t, 1, hud.Rejected["key_mismatch"])
+}
+
+func TestUnsignedPolicy(t *testing.T) {
+	w := newWorld(t, WithAllowUnsigned(false))
+	status, body := w.post(w.heartbeat(uuidN(1)))
+	assert.Equal(t, 401, status)
+	assert.Contains(t, string(body), "signature_required")
+	status, _ = w.post(w.sealed(3, w.heartbeat(uuidN(1))))
+	assert.Equal(t, 200, status)
+}
+
+// TestPinsSurviveRestart: the pinned key and the accepted nonces are
+// rebuilt from the log, so neither a new key nor a replay gets in after a
+// restart.
+func TestPinsSurviveRestart(t *testing.T) {
+	w := newWorld(t)
+	id := uuidN(5)
+	first := w.sealed(7, w.heartbeat(id))
+	status, _ := w.post(first)
+	require.Equal(t, 200, status)
+	w.restartLR()
+	status, body := w.post(first)
+	assert.Equal(t, 409, status, "%s", body)
+	w.clock.Add(time.Second)
+	status, body = w.post(w.sealed(8, w.heartbeat(id)))
+	assert.Equal(t, 403, status, "%s", body)
+	status, body = w.post(w.sealed(7, w.heartbeat(id)))
+	assert.Equal(t, 200, status, "%s", body)
+	assert.Equal(t, uint64(2), w.lr.Size())
+	assert.NotNil(t, w.lr.AdmissionCert(), "certificate reloaded")
+}
+
+// flipSignature changes one character in the middle of an envelope's
+// signature, keeping its encoding valid.
+func flipSignature(t testing.TB, env []byte) []byte {
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(env, &m))
+	sig := []byte(m["signature"].(string))
+	if sig[20] == 'A' {
+		sig[20] = 'B'
+	} else {
+		sig[20] = 'A'
+	}
+	m["signature"] = string(sig)
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	return b
+}
+
+func TestSetRootKey(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.lr.SetRootKey(w.root), "the same key again")
+	assert.ErrorIs(t, w.lr.SetRootKey(pubString(testKey(99))), ErrKeyMismatch)
+	assert.ErrorIs(t, w.lr.SetRootKey("ed25519:nope"), ErrAdmission)
+
+	lr, err := OpenLocalRegistry(t.TempDir(), testKey(61), WithClock(w.clock.Now))
+	require.NoError(t, err)
+	defer lr.Close()
+	rac, err := w.gr.Admit(lr.PublicKey(), time.Hour)
+	require.NoError(t, err)
+	assert.ErrorIs(t, lr.InstallAdmissionCert(rac), ErrAdmission, "no root key yet")
+	require.NoError(t, lr.SetRootKey(w.root))
+	require.NoError(t, lr.InstallAdmissionCert(rac))
+	assert.True(t, lr.HUD().Admitted)
+}

@@ -1,0 +1,101 @@
+package chp
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// SchemaJSON is the CHP v1 JSON Schema (draft 2020-12) that every heartbeat
+// received and every ACK produced is validated against. It is the original
+// protocol's schema, byte for byte.
+//
+//go:embed chp-v1.json
+var SchemaJSON []byte
+
+// SchemaID is the $id of [SchemaJSON].
+const SchemaID = "https://spiralos.org/schemas/chp-v1.json"
+
+type compiledSchemas struct {
+	heartbeat, ack *jsonschema.Schema
+}
+
+var schemas = sync.OnceValue(func() compiledSchemas {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(SchemaJSON))
+	if err != nil {
+		panic("chp: embedded schema: " + err.Error())
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(SchemaID, doc); err != nil {
+		panic("chp: embedded schema: " + err.Error())
+	}
+	return compiledSchemas{
+		heartbeat: c.MustCompile(SchemaID + "#/$defs/heartbeatPacket"),
+		ack:       c.MustCompile(SchemaID + "#/$defs/acknowledgementPacket"),
+	}
+})
+
+// SchemaError reports a packet that is well-formed JSON but does not
+// validate against [SchemaJSON]. It matches [ErrSchema] with errors.Is.
+type SchemaError struct {
+	Packet string // "heartbeat" or "ack"
+	Detail string // the validator's explanation, with the failing location
+}
+
+// Error says which packet failed and where.
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("chp: %s does not match chp-v1.json: %s", e.Packet, e.Detail)
+}
+
+// Is reports whether target is [ErrSchema].
+func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
+
+// validate checks doc, a value from [parseStrict], against the schema for
+// packet kind.
+func validate(kind string, doc any) error {
+	sch := schemas().heartbeat
+	if kind == "ack" {
+		sch = schemas().ack
+	}
+	if err := sch.Validate(doc); err != nil {
+		var ve *jsonschema.ValidationError
+		detail := err.Error()
+		if errors.As(err, &ve) {
+			detail = flattenValidation(ve)
+		}
+		return &SchemaError{Packet: kind, Detail: detail}
+	}
+	return nil
+}
+
+var english = message.NewPrinter(language.English)
+
+// flattenValidation renders the innermost causes of a validation error on
+// one line: "/instance_id: does not match pattern ...".
+func flattenValidation(ve *jsonschema.ValidationError) string {
+	var parts []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			loc := "/" + strings.Join(e.InstanceLocation, "/")
+			parts = append(parts, loc+": "+e.ErrorKind.LocalizedString(english))
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	if len(parts) > 4 {
+		parts = append(parts[:4], fmt.Sprintf("and %d more", len(parts)-4))
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/chp"
+	"github.com/accordsdk/accord/examples/internal/chpcli"
+)
+
+// TestShutdownKeepsAcknowledged runs the real binary, posts heartbeats
+// from several clients, stops it with SIGTERM while they are in flight,
+// and checks that every heartbeat that got an ACK is in the log when the
+// data directory is opened again, with the same key.
+func TestShutdownKeepsAcknowledged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "chp-registry")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	data := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+
+	cmd := exec.Command(bin, "-addr", addr, "-data", data, "-allow-unsigned")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	url := "http://" + addr
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(url + "/registry/info")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond)
+
+	var info chp.Info
+	resp, err := http.Get(url + "/registry/info")
+	require.NoError(t, err)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&info))
+	resp.Body.Close()
+	assert.Regexp(t, `^ed25519:z`, info.PublicKey)
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, info.Fingerprint)
+
+	var mu sync.Mutex
+	var acked []string
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for c := range 8 {
+		wg.Go(func() {
+			client := &http.Client{Timeout: 5 * time.Second}
+			for i := 0; ctx.Err() == nil && i < 10000; i++ {
+				hb := fmt.Sprintf(`{"instance_id":"3ec2f1e0-2d31-4594-8d7b-%06x%06x","home_uri":"%s","version":"1","license_hash":"sha256:%064x","ethics_signature":"CI:bowtie-cosmos","status":"coherent","timestamp":"%s"}`,
+					c, i, url, c, time.Now().UTC().Format(time.RFC3339Nano))
+				resp, err := client.Post(url+"/registry/heartbeat", "application/json", bytes.NewReader([]byte(hb)))
+				if err != nil {
+					return // the server went away
+				}
+				var a chp.Ack
+				err = json.NewDecoder(resp.Body).Decode(&a)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK && err == nil {
+					mu.Lock()
+					acked = append(acked, a.AckID)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	time.Sleep(300 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err = cmd.Wait()
+	cancel()
+	wg.Wait()
+	require.NoError(t, err, "exit status; stderr:\n%s", stderr.String())
+	assert.Contains(t, stderr.String(), "stopped")
+	require.NotEmpty(t, acked)
+
+	// Reopen the directory: same key, every acknowledged record present.
+	lr, created, err := chpcli.OpenLocal(data, "")
+	require.NoError(t, err)
+	defer lr.Close()
+	assert.False(t, created, "key reused")
+	assert.Equal(t, info.PublicKey, lr.PublicKey())
+	assert.GreaterOrEqual(t, lr.Size(), uint64(len(acked)))
+	for _, id := range acked {
+		_, err := lr.Proof(context.Background(), id)
+		require.NoError(t, err, "ack %s lost", id)
+	}
+	_, err = os.Stat(filepath.Join(data, chpcli.PubFile))
+	assert.NoError(t, err)
+}

@@ -1,0 +1,142 @@
+// Package chpcli holds what the call-home example commands share: key
+// files, the Global Registry root key, and the Local Registry's operator
+// socket.
+package chpcli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/accordsdk/accord/chp"
+)
+
+// Files in a Local Registry's data directory, besides those chp keeps.
+const (
+	KeyFile    = "lr.key"      // PKCS #8 PEM private key
+	PubFile    = "lr.pub"      // "ed25519:z..." public key, to register with the GR
+	RootFile   = "gr-root.pub" // the GR root public key, once given
+	SocketFile = "admin.sock"  // operator endpoints while the registry runs
+)
+
+// RememberRoot returns the GR root key: the one given (a key string or a
+// file), saved in dir for next time, or the one saved before ("" if none).
+func RememberRoot(dir, given string) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, RootFile)
+	if given == "" {
+		b, err := os.ReadFile(path)
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil
+		}
+		return strings.TrimSpace(string(b)), err
+	}
+	key, err := ReadKey(given)
+	if err != nil {
+		return "", fmt.Errorf("root key: %w", err)
+	}
+	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
+}
+
+// ReadKey accepts a key string or a file holding one (or a PEM key).
+func ReadKey(v string) (string, error) { return chp.LoadPublicKey(v) }
+
+// OpenLocal opens the Local Registry in dir, creating its key on first use.
+func OpenLocal(dir, rootKey string, opts ...chp.LocalOption) (*chp.LocalRegistry, bool, error) {
+	key, created, err := chp.LoadOrCreateKey(filepath.Join(dir, KeyFile))
+	if err != nil {
+		return nil, false, err
+	}
+	if rootKey != "" {
+		opts = append(opts, chp.WithRootKey(rootKey))
+	}
+	lr, err := chp.OpenLocalRegistry(dir, key, opts...)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, PubFile), []byte(lr.PublicKey()+"\n"), 0o644); err != nil {
+		lr.Close()
+		return nil, false, err
+	}
+	return lr, created, nil
+}
+
+// ServeAdmin serves lr's operator endpoints on the Unix socket in dir.
+func ServeAdmin(dir string, lr *chp.LocalRegistry, logger *slog.Logger) (*http.Server, string, error) {
+	path := filepath.Join(dir, SocketFile)
+	os.Remove(path) // a socket left by a registry that was killed
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: lr.AdminHandler(), ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	go srv.Serve(ln)
+	return srv, path, nil
+}
+
+func adminClient(dir string) *http.Client {
+	path := filepath.Join(dir, SocketFile)
+	return &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		},
+	}}
+}
+
+// AdminRunning reports whether a registry answers on dir's socket.
+func AdminRunning(dir string) bool {
+	c, err := net.DialTimeout("unix", filepath.Join(dir, SocketFile), time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// AdminGet fetches path from the running registry's socket into w.
+func AdminGet(dir, path string, w io.Writer) (http.Header, error) {
+	resp, err := adminClient(dir).Get("http://registry" + path)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return nil, fmt.Errorf("registry answered %d: %s", resp.StatusCode, bytes.TrimSpace(b))
+	}
+	_, err = io.Copy(w, resp.Body)
+	return resp.Header, err
+}
+
+// AdminPost posts body to path on the running registry's socket and copies
+// the answer to w.
+func AdminPost(dir, path string, body []byte, w io.Writer) error {
+	resp, err := adminClient(dir).Post("http://registry"+path, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("registry answered %d: %s", resp.StatusCode, bytes.TrimSpace(b))
+	}
+	_, err = w.Write(b)
+	return err
+}
