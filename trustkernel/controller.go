@@ -1,0 +1,145 @@
+package trustkernel
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/accordsdk/accord/trustkernel/bindings"
+)
+
+// Controller builds the authority calls of one InstanceController and reads
+// its state. It holds no key: send its [Call] values with [Send] from an EOA
+// authority, or through a Safe with [SafeTx].
+type Controller struct {
+	Address common.Address
+	abi     *bindings.InstanceController
+}
+
+// NewController returns the controller at address.
+func NewController(address common.Address) *Controller {
+	return &Controller{Address: address, abi: bindings.NewInstanceController()}
+}
+
+func (c *Controller) call(method string, data []byte) Call {
+	return Call{Method: method, To: c.Address, Data: data}
+}
+
+// ProposeUpgrade proposes activating root, uriHash and policyHash within
+// ttl (whole seconds, between one minute and 30 days). Upgrade authority.
+func (c *Controller) ProposeUpgrade(root, uriHash, policyHash [32]byte, ttl time.Duration) (Call, error) {
+	if root == ([32]byte{}) {
+		return Call{}, fmt.Errorf("trustkernel: propose upgrade: %w", ErrZeroRoot)
+	}
+	if ttl < MinProposalTTL || ttl > MaxProposalTTL || ttl%time.Second != 0 {
+		return Call{}, fmt.Errorf("trustkernel: propose upgrade: ttl %v, want whole seconds in [%v, %v]: %w", ttl, MinProposalTTL, MaxProposalTTL, ErrInvalidTTL)
+	}
+	return c.call("proposeUpgrade", c.abi.PackProposeUpgrade(root, uriHash, policyHash, uint64(ttl/time.Second))), nil
+}
+
+// Bounds of a proposal's TTL, as enforced by the contract.
+const (
+	MinProposalTTL = time.Minute
+	MaxProposalTTL = 30 * 24 * time.Hour
+)
+
+// ActivateUpgrade activates the pending upgrade. Upgrade authority, within the TTL.
+func (c *Controller) ActivateUpgrade() Call {
+	return c.call("activateUpgrade", c.abi.PackActivateUpgrade())
+}
+
+// CancelUpgrade withdraws the pending upgrade. Upgrade or root authority.
+func (c *Controller) CancelUpgrade() Call { return c.call("cancelUpgrade", c.abi.PackCancelUpgrade()) }
+
+// Pause pauses the controller; runtimes then fail closed. Emergency authority.
+func (c *Controller) Pause() Call { return c.call("pause", c.abi.PackPause()) }
+
+// Unpause lifts a pause. Emergency authority.
+func (c *Controller) Unpause() Call { return c.call("unpause", c.abi.PackUnpause()) }
+
+// SetUpgradeAuthority replaces the upgrade authority. Root authority.
+func (c *Controller) SetUpgradeAuthority(next common.Address) Call {
+	return c.call("setUpgradeAuthority", c.abi.PackSetUpgradeAuthority(next))
+}
+
+// SetEmergencyAuthority replaces the emergency authority. Root authority.
+func (c *Controller) SetEmergencyAuthority(next common.Address) Call {
+	return c.call("setEmergencyAuthority", c.abi.PackSetEmergencyAuthority(next))
+}
+
+// TransferRootAuthority offers the root authority role to next, who takes it
+// with [Controller.AcceptRootAuthority]. Root authority.
+func (c *Controller) TransferRootAuthority(next common.Address) Call {
+	return c.call("transferRootAuthority", c.abi.PackTransferRootAuthority(next))
+}
+
+// AcceptRootAuthority completes a root authority transfer. Pending root authority.
+func (c *Controller) AcceptRootAuthority() Call {
+	return c.call("acceptRootAuthority", c.abi.PackAcceptRootAuthority())
+}
+
+// Snapshot reads the controller's whole state in one call. opts may pin the
+// block (BlockNumber or BlockHash).
+func (c *Controller) Snapshot(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (bindings.InstanceControllerSnapshot, error) {
+	out, err := call(ctx, backend, opts, c.Address, c.abi.PackSnapshot())
+	if err != nil {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
+	}
+	s, err := c.abi.UnpackSnapshot(out)
+	if err != nil {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
+	}
+	return s, nil
+}
+
+// Registry builds the calls of a ReleaseRegistry and reads its releases.
+type Registry struct {
+	Address common.Address
+	abi     *bindings.ReleaseRegistry
+}
+
+// NewRegistry returns the release registry at address.
+func NewRegistry(address common.Address) *Registry {
+	return &Registry{Address: address, abi: bindings.NewReleaseRegistry()}
+}
+
+// Publish publishes a release; versions of a component must increase. Owner.
+func (r *Registry) Publish(componentID [32]byte, version uint64, root, uriHash, metaHash [32]byte) Call {
+	return Call{Method: "publish", To: r.Address, Data: r.abi.PackPublish(componentID, version, root, uriHash, metaHash)}
+}
+
+// TransferOwnership offers ownership to next, who takes it with
+// [Registry.AcceptOwnership]. Owner.
+func (r *Registry) TransferOwnership(next common.Address) Call {
+	return Call{Method: "transferOwnership", To: r.Address, Data: r.abi.PackTransferOwnership(next)}
+}
+
+// AcceptOwnership completes an ownership transfer. Pending owner.
+func (r *Registry) AcceptOwnership() Call {
+	return Call{Method: "acceptOwnership", To: r.Address, Data: r.abi.PackAcceptOwnership()}
+}
+
+// Release reads a published release; a missing one is [ErrReleaseNotFound].
+func (r *Registry) Release(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts, componentID [32]byte, version uint64) (bindings.ReleaseRegistryRelease, error) {
+	out, err := call(ctx, backend, opts, r.Address, r.abi.PackGetRelease(componentID, version))
+	if err != nil {
+		return bindings.ReleaseRegistryRelease{}, fmt.Errorf("trustkernel: release %x version %d: %w", componentID, version, err)
+	}
+	rel, err := r.abi.UnpackGetRelease(out)
+	if err != nil {
+		return bindings.ReleaseRegistryRelease{}, fmt.Errorf("trustkernel: release %x version %d: %w", componentID, version, err)
+	}
+	return rel, nil
+}
+
+// Owner reads the registry's owner.
+func (r *Registry) Owner(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (common.Address, error) {
+	out, err := call(ctx, backend, opts, r.Address, r.abi.PackOwner())
+	if err != nil {
+		return common.Address{}, fmt.Errorf("trustkernel: registry owner: %w", err)
+	}
+	return r.abi.UnpackOwner(out)
+}
