@@ -36,7 +36,7 @@ func Deploy(ctx context.Context, backend Backend, opts *bind.TransactOpts, regis
 	deploy := func(name string, md *bind.MetaData, input []byte) (common.Address, error) {
 		addr, tx, err := bind.DeployContract(&o, common.FromHex(md.Bin), backend, input)
 		if err != nil {
-			return common.Address{}, fmt.Errorf("trustkernel: deploy %s: %w", name, revertFrom(err))
+			return common.Address{}, fmt.Errorf("trustkernel: deploy %s: %w", name, DecodeRevertError(err))
 		}
 		// Pin the next nonce so the deployments need not wait for each other.
 		o.Nonce = bigU64(tx.Nonce() + 1)

@@ -190,9 +190,10 @@ func DecodeRevert(data []byte) *RevertError {
 	return re
 }
 
-// revertFrom turns an RPC error that carries revert data into a
-// [*RevertError], and returns any other error unchanged.
-func revertFrom(err error) error {
+// DecodeRevertError turns an RPC error that carries revert data (from
+// eth_call or eth_estimateGas) into a [*RevertError], and returns any other
+// error unchanged.
+func DecodeRevertError(err error) error {
 	if err == nil {
 		return nil
 	}

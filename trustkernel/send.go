@@ -63,7 +63,7 @@ func Send(ctx context.Context, backend Backend, opts *bind.TransactOpts, call Ca
 	bc := bind.NewBoundContract(call.To, abi.ABI{}, backend, backend, backend)
 	tx, err := bc.RawTransact(&o, call.Data)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: %s: %w", call.Method, revertFrom(err))
+		return nil, fmt.Errorf("trustkernel: %s: %w", call.Method, DecodeRevertError(err))
 	}
 	return waitSuccess(ctx, backend, call.Method, opts.From, tx)
 }
@@ -83,7 +83,7 @@ func waitSuccess(ctx context.Context, backend Backend, method string, from commo
 		parent := new(big.Int).Sub(rcpt.BlockNumber, big.NewInt(1))
 		_, cerr := backend.CallContract(ctx, ethereum.CallMsg{From: from, To: tx.To(), Data: tx.Data(), Value: tx.Value(), Gas: tx.Gas()}, parent)
 		if cerr != nil {
-			fail.Err = revertFrom(cerr)
+			fail.Err = DecodeRevertError(cerr)
 		}
 	}
 	return nil, fail
@@ -108,8 +108,8 @@ func call(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts,
 			return nil, errors.New("trustkernel: backend cannot call at a block hash")
 		}
 		out, err := hc.CallContractAtHash(ctx, msg, opts.BlockHash)
-		return out, revertFrom(err)
+		return out, DecodeRevertError(err)
 	}
 	out, err := backend.CallContract(ctx, msg, block)
-	return out, revertFrom(err)
+	return out, DecodeRevertError(err)
 }
