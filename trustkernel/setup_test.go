@@ -133,10 +133,10 @@ func TestSetupRequestJSON(t *testing.T) {
 	require.Equal(t, r, back)
 
 	for name, bad := range map[string]string{
-		"unknown field":   `{"install":"x","extra":1}`,
-		"trailing data":   string(data) + `{}`,
-		"not an object":   `[1]`,
-		"bad address":     `{"factory":"0xzz"}`,
+		"unknown field":    `{"install":"x","extra":1}`,
+		"trailing data":    string(data) + `{}`,
+		"not an object":    `[1]`,
+		"bad address":      `{"factory":"0xzz"}`,
 		"wrong controller": string(mustReplace(t, data, r.Controller.Hex(), simchain.Address(1).Hex())),
 	} {
 		t.Run(name, func(t *testing.T) {
