@@ -33,12 +33,12 @@ var (
 // built with (the committed artifacts). The factory has an immutable, so its
 // hash depends on the implementation: see [FactoryCodeHash].
 var (
-	ImplementationCodeHash = crypto.Keccak256Hash(runtime(implementationRuntimeHex))
-	RegistryCodeHash       = crypto.Keccak256Hash(runtime(registryRuntimeHex))
-	AnchorCodeHash         = crypto.Keccak256Hash(runtime(anchorRuntimeHex))
+	ImplementationCodeHash = crypto.Keccak256Hash(runtimeCode(implementationRuntimeHex))
+	RegistryCodeHash       = crypto.Keccak256Hash(runtimeCode(registryRuntimeHex))
+	AnchorCodeHash         = crypto.Keccak256Hash(runtimeCode(anchorRuntimeHex))
 )
 
-func runtime(hexCode string) []byte {
+func runtimeCode(hexCode string) []byte {
 	b := common.FromHex(strings.TrimSpace(hexCode))
 	if len(b) == 0 {
 		panic("trustkernel: empty embedded runtime code")
@@ -49,7 +49,7 @@ func runtime(hexCode string) []byte {
 // FactoryCodeHash returns the runtime code hash of an InstanceFactory that
 // clones implementation.
 func FactoryCodeHash(implementation common.Address) common.Hash {
-	code := runtime(factoryRuntimeHex)
+	code := runtimeCode(factoryRuntimeHex)
 	var refs []struct{ Start, Length int }
 	if err := json.Unmarshal(factoryImmutablesJSON, &refs); err != nil {
 		panic("trustkernel: bad embedded immutables: " + err.Error())
