@@ -1,7 +1,9 @@
 package trustkernel
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -88,12 +90,39 @@ func (c *Controller) Snapshot(ctx context.Context, backend bind.ContractCaller, 
 	if err != nil {
 		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
 	}
-	s, err := c.abi.UnpackSnapshot(out)
+	s, err := DecodeSnapshot(out)
 	if err != nil {
 		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
 	}
 	return s, nil
 }
+
+// SnapshotCall is the read-only call of snapshot(), for readers that make
+// calls themselves (such as a quorum reader); decode the answer with
+// [DecodeSnapshot].
+func (c *Controller) SnapshotCall() Call { return c.call("snapshot", c.abi.PackSnapshot()) }
+
+// ErrBadSnapshot: snapshot() returned bytes that are not the canonical ABI
+// encoding of a Snapshot.
+var ErrBadSnapshot = errors.New("trustkernel: malformed snapshot")
+
+// DecodeSnapshot decodes what snapshot() returned. It accepts only the
+// canonical ABI encoding (the bytes must re-encode identically), so readers
+// that agree on the bytes agree on the state and vice versa.
+func DecodeSnapshot(out []byte) (bindings.InstanceControllerSnapshot, error) {
+	ic := bindings.NewInstanceController()
+	s, err := ic.UnpackSnapshot(out)
+	if err != nil {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+	}
+	again, err := snapshotOutputs.Pack(s)
+	if err != nil || !bytes.Equal(again, out) {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %d bytes are not the canonical encoding", ErrBadSnapshot, len(out))
+	}
+	return s, nil
+}
+
+var snapshotOutputs = bindings.NewInstanceController().GetABI().Methods["snapshot"].Outputs
 
 // Registry builds the calls of a ReleaseRegistry and reads its releases.
 type Registry struct {

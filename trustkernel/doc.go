@@ -55,6 +55,12 @@
 // and singleton code hashes of the official deployments) and returns its
 // owners and threshold.
 //
+// Readers that make calls themselves, such as a quorum reader, send
+// [Controller.SnapshotCall] and decode the answer with [DecodeSnapshot],
+// which accepts only the canonical ABI encoding: endpoints that agree on the
+// bytes agree on the state. [FindAnchor] likewise reads logs through the
+// one-method [LogFilterer].
+//
 // Contract refusals come back as [*RevertError], which unwraps to a sentinel
 // per custom error ([ErrUnauthorized], [ErrUpgradeExpired],
 // [ErrControllerPaused], ...), so callers use errors.Is and errors.As.

@@ -1,6 +1,7 @@
 package trustkernel
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -180,6 +181,10 @@ func DecodeRevert(data []byte) *RevertError {
 	}
 	args, err := e.Inputs.Unpack(data[4:])
 	if err != nil {
+		return re
+	}
+	// Accept only the canonical encoding, so one error has one form.
+	if again, err := e.Inputs.Pack(args...); err != nil || !bytes.Equal(again, data[4:]) {
 		return re
 	}
 	re.Name = e.Name
