@@ -30,7 +30,7 @@ func TestDecodeSnapshotRejectsNonCanonical(t *testing.T) {
 		"truncated":      out[:len(out)-1],
 		"trailing bytes": append(append([]byte(nil), out...), 0),
 		"dirty bool":     func() []byte { b := append([]byte(nil), out...); b[32+31] = 2; return b }(), // initialized = 2
-		"dirty address":  func() []byte { b := append([]byte(nil), out...); b[64] = 1; return b }(),     // rootAuthority high byte
+		"dirty address":  func() []byte { b := append([]byte(nil), out...); b[64] = 1; return b }(),    // rootAuthority high byte
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := trustkernel.DecodeSnapshot(bad)
@@ -84,7 +84,9 @@ func FuzzDecodeRevert(f *testing.F) {
 // RPC endpoint whose answers are fuzzed.
 type logList []types.Log
 
-func (l logList) FilterLogs(context.Context, ethereum.FilterQuery) ([]types.Log, error) { return l, nil }
+func (l logList) FilterLogs(context.Context, ethereum.FilterQuery) ([]types.Log, error) {
+	return l, nil
+}
 
 func FuzzFindAnchor(f *testing.F) {
 	anchor := common.HexToAddress("0x00000000000000000000000000000000000a0c40")
