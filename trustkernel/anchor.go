@@ -50,7 +50,7 @@ func AnchorCall(anchor common.Address, root [32]byte, label string) (Call, error
 	if len(label) > MaxAnchorLabel {
 		return Call{}, fmt.Errorf("trustkernel: anchor label of %d bytes, want at most %d: %w", len(label), MaxAnchorLabel, ErrLabelTooLong)
 	}
-	return Call{Method: "anchor", To: anchor, Data: bindings.NewAnchor().PackAnchor(root, label)}, nil
+	return Call{Method: "anchor", To: anchor, Data: anchorABI.PackAnchor(root, label)}, nil
 }
 
 // AnchorRoot anchors root under label from opts.From and returns where it
@@ -122,12 +122,15 @@ func FindAnchor(ctx context.Context, logs LogFilterer, anchor common.Address, ro
 	return best, nil
 }
 
-var anchoredTopic = bindings.NewAnchor().GetABI().Events["Anchored"].ID
+var (
+	anchorABI     = bindings.NewAnchor()
+	anchoredTopic = anchorABI.GetABI().Events["Anchored"].ID
+)
 
 // anchorRecord decodes an Anchored log and checks its label against the
 // labelHash topic.
 func anchorRecord(l *types.Log) (*AnchorRecord, error) {
-	ev, err := bindings.NewAnchor().UnpackAnchoredEvent(l)
+	ev, err := anchorABI.UnpackAnchoredEvent(l)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -23,7 +24,7 @@ type Controller struct {
 
 // NewController returns the controller at address.
 func NewController(address common.Address) *Controller {
-	return &Controller{Address: address, abi: bindings.NewInstanceController()}
+	return &Controller{Address: address, abi: controllerABI}
 }
 
 func (c *Controller) call(method string, data []byte) Call {
@@ -110,19 +111,56 @@ var ErrBadSnapshot = errors.New("trustkernel: malformed snapshot")
 // canonical ABI encoding (the bytes must re-encode identically), so readers
 // that agree on the bytes agree on the state and vice versa.
 func DecodeSnapshot(out []byte) (bindings.InstanceControllerSnapshot, error) {
-	ic := bindings.NewInstanceController()
-	s, err := ic.UnpackSnapshot(out)
+	s, err := controllerABI.UnpackSnapshot(out)
 	if err != nil {
 		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
 	}
-	again, err := snapshotOutputs.Pack(s)
-	if err != nil || !bytes.Equal(again, out) {
+	if !bytes.Equal(encodeSnapshot(s), out) {
 		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %d bytes are not the canonical encoding", ErrBadSnapshot, len(out))
 	}
 	return s, nil
 }
 
-var snapshotOutputs = bindings.NewInstanceController().GetABI().Methods["snapshot"].Outputs
+// Parsed once: parsing an ABI costs more than decoding with it.
+var controllerABI = bindings.NewInstanceController()
+
+// snapshotSize is the size of snapshot()'s return data: the Snapshot tuple
+// has only static members, 17 words in all.
+const snapshotSize = 17 * 32
+
+// encodeSnapshot is the canonical ABI encoding of s (every member padded to
+// a word, in declaration order, the nested Proposal inline).
+func encodeSnapshot(s bindings.InstanceControllerSnapshot) []byte {
+	out := make([]byte, 0, snapshotSize)
+	u64 := func(v uint64) { out = append(out, common.LeftPadBytes(new(big.Int).SetUint64(v).Bytes(), 32)...) }
+	flag := func(v bool) {
+		if v {
+			u64(1)
+		} else {
+			u64(0)
+		}
+	}
+	addr := func(a common.Address) { out = append(out, common.LeftPadBytes(a[:], 32)...) }
+	word := func(w [32]byte) { out = append(out, w[:]...) }
+	u64(s.Version)
+	flag(s.Initialized)
+	addr(s.RootAuthority)
+	addr(s.UpgradeAuthority)
+	addr(s.EmergencyAuthority)
+	addr(s.PendingRootAuthority)
+	word(s.ActiveRoot)
+	word(s.ActiveUriHash)
+	word(s.ActivePolicyHash)
+	u64(s.ActivatedAt)
+	flag(s.Paused)
+	word(s.PendingUpgrade.Root)
+	word(s.PendingUpgrade.UriHash)
+	word(s.PendingUpgrade.PolicyHash)
+	u64(s.PendingUpgrade.ProposedAt)
+	u64(s.PendingUpgrade.ExpiresAt)
+	u64(s.ChangeCount)
+	return out
+}
 
 // Registry builds the calls of a ReleaseRegistry and reads its releases.
 type Registry struct {
