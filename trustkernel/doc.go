@@ -53,7 +53,17 @@
 // [Send] sends it from a key, [SafeTx] wraps it for a Safe's owners to sign.
 // [InspectSafe] tells whether an authority address is a genuine Safe (proxy
 // and singleton code hashes of the official deployments) and returns its
-// owners and threshold.
+// owners and threshold; a Safe of a release it does not know is reported as
+// not genuine ([ErrNotSafe]) until its hashes are added as a
+// [SafeDeployment].
+//
+// What this does not defend against: authorities whose keys (or enough Safe
+// owners' keys) are stolen can do anything their role allows, so the
+// emergency authority's pause is the brake; the factory is permissionless,
+// so a controller's authenticity comes only from the pinned address and
+// [VerifyClone], never from having been made by the factory; and one RPC
+// endpoint can lie about anything it returns, which is why the runtime reads
+// through a quorum of endpoints.
 //
 // Readers that make calls themselves, such as a quorum reader, send
 // [Controller.SnapshotCall] and decode the answer with [DecodeSnapshot],
@@ -80,6 +90,30 @@
 // [FindAnchor] proves it later, returning the block, transaction and log
 // index, through any [LogFilterer] (an RPC client, or a reader that agrees
 // on logs across several endpoints).
+//
+// # Wire formats
+//
+// snapshot() returns the canonical ABI encoding of one static tuple, 17
+// 32-byte words in this order: version (uint64, 1), initialized (bool),
+// rootAuthority, upgradeAuthority, emergencyAuthority, pendingRootAuthority
+// (addresses), activeRoot, activeUriHash, activePolicyHash (bytes32),
+// activatedAt (uint64, block time), paused (bool), pendingUpgrade {root,
+// uriHash, policyHash (bytes32), proposedAt, expiresAt (uint64; expiresAt 0
+// means none)}, changeCount (uint64).
+//
+// A setup request is signed as EIP-712 typed data with the domain
+// {name: "accord trustkernel setup", version: "1", chainId, verifyingContract:
+// factory} and the type
+//
+//	SetupRequest(string install,address factory,address implementation,
+//	  address controller,address rootAuthority,address upgradeAuthority,
+//	  address emergencyAuthority,bytes32 genesisRoot,bytes32 genesisUriHash,
+//	  bytes32 genesisPolicyHash,bytes32 salt,uint64 notAfter)
+//
+// Signatures are 65 bytes r || s || v with v in {27, 28} and s in the lower
+// half of the curve order. A SafeTx is hashed exactly as the Safe contract's
+// getTransactionHash does (domain {chainId, verifyingContract: safe}); this
+// package builds SafeTxs with operation call and no gas refund.
 //
 // # Test chain
 //

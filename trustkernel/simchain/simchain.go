@@ -214,12 +214,12 @@ type response struct {
 // to the in-process node, and seals a block after each accepted transaction.
 func (c *Chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
-		http.Error(w, `{"error":"json-rpc wants POST","code":"method"}`, http.StatusMethodNotAllowed)
+		httpError(w, http.StatusMethodNotAllowed, "json-rpc wants POST", "method")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		http.Error(w, `{"error":"request body too large","code":"body"}`, http.StatusRequestEntityTooLarge)
+		httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", maxBody), "body")
 		return
 	}
 	body = bytes.TrimSpace(body)
@@ -245,6 +245,13 @@ func (c *Chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// httpError answers a request that is not JSON-RPC at all.
+func httpError(w http.ResponseWriter, status int, msg, code string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "code": code})
 }
 
 func (c *Chain) call(ctx context.Context, req request) response {
