@@ -2,6 +2,7 @@ package trustkernel_test
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"testing"
 
@@ -95,4 +96,19 @@ func TestVerifyCloneImplementationCode(t *testing.T) {
 	require.ErrorIs(t, err, trustkernel.ErrCodeMismatch)
 	require.Equal(t, trustkernel.ImplementationCodeHash, mismatch.Want)
 	require.Equal(t, impostorImpl, mismatch.Address)
+}
+
+func FuzzCheckClone(f *testing.F) {
+	impl := common.HexToAddress("0x000000000000000000000000000000000000c0de")
+	f.Add(trustkernel.CloneRuntimeCode(impl))
+	f.Add([]byte{})
+	f.Add(trustkernel.CloneRuntimeCode(common.Address{}))
+	f.Fuzz(func(t *testing.T, code []byte) {
+		err := trustkernel.CheckClone(common.Address{}, code, impl)
+		if err == nil {
+			require.Equal(t, trustkernel.CloneRuntimeCode(impl), code, "only the exact clone code passes")
+			return
+		}
+		require.True(t, errors.Is(err, trustkernel.ErrNoCode) || errors.Is(err, trustkernel.ErrNotClone) || errors.Is(err, trustkernel.ErrWrongImplementation), err)
+	})
 }

@@ -124,12 +124,26 @@ func (e *CodeMismatchError) Unwrap() error { return ErrCodeMismatch }
 // implementation's runtime code hash is [ImplementationCodeHash]. A server
 // runs it on the controller address pinned in its configuration before
 // trusting anything the controller says. blockNumber nil reads the latest
-// state.
+// state. Readers that fetch code themselves (for example through a quorum)
+// use [CheckClone] and [CheckImplementation] on the agreed bytes.
 func VerifyClone(ctx context.Context, backend CodeReader, controller, implementation common.Address, blockNumber *big.Int) error {
 	code, err := backend.CodeAt(ctx, controller, blockNumber)
 	if err != nil {
 		return fmt.Errorf("trustkernel: code of controller %s: %w", controller.Hex(), err)
 	}
+	if err := CheckClone(controller, code, implementation); err != nil {
+		return err
+	}
+	impl, err := backend.CodeAt(ctx, implementation, blockNumber)
+	if err != nil {
+		return fmt.Errorf("trustkernel: code of implementation %s: %w", implementation.Hex(), err)
+	}
+	return CheckImplementation(implementation, impl)
+}
+
+// CheckClone checks that code, read at controller, is exactly the EIP-1167
+// clone of implementation.
+func CheckClone(controller common.Address, code []byte, implementation common.Address) error {
 	if len(code) == 0 {
 		return fmt.Errorf("trustkernel: controller %s: %w", controller.Hex(), ErrNoCode)
 	}
@@ -141,11 +155,13 @@ func VerifyClone(ctx context.Context, backend CodeReader, controller, implementa
 		return fmt.Errorf("trustkernel: controller %s delegates to %s, want %s: %w",
 			controller.Hex(), got.Hex(), implementation.Hex(), ErrWrongImplementation)
 	}
-	impl, err := backend.CodeAt(ctx, implementation, blockNumber)
-	if err != nil {
-		return fmt.Errorf("trustkernel: code of implementation %s: %w", implementation.Hex(), err)
-	}
-	if got := crypto.Keccak256Hash(impl); got != ImplementationCodeHash {
+	return nil
+}
+
+// CheckImplementation checks that code, read at implementation, is the
+// InstanceController runtime code this package was built with.
+func CheckImplementation(implementation common.Address, code []byte) error {
+	if got := crypto.Keccak256Hash(code); got != ImplementationCodeHash {
 		return &CodeMismatchError{What: "InstanceController implementation", Address: implementation, Got: got, Want: ImplementationCodeHash}
 	}
 	return nil

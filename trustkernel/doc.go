@@ -66,7 +66,8 @@
 // through a quorum of endpoints.
 //
 // Readers that make calls themselves, such as a quorum reader, send
-// [Controller.SnapshotCall] and decode the answer with [DecodeSnapshot],
+// [Controller.SnapshotCall] and decode the answer with [DecodeSnapshot]
+// (and check code they agreed on with [CheckClone] and [CheckImplementation]),
 // which accepts only the canonical ABI encoding: endpoints that agree on the
 // bytes agree on the state. [FindAnchor] likewise reads logs through the
 // one-method [LogFilterer].
