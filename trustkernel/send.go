@@ -60,6 +60,19 @@ func (e *TxFailedError) Unwrap() error { return e.Err }
 func Send(ctx context.Context, backend Backend, opts *bind.TransactOpts, call Call) (*types.Receipt, error) {
 	o := *opts
 	o.Context = ctx
+	if o.GasLimit == 0 {
+		// Estimate here rather than in the binding, to add headroom: an
+		// estimate runs with the latest block's timestamp, and a call whose
+		// storage writes depend on block.timestamp (proposeUpgrade stores
+		// proposedAt and expiresAt) can need more gas in the next block
+		// than in the estimate.
+		to := call.To
+		est, err := backend.EstimateGas(ctx, ethereum.CallMsg{From: o.From, To: &to, Data: call.Data, Value: o.Value})
+		if err != nil {
+			return nil, fmt.Errorf("trustkernel: %s: %w", call.Method, DecodeRevertError(err))
+		}
+		o.GasLimit = est + est/4 + gasHeadroom
+	}
 	bc := bind.NewBoundContract(call.To, abi.ABI{}, backend, backend, backend)
 	tx, err := bc.RawTransact(&o, call.Data)
 	if err != nil {
@@ -67,6 +80,9 @@ func Send(ctx context.Context, backend Backend, opts *bind.TransactOpts, call Ca
 	}
 	return waitSuccess(ctx, backend, call.Method, opts.From, tx)
 }
+
+// gasHeadroom is added, with a quarter, to every gas estimate.
+const gasHeadroom = 20_000
 
 // waitSuccess waits for tx and turns a failed receipt into a
 // [*TxFailedError], replaying the call on the parent block to learn why.
