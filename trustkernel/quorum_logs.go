@@ -140,4 +140,3 @@ func containsAddress(as []common.Address, a common.Address) bool {
 	}
 	return false
 }
-

@@ -278,4 +278,3 @@ func TestNewQuorumReaderRejectsBadConfiguration(t *testing.T) {
 		})
 	}
 }
-
