@@ -46,6 +46,7 @@ type Proxy struct {
 	b        Behaviour
 	client   *http.Client
 	requests atomic.Int64
+	down     atomic.Bool
 }
 
 // NewProxy starts a proxy in front of the JSON-RPC endpoint upstream (which
@@ -77,6 +78,10 @@ func (p *Proxy) Kill() {
 	}
 }
 
+// SetDown makes the proxy drop every connection without an answer (down)
+// or serve again (up), like an endpoint that goes away and comes back.
+func (p *Proxy) SetDown(down bool) { p.down.Store(down) }
+
 // Requests reports how many HTTP requests the proxy has served.
 func (p *Proxy) Requests() int64 { return p.requests.Load() }
 
@@ -99,6 +104,16 @@ const maxBody = 8 << 20
 // ServeHTTP implements http.Handler.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.requests.Add(1)
+	if p.down.Load() {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		http.Error(w, "endpoint down", http.StatusServiceUnavailable)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
 		http.Error(w, "read body", http.StatusBadRequest)
