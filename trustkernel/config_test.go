@@ -61,7 +61,9 @@ func TestParseConfigRejects(t *testing.T) {
 	}{
 		{"unknown key", func(s string) string { return strings.Replace(s, `"mode"`, `"moed"`, 1) }, "unknown field"},
 		{"upper-case key", func(s string) string { return strings.Replace(s, `"chain_id"`, `"CHAIN_ID"`, 1) }, "not lower case"},
-		{"duplicate key", func(s string) string { return strings.Replace(s, `"rpc_quorum": 2,`, `"rpc_quorum": 2, "rpc_quorum": 3,`, 1) }, "duplicate key"},
+		{"duplicate key", func(s string) string {
+			return strings.Replace(s, `"rpc_quorum": 2,`, `"rpc_quorum": 2, "rpc_quorum": 3,`, 1)
+		}, "duplicate key"},
 		{"trailing data", func(s string) string { return s + "{}" }, "trailing data"},
 		{"zero chain id", func(s string) string { return strings.Replace(s, "4207", "0", 1) }, "chain_id"},
 		{"negative chain id", func(s string) string { return strings.Replace(s, "4207", "-1", 1) }, "chain_id"},
@@ -73,7 +75,9 @@ func TestParseConfigRejects(t *testing.T) {
 		{"stale huge", func(s string) string { return strings.Replace(s, "120", "999999", 1) }, "max_stale_sec"},
 		{"bad mode", func(s string) string { return strings.Replace(s, `"full"`, `"paranoid"`, 1) }, "mode"},
 		{"bad checksum", func(s string) string { return strings.Replace(s, "5aAeb", "5AAeb", 1) }, "EIP-55"},
-		{"short address", func(s string) string { return strings.Replace(s, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x5aAeb6", 1) }, "instance_controller"},
+		{"short address", func(s string) string {
+			return strings.Replace(s, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x5aAeb6", 1)
+		}, "instance_controller"},
 		{"zero address", func(s string) string {
 			return strings.Replace(s, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x0000000000000000000000000000000000000000", 1)
 		}, "zero address"},
