@@ -121,14 +121,9 @@ func ParseConfig(data []byte) (*Config, error) {
 	if err := checkDuplicateKeys(data); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var f configFile
-	if err := dec.Decode(&f); err != nil {
+	if err := decodeStrictJSON(data, &f); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: trailing data after the object", ErrConfig)
 	}
 	if f.Trust == nil || f.Trust.Web3 == nil {
 		return nil, fmt.Errorf("%w: missing trust.web3", ErrConfig)
@@ -295,4 +290,18 @@ func checkDuplicateKeys(data []byte) error {
 		return nil
 	}
 	return walk(0)
+}
+
+// decodeStrictJSON decodes exactly one JSON value into v, rejecting unknown
+// fields and anything after the value.
+func decodeStrictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
 }

@@ -43,7 +43,7 @@ func ExampleNormalizePath() {
 	// ".\\bin\\app" -> "bin/app" <nil>
 	// "/etc//app.conf" -> "etc/app.conf" <nil>
 	// "lib/./x.so" -> "lib/x.so" <nil>
-	// "../escape" -> "" trustkernel: bad manifest path: "../escape" climbs out with ..
+	// "../escape" -> "" trustkernel: bad manifest path: "../escape" has a ".." segment
 }
 
 func ExampleVerifyInstall() {

@@ -1,20 +1,15 @@
 package trustkernel
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -61,7 +56,7 @@ func NormalizePath(p string) (string, error) {
 		case "", ".":
 			continue
 		case "..":
-			return "", fmt.Errorf("%w: %q climbs out with ..", ErrBadPath, p)
+			return "", fmt.Errorf("%w: %q has a \"..\" segment", ErrBadPath, p)
 		}
 		out = append(out, s)
 	}
@@ -186,14 +181,9 @@ func (m *Manifest) MarshalJSON() ([]byte, error) {
 // are not normalised, unsorted or duplicated paths and bad hashes are
 // rejected. Check its root against the anchored root before trusting it.
 func ParseManifest(data []byte) (*Manifest, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var j manifestJSON
-	if err := dec.Decode(&j); err != nil {
+	if err := decodeStrictJSON(data, &j); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadManifest, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: trailing data", ErrBadManifest)
 	}
 	m := &Manifest{Entries: make([]ManifestEntry, len(j.Files))}
 	for i, f := range j.Files {
@@ -244,129 +234,6 @@ func describeMode(m fs.FileMode) string {
 		return "socket"
 	}
 	return "special file (" + m.String() + ")"
-}
-
-// BuildManifest hashes every regular file under dir, in parallel. Symlinks
-// and special files are rejected with an [*UnsupportedFileError] (never
-// followed); files are opened through an [os.Root], so nothing outside dir
-// is read even if the tree changes during the walk. File names holding `\`
-// are rejected, as they would alias another path after normalisation.
-func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, fmt.Errorf("trustkernel: manifest: %w", err)
-	}
-	defer root.Close()
-	var paths []string
-	err = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		t := d.Type()
-		switch {
-		case t.IsDir():
-			return nil
-		case t.IsRegular():
-		default:
-			return &UnsupportedFileError{Path: p, Mode: t}
-		}
-		if strings.ContainsRune(p, '\\') {
-			return fmt.Errorf("%w: file name %q holds a backslash", ErrBadPath, p)
-		}
-		paths = append(paths, p)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("trustkernel: manifest of %s: %w", dir, err)
-	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("trustkernel: manifest of %s: %w", dir, ErrEmptyManifest)
-	}
-	hashes, err := hashFiles(ctx, root, paths)
-	if err != nil {
-		return nil, fmt.Errorf("trustkernel: manifest of %s: %w", dir, err)
-	}
-	m := &Manifest{Entries: make([]ManifestEntry, len(paths))}
-	for i, p := range paths {
-		n, err := NormalizePath(p)
-		if err != nil {
-			return nil, err
-		}
-		m.Entries[i] = ManifestEntry{Path: n, SHA256: hashes[i]}
-	}
-	slices.SortFunc(m.Entries, func(a, b ManifestEntry) int { return strings.Compare(a.Path, b.Path) })
-	return m, nil
-}
-
-// hashFiles hashes the files with one worker per CPU.
-func hashFiles(ctx context.Context, root *os.Root, paths []string) ([][32]byte, error) {
-	out := make([][32]byte, len(paths))
-	workers := min(runtime.GOMAXPROCS(0), len(paths))
-	jobs := make(chan int)
-	errs := make(chan error, workers)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 64<<10)
-			for i := range jobs {
-				h, err := hashFile(root, paths[i], buf)
-				if err != nil {
-					errs <- err
-					cancel()
-					return
-				}
-				out[i] = h
-			}
-		}()
-	}
-feed:
-	for i := range paths {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return nil, err
-	default:
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func hashFile(root *os.Root, p string, buf []byte) ([32]byte, error) {
-	f, err := root.Open(p)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return [32]byte{}, err
-	}
-	if !fi.Mode().IsRegular() {
-		return [32]byte{}, &UnsupportedFileError{Path: p, Mode: fi.Mode().Type()}
-	}
-	h := sha256.New()
-	if _, err := io.CopyBuffer(h, f, buf); err != nil {
-		return [32]byte{}, fmt.Errorf("%s: %w", p, err)
-	}
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum, nil
 }
 
 // IntegrityError lists how an install directory differs from its manifest.

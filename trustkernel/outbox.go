@@ -1,7 +1,6 @@
 package trustkernel
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -200,14 +199,9 @@ func (o *Outbox) entries() ([]outboxEntry, error) {
 }
 
 func decodeAction(data []byte) (Action, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var a Action
-	if err := dec.Decode(&a); err != nil {
+	if err := decodeStrictJSON(data, &a); err != nil {
 		return Action{}, fmt.Errorf("%w: %v", ErrOutboxEntry, err)
-	}
-	if dec.More() {
-		return Action{}, fmt.Errorf("%w: trailing data", ErrOutboxEntry)
 	}
 	if a.ID == "" || a.Kind == "" {
 		return Action{}, fmt.Errorf("%w: missing id or kind", ErrOutboxEntry)
