@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -41,10 +42,11 @@ func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 64<<10)
+			h := sha256.New()
 			var local []ManifestEntry
 			for j := range jobs {
 				if ctx.Err() == nil {
-					sum, err := hashFile(j.dir.root, j.name, j.path, buf)
+					sum, err := hashFile(j.dir.root, j.name, j.path, h, buf)
 					if err != nil {
 						cancel(err)
 					} else {
@@ -149,7 +151,7 @@ func walkInstall(ctx context.Context, d *dirHandle, prefix string, jobs chan<- f
 	return nil
 }
 
-func hashFile(root *os.Root, name, p string, buf []byte) ([32]byte, error) {
+func hashFile(root *os.Root, name, p string, h hash.Hash, buf []byte) ([32]byte, error) {
 	f, err := root.Open(name)
 	if err != nil {
 		var pe *fs.PathError
@@ -166,9 +168,18 @@ func hashFile(root *os.Root, name, p string, buf []byte) ([32]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return [32]byte{}, &UnsupportedFileError{Path: p, Mode: fi.Mode().Type()}
 	}
-	h := sha256.New()
-	if _, err := io.CopyBuffer(h, f, buf); err != nil {
-		return [32]byte{}, fmt.Errorf("%s: %w", p, err)
+	// A plain read loop: io.CopyBuffer would defer to (*os.File).WriteTo,
+	// which allocates a fresh buffer for every file.
+	h.Reset()
+	for {
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return [32]byte{}, fmt.Errorf("%s: %w", p, err)
+		}
 	}
 	var sum [32]byte
 	h.Sum(sum[:0])
