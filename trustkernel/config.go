@@ -305,3 +305,14 @@ func decodeStrictJSON(data []byte, v any) error {
 	}
 	return nil
 }
+
+// Policy returns the outage rules for this configuration.
+func (c *Config) Policy() Policy { return NewPolicy(c.MaxStaleSec) }
+
+// QuorumReader returns a reader over the configured endpoints and quorum
+// that checks every endpoint serves the configured chain id; opts come
+// after those and may add to them.
+func (c *Config) QuorumReader(opts ...QuorumOption) (*QuorumReader, error) {
+	all := append([]QuorumOption{WithChainID(c.ChainID)}, opts...)
+	return NewQuorumReader(c.RPCEndpoints, c.RPCQuorum, all...)
+}

@@ -51,6 +51,12 @@ func TestParseConfig(t *testing.T) {
 	assert.Equal(t, ModeRootURI, c.Mode, "default mode")
 	assert.Nil(t, c.ReleaseRegistry)
 	assert.Empty(t, c.TxOutboxDir)
+	assert.Equal(t, DefaultMaxStale, c.Policy().MaxStale)
+	r, err := c.QuorumReader()
+	require.NoError(t, err)
+	defer r.Close()
+	k, n := r.Quorum()
+	assert.Equal(t, [2]int{1, 1}, [2]int{k, n})
 }
 
 func TestParseConfigRejects(t *testing.T) {
