@@ -9,7 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -37,7 +37,7 @@ func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
 		entries []ManifestEntry
 		wg      sync.WaitGroup
 	)
-	for range runtime.GOMAXPROCS(0) {
+	for range goruntime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
