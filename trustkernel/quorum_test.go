@@ -2,6 +2,7 @@ package trustkernel
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -276,5 +277,40 @@ func TestNewQuorumReaderRejectsBadConfiguration(t *testing.T) {
 			_, err := NewQuorumReader(tc.urls, tc.k)
 			require.Error(t, err)
 		})
+	}
+}
+
+func TestQuorumFilterLogsWithLaggingEndpoint(t *testing.T) {
+	c := newTestChain(t)
+	ctx := context.Background()
+	r, err := NewQuorumReader(c.proxies(t, lag20, honest, honest), 2, WithClock(c.clock(t)))
+	require.NoError(t, err)
+	defer r.Close()
+	logs, ag, err := r.FilterLogsAgreed(ctx, ethereum.FilterQuery{Addresses: []common.Address{c.probe}})
+	require.NoError(t, err)
+	require.Len(t, logs, 1)
+	assert.Equal(t, c.word.Bytes(), logs[0].Data)
+	head, err := c.Head(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, head.Number.Uint64()-DefaultConfirmations, ag.Block.Number, "the lagging head did not drag the pin down")
+}
+
+func TestQuorumConcurrentReads(t *testing.T) {
+	c := newTestChain(t)
+	r, err := NewQuorumReader(c.proxies(t, honest, honest, liar), 2, WithClock(c.clock(t)), WithPinTTL(0))
+	require.NoError(t, err)
+	defer r.Close()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := r.Call(context.Background(), c.probe, nil)
+			if err == nil && string(got[:32]) != string(c.word.Bytes()) {
+				err = errors.New("wrong answer")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
 	}
 }
