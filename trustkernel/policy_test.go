@@ -1,7 +1,10 @@
 package trustkernel
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -259,4 +262,26 @@ func TestOutboxSurvivesReopen(t *testing.T) {
 	require.NoError(t, os.Chmod(loose, 0o777))
 	_, err = OpenOutbox(loose)
 	require.Error(t, err)
+}
+
+func FuzzDecodeAction(f *testing.F) {
+	f.Add([]byte(`{"id":"a","kind":"raw_tx","payload":"AQI=","created":"2026-01-01T00:00:00Z"}`))
+	f.Add([]byte(`{"id":"a","kind":"k","extra":1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := decodeAction(data)
+		if err != nil {
+			if !errors.Is(err, ErrOutboxEntry) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		enc, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := decodeAction(enc)
+		if err != nil || !assert.ObjectsAreEqual(a.ID, back.ID) || !bytes.Equal(a.Payload, back.Payload) || !a.Created.Equal(back.Created) {
+			t.Fatalf("round trip: %v", err)
+		}
+	})
 }
