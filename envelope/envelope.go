@@ -1,0 +1,246 @@
+package envelope
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/accordsdk/accord/internal/jcs"
+)
+
+// Version is the envelope version this package reads and writes.
+const Version = 1
+
+// NonceSize is the length of an envelope nonce in bytes.
+const NonceSize = 16
+
+// Limits on the envelope's text members. Types, sender types and key strings
+// are drawn from a small alphabet (see [validName]) so that each has a single
+// spelling in JSON and CBOR.
+const (
+	maxTypeLen   = 128
+	maxSenderLen = 64
+	maxPubkeyLen = 8192
+)
+
+// Format says how an envelope is encoded.
+type Format uint8
+
+// Envelope encodings.
+const (
+	FormatJSON Format = iota + 1 // RFC 8785 canonical JSON
+	FormatCBOR                   // RFC 8949 Core Deterministic Encoding
+)
+
+func (f Format) String() string {
+	switch f {
+	case FormatJSON:
+		return "json"
+	case FormatCBOR:
+		return "cbor"
+	}
+	return "format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// An Envelope is a signed message as [Verifier.Open] returns it: every field
+// is parsed from the bytes whose signature was checked.
+type Envelope struct {
+	V            int    // always [Version]
+	Type         string // payload kind, the domain separation between protocols
+	Alg          string // signature algorithm, one of the Alg constants
+	SenderPubkey string // key string of the signer, e.g. "ed25519:z6Mk..."
+	SenderType   string // optional role of the sender; "" when absent
+	Timestamp    int64  // Unix seconds at which it was sealed
+	Nonce        []byte // NonceSize random bytes
+	Signature    []byte
+	// Payload is the payload in canonical form: RFC 8785 JSON for a JSON
+	// envelope, deterministic CBOR for a CBOR envelope. These are the bytes
+	// the signature covers.
+	Payload []byte
+	Format  Format
+}
+
+// Time returns the envelope timestamp as a [time.Time].
+func (e *Envelope) Time() time.Time { return time.Unix(e.Timestamp, 0).UTC() }
+
+// DecodePayload decodes the payload into v: with encoding/json for a JSON
+// envelope and with a strict deterministic CBOR decoder for a CBOR envelope.
+// Members of the payload that v has no field for are an error.
+func (e *Envelope) DecodePayload(v any) error {
+	switch e.Format {
+	case FormatJSON:
+		d := json.NewDecoder(bytes.NewReader(e.Payload))
+		d.DisallowUnknownFields()
+		if err := d.Decode(v); err != nil {
+			return fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
+		}
+		return nil
+	case FormatCBOR:
+		if err := payloadDecMode.Unmarshal(e.Payload, v); err != nil {
+			return fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: envelope format %v", ErrUnsupported, e.Format)
+}
+
+// A SealOption changes how [Seal] and [SealCBOR] build an envelope.
+type SealOption func(*sealConfig)
+
+type sealConfig struct {
+	now        time.Time
+	senderType string
+	nonce      []byte
+}
+
+// WithTimestamp sets the envelope timestamp (truncated to the second). The
+// default is the current time.
+func WithTimestamp(t time.Time) SealOption { return func(c *sealConfig) { c.now = t } }
+
+// WithSenderType sets the envelope's sender_type, the role of the sender
+// (for example "metabolic" in the handshake protocol).
+func WithSenderType(t string) SealOption { return func(c *sealConfig) { c.senderType = t } }
+
+// WithNonce sets the nonce instead of drawing NonceSize random bytes. It is
+// meant for reproducible test vectors: a reused nonce is rejected as a replay.
+func WithNonce(n []byte) SealOption { return func(c *sealConfig) { c.nonce = n } }
+
+// header is the envelope without its payload and signature.
+type header struct {
+	typ, alg, pub, senderType string
+	ts                        int64
+	nonce                     []byte
+}
+
+func newHeader(s Signer, typ string, opts []SealOption) (header, error) {
+	var c sealConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.now.IsZero() {
+		c.now = time.Now()
+	}
+	h := header{typ: typ, alg: s.Algorithm(), pub: s.PublicKey(), senderType: c.senderType, ts: c.now.Unix(), nonce: c.nonce}
+	if h.nonce == nil {
+		h.nonce = make([]byte, NonceSize)
+		rand.Read(h.nonce)
+	}
+	if err := h.check(); err != nil {
+		return header{}, fmt.Errorf("seal: %w", err)
+	}
+	return h, nil
+}
+
+// check validates the header members; Seal and Open share it.
+func (h *header) check() error {
+	if !validName(h.typ, maxTypeLen) {
+		return fmt.Errorf("%w: type %.140q: want 1 to %d characters of [A-Za-z0-9._:/-]", ErrMalformed, h.typ, maxTypeLen)
+	}
+	if signatureSize(h.alg) == 0 {
+		return fmt.Errorf("%w: alg %.40q, want %s, %s, %s or %s", ErrUnsupported, h.alg, AlgEd25519, AlgHMACSHA256, AlgMLDSA65, AlgHybrid)
+	}
+	if !validName(h.pub, maxPubkeyLen) {
+		return fmt.Errorf("%w: sender_pubkey %.40q: want a key string", ErrMalformed, h.pub)
+	}
+	if h.senderType != "" && !validName(h.senderType, maxSenderLen) {
+		return fmt.Errorf("%w: sender_type %.80q: want 1 to %d characters of [A-Za-z0-9._:/-]", ErrMalformed, h.senderType, maxSenderLen)
+	}
+	if h.ts < 0 || h.ts > maxTimestamp {
+		return fmt.Errorf("%w: timestamp %d, want 0 to %d", ErrMalformed, h.ts, int64(maxTimestamp))
+	}
+	if len(h.nonce) != NonceSize {
+		return fmt.Errorf("%w: nonce of %d bytes, want %d", ErrMalformed, len(h.nonce), NonceSize)
+	}
+	return nil
+}
+
+// maxTimestamp is the largest timestamp: 2^53-1 keeps it exact in I-JSON.
+const maxTimestamp = 1<<53 - 1
+
+// validName reports whether s is 1 to max characters of [A-Za-z0-9._:/+-].
+func validName(s string, max int) bool {
+	if len(s) == 0 || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !nameChar[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+var nameChar = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "._:/+-" {
+		t[c] = true
+	}
+	return t
+}()
+
+var b64 = base64.RawURLEncoding.Strict()
+
+// Seal signs payload as an envelope of type typ and returns its canonical
+// JSON form. payload is marshalled with encoding/json (a [json.RawMessage] is used
+// as is) and then canonicalized (RFC 8785).
+func Seal(s Signer, typ string, payload any, opts ...SealOption) ([]byte, error) {
+	h, err := newHeader(s, typ, opts)
+	if err != nil {
+		return nil, err
+	}
+	var raw []byte
+	switch p := payload.(type) {
+	case json.RawMessage:
+		raw = p
+	default:
+		if raw, err = json.Marshal(payload); err != nil {
+			return nil, fmt.Errorf("seal %s: marshal payload: %w", typ, err)
+		}
+	}
+	var nb [22]byte
+	b64.Encode(nb[:], h.nonce)
+	buf := make([]byte, 0, len(raw)+len(h.pub)+len(h.typ)+160)
+	buf = appendJSONHead(buf, h.alg, nb[:])
+	var n int
+	if buf, n, err = jcs.AppendValue(buf, raw, 0); err != nil {
+		return nil, fmt.Errorf("seal %s: payload: %w", typ, wrapJCS(err))
+	}
+	if n = skipJSONSpace(raw, n); n != len(raw) {
+		return nil, fmt.Errorf("seal %s: %w: trailing data after payload at offset %d", typ, ErrMalformed, n)
+	}
+	buf, cut := appendJSONTail(buf, &h)
+	sig, err := s.Sign(buf)
+	if err != nil {
+		return nil, fmt.Errorf("seal %s: %w", typ, err)
+	}
+	if want := signatureSize(h.alg); len(sig) != want {
+		return nil, fmt.Errorf("seal %s: %s signature of %d bytes, want %d", typ, h.alg, len(sig), want)
+	}
+	// The envelope is the signing bytes with the signature member spliced in,
+	// so it is itself in canonical form.
+	out := make([]byte, 0, len(buf)+len(`"signature":"",`)+b64.EncodedLen(len(sig)))
+	out = append(out, buf[:cut]...)
+	out = append(out, `"signature":"`...)
+	out = b64.AppendEncode(out, sig)
+	out = append(out, `",`...)
+	return append(out, buf[cut:]...), nil
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
