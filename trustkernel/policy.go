@@ -205,6 +205,10 @@ func (r *Runtime) Decision() Decision {
 	r.mu.Lock()
 	last, lastErr := r.last, r.lastErr
 	r.mu.Unlock()
+	if last != nil {
+		o := *last // the caller gets a copy, not the runtime's state
+		last = &o
+	}
 	return r.policy.Decide(r.now(), last, lastErr)
 }
 
