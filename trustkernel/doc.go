@@ -107,8 +107,8 @@
 //
 // In root_uri mode the chain holds the root and [URIHash] (Keccak-256) of
 // the URI where the manifest's JSON form ([Manifest.MarshalJSON],
-// [ParseManifest]) is published. In full mode the per-file hashes are
-// anchored too, as chunks ([ManifestChunks]):
+// [ParseManifest]) is published; [CheckAnchor] checks both. In full mode
+// the per-file hashes are anchored too, as chunks ([ManifestChunks]):
 //
 //	chunk = "TKM1" || u32 index || u32 count || u32 entries || entry...
 //	entry = u16 len(path) || path || sha256(file)      (big-endian)

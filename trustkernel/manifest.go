@@ -30,6 +30,9 @@ var (
 	// ErrUnsupportedFile means the install directory holds something other
 	// than regular files and directories (a symlink, device, socket, ...).
 	ErrUnsupportedFile = errors.New("trustkernel: unsupported file in install directory")
+	// ErrURIHashMismatch means a manifest URI does not hash to the anchored
+	// uriHash.
+	ErrURIHashMismatch = errors.New("trustkernel: manifest uri does not match the anchored uri hash")
 	// ErrBadManifest means manifest bytes do not decode.
 	ErrBadManifest = errors.New("trustkernel: bad manifest encoding")
 )
@@ -155,6 +158,23 @@ func (m *Manifest) Root() ([32]byte, error) {
 // contract can recompute it).
 func URIHash(uri string) [32]byte {
 	return crypto.Keccak256Hash([]byte(uri))
+}
+
+// CheckAnchor checks a root_uri mode anchor: the manifest fetched from uri
+// must have the anchored root, and uri must hash ([URIHash]) to the
+// anchored uriHash.
+func CheckAnchor(m *Manifest, uri string, activeRoot, activeURIHash [32]byte) error {
+	if got := URIHash(uri); got != activeURIHash {
+		return fmt.Errorf("%w: %q hashes to %x, anchored %x", ErrURIHashMismatch, uri, got, activeURIHash)
+	}
+	root, err := m.Root()
+	if err != nil {
+		return err
+	}
+	if root != activeRoot {
+		return fmt.Errorf("%w: manifest root %x, anchored %x", ErrRootMismatch, root, activeRoot)
+	}
+	return nil
 }
 
 type manifestJSON struct {

@@ -219,6 +219,11 @@ func TestManifestJSONAndChunks(t *testing.T) {
 	assert.NotEqual(t, root, droot, "...but no longer gives the anchored root")
 
 	assert.Equal(t, "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", fmt.Sprintf("%#x", URIHash("")))
+
+	const uri = "https://releases.example/app/2/manifest.json"
+	require.NoError(t, CheckAnchor(m, uri, root, URIHash(uri)))
+	require.ErrorIs(t, CheckAnchor(m, uri+"?", root, URIHash(uri)), ErrURIHashMismatch)
+	require.ErrorIs(t, CheckAnchor(m, uri, fill(7), URIHash(uri)), ErrRootMismatch)
 }
 
 func TestParseManifestRejects(t *testing.T) {
