@@ -1,0 +1,281 @@
+// Command trustkernel walks through the Trust Kernel on an EVM chain.
+//
+// By default it starts an in-process simulated chain (Prague, loopback JSON-RPC)
+// and walks an install's life: deploy the contracts, publish a release, review
+// and sign a setup request on a "separate device", create the install's
+// controller clone and verify it, propose and activate an upgrade, anchor a
+// root, pause, and show that the install then fails closed.
+//
+//	go run ./examples/trustkernel
+//
+// With --rpc it reads a real chain instead: it verifies that the pinned
+// controller is a genuine clone of the expected implementation and reads its
+// state, accepting it only when --quorum endpoints agree on the block and the
+// answer:
+//
+//	go run ./examples/trustkernel --rpc URL,URL,URL --quorum 2 \
+//	    --controller 0x... --implementation 0x...
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/big"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/simchain"
+)
+
+func main() {
+	rpc := flag.String("rpc", "", "comma-separated JSON-RPC endpoints of a real chain (default: a simulated chain)")
+	quorum := flag.Int("quorum", 2, "with --rpc: how many endpoints must agree")
+	controller := flag.String("controller", "", "with --rpc: the pinned InstanceController address")
+	implementation := flag.String("implementation", "", "with --rpc: the expected implementation address")
+	confirmations := flag.Uint64("confirmations", 2, "with --rpc: read this many blocks below the agreed head")
+	timeout := flag.Duration("timeout", time.Minute, "give up after this long")
+	flag.Parse()
+
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	var err error
+	if *rpc == "" {
+		err = walk(ctx)
+	} else {
+		err = inspect(ctx, strings.Split(*rpc, ","), *quorum, *controller, *implementation, *confirmations)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "trustkernel: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func step(format string, args ...any) { fmt.Printf("- "+format+"\n", args...) }
+
+func opts(i int) *bind.TransactOpts {
+	return bind.NewKeyedTransactor(simchain.Key(i), big.NewInt(simchain.ChainID))
+}
+
+// walk runs the default tour of an install's life on a simulated chain.
+// Accounts: 0 deploys and publishes, 1/2/3 are the root, upgrade and
+// emergency authorities, 6 is the reviewing device, 4 an outsider.
+func walk(ctx context.Context) error {
+	fmt.Fprintln(os.Stderr, "starting a simulated chain...")
+	chain, err := simchain.New(nil)
+	if err != nil {
+		return err
+	}
+	defer chain.Close()
+	client, err := chain.Dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	step("simulated chain %d (prague) at %s", simchain.ChainID, chain.URL())
+
+	dep, err := trustkernel.Deploy(ctx, client, opts(0), simchain.Address(0))
+	if err != nil {
+		return err
+	}
+	step("deployed registry %s, implementation %s, factory %s, anchor %s", dep.Registry.Hex(), dep.Implementation.Hex(), dep.Factory.Hex(), dep.Anchor.Hex())
+
+	component := crypto.Keccak256Hash([]byte("example/app"))
+	release1, release2 := crypto.Keccak256Hash([]byte("example/app 1.0.0 manifest")), crypto.Keccak256Hash([]byte("example/app 1.1.0 manifest"))
+	registry := trustkernel.NewRegistry(dep.Registry)
+	for i, root := range []common.Hash{release1, release2} {
+		v := uint64(i + 1)
+		if _, err := trustkernel.Send(ctx, client, opts(0), registry.Publish(component, v, root, crypto.Keccak256Hash([]byte(fmt.Sprintf("https://releases.example/app/%d", v))), common.Hash{})); err != nil {
+			return err
+		}
+	}
+	step("published releases 1 and 2 of example/app")
+
+	// The setup request is reviewed and signed away from the server.
+	rel1, err := registry.Release(ctx, client, nil, component, 1)
+	if err != nil {
+		return err
+	}
+	params := trustkernel.InstanceParams{
+		RootAuthority: simchain.Address(1), UpgradeAuthority: simchain.Address(2), EmergencyAuthority: simchain.Address(3),
+		GenesisRoot: rel1.Root, GenesisURIHash: rel1.UriHash, Salt: crypto.Keccak256Hash([]byte("example install")),
+	}
+	req, err := trustkernel.NewSetupRequest("example install", simchain.ChainID, dep, params, time.Now().Add(time.Hour))
+	if err != nil {
+		return err
+	}
+	sig, err := req.Sign(simchain.Key(6))
+	if err != nil {
+		return err
+	}
+	if err := req.Verify(sig, simchain.Address(6), time.Now()); err != nil {
+		return err
+	}
+	step("setup request for controller %s signed by the reviewing device %s", req.Controller.Hex(), simchain.Address(6).Hex())
+
+	addr, _, err := trustkernel.CreateInstance(ctx, client, opts(0), dep, req.Params())
+	if err != nil {
+		return err
+	}
+	if addr != req.Controller {
+		return fmt.Errorf("controller created at %s, reviewed %s", addr.Hex(), req.Controller.Hex())
+	}
+	if err := trustkernel.VerifyClone(ctx, client, addr, dep.Implementation, nil); err != nil {
+		return err
+	}
+	ctl := trustkernel.NewController(addr)
+	step("created controller %s at the reviewed address; verified it is a genuine clone", addr.Hex())
+
+	propose, err := ctl.ProposeUpgrade(release2, crypto.Keccak256Hash([]byte("https://releases.example/app/2")), common.Hash{}, time.Hour)
+	if err != nil {
+		return err
+	}
+	if _, err := trustkernel.Send(ctx, client, opts(4), propose); !errors.Is(err, trustkernel.ErrUnauthorized) {
+		return fmt.Errorf("an outsider's proposal: got %v, want %v", err, trustkernel.ErrUnauthorized)
+	}
+	step("an outsider's proposal is refused: %v", trustkernel.ErrUnauthorized)
+	for _, c := range []trustkernel.Call{propose, ctl.ActivateUpgrade()} {
+		if _, err := trustkernel.Send(ctx, client, opts(2), c); err != nil {
+			return err
+		}
+	}
+	s, err := ctl.Snapshot(ctx, client, nil)
+	if err != nil {
+		return err
+	}
+	if s.ActiveRoot != release2 {
+		return fmt.Errorf("active root %x, want release 2 %x", s.ActiveRoot, release2)
+	}
+	step("upgrade authority proposed and activated release 2 (change %d)", s.ChangeCount)
+
+	checkpoint := crypto.Keccak256Hash([]byte("example log checkpoint"))
+	if _, err := trustkernel.AnchorRoot(ctx, client, opts(0), dep.Anchor, checkpoint, "example/log"); err != nil {
+		return err
+	}
+	anchorer := simchain.Address(0)
+	rec, err := trustkernel.FindAnchor(ctx, client, dep.Anchor, checkpoint, trustkernel.AnchorQuery{Sender: &anchorer})
+	if err != nil {
+		return err
+	}
+	step("anchored a log checkpoint: block %d, tx %s, log %d", rec.BlockNumber, rec.TxHash.Hex(), rec.LogIndex)
+
+	if _, err := trustkernel.Send(ctx, client, opts(3), ctl.Pause()); err != nil {
+		return err
+	}
+	if s, err = ctl.Snapshot(ctx, client, nil); err != nil {
+		return err
+	}
+	step("emergency authority paused the controller")
+	if err := serve(s); !errors.Is(err, trustkernel.ErrControllerPaused) {
+		return fmt.Errorf("serving while paused: got %v, want %v", err, trustkernel.ErrControllerPaused)
+	}
+	step("the install fails closed: %v", serve(s))
+	again, _ := ctl.ProposeUpgrade(release1, common.Hash{}, common.Hash{}, time.Hour)
+	if _, err := trustkernel.Send(ctx, client, opts(2), again); !errors.Is(err, trustkernel.ErrControllerPaused) {
+		return fmt.Errorf("proposing while paused: got %v, want %v", err, trustkernel.ErrControllerPaused)
+	}
+	step("and the chain refuses upgrades until the emergency authority unpauses")
+	return nil
+}
+
+// serve is the decision an install takes from its controller's state.
+func serve(s bindings.InstanceControllerSnapshot) error {
+	switch {
+	case !s.Initialized:
+		return errors.New("controller not initialised")
+	case s.Paused:
+		return trustkernel.ErrControllerPaused
+	case s.ActiveRoot == [32]byte{}:
+		return errors.New("no release active")
+	}
+	return nil
+}
+
+// inspect reads a pinned controller on a real chain through several
+// endpoints and accepts its state only when quorum of them agree on the
+// block hash and the answer.
+func inspect(ctx context.Context, urls []string, quorum int, controller, implementation string, confirmations uint64) error {
+	if quorum < 1 || quorum > len(urls) {
+		return fmt.Errorf("quorum %d of %d endpoints", quorum, len(urls))
+	}
+	if !common.IsHexAddress(controller) || !common.IsHexAddress(implementation) {
+		return errors.New("--rpc needs --controller and --implementation addresses")
+	}
+	ctlAddr, implAddr := common.HexToAddress(controller), common.HexToAddress(implementation)
+	clients := make([]*ethclient.Client, 0, len(urls))
+	var heads []uint64
+	for _, u := range urls {
+		c, err := ethclient.DialContext(ctx, strings.TrimSpace(u))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "endpoint %s: %v\n", u, err)
+			continue
+		}
+		defer c.Close()
+		h, err := c.BlockNumber(ctx)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "endpoint %s: %v\n", u, err)
+			continue
+		}
+		clients, heads = append(clients, c), append(heads, h)
+	}
+	if len(clients) < quorum {
+		return fmt.Errorf("%d endpoints answered, quorum is %d", len(clients), quorum)
+	}
+	// The quorum-th highest head, minus the confirmation depth, is a block
+	// every endpoint in the quorum has.
+	sorted := slices.Clone(heads)
+	slices.SortFunc(sorted, func(a, b uint64) int { return cmp.Compare(b, a) })
+	if sorted[quorum-1] < confirmations {
+		return errors.New("chain too short for the confirmation depth")
+	}
+	block := new(big.Int).SetUint64(sorted[quorum-1] - confirmations)
+	ctl := trustkernel.NewController(ctlAddr)
+	votes := map[string]int{}
+	var agreed *bindings.InstanceControllerSnapshot
+	for i, c := range clients {
+		hdr, err := c.HeaderByNumber(ctx, block)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "endpoint %d: header %v: %v\n", i, block, err)
+			continue
+		}
+		if err := trustkernel.VerifyClone(ctx, c, ctlAddr, implAddr, block); err != nil {
+			return fmt.Errorf("endpoint %d: %w", i, err)
+		}
+		s, err := ctl.Snapshot(ctx, c, &bind.CallOpts{BlockHash: hdr.Hash()})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "endpoint %d: %v\n", i, err)
+			continue
+		}
+		var key bytes.Buffer
+		fmt.Fprintf(&key, "%s %+v", hdr.Hash().Hex(), s)
+		votes[key.String()]++
+		if votes[key.String()] >= quorum {
+			agreed = &s
+			step("block %v (%s) agreed by %d endpoints", block, hdr.Hash().Hex(), quorum)
+			break
+		}
+	}
+	if agreed == nil {
+		return fmt.Errorf("no %d endpoints agree on block %v and the controller state", quorum, block)
+	}
+	step("controller %s is a genuine clone of %s", ctlAddr.Hex(), implAddr.Hex())
+	step("active root %x, paused %v, change %d", agreed.ActiveRoot, agreed.Paused, agreed.ChangeCount)
+	if err := serve(*agreed); err != nil {
+		step("the install must fail closed: %v", err)
+	} else {
+		step("the install may serve")
+	}
+	return nil
+}

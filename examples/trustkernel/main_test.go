@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/simchain"
+)
+
+func TestWalk(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	require.NoError(t, walk(ctx))
+}
+
+func TestInspect(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	chain, err := simchain.New(nil)
+	require.NoError(t, err)
+	defer chain.Close()
+	client, err := chain.Dial(ctx)
+	require.NoError(t, err)
+	defer client.Close()
+	dep, err := trustkernel.Deploy(ctx, client, opts(0), simchain.Address(0))
+	require.NoError(t, err)
+	addr, _, err := trustkernel.CreateInstance(ctx, client, opts(0), dep, trustkernel.InstanceParams{
+		RootAuthority: simchain.Address(1), UpgradeAuthority: simchain.Address(2), EmergencyAuthority: simchain.Address(3),
+		GenesisRoot: crypto.Keccak256Hash([]byte("r")),
+	})
+	require.NoError(t, err)
+	chain.Mine(3)
+	urls := []string{chain.URL(), chain.URL(), "http://127.0.0.1:1"}
+	require.NoError(t, inspect(ctx, urls, 2, addr.Hex(), dep.Implementation.Hex(), 2))
+	require.ErrorIs(t, inspect(ctx, urls, 2, dep.Registry.Hex(), dep.Implementation.Hex(), 2), trustkernel.ErrNotClone)
+	require.Error(t, inspect(ctx, urls, 3, addr.Hex(), dep.Implementation.Hex(), 2), "the dead endpoint breaks a 3-of-3 quorum")
+	require.Error(t, inspect(ctx, urls, 2, "nope", dep.Implementation.Hex(), 2))
+}

@@ -1,0 +1,212 @@
+package trustkernel
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/accordsdk/accord/trustkernel/bindings"
+)
+
+// Controller builds the authority calls of one InstanceController and reads
+// its state. It holds no key: send its [Call] values with [Send] from an EOA
+// authority, or through a Safe with [SafeTx].
+type Controller struct {
+	Address common.Address
+	abi     *bindings.InstanceController
+}
+
+// NewController returns the controller at address.
+func NewController(address common.Address) *Controller {
+	return &Controller{Address: address, abi: controllerABI}
+}
+
+func (c *Controller) call(method string, data []byte) Call {
+	return Call{Method: method, To: c.Address, Data: data}
+}
+
+// ProposeUpgrade proposes activating root, uriHash and policyHash within
+// ttl (whole seconds, between one minute and 30 days). Upgrade authority.
+func (c *Controller) ProposeUpgrade(root, uriHash, policyHash [32]byte, ttl time.Duration) (Call, error) {
+	if root == ([32]byte{}) {
+		return Call{}, fmt.Errorf("trustkernel: propose upgrade: %w", ErrZeroRoot)
+	}
+	if ttl < MinProposalTTL || ttl > MaxProposalTTL || ttl%time.Second != 0 {
+		return Call{}, fmt.Errorf("trustkernel: propose upgrade: ttl %v, want whole seconds in [%v, %v]: %w", ttl, MinProposalTTL, MaxProposalTTL, ErrInvalidTTL)
+	}
+	return c.call("proposeUpgrade", c.abi.PackProposeUpgrade(root, uriHash, policyHash, uint64(ttl/time.Second))), nil
+}
+
+// Bounds of a proposal's TTL, as enforced by the contract.
+const (
+	MinProposalTTL = time.Minute
+	MaxProposalTTL = 30 * 24 * time.Hour
+)
+
+// ActivateUpgrade activates the pending upgrade. Upgrade authority, within the TTL.
+func (c *Controller) ActivateUpgrade() Call {
+	return c.call("activateUpgrade", c.abi.PackActivateUpgrade())
+}
+
+// CancelUpgrade withdraws the pending upgrade. Upgrade or root authority.
+func (c *Controller) CancelUpgrade() Call { return c.call("cancelUpgrade", c.abi.PackCancelUpgrade()) }
+
+// Pause pauses the controller; runtimes then fail closed. Emergency authority.
+func (c *Controller) Pause() Call { return c.call("pause", c.abi.PackPause()) }
+
+// Unpause lifts a pause. Emergency authority.
+func (c *Controller) Unpause() Call { return c.call("unpause", c.abi.PackUnpause()) }
+
+// SetUpgradeAuthority replaces the upgrade authority. Root authority.
+func (c *Controller) SetUpgradeAuthority(next common.Address) Call {
+	return c.call("setUpgradeAuthority", c.abi.PackSetUpgradeAuthority(next))
+}
+
+// SetEmergencyAuthority replaces the emergency authority. Root authority.
+func (c *Controller) SetEmergencyAuthority(next common.Address) Call {
+	return c.call("setEmergencyAuthority", c.abi.PackSetEmergencyAuthority(next))
+}
+
+// TransferRootAuthority offers the root authority role to next, who takes it
+// with [Controller.AcceptRootAuthority]. Root authority.
+func (c *Controller) TransferRootAuthority(next common.Address) Call {
+	return c.call("transferRootAuthority", c.abi.PackTransferRootAuthority(next))
+}
+
+// AcceptRootAuthority completes a root authority transfer. Pending root authority.
+func (c *Controller) AcceptRootAuthority() Call {
+	return c.call("acceptRootAuthority", c.abi.PackAcceptRootAuthority())
+}
+
+// Snapshot reads the controller's whole state in one call. opts may pin the
+// block (BlockNumber or BlockHash).
+func (c *Controller) Snapshot(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (bindings.InstanceControllerSnapshot, error) {
+	out, err := call(ctx, backend, opts, c.Address, c.abi.PackSnapshot())
+	if err != nil {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
+	}
+	s, err := DecodeSnapshot(out)
+	if err != nil {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
+	}
+	return s, nil
+}
+
+// SnapshotCall is the read-only call of snapshot(), for readers that make
+// calls themselves (such as a quorum reader); decode the answer with
+// [DecodeSnapshot].
+func (c *Controller) SnapshotCall() Call { return c.call("snapshot", c.abi.PackSnapshot()) }
+
+// ErrBadSnapshot: snapshot() returned bytes that are not the canonical ABI
+// encoding of a Snapshot.
+var ErrBadSnapshot = errors.New("trustkernel: malformed snapshot")
+
+// DecodeSnapshot decodes what snapshot() returned. It accepts only the
+// canonical ABI encoding (the bytes must re-encode identically), so readers
+// that agree on the bytes agree on the state and vice versa.
+func DecodeSnapshot(out []byte) (bindings.InstanceControllerSnapshot, error) {
+	s, err := controllerABI.UnpackSnapshot(out)
+	if err != nil {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+	}
+	if !bytes.Equal(encodeSnapshot(s), out) {
+		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %d bytes are not the canonical encoding", ErrBadSnapshot, len(out))
+	}
+	return s, nil
+}
+
+// Parsed once: parsing an ABI costs more than decoding with it.
+var controllerABI = bindings.NewInstanceController()
+
+// snapshotSize is the size of snapshot()'s return data: the Snapshot tuple
+// has only static members, 17 words in all.
+const snapshotSize = 17 * 32
+
+// encodeSnapshot is the canonical ABI encoding of s (every member padded to
+// a word, in declaration order, the nested Proposal inline).
+func encodeSnapshot(s bindings.InstanceControllerSnapshot) []byte {
+	out := make([]byte, 0, snapshotSize)
+	u64 := func(v uint64) { out = append(out, common.LeftPadBytes(new(big.Int).SetUint64(v).Bytes(), 32)...) }
+	flag := func(v bool) {
+		if v {
+			u64(1)
+		} else {
+			u64(0)
+		}
+	}
+	addr := func(a common.Address) { out = append(out, common.LeftPadBytes(a[:], 32)...) }
+	word := func(w [32]byte) { out = append(out, w[:]...) }
+	u64(s.Version)
+	flag(s.Initialized)
+	addr(s.RootAuthority)
+	addr(s.UpgradeAuthority)
+	addr(s.EmergencyAuthority)
+	addr(s.PendingRootAuthority)
+	word(s.ActiveRoot)
+	word(s.ActiveUriHash)
+	word(s.ActivePolicyHash)
+	u64(s.ActivatedAt)
+	flag(s.Paused)
+	word(s.PendingUpgrade.Root)
+	word(s.PendingUpgrade.UriHash)
+	word(s.PendingUpgrade.PolicyHash)
+	u64(s.PendingUpgrade.ProposedAt)
+	u64(s.PendingUpgrade.ExpiresAt)
+	u64(s.ChangeCount)
+	return out
+}
+
+// Registry builds the calls of a ReleaseRegistry and reads its releases.
+type Registry struct {
+	Address common.Address
+	abi     *bindings.ReleaseRegistry
+}
+
+// NewRegistry returns the release registry at address.
+func NewRegistry(address common.Address) *Registry {
+	return &Registry{Address: address, abi: bindings.NewReleaseRegistry()}
+}
+
+// Publish publishes a release; versions of a component must increase. Owner.
+func (r *Registry) Publish(componentID [32]byte, version uint64, root, uriHash, metaHash [32]byte) Call {
+	return Call{Method: "publish", To: r.Address, Data: r.abi.PackPublish(componentID, version, root, uriHash, metaHash)}
+}
+
+// TransferOwnership offers ownership to next, who takes it with
+// [Registry.AcceptOwnership]. Owner.
+func (r *Registry) TransferOwnership(next common.Address) Call {
+	return Call{Method: "transferOwnership", To: r.Address, Data: r.abi.PackTransferOwnership(next)}
+}
+
+// AcceptOwnership completes an ownership transfer. Pending owner.
+func (r *Registry) AcceptOwnership() Call {
+	return Call{Method: "acceptOwnership", To: r.Address, Data: r.abi.PackAcceptOwnership()}
+}
+
+// Release reads a published release; a missing one is [ErrReleaseNotFound].
+func (r *Registry) Release(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts, componentID [32]byte, version uint64) (bindings.ReleaseRegistryRelease, error) {
+	out, err := call(ctx, backend, opts, r.Address, r.abi.PackGetRelease(componentID, version))
+	if err != nil {
+		return bindings.ReleaseRegistryRelease{}, fmt.Errorf("trustkernel: release %x version %d: %w", componentID, version, err)
+	}
+	rel, err := r.abi.UnpackGetRelease(out)
+	if err != nil {
+		return bindings.ReleaseRegistryRelease{}, fmt.Errorf("trustkernel: release %x version %d: %w", componentID, version, err)
+	}
+	return rel, nil
+}
+
+// Owner reads the registry's owner.
+func (r *Registry) Owner(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (common.Address, error) {
+	out, err := call(ctx, backend, opts, r.Address, r.abi.PackOwner())
+	if err != nil {
+		return common.Address{}, fmt.Errorf("trustkernel: registry owner: %w", err)
+	}
+	return r.abi.UnpackOwner(out)
+}
