@@ -11,7 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/internal/simchain"
+	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
 func fill(b byte) (h [32]byte) {
@@ -113,14 +113,14 @@ func ExampleQuorumReader_Read() {
 	defer chain.Close()
 	probe, _ := chain.Deploy(ctx, simchain.ProbeInitCode())
 	_, _ = chain.Send(ctx, &probe, common.HexToHash("0x2a").Bytes())
-	chain.Commit(10)
+	chain.Mine(10)
 	head, _ := chain.Head(ctx)
 	clock := func() time.Time { return time.Unix(int64(head.Time), 0) }
 
 	// Three endpoints in front of the chain; the first one lies.
 	var urls []string
 	for _, b := range []simchain.Behaviour{{Lie: true}, {}, {Delay: 200 * time.Millisecond}} {
-		p := simchain.NewProxy(chain.URL, b)
+		p := simchain.NewProxy(chain.URL(), b)
 		defer p.Close()
 		urls = append(urls, p.URL)
 	}

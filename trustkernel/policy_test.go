@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accordsdk/accord/trustkernel/internal/simchain"
+	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
 func TestPolicyDecide(t *testing.T) {
@@ -104,7 +104,7 @@ func TestRuntimeOutageRules(t *testing.T) {
 	var ps []*simchain.Proxy
 	var urls []string
 	for range 3 {
-		p := simchain.NewProxy(c.URL, simchain.Behaviour{})
+		p := simchain.NewProxy(c.URL(), simchain.Behaviour{})
 		t.Cleanup(p.Close)
 		ps, urls = append(ps, p), append(urls, p.URL)
 	}
@@ -173,7 +173,7 @@ func TestRuntimeOutageRules(t *testing.T) {
 	require.ErrorIs(t, err, ErrStale, "stale state does not buffer, it refuses")
 
 	// Quorum regained: the outbox is flushed exactly once, in order.
-	c.Commit(1)
+	c.Mine(1)
 	h, err := c.Head(ctx)
 	require.NoError(t, err)
 	mu.Lock()

@@ -9,7 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accordsdk/accord/trustkernel/internal/simchain"
+	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
 // benchDelays are the three endpoints' added latencies; with a 2-of-3

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accordsdk/accord/trustkernel/internal/simchain"
+	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
 // testChain is a simulated chain with the probe contract holding word.
@@ -34,7 +34,7 @@ func newTestChain(t testing.TB) *testChain {
 	word := common.HexToHash("0xc0ffee")
 	_, err = c.Send(ctx, &probe, word.Bytes())
 	require.NoError(t, err)
-	c.Commit(30)
+	c.Mine(30)
 	return &testChain{Chain: c, probe: probe, word: word}
 }
 
@@ -50,7 +50,7 @@ func (c *testChain) clock(t testing.TB) func() time.Time {
 func (c *testChain) proxies(t testing.TB, bs ...simchain.Behaviour) []string {
 	urls := make([]string, len(bs))
 	for i, b := range bs {
-		p := simchain.NewProxy(c.URL, b)
+		p := simchain.NewProxy(c.URL(), b)
 		t.Cleanup(p.Close)
 		urls[i] = p.URL
 	}
@@ -125,7 +125,7 @@ func TestQuorumTable(t *testing.T) {
 			assert.Equal(t, tc.want, ag.Result)
 			assert.Equal(t, pinned, ag.Block.Number)
 			assert.Equal(t, tc.k, len(ag.Agreed))
-			hdr, err := c.Backend.Client().HeaderByNumber(context.Background(), new(big.Int).SetUint64(pinned))
+			hdr, err := c.Client().HeaderByNumber(context.Background(), new(big.Int).SetUint64(pinned))
 			require.NoError(t, err)
 			assert.Equal(t, hdr.Hash(), ag.Block.Hash)
 			assert.Equal(t, hdr.Time, ag.Block.Time)
@@ -199,7 +199,7 @@ func TestQuorumPinIsReusedThenRefreshed(t *testing.T) {
 	ctx := context.Background()
 	a1, err := r.Read(ctx, c.probe, nil)
 	require.NoError(t, err)
-	c.Commit(5)
+	c.Mine(5)
 	a2, err := r.Read(ctx, c.probe, nil)
 	require.NoError(t, err)
 	assert.Equal(t, a1.Block, a2.Block, "pin reused within its TTL")
@@ -216,9 +216,9 @@ func TestQuorumFilterLogs(t *testing.T) {
 	second := common.HexToHash("0xbeef")
 	_, err := c.Send(ctx, &c.probe, second.Bytes())
 	require.NoError(t, err)
-	c.Commit(5)
+	c.Mine(5)
 	q := ethereum.FilterQuery{Addresses: []common.Address{c.probe}, Topics: [][]common.Hash{{simchain.ProbeTopic}}}
-	want, err := c.Backend.Client().FilterLogs(ctx, q)
+	want, err := c.Client().FilterLogs(ctx, q)
 	require.NoError(t, err)
 	require.Len(t, want, 2)
 

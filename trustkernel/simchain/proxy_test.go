@@ -13,21 +13,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestChainServesHTTPAndProxiesMisbehave(t *testing.T) {
+func TestProxiesMisbehave(t *testing.T) {
 	ctx := context.Background()
 	c, err := New(nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	require.Contains(t, c.URL, "http://127.0.0.1:")
+	require.Contains(t, c.URL(), "http://127.0.0.1:")
 
 	addr, err := c.Deploy(ctx, ProbeInitCode())
 	require.NoError(t, err)
 	word := common.HexToHash("0x1234")
 	_, err = c.Send(ctx, &addr, word.Bytes())
 	require.NoError(t, err)
-	c.Commit(30)
+	c.Mine(30)
 
-	honest, err := ethclient.Dial(c.URL)
+	honest, err := ethclient.Dial(c.URL())
 	require.NoError(t, err)
 	id, err := honest.ChainID(ctx)
 	require.NoError(t, err)
@@ -40,7 +40,7 @@ func TestChainServesHTTPAndProxiesMisbehave(t *testing.T) {
 	assert.Equal(t, word.Bytes(), out[:32])
 	assert.Equal(t, head, new(big.Int).SetBytes(out[32:]).Uint64())
 
-	liar := NewProxy(c.URL, Behaviour{Lie: true})
+	liar := NewProxy(c.URL(), Behaviour{Lie: true})
 	defer liar.Close()
 	lc, err := ethclient.Dial(liar.URL)
 	require.NoError(t, err)
@@ -49,7 +49,7 @@ func TestChainServesHTTPAndProxiesMisbehave(t *testing.T) {
 	assert.False(t, bytes.Equal(out, lied))
 	assert.Equal(t, 1, diffBytes(out, lied))
 
-	lag := NewProxy(c.URL, Behaviour{Lag: 20})
+	lag := NewProxy(c.URL(), Behaviour{Lag: 20})
 	defer lag.Close()
 	gc, err := ethclient.Dial(lag.URL)
 	require.NoError(t, err)
@@ -63,7 +63,7 @@ func TestChainServesHTTPAndProxiesMisbehave(t *testing.T) {
 	_, err = gc.CallContractAtHash(ctx, ethereum.CallMsg{To: &addr}, top.Hash())
 	require.Error(t, err)
 
-	ahead := NewProxy(c.URL, Behaviour{Ahead: 1000})
+	ahead := NewProxy(c.URL(), Behaviour{Ahead: 1000})
 	defer ahead.Close()
 	ac, err := ethclient.Dial(ahead.URL)
 	require.NoError(t, err)
@@ -71,7 +71,7 @@ func TestChainServesHTTPAndProxiesMisbehave(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, head+1000, claimed)
 
-	dead := NewProxy(c.URL, Behaviour{Dead: true})
+	dead := NewProxy(c.URL(), Behaviour{Dead: true})
 	dc, err := ethclient.Dial(dead.URL)
 	require.NoError(t, err)
 	_, err = dc.BlockNumber(ctx)

@@ -91,15 +91,15 @@ type rpcMessage struct {
 	Method  string            `json:"method,omitempty"`
 	Params  []json.RawMessage `json:"params,omitempty"`
 	Result  json.RawMessage   `json:"result,omitempty"`
-	Error   *rpcError         `json:"error,omitempty"`
+	Error   *proxyError       `json:"error,omitempty"`
 }
 
-type rpcError struct {
+type proxyError struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`
 }
 
-const maxBody = 8 << 20
+const maxProxyBody = 8 << 20
 
 // ServeHTTP implements http.Handler.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -114,7 +114,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "endpoint down", http.StatusServiceUnavailable)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxProxyBody))
 	if err != nil {
 		http.Error(w, "read body", http.StatusBadRequest)
 		return
@@ -183,7 +183,7 @@ func (p *Proxy) forward(ctx context.Context, body []byte) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("upstream status %d", resp.StatusCode)
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	return io.ReadAll(io.LimitReader(resp.Body, maxProxyBody))
 }
 
 // call sends one request upstream and returns its reply.
@@ -238,7 +238,7 @@ func (p *Proxy) blockOfHash(ctx context.Context, hash json.RawMessage) (uint64, 
 }
 
 func errorReply(m rpcMessage, code int, msg string) rpcMessage {
-	return rpcMessage{JSONRPC: "2.0", ID: m.ID, Error: &rpcError{Code: code, Message: msg}}
+	return rpcMessage{JSONRPC: "2.0", ID: m.ID, Error: &proxyError{Code: code, Message: msg}}
 }
 
 func resultReply(m rpcMessage, result any) rpcMessage {
