@@ -1,0 +1,318 @@
+package trustkernel
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// ErrConfig is wrapped by every configuration error.
+var ErrConfig = errors.New("trustkernel: bad config")
+
+// Mode is the seed's trust mode (trust.web3.mode).
+type Mode string
+
+// Trust modes.
+const (
+	// ModeRootURI anchors the manifest root and the hash of its URI.
+	ModeRootURI Mode = "root_uri"
+	// ModeFull also anchors the per-file hashes, in chunks.
+	ModeFull Mode = "full"
+)
+
+// Limits of the configuration.
+const (
+	maxConfigBytes  = 1 << 16
+	maxEndpoints    = 16
+	maxStaleSecHigh = 86400
+)
+
+// Config is the seed's trust.web3 runtime configuration.
+type Config struct {
+	// ChainID is trust.web3.chain_id.
+	ChainID uint64
+	// RPCEndpoints is trust.web3.rpc_endpoints (http or https URLs).
+	RPCEndpoints []string
+	// RPCQuorum is trust.web3.rpc_quorum: how many endpoints must agree.
+	RPCQuorum int
+	// MaxStaleSec is trust.web3.max_stale_sec (default 180).
+	MaxStaleSec int
+	// Mode is trust.web3.mode (default root_uri).
+	Mode Mode
+	// InstanceController is trust.web3.contracts.instance_controller.
+	InstanceController common.Address
+	// ReleaseRegistry is trust.web3.contracts.release_registry (optional).
+	ReleaseRegistry *common.Address
+	// TxOutboxDir is trust.web3.tx_outbox_dir (optional, absolute).
+	TxOutboxDir string
+}
+
+// MaxStale returns max_stale_sec as a duration.
+func (c *Config) MaxStale() time.Duration { return time.Duration(c.MaxStaleSec) * time.Second }
+
+type configFile struct {
+	Trust *struct {
+		Web3 *web3JSON `json:"web3"`
+	} `json:"trust"`
+}
+
+type web3JSON struct {
+	ChainID      *uint64  `json:"chain_id"`
+	RPCEndpoints []string `json:"rpc_endpoints"`
+	RPCQuorum    *int     `json:"rpc_quorum"`
+	MaxStaleSec  *int     `json:"max_stale_sec,omitempty"`
+	Mode         *string  `json:"mode,omitempty"`
+	Contracts    *struct {
+		InstanceController *string `json:"instance_controller"`
+		ReleaseRegistry    *string `json:"release_registry,omitempty"`
+	} `json:"contracts"`
+	TxOutboxDir *string `json:"tx_outbox_dir,omitempty"`
+}
+
+func configErr(key, format string, args ...any) error {
+	return fmt.Errorf("%w: trust.web3.%s: %s", ErrConfig, key, fmt.Sprintf(format, args...))
+}
+
+// LoadConfig reads and parses a configuration file (see [ParseConfig]).
+func LoadConfig(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("trustkernel: config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("trustkernel: config: %w", err)
+	}
+	c, err := ParseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig parses the JSON form of the configuration:
+//
+//	{"trust": {"web3": {
+//	  "chain_id": 4207,
+//	  "rpc_endpoints": ["https://a.example", "https://b.example", "https://c.example"],
+//	  "rpc_quorum": 2,
+//	  "max_stale_sec": 180,
+//	  "mode": "root_uri",
+//	  "contracts": {"instance_controller": "0x...", "release_registry": "0x..."},
+//	  "tx_outbox_dir": "/var/lib/app/tx-outbox"
+//	}}}
+//
+// Unknown keys, duplicate keys, trailing data and bad values are rejected
+// with an error naming the key. The quorum must be a strict majority of
+// the endpoints.
+func ParseConfig(data []byte) (*Config, error) {
+	if len(data) > maxConfigBytes {
+		return nil, fmt.Errorf("%w: %d bytes, want at most %d", ErrConfig, len(data), maxConfigBytes)
+	}
+	if err := checkDuplicateKeys(data); err != nil {
+		return nil, err
+	}
+	var f configFile
+	if err := decodeStrictJSON(data, &f); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	if f.Trust == nil || f.Trust.Web3 == nil {
+		return nil, fmt.Errorf("%w: missing trust.web3", ErrConfig)
+	}
+	w := f.Trust.Web3
+	c := &Config{MaxStaleSec: int(DefaultMaxStale / time.Second), Mode: ModeRootURI}
+	if w.ChainID == nil || *w.ChainID == 0 {
+		return nil, configErr("chain_id", "missing or zero")
+	}
+	c.ChainID = *w.ChainID
+	if len(w.RPCEndpoints) == 0 || len(w.RPCEndpoints) > maxEndpoints {
+		return nil, configErr("rpc_endpoints", "%d endpoints, want 1..%d", len(w.RPCEndpoints), maxEndpoints)
+	}
+	seen := map[string]bool{}
+	for i, e := range w.RPCEndpoints {
+		u, err := parseEndpoint(e)
+		if err != nil {
+			return nil, configErr(fmt.Sprintf("rpc_endpoints[%d]", i), "%v", err)
+		}
+		if seen[u.String()] {
+			return nil, configErr(fmt.Sprintf("rpc_endpoints[%d]", i), "duplicate of an earlier endpoint")
+		}
+		seen[u.String()] = true
+	}
+	c.RPCEndpoints = w.RPCEndpoints
+	if w.RPCQuorum == nil {
+		return nil, configErr("rpc_quorum", "missing")
+	}
+	if err := checkQuorum(len(c.RPCEndpoints), *w.RPCQuorum); err != nil {
+		return nil, configErr("rpc_quorum", "%v", strings.TrimPrefix(err.Error(), "trustkernel: "))
+	}
+	c.RPCQuorum = *w.RPCQuorum
+	if w.MaxStaleSec != nil {
+		if *w.MaxStaleSec < 1 || *w.MaxStaleSec > maxStaleSecHigh {
+			return nil, configErr("max_stale_sec", "%d, want 1..%d", *w.MaxStaleSec, maxStaleSecHigh)
+		}
+		c.MaxStaleSec = *w.MaxStaleSec
+	}
+	if w.Mode != nil {
+		switch m := Mode(*w.Mode); m {
+		case ModeRootURI, ModeFull:
+			c.Mode = m
+		default:
+			return nil, configErr("mode", "%q, want %q or %q", *w.Mode, ModeRootURI, ModeFull)
+		}
+	}
+	if w.Contracts == nil || w.Contracts.InstanceController == nil {
+		return nil, configErr("contracts.instance_controller", "missing")
+	}
+	a, err := parseAddress(*w.Contracts.InstanceController)
+	if err != nil {
+		return nil, configErr("contracts.instance_controller", "%v", err)
+	}
+	c.InstanceController = a
+	if w.Contracts.ReleaseRegistry != nil {
+		a, err := parseAddress(*w.Contracts.ReleaseRegistry)
+		if err != nil {
+			return nil, configErr("contracts.release_registry", "%v", err)
+		}
+		c.ReleaseRegistry = &a
+	}
+	if w.TxOutboxDir != nil {
+		d := *w.TxOutboxDir
+		if !filepath.IsAbs(d) || filepath.Clean(d) != d || strings.ContainsRune(d, 0) {
+			return nil, configErr("tx_outbox_dir", "%q, want a clean absolute path", d)
+		}
+		c.TxOutboxDir = d
+	}
+	return c, nil
+}
+
+// parseAddress accepts 0x and 40 hex digits, all lower or all upper case or
+// with a valid EIP-55 checksum, and not the zero address.
+func parseAddress(s string) (common.Address, error) {
+	if len(s) != 42 || !strings.HasPrefix(s, "0x") {
+		return common.Address{}, fmt.Errorf("%q, want 0x and 40 hex digits", s)
+	}
+	a, err := common.NewMixedcaseAddressFromString(s)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("%q, want 0x and 40 hex digits", s)
+	}
+	body := s[2:]
+	mixed := strings.ToLower(body) != body && strings.ToUpper(body) != body
+	if mixed && !a.ValidChecksum() {
+		return common.Address{}, fmt.Errorf("%q has a bad EIP-55 checksum, want %s", s, a.Address().Hex())
+	}
+	if a.Address() == (common.Address{}) {
+		return common.Address{}, errors.New("zero address")
+	}
+	return a.Address(), nil
+}
+
+// MarshalJSON encodes the configuration in the form [ParseConfig] reads.
+func (c *Config) MarshalJSON() ([]byte, error) {
+	w := web3JSON{ChainID: &c.ChainID, RPCEndpoints: c.RPCEndpoints, RPCQuorum: &c.RPCQuorum, MaxStaleSec: &c.MaxStaleSec}
+	mode := string(c.Mode)
+	w.Mode = &mode
+	ic := c.InstanceController.Hex()
+	w.Contracts = &struct {
+		InstanceController *string `json:"instance_controller"`
+		ReleaseRegistry    *string `json:"release_registry,omitempty"`
+	}{InstanceController: &ic}
+	if c.ReleaseRegistry != nil {
+		rr := c.ReleaseRegistry.Hex()
+		w.Contracts.ReleaseRegistry = &rr
+	}
+	if c.TxOutboxDir != "" {
+		w.TxOutboxDir = &c.TxOutboxDir
+	}
+	var f configFile
+	f.Trust = &struct {
+		Web3 *web3JSON `json:"web3"`
+	}{Web3: &w}
+	return json.Marshal(f)
+}
+
+// checkDuplicateKeys rejects JSON in which an object repeats a key.
+func checkDuplicateKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var walk func(depth int) error
+	walk = func(depth int) error {
+		if depth > 16 {
+			return fmt.Errorf("%w: nested too deeply", ErrConfig)
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		switch tok {
+		case json.Delim('{'):
+			keys := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return fmt.Errorf("%w: %v", ErrConfig, err)
+				}
+				k, _ := kt.(string)
+				// encoding/json matches keys case-insensitively; every key
+				// of the configuration is lower case, so refuse any other.
+				if k != strings.ToLower(k) {
+					return fmt.Errorf("%w: key %q is not lower case", ErrConfig, k)
+				}
+				if keys[k] {
+					return fmt.Errorf("%w: duplicate key %q", ErrConfig, k)
+				}
+				keys[k] = true
+				if err := walk(depth + 1); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+		case json.Delim('['):
+			for dec.More() {
+				if err := walk(depth + 1); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		return nil
+	}
+	return walk(0)
+}
+
+// decodeStrictJSON decodes exactly one JSON value into v, rejecting unknown
+// fields and anything after the value.
+func decodeStrictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// Policy returns the outage rules for this configuration.
+func (c *Config) Policy() Policy { return NewPolicy(c.MaxStaleSec) }
+
+// QuorumReader returns a reader over the configured endpoints and quorum
+// that checks every endpoint serves the configured chain id; opts come
+// after those and may add to them.
+func (c *Config) QuorumReader(opts ...QuorumOption) (*QuorumReader, error) {
+	all := append([]QuorumOption{WithChainID(c.ChainID)}, opts...)
+	return NewQuorumReader(c.RPCEndpoints, c.RPCQuorum, all...)
+}

@@ -1,0 +1,161 @@
+package trustkernel_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/simchain"
+)
+
+func fill(b byte) (h [32]byte) {
+	for i := range h {
+		h[i] = b
+	}
+	return h
+}
+
+func ExampleManifestRoot() {
+	root, err := trustkernel.ManifestRoot(map[string][32]byte{
+		"a.txt": fill(0x22),
+		"b.txt": fill(0x11),
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%#x\n", root)
+	// Output:
+	// 0xf92742ec920dcc955d96633e56df2ea657a3f5521fe309045e900eee39ef14b0
+}
+
+func ExampleNormalizePath() {
+	for _, p := range []string{`.\bin\app`, "/etc//app.conf", "lib/./x.so", "../escape"} {
+		n, err := trustkernel.NormalizePath(p)
+		fmt.Printf("%q -> %q %v\n", p, n, err)
+	}
+	// Output:
+	// ".\\bin\\app" -> "bin/app" <nil>
+	// "/etc//app.conf" -> "etc/app.conf" <nil>
+	// "lib/./x.so" -> "lib/x.so" <nil>
+	// "../escape" -> "" trustkernel: bad manifest path: "../escape" has a ".." segment
+}
+
+func ExampleVerifyInstall() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "install")
+	defer os.RemoveAll(dir)
+	_ = os.WriteFile(filepath.Join(dir, "app"), []byte("v1"), 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "app.conf"), []byte("debug=false"), 0o644)
+
+	// At release time: build the manifest; its root is anchored on chain.
+	m, _ := trustkernel.BuildManifest(ctx, dir)
+	activeRoot, _ := m.Root()
+	fmt.Println("verified:", trustkernel.VerifyInstall(ctx, dir, m, activeRoot))
+
+	// Later someone edits the config on the server.
+	_ = os.WriteFile(filepath.Join(dir, "app.conf"), []byte("debug=true"), 0o644)
+	err := trustkernel.VerifyInstall(ctx, dir, m, activeRoot)
+	var ie *trustkernel.IntegrityError
+	if errors.As(err, &ie) {
+		fmt.Println("changed:", ie.Changed)
+	}
+	// Output:
+	// verified: <nil>
+	// changed: [app.conf]
+}
+
+func ExampleParseConfig() {
+	c, err := trustkernel.ParseConfig([]byte(`{"trust": {"web3": {
+		"chain_id": 4207,
+		"rpc_endpoints": ["https://rpc1.example", "https://rpc2.example", "https://rpc3.example"],
+		"rpc_quorum": 2,
+		"contracts": {"instance_controller": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}
+	}}}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.ChainID, c.RPCQuorum, "of", len(c.RPCEndpoints), c.Mode, c.MaxStale())
+
+	_, err = trustkernel.ParseConfig([]byte(`{"trust": {"web3": {"chain_id": 4207, "rpc_quorum": 1, "rpc_endpoints": ["https://a.example", "https://b.example"]}}}`))
+	fmt.Println(err)
+	// Output:
+	// 4207 2 of 3 root_uri 3m0s
+	// trustkernel: bad config: trust.web3.rpc_quorum: rpc quorum 1 of 2 is not a majority, want at least 2
+}
+
+func ExamplePolicy_Decide() {
+	p := trustkernel.NewPolicy(180)
+	now := time.Unix(1_800_000_000, 0)
+	last := &trustkernel.Observation{Block: trustkernel.BlockRef{Number: 100, Time: uint64(now.Unix()) - 60}}
+	lost := errors.New("2 of 3 endpoints down")
+
+	d := p.Decide(now, last, lost)
+	fmt.Println("reads:", d.MayRead(), "writes:", d.Writes)
+	d = p.Decide(now.Add(3*time.Minute), last, lost)
+	fmt.Println("reads:", d.Reads)
+	// Output:
+	// reads: true writes: trustkernel: rpc quorum lost: 2 of 3 endpoints down
+	// reads: trustkernel: trusted state is stale: block 100 is 4m0s old, allowed 3m0s (2 of 3 endpoints down)
+}
+
+func ExampleQuorumReader_Read() {
+	ctx := context.Background()
+	chain, err := simchain.New(nil)
+	if err != nil {
+		panic(err)
+	}
+	defer chain.Close()
+	probe, _ := chain.Deploy(ctx, simchain.ProbeInitCode())
+	_, _ = chain.Send(ctx, &probe, common.HexToHash("0x2a").Bytes())
+	chain.Mine(10)
+	head, _ := chain.Head(ctx)
+	clock := func() time.Time { return time.Unix(int64(head.Time), 0) }
+
+	// Three endpoints in front of the chain; the first one lies.
+	var urls []string
+	for _, b := range []simchain.Behaviour{{Lie: true}, {}, {Delay: 200 * time.Millisecond}} {
+		p := simchain.NewProxy(chain.URL(), b)
+		defer p.Close()
+		urls = append(urls, p.URL)
+	}
+	r, err := trustkernel.NewQuorumReader(urls, 2, trustkernel.WithClock(clock), trustkernel.WithChainID(simchain.ChainID))
+	if err != nil {
+		panic(err)
+	}
+	defer r.Close()
+	ag, err := r.Read(ctx, probe, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("block %d, agreed by %d endpoints, slot 0 = %#x\n", ag.Block.Number, len(ag.Agreed), ag.Result[31])
+	// The liar flipped the last byte of its answer (the block number).
+	fmt.Printf("last byte: agreed %#x, liar %#x\n", ag.Result[63], ag.Answers[0].Result[63])
+	// Output:
+	// block 10, agreed by 2 endpoints, slot 0 = 0x2a
+	// last byte: agreed 0xa, liar 0xb
+}
+
+func ExampleOutbox() {
+	dir, _ := os.MkdirTemp("", "outbox")
+	defer os.RemoveAll(dir)
+	ob, _ := trustkernel.OpenOutbox(filepath.Join(dir, "tx-outbox"))
+	now := time.Unix(1_800_000_000, 0)
+	_, _ = ob.Put(trustkernel.Action{ID: "tx-1", Kind: "raw_tx", Payload: []byte{0x02}}, now)
+	_, _ = ob.Put(trustkernel.Action{ID: "tx-2", Kind: "raw_tx", Payload: []byte{0x02}}, now)
+
+	n, err := ob.Flush(context.Background(), func(_ context.Context, a trustkernel.Action) error {
+		fmt.Println("deliver", a.ID)
+		return nil
+	})
+	fmt.Println(n, err)
+	// Output:
+	// deliver tx-1
+	// deliver tx-2
+	// 2 <nil>
+}

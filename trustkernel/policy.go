@@ -1,0 +1,241 @@
+package trustkernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// DefaultMaxStale is the seed's recommended production max_stale_sec.
+const DefaultMaxStale = 180 * time.Second
+
+// Reasons the runtime refuses to serve. A [Decision] carries them wrapped
+// with the evidence; test with errors.Is.
+var (
+	// ErrNoTrustedState means no quorum-agreed state was ever read.
+	ErrNoTrustedState = errors.New("trustkernel: no quorum-agreed state yet")
+	// ErrStale means the last agreed block is older than max_stale_sec.
+	ErrStale = errors.New("trustkernel: trusted state is stale")
+	// ErrQuorumLost means the last read did not reach the RPC quorum: writes
+	// are paused (and buffered in the outbox when one is configured).
+	ErrQuorumLost = errors.New("trustkernel: rpc quorum lost")
+	// ErrPaused means the controller is paused by its emergency authority.
+	ErrPaused = errors.New("trustkernel: instance controller is paused")
+	// ErrNoOutbox means a write was refused and there is no outbox to
+	// buffer it in.
+	ErrNoOutbox = errors.New("trustkernel: no tx outbox configured")
+)
+
+// Observation is controller state that a quorum agreed on.
+type Observation struct {
+	// Block is the agreed block the state was read at.
+	Block BlockRef
+	// Paused is the controller's paused flag.
+	Paused bool
+	// ActiveRoot is the controller's attested manifest root.
+	ActiveRoot [32]byte
+}
+
+// Policy is the seed's outage rules. The zero value is not valid; use
+// [NewPolicy] or set both fields.
+type Policy struct {
+	// MaxStale is how old the agreed block may be for reads.
+	MaxStale time.Duration
+	// MaxFuture bounds how far an agreed block may be ahead of the clock.
+	MaxFuture time.Duration
+}
+
+// NewPolicy returns the policy for max_stale_sec (0 means the default 180)
+// with the default bound on future timestamps.
+func NewPolicy(maxStaleSec int) Policy {
+	p := Policy{MaxStale: DefaultMaxStale, MaxFuture: DefaultMaxFuture}
+	if maxStaleSec > 0 {
+		p.MaxStale = time.Duration(maxStaleSec) * time.Second
+	}
+	return p
+}
+
+// Decision says whether the install may serve reads and writes now. A nil
+// error allows; otherwise the error says why not.
+type Decision struct {
+	Reads, Writes error
+	// Observation is the state the decision rests on (nil if none).
+	Observation *Observation
+	// Age is how old the agreed block is by the clock.
+	Age time.Duration
+}
+
+// MayRead reports whether reads may be served.
+func (d Decision) MayRead() bool { return d.Reads == nil }
+
+// MayWrite reports whether writes may be served.
+func (d Decision) MayWrite() bool { return d.Writes == nil }
+
+// Decide applies the outage rules. last is the latest agreed observation
+// (nil if none), lastErr the error of the latest quorum read (nil if it
+// succeeded). It reads no clock:
+//
+//   - no observation, an agreed block in the future, a stale block or a
+//     paused controller: reads and writes fail closed;
+//   - quorum lost: writes are paused at once; reads go on until stale.
+func (p Policy) Decide(now time.Time, last *Observation, lastErr error) Decision {
+	d := Decision{Observation: last}
+	if last == nil {
+		err := ErrNoTrustedState
+		if lastErr != nil {
+			err = fmt.Errorf("%w: %w", ErrNoTrustedState, lastErr)
+		}
+		d.Reads, d.Writes = err, err
+		return d
+	}
+	bt := time.Unix(int64(last.Block.Time), 0)
+	d.Age = now.Sub(bt)
+	switch {
+	case bt.After(now.Add(p.MaxFuture)):
+		err := fmt.Errorf("%w: block %d at %d is %s ahead of the clock, allowed %s", ErrFutureBlock, last.Block.Number, last.Block.Time, -d.Age, p.MaxFuture)
+		d.Reads, d.Writes = err, err
+	case d.Age > p.MaxStale:
+		err := fmt.Errorf("%w: block %d is %s old, allowed %s", ErrStale, last.Block.Number, d.Age.Truncate(time.Second), p.MaxStale)
+		if lastErr != nil {
+			err = fmt.Errorf("%w (%w)", err, lastErr)
+		}
+		d.Reads, d.Writes = err, err
+	case last.Paused:
+		err := fmt.Errorf("%w at block %d", ErrPaused, last.Block.Number)
+		d.Reads, d.Writes = err, err
+	case lastErr != nil:
+		d.Writes = fmt.Errorf("%w: %w", ErrQuorumLost, lastErr)
+	}
+	return d
+}
+
+// StateSource reads the controller's state through a quorum.
+type StateSource interface {
+	State(ctx context.Context) (*Observation, error)
+}
+
+// RuntimeOption configures a [Runtime].
+type RuntimeOption func(*Runtime)
+
+// WithRuntimeClock sets the runtime's clock (default time.Now).
+func WithRuntimeClock(now func() time.Time) RuntimeOption { return func(r *Runtime) { r.now = now } }
+
+// WithOutbox buffers critical actions in o while writes are paused, and
+// delivers them through send when the quorum returns.
+func WithOutbox(o *Outbox, send func(context.Context, Action) error) RuntimeOption {
+	return func(r *Runtime) { r.outbox, r.send = o, send }
+}
+
+// WithRuntimeLogger sets the runtime's logger (default: discard).
+func WithRuntimeLogger(l *slog.Logger) RuntimeOption { return func(r *Runtime) { r.log = l } }
+
+// Runtime enforces the outage rules for one install: it keeps the latest
+// quorum-agreed controller state, answers [Runtime.Decision], buffers
+// critical actions while the quorum is lost and flushes them once it is back.
+type Runtime struct {
+	src    StateSource
+	policy Policy
+	now    func() time.Time
+	outbox *Outbox
+	send   func(context.Context, Action) error
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	last    *Observation
+	lastErr error
+}
+
+// NewRuntime returns a runtime reading state from src under policy p.
+func NewRuntime(src StateSource, p Policy, opts ...RuntimeOption) (*Runtime, error) {
+	if src == nil {
+		return nil, errors.New("trustkernel: runtime needs a state source")
+	}
+	if p.MaxStale <= 0 || p.MaxFuture < 0 {
+		return nil, fmt.Errorf("trustkernel: policy max stale %s, max future %s: want positive and non-negative", p.MaxStale, p.MaxFuture)
+	}
+	r := &Runtime{src: src, policy: p, now: time.Now}
+	for _, opt := range opts {
+		opt(r)
+	}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	if r.outbox != nil && r.send == nil {
+		return nil, errors.New("trustkernel: outbox without a sender")
+	}
+	return r, nil
+}
+
+// Refresh reads the controller state through the quorum. On failure the
+// last good state is kept (reads go on until it is stale) and writes are
+// paused. When a read succeeds after a failure, or while actions are
+// buffered, the outbox is flushed; a flush error is returned but the new
+// state is kept.
+func (r *Runtime) Refresh(ctx context.Context) error {
+	obs, err := r.src.State(ctx)
+	r.mu.Lock()
+	if err != nil {
+		r.lastErr = err
+		r.mu.Unlock()
+		r.log.Warn("trust kernel: quorum read failed; writes paused", "err", err)
+		return err
+	}
+	regained := r.lastErr != nil
+	r.last, r.lastErr = obs, nil
+	r.mu.Unlock()
+	if regained {
+		r.log.Info("trust kernel: quorum regained", "block", obs.Block.Number)
+	}
+	if r.outbox == nil || !r.Decision().MayWrite() {
+		return nil
+	}
+	n, err := r.outbox.Flush(ctx, r.send)
+	if n > 0 {
+		r.log.Info("trust kernel: outbox flushed", "delivered", n)
+	}
+	return err
+}
+
+// Decision answers whether this install may serve reads and writes now,
+// and why not.
+func (r *Runtime) Decision() Decision {
+	r.mu.Lock()
+	last, lastErr := r.last, r.lastErr
+	r.mu.Unlock()
+	if last != nil {
+		o := *last // the caller gets a copy, not the runtime's state
+		last = &o
+	}
+	return r.policy.Decide(r.now(), last, lastErr)
+}
+
+// Submit performs a critical action: delivered at once through the outbox's
+// sender when writes are allowed; buffered durably when writes are paused
+// only because the quorum is lost; refused otherwise. It reports whether
+// the action was buffered.
+func (r *Runtime) Submit(ctx context.Context, a Action) (buffered bool, err error) {
+	d := r.Decision()
+	if r.outbox == nil {
+		if d.Writes != nil {
+			return false, fmt.Errorf("%w: %w", ErrNoOutbox, d.Writes)
+		}
+		return false, ErrNoOutbox
+	}
+	if d.Writes == nil {
+		// Earlier buffered actions go first, to keep their order.
+		if _, err := r.outbox.Flush(ctx, r.send); err != nil {
+			return false, err
+		}
+		return false, r.send(ctx, a)
+	}
+	if !errors.Is(d.Writes, ErrQuorumLost) {
+		return false, d.Writes
+	}
+	if _, err := r.outbox.Put(a, r.now()); err != nil {
+		return false, err
+	}
+	return true, nil
+}
