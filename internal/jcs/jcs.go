@@ -85,6 +85,24 @@ func AppendValue(dst, src []byte, off int) ([]byte, int, error) {
 	return dst, off, err
 }
 
+// AppendString appends the canonical JSON encoding of s, which must be valid
+// UTF-8, to dst.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = appendEscape(dst, c)
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
 func appendEscape(dst []byte, c byte) []byte {
 	switch c {
 	case '"':
