@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -93,7 +94,30 @@ func walk(ctx context.Context) error {
 	step("deployed registry %s, implementation %s, factory %s, anchor %s", dep.Registry.Hex(), dep.Implementation.Hex(), dep.Factory.Hex(), dep.Anchor.Hex())
 
 	component := crypto.Keccak256Hash([]byte("example/app"))
-	release1, release2 := crypto.Keccak256Hash([]byte("example/app 1.0.0 manifest")), crypto.Keccak256Hash([]byte("example/app 1.1.0 manifest"))
+	// Release 2 is a real install directory: its root is the Merkle root of
+	// its integrity manifest.
+	installDir, err := os.MkdirTemp("", "accord-trustkernel-install-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(installDir)
+	for name, body := range map[string]string{"bin/app": "app 1.1.0\n", "etc/app.conf": "listen=127.0.0.1\n"} {
+		if err := os.MkdirAll(filepath.Join(installDir, filepath.Dir(name)), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(installDir, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	manifest, err := trustkernel.BuildManifest(ctx, installDir)
+	if err != nil {
+		return err
+	}
+	root2, err := manifest.Root()
+	if err != nil {
+		return err
+	}
+	release1, release2 := crypto.Keccak256Hash([]byte("example/app 1.0.0 manifest")), common.Hash(root2)
 	registry := trustkernel.NewRegistry(dep.Registry)
 	for i, root := range []common.Hash{release1, release2} {
 		v := uint64(i + 1)
@@ -159,6 +183,17 @@ func walk(ctx context.Context) error {
 		return fmt.Errorf("active root %x, want release 2 %x", s.ActiveRoot, release2)
 	}
 	step("upgrade authority proposed and activated release 2 (change %d)", s.ChangeCount)
+	if err := trustkernel.VerifyInstall(ctx, installDir, manifest, s.ActiveRoot); err != nil {
+		return err
+	}
+	step("the install directory matches the active root %x", s.ActiveRoot[:8])
+	if err := os.WriteFile(filepath.Join(installDir, "etc/app.conf"), []byte("listen=0.0.0.0\n"), 0o644); err != nil {
+		return err
+	}
+	if err := trustkernel.VerifyInstall(ctx, installDir, manifest, s.ActiveRoot); !errors.Is(err, trustkernel.ErrIntegrity) {
+		return fmt.Errorf("verifying an altered install: got %v, want %v", err, trustkernel.ErrIntegrity)
+	}
+	step("an altered file is caught: %v", trustkernel.VerifyInstall(ctx, installDir, manifest, s.ActiveRoot))
 
 	checkpoint := crypto.Keccak256Hash([]byte("example log checkpoint"))
 	if _, err := trustkernel.AnchorRoot(ctx, client, opts(0), dep.Anchor, checkpoint, "example/log"); err != nil {
