@@ -18,8 +18,6 @@
 package main
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -27,7 +25,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -238,76 +235,57 @@ func serve(s bindings.InstanceControllerSnapshot) error {
 	return nil
 }
 
-// inspect reads a pinned controller on a real chain through several
-// endpoints and accepts its state only when quorum of them agree on the
-// block hash and the answer.
+// inspect reads a pinned controller on a real chain through a
+// [trustkernel.QuorumReader]: the state is accepted only when quorum endpoints
+// agree on one recomputed block hash and the snapshot() answer at it. The
+// clone check asks each endpoint for the controller's code at that block and
+// needs quorum of them to pass.
 func inspect(ctx context.Context, urls []string, quorum int, controller, implementation string, confirmations uint64) error {
-	if quorum < 1 || quorum > len(urls) {
-		return fmt.Errorf("quorum %d of %d endpoints", quorum, len(urls))
-	}
 	if !common.IsHexAddress(controller) || !common.IsHexAddress(implementation) {
 		return errors.New("--rpc needs --controller and --implementation addresses")
 	}
 	ctlAddr, implAddr := common.HexToAddress(controller), common.HexToAddress(implementation)
-	clients := make([]*ethclient.Client, 0, len(urls))
-	var heads []uint64
+	for i := range urls {
+		urls[i] = strings.TrimSpace(urls[i])
+	}
+	reader, err := trustkernel.NewQuorumReader(urls, quorum, trustkernel.WithConfirmations(confirmations))
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	pin, err := reader.Pin(ctx)
+	if err != nil {
+		return err
+	}
+	step("block %d (%s) agreed by %d of %d endpoints", pin.Number, pin.Hash.Hex(), quorum, len(urls))
+
+	block := new(big.Int).SetUint64(pin.Number)
+	genuine := 0
+	var errs []error
 	for _, u := range urls {
-		c, err := ethclient.DialContext(ctx, strings.TrimSpace(u))
+		c, err := ethclient.DialContext(ctx, u)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "endpoint %s: %v\n", u, err)
+			errs = append(errs, fmt.Errorf("endpoint %s: %w", u, err))
 			continue
 		}
-		defer c.Close()
-		h, err := c.BlockNumber(ctx)
+		err = trustkernel.VerifyClone(ctx, c, ctlAddr, implAddr, block)
+		c.Close()
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "endpoint %s: %v\n", u, err)
+			errs = append(errs, fmt.Errorf("endpoint %s: %w", u, err))
 			continue
 		}
-		clients, heads = append(clients, c), append(heads, h)
+		genuine++
 	}
-	if len(clients) < quorum {
-		return fmt.Errorf("%d endpoints answered, quorum is %d", len(clients), quorum)
+	if genuine < quorum {
+		return fmt.Errorf("%d endpoints confirm %s is a genuine clone of %s, quorum is %d: %w", genuine, ctlAddr.Hex(), implAddr.Hex(), quorum, errors.Join(errs...))
 	}
-	// The quorum-th highest head, minus the confirmation depth, is a block
-	// every endpoint in the quorum has.
-	sorted := slices.Clone(heads)
-	slices.SortFunc(sorted, func(a, b uint64) int { return cmp.Compare(b, a) })
-	if sorted[quorum-1] < confirmations {
-		return errors.New("chain too short for the confirmation depth")
-	}
-	block := new(big.Int).SetUint64(sorted[quorum-1] - confirmations)
-	ctl := trustkernel.NewController(ctlAddr)
-	votes := map[string]int{}
-	var agreed *bindings.InstanceControllerSnapshot
-	for i, c := range clients {
-		hdr, err := c.HeaderByNumber(ctx, block)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "endpoint %d: header %v: %v\n", i, block, err)
-			continue
-		}
-		if err := trustkernel.VerifyClone(ctx, c, ctlAddr, implAddr, block); err != nil {
-			return fmt.Errorf("endpoint %d: %w", i, err)
-		}
-		s, err := ctl.Snapshot(ctx, c, &bind.CallOpts{BlockHash: hdr.Hash()})
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "endpoint %d: %v\n", i, err)
-			continue
-		}
-		var key bytes.Buffer
-		fmt.Fprintf(&key, "%s %+v", hdr.Hash().Hex(), s)
-		votes[key.String()]++
-		if votes[key.String()] >= quorum {
-			agreed = &s
-			step("block %v (%s) agreed by %d endpoints", block, hdr.Hash().Hex(), quorum)
-			break
-		}
-	}
-	if agreed == nil {
-		return fmt.Errorf("no %d endpoints agree on block %v and the controller state", quorum, block)
+	snap, err := reader.Snapshot(ctx, ctlAddr)
+	if err != nil {
+		return err
 	}
 	step("controller %s is a genuine clone of %s", ctlAddr.Hex(), implAddr.Hex())
-	step("active root %x, paused %v, change %d", agreed.ActiveRoot, agreed.Paused, agreed.ChangeCount)
-	if err := serve(*agreed); err != nil {
+	step("active root %x, paused %v, change %d", snap.ActiveRoot, snap.Paused, snap.ChangeCount)
+	if err := serve(snap.InstanceControllerSnapshot); err != nil {
 		step("the install must fail closed: %v", err)
 	} else {
 		step("the install may serve")

@@ -35,9 +35,19 @@ func TestInspect(t *testing.T) {
 	})
 	require.NoError(t, err)
 	chain.Mine(3)
-	urls := []string{chain.URL(), chain.URL(), "http://127.0.0.1:1"}
+	a, b := simchain.NewProxy(chain.URL(), simchain.Behaviour{}), simchain.NewProxy(chain.URL(), simchain.Behaviour{})
+	defer a.Close()
+	defer b.Close()
+	urls := []string{a.URL, b.URL, "http://127.0.0.1:1"}
 	require.NoError(t, inspect(ctx, urls, 2, addr.Hex(), dep.Implementation.Hex(), 2))
 	require.ErrorIs(t, inspect(ctx, urls, 2, dep.Registry.Hex(), dep.Implementation.Hex(), 2), trustkernel.ErrNotClone)
 	require.Error(t, inspect(ctx, urls, 3, addr.Hex(), dep.Implementation.Hex(), 2), "the dead endpoint breaks a 3-of-3 quorum")
 	require.Error(t, inspect(ctx, urls, 2, "nope", dep.Implementation.Hex(), 2))
+
+	// A liar in front of the same chain is out-voted in 2 of 3, and a 3-of-3
+	// quorum with a liar fails closed.
+	liar := simchain.NewProxy(chain.URL(), simchain.Behaviour{Lie: true})
+	defer liar.Close()
+	require.NoError(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 2, addr.Hex(), dep.Implementation.Hex(), 2))
+	require.Error(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 3, addr.Hex(), dep.Implementation.Hex(), 2))
 }
