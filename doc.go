@@ -19,10 +19,11 @@
 //	trustkernel   install trust anchored on an EVM chain: contracts, an RPC
 //	              quorum reader, a runtime policy that fails closed,
 //	              integrity manifests, Safe multisig authorities
-//	cahp          a five-phase handshake between unlike agents
-//	federation    meshes that sign agreements and witness each other's logs
-//	governance    a constitution whose every change is a signed receipt
-//	pairing       devices join a swarm with a code shown on their own screen
+//
+// Still to come: cahp (a five-phase handshake between unlike agents),
+// federation and governance (meshes that witness each other's logs; a
+// constitution whose every change is a signed receipt) and pairing (devices
+// join a swarm with a code shown on their own screen).
 //
 // The program in examples/tour runs every protocol end to end on one machine:
 //
