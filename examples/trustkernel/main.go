@@ -279,6 +279,9 @@ func inspect(ctx context.Context, urls []string, quorum int, controller, impleme
 	if genuine < quorum {
 		return fmt.Errorf("%d endpoints confirm %s is a genuine clone of %s, quorum is %d: %w", genuine, ctlAddr.Hex(), implAddr.Hex(), quorum, errors.Join(errs...))
 	}
+	for _, err := range errs {
+		fmt.Fprintf(os.Stderr, "out-voted: %v\n", err)
+	}
 	snap, err := reader.Snapshot(ctx, ctlAddr)
 	if err != nil {
 		return err
