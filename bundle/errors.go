@@ -62,6 +62,9 @@ var (
 	ErrWriterClosed = errors.New("bundle: writer closed")
 	// ErrBadProof: a member inclusion proof does not verify.
 	ErrBadProof = errors.New("bundle: bad member proof")
+	// ErrNoMemberTable: the Manifest was read without its member table
+	// (see [WithMemberTable] and [ReadManifest]).
+	ErrNoMemberTable = errors.New("bundle: manifest has no member table")
 )
 
 // MismatchError reports a member whose size or digest differs from the

@@ -98,7 +98,7 @@ type forged struct {
 // edit left, unless edit set them) and assembles the archive.
 func forge(t testing.TB, s envelope.Signer, members []testMember, edit func(*forged)) []byte {
 	t.Helper()
-	m := &Manifest{}
+	m := &Manifest{table: &memberTable{}}
 	var f forged
 	sorted := append([]testMember(nil), members...)
 	slices.SortFunc(sorted, func(a, b testMember) int { return strings.Compare(a.name, b.name) })

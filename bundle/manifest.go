@@ -27,19 +27,30 @@ type Member struct {
 	Digest envelope.Digest // blake3 of the member's bytes
 }
 
-// Manifest is a verified bundle's table of contents: its metadata from
-// bundle.json, every member's name, size and blake3 digest in name order,
-// the RFC 6962 Merkle root over them, and the signature envelope that signs
-// it. Members are held compactly (about 45 bytes plus the name each).
+// Manifest is a bundle's table of contents: its metadata from bundle.json,
+// the number and total size of its members, the RFC 6962 Merkle root over
+// them, and the signature envelope that signs it.
+//
+// A Manifest may also hold its member table (every member's name, size and
+// blake3 digest, about 45 bytes plus the name each), which [Manifest.Member],
+// [Manifest.Lookup] and [Manifest.Proof] need. [Verify] keeps the table only
+// with [WithMemberTable], so that its memory does not grow with the number of
+// members; [ReadManifest] always keeps it. [Manifest.HasMemberTable] tells.
 type Manifest struct {
 	info  Info
 	root  tlog.Hash
 	sig   []byte
+	n     int
+	total int64
+	table *memberTable // nil unless kept
+}
+
+// memberTable holds members compactly, in name order.
+type memberTable struct {
 	names strings.Builder // all names, concatenated
 	ends  []uint32        // ends[i] is the end of name i in names
 	sizes []int64
 	sums  [][32]byte
-	total int64
 
 	proofOnce sync.Once
 	stored    []tlog.Hash // stored hashes for proofs, built on first use
@@ -60,45 +71,64 @@ func (m *Manifest) Root() tlog.Hash { return m.root }
 func (m *Manifest) Signature() []byte { return bytes.Clone(m.sig) }
 
 // Len returns the number of members (header members excluded).
-func (m *Manifest) Len() int { return len(m.sizes) }
+func (m *Manifest) Len() int { return m.n }
 
 // TotalSize returns the sum of the members' sizes.
 func (m *Manifest) TotalSize() int64 { return m.total }
 
-// Member returns the i'th member in name order.
+// HasMemberTable reports whether m holds its member table, which
+// [Manifest.Member], [Manifest.Lookup] and [Manifest.Proof] need.
+func (m *Manifest) HasMemberTable() bool { return m.table != nil }
+
+// Member returns the i'th member in name order. It panics if i is out of
+// range or m has no member table (see [Manifest.HasMemberTable]).
 func (m *Manifest) Member(i int) Member {
-	return Member{Name: m.name(i), Size: m.sizes[i], Digest: digestOf(m.sums[i])}
+	if m.table == nil {
+		panic("bundle: Manifest.Member: no member table (see WithMemberTable)")
+	}
+	return Member{Name: m.table.name(i), Size: m.table.sizes[i], Digest: digestOf(m.table.sums[i])}
 }
 
-// Lookup returns the member with the given name and its index.
+// Lookup returns the member with the given name and its index. It reports
+// false if there is no such member or m has no member table.
 func (m *Manifest) Lookup(name string) (Member, int, bool) {
-	i := m.search(name)
-	if i < m.Len() && m.name(i) == name {
+	if m.table == nil {
+		return Member{}, 0, false
+	}
+	i := m.table.search(name)
+	if i < m.Len() && m.table.name(i) == name {
 		return m.Member(i), i, true
 	}
 	return Member{}, 0, false
 }
 
+// len returns the number of members in the table.
+func (t *memberTable) len() int { return len(t.sizes) }
+
 // name returns member i's name, a substring of the names arena.
-func (m *Manifest) name(i int) string {
+func (t *memberTable) name(i int) string {
 	start := uint32(0)
 	if i > 0 {
-		start = m.ends[i-1]
+		start = t.ends[i-1]
 	}
-	return m.names.String()[start:m.ends[i]]
+	return t.names.String()[start:t.ends[i]]
 }
 
 // search returns the index of the first member whose name is >= name.
-func (m *Manifest) search(name string) int {
-	return sort.Search(m.Len(), func(i int) bool { return m.name(i) >= name })
+func (t *memberTable) search(name string) int {
+	return sort.Search(t.len(), func(i int) bool { return t.name(i) >= name })
 }
 
+// add appends a member to m's counts and, if m keeps one, to its table.
 func (m *Manifest) add(name string, size int64, sum [32]byte) {
-	m.names.WriteString(name)
-	m.ends = append(m.ends, uint32(m.names.Len()))
-	m.sizes = append(m.sizes, size)
-	m.sums = append(m.sums, sum)
+	m.n++
 	m.total += size
+	if t := m.table; t != nil {
+		t.names.WriteString(name)
+		t.ends = append(t.ends, uint32(t.names.Len()))
+		t.sizes = append(t.sizes, size)
+		t.sums = append(t.sums, sum)
+	}
 }
 
 // appendLeaf appends a member's leaf encoding: the exact line manifest.json
@@ -169,11 +199,12 @@ const (
 func (m *Manifest) encode() []byte {
 	var body []byte
 	var tb treeBuilder
-	for i := range m.sizes {
+	t := m.table
+	for i := range t.sizes {
 		start := len(body)
-		body = appendLeaf(body, m.name(i), m.sizes[i], &m.sums[i])
+		body = appendLeaf(body, t.name(i), t.sizes[i], &t.sums[i])
 		tb.add(tlog.RecordHash(body[start:]))
-		if i < len(m.sizes)-1 {
+		if i < len(t.sizes)-1 {
 			body = append(body, ',')
 		}
 		body = append(body, '\n')
@@ -226,7 +257,7 @@ func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
 	if !bytes.Equal(rest[rootLen:], []byte(manifestHead2)) {
 		return nil, bad("no members array after merkle_root")
 	}
-	m := &Manifest{}
+	m := &Manifest{table: &memberTable{}}
 	var tb treeBuilder
 	var leaf []byte
 	more := true // a member or the end may follow; false after a member without comma
@@ -260,7 +291,7 @@ func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
 			return nil, fmt.Errorf("%w: manifest.json lists %q", ErrReservedName, name)
 		}
 		if n := m.Len(); n > 0 {
-			if prev := m.name(n - 1); name == prev {
+			if prev := m.table.name(n - 1); name == prev {
 				return nil, fmt.Errorf("%w: manifest.json lists %q twice", ErrDuplicateMember, name)
 			} else if name < prev {
 				return nil, bad("%q listed after %q, want name order", name, prev)

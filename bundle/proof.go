@@ -24,43 +24,48 @@ type MemberProof struct {
 
 // Proof returns the inclusion proof of the named member against
 // [Manifest.Root]. The first call hashes the whole tree once (about 64 bytes
-// per member are kept for later calls).
+// per member are kept for later calls). It needs the member table (see
+// [Manifest.HasMemberTable]); without it the error wraps [ErrNoMemberTable].
 func (m *Manifest) Proof(name string) (*MemberProof, error) {
+	if m.table == nil {
+		return nil, fmt.Errorf("%w: proving %q", ErrNoMemberTable, name)
+	}
 	mem, i, ok := m.Lookup(name)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrMissingMember, name)
 	}
-	m.proofOnce.Do(m.storeHashes)
+	t := m.table
+	t.proofOnce.Do(t.storeHashes)
 	n := int64(m.Len())
-	hashes, err := tlog.ProveRecord(n, int64(i), tlog.HashReaderFunc(m.readHashes))
+	hashes, err := tlog.ProveRecord(n, int64(i), tlog.HashReaderFunc(t.readHashes))
 	if err != nil {
 		return nil, fmt.Errorf("bundle: proving %q: %w", name, err)
 	}
 	return &MemberProof{Path: mem.Name, Size: mem.Size, Digest: mem.Digest, Index: int64(i), TreeSize: n, Hashes: hashes}, nil
 }
 
-func (m *Manifest) storeHashes() {
+func (t *memberTable) storeHashes() {
 	var leaf []byte
-	for i := range m.sizes {
+	for i := range t.sizes {
 		var h tlog.Hash
-		leaf, h = leafHash(leaf, m.name(i), m.sizes[i], &m.sums[i])
-		hs, err := tlog.StoredHashesForRecordHash(int64(i), h, tlog.HashReaderFunc(m.readHashes))
+		leaf, h = leafHash(leaf, t.name(i), t.sizes[i], &t.sums[i])
+		hs, err := tlog.StoredHashesForRecordHash(int64(i), h, tlog.HashReaderFunc(t.readHashes))
 		if err != nil {
 			// readHashes only fails for indexes not yet stored, which
 			// StoredHashesForRecordHash never asks for.
 			panic(err)
 		}
-		m.stored = append(m.stored, hs...)
+		t.stored = append(t.stored, hs...)
 	}
 }
 
-func (m *Manifest) readHashes(indexes []int64) ([]tlog.Hash, error) {
+func (t *memberTable) readHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	for i, x := range indexes {
-		if x < 0 || x >= int64(len(m.stored)) {
-			return nil, fmt.Errorf("stored hash %d of %d", x, len(m.stored))
+		if x < 0 || x >= int64(len(t.stored)) {
+			return nil, fmt.Errorf("stored hash %d of %d", x, len(t.stored))
 		}
-		out[i] = m.stored[x]
+		out[i] = t.stored[x]
 	}
 	return out, nil
 }

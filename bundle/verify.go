@@ -278,18 +278,18 @@ func (t *tarReader) readMembers(m *Manifest, member func(string, io.Reader) erro
 		}
 		if end {
 			if i < m.Len() {
-				return fmt.Errorf("%w: %q (and %d more) absent at the end of the archive", ErrMissingMember, m.name(i), m.Len()-i-1)
+				return fmt.Errorf("%w: %q (and %d more) absent at the end of the archive", ErrMissingMember, m.table.name(i), m.Len()-i-1)
 			}
 			return nil
 		}
-		if i >= m.Len() || e.name != m.name(i) {
+		if i >= m.Len() || e.name != m.table.name(i) {
 			return m.placeError(i, e.name)
 		}
-		if e.size != m.sizes[i] {
-			return &MismatchError{Name: e.name, Field: "size", Got: fmt.Sprint(e.size), Want: fmt.Sprint(m.sizes[i])}
+		if e.size != m.table.sizes[i] {
+			return &MismatchError{Name: e.name, Field: "size", Got: fmt.Sprint(e.size), Want: fmt.Sprint(m.table.sizes[i])}
 		}
 		h.Reset()
-		mr := &memberReader{t: t, h: h, remain: e.size, want: &m.sums[i], name: e.name}
+		mr := &memberReader{t: t, h: h, remain: e.size, want: &m.table.sums[i], name: e.name}
 		if member != nil {
 			err := member(e.name, mr)
 			mr.detached = true
@@ -308,17 +308,17 @@ func (t *tarReader) readMembers(m *Manifest, member func(string, io.Reader) erro
 
 // placeError explains why the entry named name is not member i.
 func (m *Manifest) placeError(i int, name string) error {
-	if i > 0 && name == m.name(i-1) {
+	if i > 0 && name == m.table.name(i-1) {
 		return fmt.Errorf("%w: %q appears twice", ErrDuplicateMember, name)
 	}
-	j := m.search(name)
-	if j >= m.Len() || m.name(j) != name {
+	j := m.table.search(name)
+	if j >= m.Len() || m.table.name(j) != name {
 		return fmt.Errorf("%w: %q", ErrUnexpectedMember, name)
 	}
 	if j < i {
-		return fmt.Errorf("%w: %q appears again after %q", ErrDuplicateMember, name, m.name(i-1))
+		return fmt.Errorf("%w: %q appears again after %q", ErrDuplicateMember, name, m.table.name(i-1))
 	}
-	return fmt.Errorf("%w: %q (and %d more) absent before %q", ErrMissingMember, m.name(i), j-i-1, name)
+	return fmt.Errorf("%w: %q (and %d more) absent before %q", ErrMissingMember, m.table.name(i), j-i-1, name)
 }
 
 // errDetached is returned by a member reader used after its callback returned.

@@ -216,7 +216,7 @@ func (w *Writer) Close() error {
 	w.closed = true
 	defer w.spool.close()
 	slices.SortFunc(w.members, func(a, b spooled) int { return cmp.Compare(a.name, b.name) })
-	m := &Manifest{}
+	m := &Manifest{table: &memberTable{}}
 	for _, sp := range w.members {
 		m.add(sp.name, sp.size, sp.sum)
 	}
