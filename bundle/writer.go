@@ -3,17 +3,17 @@ package bundle
 import (
 	"bufio"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/accordsdk/accord/envelope"
 	"github.com/zeebo/blake3"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // WriterOption configures a [Writer].
@@ -98,23 +98,43 @@ func WithSpoolMemory(n int64) WriterOption {
 	}
 }
 
-// Writer builds a bundle. Members are added with [Writer.Add] in any order
-// and spooled (in memory up to [WithSpoolMemory], then to one temporary
-// file) while their digests are computed, because the signed manifest must
-// precede them in the archive; [Writer.Close] writes the whole archive. If
-// Close fails, what it wrote is incomplete and must be discarded. A Writer is
-// not safe for concurrent use. It does not limit the number of members; keep
-// within what verifiers accept ([DefaultMaxMembers] unless they say more).
+// Writer builds a bundle. Members are added with [Writer.Add] and spooled
+// (in memory up to [WithSpoolMemory], then to a temporary file) while their
+// digests are computed, because the signed manifest must precede them in the
+// archive; [Writer.Close] writes the whole archive. If Close fails, what it
+// wrote is incomplete and must be discarded; a build given up before Close
+// is released with [Writer.Abort]. A Writer is not safe for concurrent use.
+// It does not limit the number of members; keep within what verifiers accept
+// ([DefaultMaxMembers] unless they say more).
+//
+// Members may be added in any order, but adding them in byte-wise name order
+// (the order of the archive) keeps the Writer's memory flat: it then holds
+// only the last name and the Merkle tree's frontier, and spools each member's
+// name, size and digest beside its body. The first member added out of order
+// moves that list into memory, sorted at Close, at about 100 bytes per member
+// plus its name. The archive is the same either way.
 type Writer struct {
-	w       io.Writer
-	signer  envelope.Signer
-	cfg     writerConfig
-	spool   spool
+	w      io.Writer
+	signer envelope.Signer
+	cfg    writerConfig
+	bodies spool
+	// list holds, while members arrive in order, each one's entry (see
+	// appendEntry), in order; tb is their tree so far and last the last
+	// name.
+	list    spool
+	inOrder bool
+	last    string
+	tb      treeBuilder
+	// members and names hold every member once they arrive out of order.
 	members []spooled
 	names   map[string]bool
+	n       int
+	total   int64
 	// nameBytes is the length of all names; a Manifest indexes them with
 	// 32-bit offsets.
 	nameBytes int64
+	h         *blake3.Hasher
+	scratch   []byte
 	closed    bool
 	m         *Manifest
 }
@@ -137,15 +157,19 @@ func NewWriter(w io.Writer, s envelope.Signer, opts ...WriterOption) (*Writer, e
 	if s.Algorithm() == "hmac-sha256" {
 		return nil, errors.New("bundle: NewWriter: an hmac-sha256 key is a shared secret; a bundle needs a public-key signer")
 	}
-	bw := &Writer{w: w, signer: s, names: map[string]bool{}, cfg: writerConfig{spoolMem: DefaultSpoolMemory}}
+	bw := &Writer{w: w, signer: s, inOrder: true, h: blake3.New(), cfg: writerConfig{spoolMem: DefaultSpoolMemory}}
 	for _, o := range opts {
 		if err := o(&bw.cfg); err != nil {
 			return nil, err
 		}
 	}
-	bw.spool.dir, bw.spool.limit = bw.cfg.tempDir, bw.cfg.spoolMem
+	bw.bodies.dir, bw.bodies.limit = bw.cfg.tempDir, bw.cfg.spoolMem
+	bw.list.dir, bw.list.limit = bw.cfg.tempDir, min(bw.cfg.spoolMem, listMemory)
 	return bw, nil
 }
+
+// listMemory bounds the in-memory part of the member list spool.
+const listMemory = 1 << 20
 
 // Add reads r to its end and adds its bytes as member name. The size need
 // not be known in advance. Names must pass [CheckName], must not be a header
@@ -161,73 +185,201 @@ func (w *Writer) Add(name string, r io.Reader) error {
 	if isReserved(name) {
 		return fmt.Errorf("%w: %q", ErrReservedName, name)
 	}
-	if w.names[name] {
+	if w.inOrder && w.n > 0 && name <= w.last {
+		if name == w.last {
+			return fmt.Errorf("%w: %q added twice", ErrDuplicateMember, name)
+		}
+		if err := w.unorder(); err != nil {
+			return err
+		}
+	}
+	if !w.inOrder && w.names[name] {
 		return fmt.Errorf("%w: %q added twice", ErrDuplicateMember, name)
 	}
 	if w.nameBytes+int64(len(name)) > maxNameBytes {
 		return fmt.Errorf("%w: member names over %d bytes in all", ErrTooManyMembers, int64(maxNameBytes))
 	}
-	start := w.spool.n
-	h := blake3.New()
+	start := w.bodies.n
+	size, err := w.spoolBody(name, r)
+	if err != nil {
+		w.bodies.truncate(start)
+		return err
+	}
+	var sum [32]byte
+	w.h.Sum(sum[:0])
+	if w.inOrder {
+		listStart := w.list.n
+		w.scratch = appendEntry(w.scratch[:0], name, size, &sum)
+		if err := w.list.write(w.scratch); err != nil {
+			w.list.truncate(listStart)
+			w.bodies.truncate(start)
+			return fmt.Errorf("bundle: spooling %q: %w", name, err)
+		}
+		var leaf tlog.Hash
+		w.scratch, leaf = leafHash(w.scratch, name, size, &sum)
+		w.tb.add(leaf)
+		w.last = name
+	} else {
+		w.members = append(w.members, spooled{name: name, off: start, size: size, sum: sum})
+		w.names[name] = true
+	}
+	w.n++
+	w.total += size
+	w.nameBytes += int64(len(name))
+	return nil
+}
+
+// spoolBody copies r to the body spool and hashes it into w.h. On failure
+// the caller truncates the spool.
+func (w *Writer) spoolBody(name string, r io.Reader) (int64, error) {
+	w.h.Reset()
 	var size int64
 	for {
-		buf, err := w.spool.next()
+		buf, err := w.bodies.next()
 		if err != nil {
-			w.spool.truncate(start)
-			return fmt.Errorf("bundle: spooling %q: %w", name, err)
+			return 0, fmt.Errorf("bundle: spooling %q: %w", name, err)
 		}
 		n, rerr := r.Read(buf)
 		if n > 0 {
 			size += int64(n)
 			if size > maxTarSize {
-				w.spool.truncate(start)
-				return fmt.Errorf("%w: member %q over %d bytes", ErrMemberTooLarge, name, int64(maxTarSize))
+				return 0, fmt.Errorf("%w: member %q over %d bytes", ErrMemberTooLarge, name, int64(maxTarSize))
 			}
-			h.Write(buf[:n])
-			if err := w.spool.commit(buf[:n]); err != nil {
-				w.spool.truncate(start)
-				return fmt.Errorf("bundle: spooling %q: %w", name, err)
-			}
+			w.h.Write(buf[:n])
+			w.bodies.commit(buf[:n])
 		}
 		if rerr == io.EOF {
-			break
+			return size, nil
 		}
 		if rerr != nil {
-			w.spool.truncate(start)
-			return fmt.Errorf("bundle: reading member %q: %w", name, rerr)
+			return 0, fmt.Errorf("bundle: reading member %q: %w", name, rerr)
 		}
 	}
-	var sp = spooled{name: name, off: start, size: size}
-	h.Sum(sp.sum[:0])
-	w.members = append(w.members, sp)
-	w.names[name] = true
-	w.nameBytes += int64(len(name))
+}
+
+// appendEntry appends a member's entry in the list spool: uvarint name
+// length, name, uvarint size, blake3 digest.
+func appendEntry(dst []byte, name string, size int64, sum *[32]byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(name)))
+	dst = append(dst, name...)
+	dst = binary.AppendUvarint(dst, uint64(size))
+	return append(dst, sum[:]...)
+}
+
+// visit is called for each member in name order, with the offset of its
+// body in the body spool.
+type visit func(name string, size int64, sum *[32]byte, off int64) error
+
+// eachListed calls fn for each member in the list spool, which must have
+// been flushed. Bodies are spooled in the same order, one after another.
+func (w *Writer) eachListed(fn visit) error {
+	br := bufio.NewReaderSize(io.NewSectionReader(&w.list, 0, w.list.n), 64<<10)
+	var off int64
+	for i := 0; i < w.n; i++ {
+		name, size, sum, err := readEntry(br)
+		if err != nil {
+			return fmt.Errorf("bundle: reading member list: entry %d: %w", i, err)
+		}
+		if err := fn(name, size, &sum, off); err != nil {
+			return err
+		}
+		off += size
+	}
+	return nil
+}
+
+// readEntry reads an entry that appendEntry wrote.
+func readEntry(br *bufio.Reader) (name string, size int64, sum [32]byte, err error) {
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return "", 0, sum, err
+	}
+	if n > MaxNameLen {
+		return "", 0, sum, fmt.Errorf("name of %d bytes", n)
+	}
+	b, err := br.Peek(int(n))
+	if err != nil {
+		return "", 0, sum, err
+	}
+	name = string(b)
+	br.Discard(len(b))
+	u, err := binary.ReadUvarint(br)
+	if err != nil {
+		return "", 0, sum, err
+	}
+	if _, err := io.ReadFull(br, sum[:]); err != nil {
+		return "", 0, sum, err
+	}
+	return name, int64(u), sum, nil
+}
+
+// eachMember calls fn for each member held in memory, in their order.
+func (w *Writer) eachMember(fn visit) error {
+	for i := range w.members {
+		sp := &w.members[i]
+		if err := fn(sp.name, sp.size, &sp.sum, sp.off); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unorder moves the member list into memory, for a member added out of
+// order.
+func (w *Writer) unorder() error {
+	if err := w.list.flush(); err != nil {
+		return fmt.Errorf("bundle: reading member list: %w", err)
+	}
+	members := make([]spooled, 0, w.n+1)
+	names := make(map[string]bool, w.n+1)
+	err := w.eachListed(func(name string, size int64, sum *[32]byte, off int64) error {
+		members = append(members, spooled{name: name, off: off, size: size, sum: *sum})
+		names[name] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.members, w.names, w.inOrder = members, names, false
+	w.list.close()
+	w.last, w.tb = "", treeBuilder{}
 	return nil
 }
 
 // Close signs the manifest and writes the archive: bundle.json,
 // manifest.json, signatures/manifest.sig, then the members in name order. It
-// removes the spool file whether or not it succeeds. Close does not close
+// removes the spool files whether or not it succeeds. Close does not close
 // the underlying writer.
 func (w *Writer) Close() error {
 	if w.closed {
 		return ErrWriterClosed
 	}
 	w.closed = true
-	defer w.spool.close()
-	slices.SortFunc(w.members, func(a, b spooled) int { return cmp.Compare(a.name, b.name) })
-	m := &Manifest{table: &memberTable{}}
-	for _, sp := range w.members {
-		m.add(sp.name, sp.size, sp.sum)
+	defer w.release()
+	each := w.eachListed
+	if !w.inOrder {
+		slices.SortFunc(w.members, func(a, b spooled) int { return cmp.Compare(a.name, b.name) })
+		for i := range w.members {
+			var leaf tlog.Hash
+			w.scratch, leaf = leafHash(w.scratch, w.members[i].name, w.members[i].size, &w.members[i].sum)
+			w.tb.add(leaf)
+		}
+		each = w.eachMember
 	}
-	manifest := m.encode()
+	if err := w.list.flush(); err != nil {
+		return fmt.Errorf("bundle: %w", err)
+	}
+	if err := w.bodies.flush(); err != nil {
+		return fmt.Errorf("bundle: %w", err)
+	}
+	root := w.tb.root()
 	info := Info{
 		Issuer:      w.cfg.issuer,
 		CreatedAt:   w.cfg.createdAt,
 		Signer:      w.signer.PublicKey(),
-		MemberCount: int64(m.Len()),
-		TotalSize:   m.total,
-		MerkleRoot:  m.root,
+		MemberCount: int64(w.n),
+		TotalSize:   w.total,
+		MerkleRoot:  root,
 		Metadata:    w.cfg.metadata,
 	}
 	info.SignerFingerprint = keyFingerprint(info.Signer)
@@ -235,39 +387,51 @@ func (w *Writer) Close() error {
 	if err != nil {
 		return err
 	}
+	bw := bufio.NewWriterSize(w.w, 64<<10)
+	hdr := w.scratch[:0]
+	writeEntry := func(name string, b []byte) error {
+		hdr = appendHeader(hdr[:0], name, int64(len(b)))
+		hdr = append(hdr, b...)
+		hdr = appendPadding(hdr, int64(len(b)))
+		if _, err := bw.Write(hdr); err != nil {
+			return fmt.Errorf("bundle: writing %s: %w", name, err)
+		}
+		return nil
+	}
+	if err := writeEntry(BundleJSONName, bundleJSON); err != nil {
+		return err
+	}
+	manifestDigest, err := w.writeManifest(bw, each, root)
+	if err != nil {
+		return err
+	}
 	sig, err := seal(w.signer, &SignedManifest{
 		BundleDigest:   envelope.Blake3(bundleJSON),
-		ManifestDigest: envelope.Blake3(manifest),
-		MerkleRoot:     m.root,
-		MemberCount:    int64(m.Len()),
+		ManifestDigest: manifestDigest,
+		MerkleRoot:     root,
+		MemberCount:    int64(w.n),
 	}, w.cfg.createdAt)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w.w, 64<<10)
-	var hdr []byte
-	for _, h := range []struct {
-		name string
-		b    []byte
-	}{{BundleJSONName, bundleJSON}, {ManifestJSONName, manifest}, {SignatureName, sig}} {
-		hdr = appendHeader(hdr[:0], h.name, int64(len(h.b)))
-		hdr = append(hdr, h.b...)
-		hdr = appendPadding(hdr, int64(len(h.b)))
-		if _, err := bw.Write(hdr); err != nil {
-			return fmt.Errorf("bundle: writing %s: %w", h.name, err)
-		}
+	if err := writeEntry(SignatureName, sig); err != nil {
+		return err
 	}
-	for _, sp := range w.members {
-		hdr = appendHeader(hdr[:0], sp.name, sp.size)
+	err = each(func(name string, size int64, _ *[32]byte, off int64) error {
+		hdr = appendHeader(hdr[:0], name, size)
 		if _, err := bw.Write(hdr); err != nil {
-			return fmt.Errorf("bundle: writing %q: %w", sp.name, err)
+			return fmt.Errorf("bundle: writing %q: %w", name, err)
 		}
-		if err := w.spool.copyTo(bw, sp.off, sp.size); err != nil {
-			return fmt.Errorf("bundle: writing %q: %w", sp.name, err)
+		if err := w.bodies.copyTo(bw, off, size); err != nil {
+			return fmt.Errorf("bundle: writing %q: %w", name, err)
 		}
-		if _, err := bw.Write(zeroBlock[:padding(sp.size)]); err != nil {
-			return fmt.Errorf("bundle: writing %q: %w", sp.name, err)
+		if _, err := bw.Write(zeroBlock[:padding(size)]); err != nil {
+			return fmt.Errorf("bundle: writing %q: %w", name, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if _, err := bw.Write(append(zeroBlock[:], zeroBlock[:]...)); err != nil {
 		return fmt.Errorf("bundle: writing end marker: %w", err)
@@ -275,161 +439,110 @@ func (w *Writer) Close() error {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("bundle: writing: %w", err)
 	}
-	info.MerkleRoot = m.root
-	m.info, m.sig = info, sig
-	w.m = m
+	w.m = &Manifest{info: info, root: root, sig: sig, n: w.n, total: w.total}
 	return nil
 }
 
-// Manifest returns the manifest of the bundle written by a successful
-// [Writer.Close], or nil before that. Use it to prove members with
-// [Manifest.Proof].
-func (w *Writer) Manifest() *Manifest { return w.m }
-
-// DefaultSpoolMemory is how many bytes of members a [Writer] holds in memory
-// before it moves them to a temporary file (see [WithSpoolMemory]).
-const DefaultSpoolMemory = 64 << 20
-
-// spoolChunk is the size of the in-memory spool's chunks, and spoolRead the
-// most a member's reader fills at a time.
-const (
-	spoolChunk = 1 << 20
-	spoolRead  = 128 << 10
-)
-
-// chunkPool recycles spool chunks between Writers, so that a busy exporter
-// does not fault in fresh memory for every bundle.
-var chunkPool = sync.Pool{New: func() any {
-	b := make([]byte, 0, spoolChunk)
-	return &b
-}}
-
-// spool holds member bytes between Add and Close: in memory, in chunks that
-// readers fill directly, up to a limit; then in one temporary file.
-type spool struct {
-	dir    string
-	limit  int64
-	chunks [][]byte // all full except the last
-	f      *os.File
-	n      int64
-	buf    []byte // read buffer once the spool is a file
-}
-
-// next returns a buffer for the next bytes of a member; commit records them.
-func (s *spool) next() ([]byte, error) {
-	if s.f == nil && s.n >= s.limit {
-		if err := s.spill(); err != nil {
-			return nil, err
-		}
-	}
-	if s.f != nil {
-		if s.buf == nil {
-			s.buf = make([]byte, spoolRead)
-		}
-		return s.buf, nil
-	}
-	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == spoolChunk {
-		s.chunks = append(s.chunks, (*chunkPool.Get().(*[]byte))[:0])
-	}
-	// Hand out at most spoolRead bytes at a time, so that the bytes a
-	// reader copied in are still in cache when they are hashed.
-	last := s.chunks[len(s.chunks)-1]
-	return last[len(last):min(len(last)+spoolRead, spoolChunk)], nil
-}
-
-// commit records p, a prefix of the buffer next returned, as spooled.
-func (s *spool) commit(p []byte) error {
-	if s.f != nil {
-		n, err := s.f.Write(p)
-		s.n += int64(n)
-		return err
-	}
-	last := &s.chunks[len(s.chunks)-1]
-	*last = (*last)[:len(*last)+len(p)]
-	s.n += int64(len(p))
-	return nil
-}
-
-// spill moves the spool to a temporary file.
-func (s *spool) spill() error {
-	f, err := os.CreateTemp(s.dir, "accord-bundle-spool-*")
+// writeManifest writes manifest.json's tar entry to bw, its lines made from
+// the members as each visits them, and returns its digest.
+func (w *Writer) writeManifest(bw *bufio.Writer, each func(visit) error, root tlog.Hash) (envelope.Digest, error) {
+	// The size first, for the tar header: the frame, each member's line,
+	// ",\n" between lines and "\n" after the last.
+	size := int64(len(manifestHead1) + len(root.String()) + len(manifestHead2) + len(manifestTail))
+	const digestPart = len(`","size":,"digest":"blake3:"}`) + 64
+	err := each(func(name string, n int64, _ *[32]byte, _ int64) error {
+		size += int64(len(`{"path":"`)+len(name)+digestPart+len(",\n")) + decimalLen(n)
+		return nil
+	})
 	if err != nil {
-		return err
+		return envelope.Digest{}, err
 	}
-	s.f = f
-	for _, c := range s.chunks {
-		if _, err := f.Write(c); err != nil {
-			return err
-		}
+	if w.n > 0 {
+		size-- // no comma after the last line
 	}
-	s.release(s.chunks)
-	s.chunks = nil
-	return nil
-}
-
-// release returns chunks to the pool.
-func (s *spool) release(chunks [][]byte) {
-	for _, c := range chunks {
-		chunkPool.Put(&c)
+	buf := appendHeader(w.scratch[:0], ManifestJSONName, size)
+	if _, err := bw.Write(buf); err != nil {
+		return envelope.Digest{}, fmt.Errorf("bundle: writing %s: %w", ManifestJSONName, err)
 	}
-}
-
-// truncate drops everything after offset n, undoing a failed Add.
-func (s *spool) truncate(n int64) {
-	s.n = n
-	if s.f == nil {
-		keep := int((n + spoolChunk - 1) / spoolChunk)
-		s.release(s.chunks[keep:])
-		s.chunks = s.chunks[:keep]
-		if keep > 0 {
-			s.chunks[keep-1] = s.chunks[keep-1][:n-int64(keep-1)*spoolChunk]
-		}
-		return
-	}
-	// A failed truncate leaves unreferenced bytes; later writes go to the
-	// offset recorded in s.n.
-	_ = s.f.Truncate(n)
-	_, _ = s.f.Seek(n, io.SeekStart)
-}
-
-func (s *spool) copyTo(w io.Writer, off, size int64) error {
-	if s.f != nil {
-		// Large reads: the spool file is read back in a few big pieces
-		// rather than in the small ones io.Copy might choose.
-		if len(s.buf) < spoolChunk {
-			s.buf = make([]byte, spoolChunk)
-		}
-		for size > 0 {
-			p := s.buf[:min(int64(len(s.buf)), size)]
-			if _, err := s.f.ReadAt(p, off); err != nil {
-				return fmt.Errorf("reading spool: %w", err)
-			}
-			if _, err := w.Write(p); err != nil {
-				return err
-			}
-			off += int64(len(p))
-			size -= int64(len(p))
+	w.h.Reset()
+	var written int64
+	out := func(p []byte) error {
+		w.h.Write(p)
+		written += int64(len(p))
+		if _, err := bw.Write(p); err != nil {
+			return fmt.Errorf("bundle: writing %s: %w", ManifestJSONName, err)
 		}
 		return nil
 	}
-	for size > 0 {
-		c := s.chunks[off/spoolChunk][off%spoolChunk:]
-		c = c[:min(int64(len(c)), size)]
-		if _, err := w.Write(c); err != nil {
-			return err
+	buf = append(buf[:0], manifestHead1...)
+	buf = append(buf, root.String()...)
+	buf = append(buf, manifestHead2...)
+	i := 0
+	err = each(func(name string, n int64, sum *[32]byte, _ int64) error {
+		if i++; i > 1 {
+			buf = append(buf, ",\n"...)
 		}
-		off += int64(len(c))
-		size -= int64(len(c))
+		buf = appendLeaf(buf, name, n, sum)
+		if len(buf) < 32<<10 {
+			return nil
+		}
+		err := out(buf)
+		buf = buf[:0]
+		return err
+	})
+	if err != nil {
+		return envelope.Digest{}, err
 	}
-	return nil
+	if w.n > 0 {
+		buf = append(buf, '\n')
+	}
+	buf = append(buf, manifestTail...)
+	if err := out(buf); err != nil {
+		return envelope.Digest{}, err
+	}
+	if written != size {
+		return envelope.Digest{}, fmt.Errorf("bundle: manifest.json of %d bytes, computed %d", written, size)
+	}
+	if _, err := bw.Write(zeroBlock[:padding(size)]); err != nil {
+		return envelope.Digest{}, fmt.Errorf("bundle: writing %s: %w", ManifestJSONName, err)
+	}
+	w.scratch = buf[:0]
+	var sum [32]byte
+	w.h.Sum(sum[:0])
+	return digestOf(sum), nil
 }
 
-func (s *spool) close() {
-	s.release(s.chunks)
-	s.chunks = nil
-	if s.f != nil {
-		s.f.Close()
-		os.Remove(s.f.Name())
-		s.f = nil
+// decimalLen returns the number of decimal digits of n >= 0.
+func decimalLen(n int64) int64 {
+	d := int64(1)
+	for ; n >= 10; n /= 10 {
+		d++
 	}
+	return d
 }
+
+// Abort gives up the build: it removes the spool files and releases the
+// spooled members without writing anything, and later calls to Add and
+// Close return [ErrWriterClosed]. It does nothing after Close. Deferring it
+// releases a build that fails before Close.
+func (w *Writer) Abort() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	w.release()
+}
+
+// release removes the spool files and drops the members.
+func (w *Writer) release() {
+	w.bodies.close()
+	w.list.close()
+	w.members, w.names = nil, nil
+}
+
+// Manifest returns the manifest of the bundle written by a successful
+// [Writer.Close], or nil before that: the bundle's info, Merkle root,
+// signature, member count and total size, without its member table (see
+// [Manifest.HasMemberTable]); [ReadManifest] reads the table back from the
+// archive for [Manifest.Proof].
+func (w *Writer) Manifest() *Manifest { return w.m }
