@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -17,9 +18,9 @@ import (
 
 // Benchmarks of the bundle beside the primitive they are bound by: blake3
 // over the same bytes. Large members: build and verify of one 32 MiB member
-// against BenchmarkBaselineBlake3Large. Small members: verify of 10,000 and
-// 100,000 members of 500 bytes (members/s, and peak heap while verifying)
-// against BenchmarkBaselineBlake3Small. Run with
+// against BenchmarkBaselineBlake3Large. Small members: build and verify of
+// 10,000 and 100,000 members of 500 bytes (members/s, and peak heap while
+// building or verifying) against BenchmarkBaselineBlake3Small. Run with
 //
 //	go test -run '^$' -bench . -count 6 ./bundle
 
@@ -147,6 +148,97 @@ func BenchmarkBaselineBlake3Small(b *testing.B) {
 		blake3.Sum256(body)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "members/s")
+}
+
+// smallNames returns the names of n small members in name order.
+func smallNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("heartbeats/inst-%03d/%08d.json", i/1000, i)
+	}
+	return names
+}
+
+// buildSmall writes a bundle of the 500-byte members named names, in the
+// order given, to io.Discard.
+func buildSmall(b *testing.B, names []string, opts ...WriterOption) {
+	s, _ := newSigner(1)
+	body := bytes.Repeat([]byte("h"), 500)
+	var r bytes.Reader
+	w, err := NewWriter(io.Discard, s, append([]WriterOption{WithCreatedAt(testTime), WithTempDir(b.TempDir())}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range names {
+		copy(body, name[len(name)-13:len(name)-5])
+		r.Reset(body)
+		if err := w.Add(name, &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// smallBuilds are the cases of the small-member build benchmarks: members
+// added in name order (the Writer's flat-memory path) or in reverse order
+// (members held in memory and sorted at Close), with bodies spooled in
+// memory (the default, up to 64 MiB) or on disk beyond 1 MiB.
+var smallBuilds = []struct {
+	desc    string
+	reverse bool
+	opts    []WriterOption
+}{
+	{"sorted", false, nil},
+	{"reversed", true, nil},
+	{"sorted-disk", false, []WriterOption{WithSpoolMemory(1 << 20)}},
+	{"reversed-disk", true, []WriterOption{WithSpoolMemory(1 << 20)}},
+}
+
+// runSmallBuilds runs f as a sub-benchmark for 10,000 and 100,000 members
+// and each of smallBuilds, with the members' names in the order to add.
+func runSmallBuilds(b *testing.B, f func(b *testing.B, names []string, opts []WriterOption)) {
+	for _, n := range []int{10_000, 100_000} {
+		names := smallNames(n)
+		reversed := slices.Clone(names)
+		slices.Reverse(reversed)
+		for _, tc := range smallBuilds {
+			order := names
+			if tc.reverse {
+				order = reversed
+			}
+			b.Run(fmt.Sprintf("members=%d/%s", n, tc.desc), func(b *testing.B) { f(b, order, tc.opts) })
+		}
+	}
+}
+
+// BenchmarkBuildSmall builds bundles of 500-byte members to io.Discard, to
+// compare with BenchmarkBaselineBlake3Small.
+func BenchmarkBuildSmall(b *testing.B) {
+	runSmallBuilds(b, func(b *testing.B, names []string, opts []WriterOption) {
+		for b.Loop() {
+			buildSmall(b, names, opts...)
+		}
+		b.ReportMetric(float64(len(names))*float64(b.N)/b.Elapsed().Seconds(), "members/s")
+	})
+}
+
+// BenchmarkBuildSmallMemory measures the heap while building, as
+// BenchmarkVerifySmallMemory does: peak-B is the largest growth of heap
+// objects during the build (the names are made before).
+func BenchmarkBuildSmallMemory(b *testing.B) {
+	runSmallBuilds(b, func(b *testing.B, names []string, opts []WriterOption) {
+		var peak uint64
+		for b.Loop() {
+			p, _, _ := heapUse(func() (any, error) {
+				buildSmall(b, names, opts...)
+				return nil, nil
+			})
+			peak = max(peak, p)
+		}
+		b.ReportMetric(float64(peak), "peak-B")
+	})
 }
 
 func BenchmarkVerifySmall(b *testing.B) {

@@ -187,8 +187,10 @@ func (s *spool) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // copyTo writes size bytes from offset off to w. The spool must have been
-// flushed. From a file it reads a chunk at a time and keeps the last chunk,
-// so that members copied in order cost one read per chunk, not one each.
+// flushed. From a file, members copied in order (or in reverse order) cost
+// one read per chunk, not one each: copyTo reads a chunk ahead of off (or
+// behind it) when off follows (or precedes) the chunk it read last, and
+// just the member's bytes otherwise.
 func (s *spool) copyTo(w io.Writer, off, size int64) error {
 	for size > 0 {
 		var c []byte
@@ -196,14 +198,9 @@ func (s *spool) copyTo(w io.Writer, off, size int64) error {
 			c = s.chunks[off/spoolChunk][off%spoolChunk:]
 		} else {
 			if off < s.roff || off >= s.roff+int64(len(s.rbuf)) {
-				if s.rbuf == nil {
-					s.rbuf = make([]byte, 0, spoolChunk)
+				if err := s.fill(off, size); err != nil {
+					return err
 				}
-				n, err := s.ReadAt(s.rbuf[:cap(s.rbuf)], off)
-				if n == 0 {
-					return fmt.Errorf("reading spool at %d: %w", off, err)
-				}
-				s.rbuf, s.roff = s.rbuf[:n], off
 			}
 			c = s.rbuf[off-s.roff:]
 		}
@@ -214,6 +211,27 @@ func (s *spool) copyTo(w io.Writer, off, size int64) error {
 		off += int64(len(c))
 		size -= int64(len(c))
 	}
+	return nil
+}
+
+// fill reads into rbuf bytes of the file from off on, size of them wanted.
+func (s *spool) fill(off, size int64) error {
+	if s.rbuf == nil {
+		s.rbuf = make([]byte, 0, spoolChunk)
+	}
+	start, n := off, min(size, spoolChunk)
+	switch {
+	case len(s.rbuf) > 0 && off == s.roff+int64(len(s.rbuf)):
+		n = spoolChunk // reading on
+	case len(s.rbuf) > 0 && off+size == s.roff && size < spoolChunk:
+		start, n = max(0, off+size-spoolChunk), spoolChunk // reading back
+	}
+	got, err := s.ReadAt(s.rbuf[:n], start)
+	if got <= int(off-start) {
+		s.rbuf = s.rbuf[:0]
+		return fmt.Errorf("reading spool at %d: %w", off, err)
+	}
+	s.rbuf, s.roff = s.rbuf[:got], start
 	return nil
 }
 

@@ -130,6 +130,9 @@ type Writer struct {
 	names   map[string]bool
 	n       int
 	total   int64
+	// lines is the length of the members' lines in manifest.json, each
+	// counted with the ",\n" that follows it.
+	lines int64
 	// nameBytes is the length of all names; a Manifest indexes them with
 	// 32-bit offsets.
 	nameBytes int64
@@ -218,6 +221,7 @@ func (w *Writer) Add(name string, r io.Reader) error {
 		var leaf tlog.Hash
 		w.scratch, leaf = leafHash(w.scratch, name, size, &sum)
 		w.tb.add(leaf)
+		w.lines += int64(len(w.scratch) + len(",\n"))
 		w.last = name
 	} else {
 		w.members = append(w.members, spooled{name: name, off: start, size: size, sum: sum})
@@ -342,7 +346,7 @@ func (w *Writer) unorder() error {
 	}
 	w.members, w.names, w.inOrder = members, names, false
 	w.list.close()
-	w.last, w.tb = "", treeBuilder{}
+	w.last, w.tb, w.lines = "", treeBuilder{}, 0
 	return nil
 }
 
@@ -363,6 +367,7 @@ func (w *Writer) Close() error {
 			var leaf tlog.Hash
 			w.scratch, leaf = leafHash(w.scratch, w.members[i].name, w.members[i].size, &w.members[i].sum)
 			w.tb.add(leaf)
+			w.lines += int64(len(w.scratch) + len(",\n"))
 		}
 		each = w.eachMember
 	}
@@ -446,19 +451,10 @@ func (w *Writer) Close() error {
 // writeManifest writes manifest.json's tar entry to bw, its lines made from
 // the members as each visits them, and returns its digest.
 func (w *Writer) writeManifest(bw *bufio.Writer, each func(visit) error, root tlog.Hash) (envelope.Digest, error) {
-	// The size first, for the tar header: the frame, each member's line,
-	// ",\n" between lines and "\n" after the last.
-	size := int64(len(manifestHead1) + len(root.String()) + len(manifestHead2) + len(manifestTail))
-	const digestPart = len(`","size":,"digest":"blake3:"}`) + 64
-	err := each(func(name string, n int64, _ *[32]byte, _ int64) error {
-		size += int64(len(`{"path":"`)+len(name)+digestPart+len(",\n")) + decimalLen(n)
-		return nil
-	})
-	if err != nil {
-		return envelope.Digest{}, err
-	}
+	// Each member's line is followed by ",\n", but the last by "\n".
+	size := int64(len(manifestHead1)+len(root.String())+len(manifestHead2)+len(manifestTail)) + w.lines
 	if w.n > 0 {
-		size-- // no comma after the last line
+		size--
 	}
 	buf := appendHeader(w.scratch[:0], ManifestJSONName, size)
 	if _, err := bw.Write(buf); err != nil {
@@ -478,7 +474,7 @@ func (w *Writer) writeManifest(bw *bufio.Writer, each func(visit) error, root tl
 	buf = append(buf, root.String()...)
 	buf = append(buf, manifestHead2...)
 	i := 0
-	err = each(func(name string, n int64, sum *[32]byte, _ int64) error {
+	err := each(func(name string, n int64, sum *[32]byte, _ int64) error {
 		if i++; i > 1 {
 			buf = append(buf, ",\n"...)
 		}
@@ -510,15 +506,6 @@ func (w *Writer) writeManifest(bw *bufio.Writer, each func(visit) error, root tl
 	var sum [32]byte
 	w.h.Sum(sum[:0])
 	return digestOf(sum), nil
-}
-
-// decimalLen returns the number of decimal digits of n >= 0.
-func decimalLen(n int64) int64 {
-	d := int64(1)
-	for ; n >= 10; n /= 10 {
-		d++
-	}
-	return d
 }
 
 // Abort gives up the build: it removes the spool files and releases the

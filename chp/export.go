@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -41,12 +42,45 @@ type ExportInfo struct {
 
 // Member names of a provenance bundle. Record i of the Local Registry's
 // log becomes two members: the heartbeat as posted and the ACK as sent,
-// grouped a thousand to a directory.
-func heartbeatMember(i uint64) string {
-	return fmt.Sprintf("heartbeats/%09d/%012d.json", i/1000, i)
+// grouped a thousand to a directory:
+//
+//	acks/<i/1000, 9 digits>/<i, 12 digits>.json
+//	heartbeats/<i/1000, 9 digits>/<i, 12 digits>.json
+//
+// Zero padding makes name order log order (below 10^12 records).
+const (
+	ackDir       = "acks/"
+	heartbeatDir = "heartbeats/"
+)
+
+func heartbeatMember(i uint64) string { return string(appendRecordMember(nil, heartbeatDir, i)) }
+
+func ackMember(i uint64) string { return string(appendRecordMember(nil, ackDir, i)) }
+
+// appendRecordMember appends the name of record i's member in dir, as
+// fmt.Sprintf("%s%09d/%012d.json", dir, i/1000, i) would.
+func appendRecordMember(dst []byte, dir string, i uint64) []byte {
+	dst = append(dst, dir...)
+	dst = appendPadded(dst, i/1000, 9)
+	dst = append(dst, '/')
+	dst = appendPadded(dst, i, 12)
+	return append(dst, ".json"...)
 }
 
-func ackMember(i uint64) string { return fmt.Sprintf("acks/%09d/%012d.json", i/1000, i) }
+// appendPadded appends n in decimal, zero-padded to at least width digits.
+func appendPadded(dst []byte, n uint64, width int) []byte {
+	var b [20]byte
+	d := strconv.AppendUint(b[:0], n, 10)
+	for range width - len(d) {
+		dst = append(dst, '0')
+	}
+	return append(dst, d...)
+}
+
+// exportSpoolMemory is how much of an export's members the bundle writer
+// holds in memory before it spools them to a file in the registry's
+// directory.
+const exportSpoolMemory = 1 << 20
 
 // ExportOptions select the range of an export.
 type ExportOptions struct {
@@ -79,6 +113,11 @@ type exportEntry struct {
 // manifest.json, signatures/manifest.sig, then acks/.../*.json and
 // heartbeats/.../*.json. Exporting the same range again writes the same
 // bytes. The registry's admission certificate must be installed.
+//
+// Export reads the range twice, for the ACKs and then for the heartbeats,
+// so that the members reach the bundle writer in name order; its memory
+// does not grow with the range (see [bundle.Writer]). Members are spooled
+// in the registry's directory until the bundle is written.
 func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*ExportResult, error) {
 	rac := r.AdmissionCert()
 	if rac == nil {
@@ -128,27 +167,39 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 		Checkpoint: string(cpText), From: from, To: to, Frontier: fr.encode(),
 	}
 	bw, err := bundle.NewWriter(w, r.signer, bundle.WithIssuer(r.name), bundle.WithCreatedAt(createdAt),
-		bundle.WithMetadata(metadataKey, info), bundle.WithTempDir(r.dir))
+		bundle.WithMetadata(metadataKey, info), bundle.WithTempDir(r.dir), bundle.WithSpoolMemory(exportSpoolMemory))
 	if err != nil {
 		return nil, err
 	}
-	for i := from; i < to; i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := r.log.Record(i)
-		if err != nil {
-			return nil, err
-		}
-		var rec Record
-		if err := rec.UnmarshalBinary(b); err != nil {
-			return nil, fmt.Errorf("record %d: %w", i, err)
-		}
-		if err := bw.Add(ackMember(i), bytes.NewReader(rec.Ack)); err != nil {
-			return nil, err
-		}
-		if err := bw.Add(heartbeatMember(i), bytes.NewReader(rec.Heartbeat)); err != nil {
-			return nil, err
+	defer bw.Abort()
+	// acks/ sorts before heartbeats/, and within each, zero-padded names
+	// sort in log order.
+	var name []byte
+	var body bytes.Reader
+	for _, dir := range []string{ackDir, heartbeatDir} {
+		for i := from; i < to; i++ {
+			if i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			b, err := r.log.Record(i)
+			if err != nil {
+				return nil, err
+			}
+			var rec Record
+			if err := rec.UnmarshalBinary(b); err != nil {
+				return nil, fmt.Errorf("record %d: %w", i, err)
+			}
+			part := rec.Heartbeat
+			if dir == ackDir {
+				part = rec.Ack
+			}
+			name = appendRecordMember(name[:0], dir, i)
+			body.Reset(part)
+			if err := bw.Add(string(name), &body); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := bw.Close(); err != nil {
