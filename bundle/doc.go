@@ -2,8 +2,9 @@
 // deterministic tar archives that carry records (heartbeats, ACKs, log
 // entries) across an air gap, checked in one streaming pass on the far side.
 //
-// A [Writer] takes members as name and reader, in any order and of unknown
-// size, and on [Writer.Close] writes the archive. [Verify] reads an archive
+// A [Writer] takes members as name and reader, of unknown size and in any
+// order (in name order, its memory stays flat), and on [Writer.Close] writes
+// the archive. [Verify] reads an archive
 // once, with bounded memory and without touching the disk, and hands each
 // member to a callback as it streams past. [Manifest.Proof] and
 // [VerifyMemberProof] prove later that one member was in one bundle.
@@ -91,6 +92,11 @@
 // Verify holds the parsed manifest (about 45 bytes plus the name per member,
 // bounded by [WithMaxMembers] and [WithMaxManifestSize]) and bundle.json
 // ([WithMaxMetadataSize]), never member bodies; manifest.json is parsed as it
-// streams, not buffered. The Writer spools members in memory up to
-// [WithSpoolMemory] and then in one temporary file, removed on Close.
+// streams, not buffered. The Writer spools member bodies in memory up to
+// [WithSpoolMemory] and then in one temporary file; given members in name
+// order it spools their names, sizes and digests too (beside at most 1 MiB
+// in memory), holding only the last name and the Merkle tree's frontier, so
+// that its memory does not grow with the number of members. Out of order, it
+// holds every member's entry, about 100 bytes plus the name. Its files are
+// removed on Close or [Writer.Abort].
 package bundle

@@ -27,7 +27,7 @@ var chunkPool = sync.Pool{New: func() any {
 
 // spool holds bytes between Add and Close: in memory, in chunks that readers
 // fill directly, up to a limit; then in one temporary file, written through a
-// one-chunk buffer so that small members do not cost a write each. A Writer
+// buffer so that small members do not cost a write each. A Writer
 // has two: one for member bodies and one for its member list.
 type spool struct {
 	dir    string
@@ -49,12 +49,14 @@ func (s *spool) next() ([]byte, error) {
 		}
 	}
 	if s.f != nil {
-		if cap(s.wb)-len(s.wb) < spoolRead/4 {
+		// Write out every spoolRead bytes or so, while they are still
+		// in cache.
+		if len(s.wb) >= spoolRead {
 			if err := s.flush(); err != nil {
 				return nil, err
 			}
 		}
-		return s.wb[len(s.wb):min(len(s.wb)+spoolRead, cap(s.wb))], nil
+		return s.wb[len(s.wb) : len(s.wb)+spoolRead], nil
 	}
 	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == spoolChunk {
 		s.chunks = append(s.chunks, (*chunkPool.Get().(*[]byte))[:0])

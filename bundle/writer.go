@@ -87,7 +87,10 @@ func WithTempDir(dir string) WriterOption {
 
 // WithSpoolMemory sets how many bytes of members the Writer holds in memory
 // before moving them to a temporary file (default [DefaultSpoolMemory]; 0
-// spools everything to the file).
+// spools everything to the file). It bounds the Writer's memory: beyond it,
+// a Writer given members in name order holds a few MiB of buffers whatever
+// the bundle's size. Spooling to the file costs a copy through the page
+// cache (about a fifth of the build's time for small members).
 func WithSpoolMemory(n int64) WriterOption {
 	return func(c *writerConfig) error {
 		if n < 0 {
@@ -177,7 +180,8 @@ const listMemory = 1 << 20
 // Add reads r to its end and adds its bytes as member name. The size need
 // not be known in advance. Names must pass [CheckName], must not be a header
 // name, and must be unique. If reading r fails the member is not added and
-// the Writer stays usable.
+// the Writer stays usable. Members added in name order keep the Writer's
+// memory flat (see [Writer]).
 func (w *Writer) Add(name string, r io.Reader) error {
 	if w.closed {
 		return ErrWriterClosed
