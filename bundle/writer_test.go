@@ -279,3 +279,27 @@ func TestWriterMemoryFlat(t *testing.T) {
 	assert.Equal(t, 50_000, m.Len())
 	assert.Equal(t, 50_000, n)
 }
+
+// TestWriterAddAllocs checks that adding a member in name order allocates
+// nothing, with bodies spooled in memory or on disk.
+func TestWriterAddAllocs(t *testing.T) {
+	s, _ := newSigner(1)
+	for _, mem := range []int64{DefaultSpoolMemory, 0} {
+		w, err := NewWriter(io.Discard, s, WithSpoolMemory(mem), WithTempDir(t.TempDir()))
+		require.NoError(t, err)
+		names := make([]string, 2001)
+		for i := range names {
+			names[i] = fmt.Sprintf("members/%08d.json", i)
+		}
+		body := bytes.Repeat([]byte("x"), 300)
+		var r bytes.Reader
+		i := 0
+		allocs := testing.AllocsPerRun(2000, func() {
+			r.Reset(body)
+			require.NoError(t, w.Add(names[i], &r))
+			i++
+		})
+		assert.Zero(t, allocs, "allocations per Add, spool memory %d", mem)
+		require.NoError(t, w.Close())
+	}
+}
