@@ -70,8 +70,35 @@ type FileStorage struct {
 	written chan struct{} // closed when writeHashes returns
 
 	mu     sync.RWMutex
-	stored []tlog.Hash // every stored hash, by stored hash index
-	size   uint64      // records whose hashes are in stored
+	stored hashStore // every stored hash, by stored hash index
+	size   uint64    // records whose hashes are in stored
+}
+
+// hashStore holds stored hashes in chunks of fixed size, so that growing it
+// never copies what it holds (a slice would briefly hold it twice).
+type hashStore struct {
+	chunks [][]tlog.Hash
+	n      int64
+}
+
+// hashChunk is the number of hashes in a chunk (1 MiB).
+const hashChunk = 1 << 15
+
+func (h *hashStore) len() int64 { return h.n }
+
+func (h *hashStore) at(i int64) tlog.Hash { return h.chunks[i/hashChunk][i%hashChunk] }
+
+func (h *hashStore) append(hs ...tlog.Hash) {
+	for len(hs) > 0 {
+		if h.n%hashChunk == 0 {
+			h.chunks = append(h.chunks, make([]tlog.Hash, 0, hashChunk))
+		}
+		last := &h.chunks[len(h.chunks)-1]
+		k := min(len(hs), hashChunk-len(*last))
+		*last = append(*last, hs[:k]...)
+		h.n += int64(k)
+		hs = hs[k:]
+	}
 }
 
 // OpenFileStorage opens or creates the log storage in dir. It recovers the
@@ -91,7 +118,6 @@ func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 	}
 	s.records = records
 	n := records.Len()
-	s.stored = make([]tlog.Hash, 0, tlog.StoredHashCount(int64(n)))
 	hashes, err := durable.Open(filepath.Join(dir, hashesFile), durable.Options{Lazy: true, Visit: s.load, Logger: logger})
 	if err != nil {
 		records.Close()
@@ -120,7 +146,7 @@ func (s *FileStorage) load(i uint64, entry []byte) error {
 			ErrCorrupt, i, len(entry), k*tlog.HashSize, filepath.Join(s.dir, hashesFile))
 	}
 	for j := range k {
-		s.stored = append(s.stored, tlog.Hash(entry[j*tlog.HashSize:]))
+		s.stored.append(tlog.Hash(entry[j*tlog.HashSize:]))
 	}
 	s.size++
 	return nil
@@ -138,7 +164,7 @@ func (s *FileStorage) catchUp(n uint64) error {
 		if err != nil {
 			return fmt.Errorf("merklelog: %w", err)
 		}
-		if got, want := tlog.RecordHash(rec), s.stored[tlog.StoredHashIndex(0, int64(h-1))]; got != want {
+		if got, want := tlog.RecordHash(rec), s.stored.at(tlog.StoredHashIndex(0, int64(h-1))); got != want {
 			return fmt.Errorf("%w: record %d hashes to %v, hash file has %v (if the records are right, remove %s to rebuild it)",
 				ErrCorrupt, h-1, got, want, filepath.Join(s.dir, hashesFile))
 		}
@@ -166,15 +192,15 @@ func (s *FileStorage) catchUp(n uint64) error {
 // the tree and the hash file. It runs on the records file's commit goroutine
 // (or in Open before it starts), so there is one writer.
 func (s *FileStorage) commit(first uint64, records [][]byte) {
-	base := len(s.stored)
+	base := s.stored.len()
 	var added []tlog.Hash
 	read := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(indexes))
 		for i, x := range indexes {
-			if x < int64(base) {
-				out[i] = s.stored[x]
+			if x < base {
+				out[i] = s.stored.at(x)
 			} else {
-				out[i] = added[x-int64(base)]
+				out[i] = added[x-base]
 			}
 		}
 		return out, nil
@@ -194,7 +220,7 @@ func (s *FileStorage) commit(first uint64, records [][]byte) {
 		entries[i] = entry
 	}
 	s.mu.Lock()
-	s.stored = append(s.stored, added...)
+	s.stored.append(added...)
 	s.size = first + uint64(len(records))
 	s.mu.Unlock()
 	s.toWrite <- entries
@@ -257,10 +283,10 @@ func (s *FileStorage) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	defer s.mu.RUnlock()
 	out := make([]tlog.Hash, len(indexes))
 	for i, x := range indexes {
-		if x < 0 || x >= int64(len(s.stored)) {
-			return nil, fmt.Errorf("merklelog: stored hash %d not in a tree of %d hashes", x, len(s.stored))
+		if x < 0 || x >= s.stored.len() {
+			return nil, fmt.Errorf("merklelog: stored hash %d not in a tree of %d hashes", x, s.stored.len())
 		}
-		out[i] = s.stored[x]
+		out[i] = s.stored.at(x)
 	}
 	return out, nil
 }

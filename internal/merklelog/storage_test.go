@@ -110,3 +110,23 @@ func TestOtherStorage(t *testing.T) {
 	_, err = New(s, testOptions(t))
 	require.ErrorAs(t, err, &ie)
 }
+
+func TestHashStoreChunks(t *testing.T) {
+	var h hashStore
+	var want []tlog.Hash
+	for i := 0; h.len() < 3*hashChunk+17; i++ {
+		batch := make([]tlog.Hash, 1+i%4099)
+		for j := range batch {
+			batch[j] = tlog.RecordHash([]byte{byte(len(want) + j), byte((len(want) + j) >> 8), byte((len(want) + j) >> 16)})
+		}
+		h.append(batch...)
+		want = append(want, batch...)
+	}
+	require.Equal(t, int64(len(want)), h.len())
+	require.Len(t, h.chunks, 4)
+	for i, w := range want {
+		if h.at(int64(i)) != w {
+			t.Fatalf("hash %d differs", i)
+		}
+	}
+}
