@@ -87,7 +87,7 @@ func (l *memberList) cursor() (*memberCursor, error) {
 		return &memberCursor{table: l.table}, nil
 	}
 	if l.f == nil {
-		return &memberCursor{r: bufio.NewReaderSize(bytes.NewReader(l.mem), 16)}, nil
+		return &memberCursor{r: bufio.NewReaderSize(bytes.NewReader(l.mem), 4096)}, nil
 	}
 	if err := l.w.Flush(); err != nil {
 		return nil, fmt.Errorf("bundle: spooling the member list: %w", err)
