@@ -144,7 +144,7 @@ func BenchmarkBaselineReadHashFile(b *testing.B) {
 	dir := millionLog(b)
 	b.ResetTimer()
 	for range b.N {
-		data, err := os.ReadFile(filepath.Join(dir, hashesFile))
+		data, err := os.ReadFile(filepath.Join(dir, indexFile))
 		require.NoError(b, err)
 		b.SetBytes(int64(len(data)))
 	}
