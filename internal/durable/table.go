@@ -78,6 +78,11 @@ func (t *Table) open(logger *slog.Logger) error {
 		return err
 	}
 	size = max(size, int64(len(header)))
+	// What a crash left in the page cache unsynced is synced now, so that
+	// appends from here on leave at most maxUnsynced bytes unsynced.
+	if err := syncData(t.f); err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
 	// Frames that fit in the file; every frame takes at least a header.
 	n := uint64(sort.Search(int((size-int64(len(header)))/FrameHeaderSize)+1, func(i int) bool {
 		return t.at(uint64(i)+1) > size

@@ -45,9 +45,12 @@
 // files (the page cache) when a proof or a record asks for them, and each
 // entry's and record's checksum is checked as it is read. In memory are the
 // roots of the complete subtrees at the right edge of the tree (at most 64
-// hashes, enough to hash the next record) and the entries not yet written
+// hashes, enough to hash the next record), the hashes of the levels of the
+// tree with at most 2048 nodes as they are read (at most 4096 hashes: most
+// proofs need some), and the entries not yet written
 // to the index (about a MiB at most: appends wait if the index writer falls
-// that far behind).
+// that far behind; if writing the index fails, the entries stay in memory
+// until the log is reopened, which rebuilds them).
 //
 // Opening a log reads neither file in full (a log of a million records opens
 // in milliseconds; see BENCHMARKS.md). It checks the entries in the last

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"sort"
@@ -68,6 +69,9 @@ const (
 	// pendingLimit bounds the bytes of entries waiting for the index
 	// writer: past it the committer waits.
 	pendingLimit = 1 << 20
+	// topWidth bounds the nodes of the levels whose hashes are cached: at
+	// most 2*topWidth hashes are.
+	topWidth = 2048
 )
 
 // FileStorage is the default [Storage]: a directory with a durable records
@@ -76,8 +80,9 @@ const (
 // from the records when it lags behind, so written without fsync), and the
 // last signed checkpoint (replaced atomically). Its memory does not grow with
 // the log: hashes and records are read from the files when asked for; in
-// memory are the right edge of the tree (at most 64 hashes) and the entries
-// not yet written to the index (at most about a MiB).
+// memory are the right edge of the tree (at most 64 hashes), the hashes of
+// the top levels of the tree (at most 4096), and the entries not yet written
+// to the index (at most about a MiB).
 type FileStorage struct {
 	dir     string
 	logger  *slog.Logger
@@ -91,6 +96,8 @@ type FileStorage struct {
 	edge     [64]tlog.Hash
 	building *batch
 
+	top topHashes
+
 	mu sync.RWMutex
 	// cond signals changes to pending, closing and failed (with mu locked).
 	cond *sync.Cond
@@ -102,6 +109,46 @@ type FileStorage struct {
 	closing      bool
 	failed       bool
 	written      chan struct{} // closed when writeIndex returns
+}
+
+// topHashes caches the stored hashes of the top levels of the tree, those
+// with at most topWidth nodes, which most proofs and every tree hash need.
+type topHashes struct {
+	mu     sync.RWMutex
+	floor  int // lowest level cached
+	hashes map[int64]tlog.Hash
+}
+
+func (c *topHashes) get(x int64) (tlog.Hash, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	h, ok := c.hashes[x]
+	return h, ok
+}
+
+// put caches h, the stored hash x at the given level, if the level is a top
+// level of a tree of size records.
+func (c *topHashes) put(size uint64, x int64, level int, h tlog.Hash) {
+	floor := bits.Len64(size / topWidth) // size>>floor < topWidth
+	if level < floor {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hashes == nil {
+		c.hashes = make(map[int64]tlog.Hash)
+	}
+	if floor > c.floor {
+		c.floor = floor
+		for y := range c.hashes {
+			if l, _ := tlog.SplitStoredHashIndex(y); l < floor {
+				delete(c.hashes, y)
+			}
+		}
+	}
+	if level >= c.floor {
+		c.hashes[x] = h
+	}
 }
 
 // batch is a run of index entries, as the frames that go in the file.
@@ -142,7 +189,7 @@ func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 	go s.writeIndex()
 	located := s.size
 	records, err := durable.Open(filepath.Join(dir, recordsFile), durable.Options{
-		Index: s,
+		Index: (*recordIndex)(s),
 		Visit: func(i uint64, at durable.Frame, rec []byte) error {
 			if i < located {
 				return s.checkLast(i, rec)
@@ -328,12 +375,15 @@ func (s *FileStorage) entry(i uint64) ([]byte, error) {
 	return e, nil
 }
 
-// Len implements [durable.Index]: the records the index locates.
-func (s *FileStorage) Len() uint64 { return s.Size() }
+// recordIndex is the storage seen as the [durable.Index] of its records file.
+type recordIndex FileStorage
 
-// Frame implements [durable.Index]: where record i is in the records file.
-func (s *FileStorage) Frame(i uint64) (durable.Frame, error) {
-	e, err := s.entry(i)
+// Len returns the number of records the index locates.
+func (x *recordIndex) Len() uint64 { return (*FileStorage)(x).Size() }
+
+// Frame returns where record i is in the records file.
+func (x *recordIndex) Frame(i uint64) (durable.Frame, error) {
+	e, err := (*FileStorage)(x).entry(i)
 	if err != nil {
 		return durable.Frame{}, err
 	}
@@ -372,11 +422,16 @@ func (s *FileStorage) Record(index uint64) ([]byte, error) {
 // index n is the l-th hash of the entry of the record that completes its
 // subtree, ((n+1)<<l)-1.
 func (s *FileStorage) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
-	n := s.Size()
+	size := s.Size()
+	stored := tlog.StoredHashCount(int64(size))
 	out := make([]tlog.Hash, len(indexes))
 	for k, x := range indexes {
-		if x < 0 || x >= tlog.StoredHashCount(int64(n)) {
-			return nil, fmt.Errorf("merklelog: stored hash %d not in a tree of %d hashes", x, tlog.StoredHashCount(int64(n)))
+		if x < 0 || x >= stored {
+			return nil, fmt.Errorf("merklelog: stored hash %d not in a tree of %d hashes", x, stored)
+		}
+		if h, ok := s.top.get(x); ok {
+			out[k] = h
+			continue
 		}
 		l, m := tlog.SplitStoredHashIndex(x)
 		e, err := s.entry(uint64(m+1)<<l - 1)
@@ -384,6 +439,7 @@ func (s *FileStorage) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 			return nil, err
 		}
 		out[k] = tlog.Hash(e[entryHeaderSize+l*tlog.HashSize:])
+		s.top.put(size, x, l, out[k])
 	}
 	return out, nil
 }

@@ -179,18 +179,19 @@ func TestEntriesServedWhilePending(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, ref.stored, got)
 		for i := range uint64(n) {
-			at, err := s.Frame(i)
+			at, err := (*recordIndex)(s).Frame(i)
 			require.NoError(t, err)
 			require.Equal(t, durable.Frame{Offset: int64(1000 + i), Length: int(i)}, at)
 		}
 		_, err = s.ReadHashes([]int64{int64(len(idx))})
 		require.Error(t, err)
-		_, err = s.Frame(n)
+		_, err = (*recordIndex)(s).Frame(n)
 		require.ErrorIs(t, err, ErrNoRecord)
 	}
 	require.Zero(t, index.Len())
 	require.Greater(t, len(s.pending), 100)
 	check()
+	s.top = topHashes{} // read the hashes from the file this time
 	go s.writeIndex()
 	require.Eventually(t, func() bool { return index.Len() == n }, 5*time.Second, time.Millisecond)
 	s.mu.RLock()
@@ -204,4 +205,33 @@ func TestEntriesServedWhilePending(t *testing.T) {
 	s.mu.Unlock()
 	<-s.written
 	require.NoError(t, index.Close())
+}
+
+// TestTopHashesBounded fills the cache of top hashes from a growing tree:
+// it keeps only the levels with at most topWidth nodes, so at most twice
+// that many hashes.
+func TestTopHashesBounded(t *testing.T) {
+	var c topHashes
+	for size := uint64(1); size < 1<<24; size = size*5/4 + 1 {
+		for l := 0; size>>l > 0; l++ {
+			for n := int64(size>>l) - 1; n >= 0 && n > int64(size>>l)-600; n-- {
+				x := tlog.StoredHashIndex(l, n)
+				c.put(size, x, l, tlog.Hash{byte(l), byte(n)})
+			}
+		}
+		require.LessOrEqual(t, len(c.hashes), 2*topWidth, "size %d", size)
+		for x, h := range c.hashes {
+			l, n := tlog.SplitStoredHashIndex(x)
+			require.Less(t, size>>l, uint64(topWidth), "level %d cached at size %d", l, size)
+			require.Equal(t, tlog.Hash{byte(l), byte(n)}, h)
+		}
+	}
+	require.NotEmpty(t, c.hashes)
+	x := tlog.StoredHashIndex(23, 0)
+	c.put(1<<24, x, 23, tlog.Hash{7})
+	h, ok := c.get(x)
+	require.True(t, ok)
+	require.Equal(t, tlog.Hash{7}, h)
+	_, ok = c.get(tlog.StoredHashIndex(0, 5))
+	require.False(t, ok)
 }
