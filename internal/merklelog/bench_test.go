@@ -55,6 +55,25 @@ func BenchmarkLogAppend64(b *testing.B) {
 	b.ReportMetric(float64(st.Records)/float64(st.Syncs), "records/fsync")
 }
 
+// BenchmarkLogAppendBatch1024 appends batches of 1024 records from one
+// goroutine, waiting for each, as a Global Registry's import does.
+func BenchmarkLogAppendBatch1024(b *testing.B) {
+	l := openLog(b, b.TempDir())
+	ctx := context.Background()
+	batch := make([][]byte, 1024)
+	for i := range batch {
+		batch[i] = fmt.Appendf(nil, "%s %d", benchRecord, i)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := l.AppendBatch(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "records/s")
+}
+
 // BenchmarkDurableAppend64 is the same load on the durable file alone.
 func BenchmarkDurableAppend64(b *testing.B) {
 	f, err := durable.Open(filepath.Join(b.TempDir(), "records"), durable.Options{})

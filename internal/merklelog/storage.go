@@ -91,10 +91,11 @@ type FileStorage struct {
 
 	// Owned by the committer (the records file's OnCommit, or Open): the
 	// roots of the complete subtrees at the right edge of the tree, by level
-	// (edge[l] for each bit l set in the size), and the entries not yet
-	// handed to the writer.
+	// (edge[l] for each bit l set in the size), the entries not yet handed
+	// to the writer, and room to make one.
 	edge     [64]tlog.Hash
 	building *batch
+	entryBuf []byte
 
 	top topHashes
 
@@ -268,18 +269,18 @@ func (s *FileStorage) add(i uint64, at durable.Frame, rec []byte) {
 	}
 	// The hashes record i adds (tlog.StoredHashes): its own, then one for
 	// each subtree it completes, joining the edge's roots from the bottom.
-	var e [entryHeaderSize + 64*tlog.HashSize]byte
-	binary.LittleEndian.PutUint64(e[:], uint64(at.Offset))
-	binary.LittleEndian.PutUint32(e[8:], uint32(at.Length))
+	e := binary.LittleEndian.AppendUint64(s.entryBuf[:0], uint64(at.Offset))
+	e = binary.LittleEndian.AppendUint32(e, uint32(at.Length))
 	h := tlog.RecordHash(rec)
-	k := copy(e[entryHeaderSize:], h[:])
+	e = append(e, h[:]...)
 	l := 0
 	for ; i>>l&1 == 1; l++ {
 		h = tlog.NodeHash(s.edge[l], h)
-		k += copy(e[entryHeaderSize+k:], h[:])
+		e = append(e, h[:]...)
 	}
 	s.edge[l] = h
-	b.frames = durable.AppendFrame(b.frames, e[:entryHeaderSize+k])
+	s.entryBuf = e
+	b.frames = durable.AppendFrame(b.frames, e)
 	b.n++
 	if b.n == batchEntries {
 		s.flush()
