@@ -323,14 +323,16 @@ func (s *FileStorage) writeIndex() {
 			return
 		}
 		take := len(s.pending)
-		var n uint64
-		buf = buf[:0]
-		for _, b := range s.pending[:take] {
-			buf = append(buf, b.frames...)
-			n += b.n
+		n, frames := s.pending[0].n, s.pending[0].frames
+		if take > 1 { // one write for them all
+			buf = buf[:0]
+			for _, b := range s.pending[:take] {
+				buf = append(buf, b.frames...)
+			}
+			n, frames = s.pending[take-1].first+s.pending[take-1].n-s.pending[0].first, buf
 		}
 		s.mu.Unlock()
-		err := s.index.Append(n, buf)
+		err := s.index.Append(n, frames)
 		s.mu.Lock()
 		if err != nil {
 			s.failed = true
@@ -338,11 +340,11 @@ func (s *FileStorage) writeIndex() {
 		} else {
 			clear(s.pending[:take])
 			s.pending = s.pending[take:]
-			s.pendingBytes -= len(buf)
+			s.pendingBytes -= len(frames)
 		}
 		s.cond.Broadcast()
 		s.mu.Unlock()
-		if cap(buf) > 2*pendingLimit {
+		if cap(buf) > pendingLimit/4 {
 			buf = nil
 		}
 	}
