@@ -269,10 +269,14 @@ func (f *File) open(opts Options, logger *slog.Logger) error {
 // there: the start of the file, or with an Index the end of the last record
 // it locates, whose frame it checks and visits.
 func (f *File) resume(size int64, visit func(uint64, Frame, []byte) error) (int64, uint64, error) {
-	if f.index == nil || f.index.Len() == 0 {
+	if f.index == nil {
 		return int64(len(header)), 0, nil
 	}
-	last := f.index.Len() - 1
+	n := f.index.Len()
+	if n == 0 {
+		return int64(len(header)), 0, nil
+	}
+	last := n - 1
 	at, err := f.index.Frame(last)
 	if err != nil {
 		return 0, 0, fmt.Errorf("durable: %s: locating record %d: %w", f.path, last, err)
