@@ -24,7 +24,7 @@ import (
 func TestRoundTrip(t *testing.T) {
 	s, pub := newSigner(1)
 	b := build(t, s, testMembers())
-	got, m, err := collect(b, pub)
+	got, m, err := collect(b, pub, WithMemberTable())
 	require.NoError(t, err)
 	require.Len(t, got, len(testMembers()))
 	for _, tm := range testMembers() {
@@ -344,8 +344,14 @@ func TestProofs(t *testing.T) {
 	for i := range 13 {
 		members = append(members, testMember{string(rune('a'+i)) + ".json", strings.Repeat("p", i)})
 	}
-	_, m, err := collect(build(t, s, members), pub)
+	b := build(t, s, members)
+	m, err := ReadManifest(bytes.NewReader(b), pub)
 	require.NoError(t, err)
+	require.True(t, m.HasMemberTable())
+	_, streamed, err := collect(b, pub)
+	require.NoError(t, err)
+	assert.Equal(t, m.Root(), streamed.Root())
+	assert.Equal(t, m.Signature(), streamed.Signature())
 	signed, err := OpenSignature(m.Signature(), pub)
 	require.NoError(t, err)
 	for _, tm := range members {

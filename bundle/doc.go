@@ -4,10 +4,10 @@
 //
 // A [Writer] takes members as name and reader, of unknown size and in any
 // order (in name order, its memory stays flat), and on [Writer.Close] writes
-// the archive. [Verify] reads an archive
-// once, with bounded memory and without touching the disk, and hands each
-// member to a callback as it streams past. [Manifest.Proof] and
-// [VerifyMemberProof] prove later that one member was in one bundle.
+// the archive. [Verify] reads an archive once, with memory that does not
+// grow with the bundle, and hands each member to a callback as it streams
+// past. [ReadManifest], [Manifest.Proof] and [VerifyMemberProof] prove later
+// that one member was in one bundle.
 //
 //	w, _ := bundle.NewWriter(out, signer, bundle.WithIssuer("lr-1"), bundle.WithCreatedAt(now))
 //	w.Add("heartbeats/inst-1/0001.json", r)
@@ -89,14 +89,24 @@
 //
 // # Memory
 //
-// Verify holds the parsed manifest (about 45 bytes plus the name per member,
-// bounded by [WithMaxMembers] and [WithMaxManifestSize]) and bundle.json
-// ([WithMaxMetadataSize]), never member bodies; manifest.json is parsed as it
-// streams, not buffered. The Writer spools member bodies in memory up to
-// [WithSpoolMemory] and then in one temporary file; given members in name
-// order it spools their names, sizes and digests too (beside at most 1 MiB
-// in memory), holding only the last name and the Merkle tree's frontier, so
-// that its memory does not grow with the number of members. Out of order, it
-// holds every member's entry, about 100 bytes plus the name. Its files are
-// removed on Close or [Writer.Abort].
+// Verify's memory does not grow with the number or size of members. The
+// member list must travel from manifest.json, near the start of the archive,
+// to the members after the signature; Verify carries it in compact records
+// (about 45 bytes plus the name per member), in memory up to
+// [DefaultManifestMemory] and then in a temporary file ([WithManifestSpool]),
+// removed before it returns. Nothing read back from that file is trusted
+// alone: as members stream past, Verify rebuilds the Merkle root from their
+// names, sizes and the digests of their bytes, and compares it with the
+// signed root before it returns nil. Members are never written to disk. The
+// returned Manifest has no member table unless [WithMemberTable] is given;
+// [ReadManifest] reads only the header members and keeps the table, for
+// [Manifest.Proof].
+//
+// The Writer spools member bodies in memory up to [WithSpoolMemory] and then
+// in one temporary file; given members in name order it spools their names,
+// sizes and digests too (beside at most 1 MiB in memory), holding only the
+// last name and the Merkle tree's frontier, so that its memory does not grow
+// with the number of members. Out of order, it holds every member's entry,
+// about 100 bytes plus the name. Its files are removed on Close or
+// [Writer.Abort].
 package bundle

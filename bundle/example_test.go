@@ -80,7 +80,8 @@ func ExampleManifest_Proof() {
 	if err := w.Close(); err != nil {
 		panic(err)
 	}
-	m, err := bundle.Verify(&archive, signer.PublicKey(), nil)
+	// ReadManifest verifies the header members and keeps the member table.
+	m, err := bundle.ReadManifest(&archive, signer.PublicKey())
 	if err != nil {
 		panic(err)
 	}

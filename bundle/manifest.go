@@ -226,15 +226,18 @@ const (
 	manifestBuffer  = 64 << 10
 )
 
-// parseManifest parses manifest.json held in memory.
+// parseManifest parses manifest.json held in memory, keeping its member
+// table.
 func parseManifest(b []byte, lim *limits) (*Manifest, error) {
-	return readManifest(bufio.NewReaderSize(bytes.NewReader(b), manifestBuffer), lim)
+	return readManifest(bufio.NewReaderSize(bytes.NewReader(b), manifestBuffer), lim, &memberList{table: &memberTable{}})
 }
 
 // readManifest parses manifest.json line by line in its canonical form,
 // checking names, order and limits, and that its merkle_root matches its
-// members. It holds only the compact member table, never the raw bytes.
-func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
+// members, and adds each member to list. It holds neither the raw bytes nor
+// (unless list keeps a table) the members: the Manifest it returns has the
+// counts and the root.
+func readManifest(r *bufio.Reader, lim *limits, list *memberList) (*Manifest, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: manifest.json: %s", ErrMalformed, fmt.Sprintf(format, args...))
 	}
@@ -257,9 +260,10 @@ func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
 	if !bytes.Equal(rest[rootLen:], []byte(manifestHead2)) {
 		return nil, bad("no members array after merkle_root")
 	}
-	m := &Manifest{table: &memberTable{}}
+	m := &Manifest{table: list.table}
 	var tb treeBuilder
 	var leaf []byte
+	var prev string
 	more := true // a member or the end may follow; false after a member without comma
 	for {
 		line, err := r.ReadSlice('\n')
@@ -290,8 +294,8 @@ func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
 		if isReserved(name) {
 			return nil, fmt.Errorf("%w: manifest.json lists %q", ErrReservedName, name)
 		}
-		if n := m.Len(); n > 0 {
-			if prev := m.table.name(n - 1); name == prev {
+		if m.Len() > 0 {
+			if name == prev {
 				return nil, fmt.Errorf("%w: manifest.json lists %q twice", ErrDuplicateMember, name)
 			} else if name < prev {
 				return nil, bad("%q listed after %q, want name order", name, prev)
@@ -306,6 +310,10 @@ func readManifest(r *bufio.Reader, lim *limits) (*Manifest, error) {
 		}
 		tb.add(h)
 		m.add(name, size, sum)
+		if err := list.add(name, size, &sum); err != nil {
+			return nil, err
+		}
+		prev = name
 	}
 	if _, err := r.ReadByte(); err != io.EOF {
 		return nil, bad("data after the closing %q", manifestTail)

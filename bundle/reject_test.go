@@ -3,6 +3,7 @@ package bundle
 import (
 	"archive/tar"
 	"bytes"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -109,12 +110,29 @@ func TestVerifyRejects(t *testing.T) {
 			f.rawInfo = bytes.Replace(b, []byte("{\n"), []byte("{\n  \"extra\": 1,\n"), 1)
 		}), nil, ErrMalformed},
 	}
-	for _, tc := range tests {
-		t.Run(tc.desc, func(t *testing.T) {
-			_, _, err := collect(tc.bundle, pub, tc.opts...)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, tc.wantErr, "got %v", err)
-		})
+	// The member list travels from manifest.json to the members in memory,
+	// through a spool file, or in the Manifest's table: each rejects alike,
+	// and the spool file is gone when Verify returns.
+	spoolDir := t.TempDir()
+	modes := []struct {
+		name string
+		opts []VerifyOption
+	}{
+		{"memory", nil},
+		{"spool file", []VerifyOption{WithManifestSpool(spoolDir, 0)}},
+		{"member table", []VerifyOption{WithMemberTable()}},
+	}
+	for _, mode := range modes {
+		for _, tc := range tests {
+			t.Run(mode.name+"/"+tc.desc, func(t *testing.T) {
+				_, _, err := collect(tc.bundle, pub, append(slices.Clone(mode.opts), tc.opts...)...)
+				require.Error(t, err)
+				assert.ErrorIs(t, err, tc.wantErr, "got %v", err)
+				left, err := os.ReadDir(spoolDir)
+				require.NoError(t, err)
+				assert.Empty(t, left, "spool files left behind")
+			})
+		}
 	}
 	t.Run("good bundle passes", func(t *testing.T) {
 		_, _, err := collect(good, pub)

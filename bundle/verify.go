@@ -9,6 +9,7 @@ import (
 
 	"github.com/accordsdk/accord/envelope"
 	"github.com/zeebo/blake3"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Default limits of [Verify]; each has an option to change it.
@@ -32,6 +33,9 @@ type limits struct {
 	maxManifestSize int64
 	maxMetadataSize int64
 	onManifest      func(*Manifest) error
+	keepTable       bool
+	spoolDir        string
+	spoolMemory     int64
 }
 
 // WithMaxMembers limits the number of members (header members excluded).
@@ -56,8 +60,8 @@ func WithMaxMemberSize(n int64) VerifyOption {
 	}
 }
 
-// WithMaxManifestSize limits the size of manifest.json, which Verify holds in
-// memory until its signature is checked.
+// WithMaxManifestSize limits the size of manifest.json, and so the member
+// list Verify carries from it to the members (see [WithManifestSpool]).
 func WithMaxManifestSize(n int64) VerifyOption {
 	return func(l *limits) error {
 		if n <= 0 || n > maxNameBytes {
@@ -90,6 +94,33 @@ func WithManifestFunc(fn func(*Manifest) error) VerifyOption {
 	}
 }
 
+// WithMemberTable has Verify keep the member table in the Manifest it
+// returns, so that [Manifest.Lookup], [Manifest.Member] and [Manifest.Proof]
+// work; it costs about 45 bytes plus the name per member, in memory. Without
+// it, Verify's memory does not grow with the number of members.
+func WithMemberTable() VerifyOption {
+	return func(l *limits) error {
+		l.keepTable = true
+		return nil
+	}
+}
+
+// WithManifestSpool sets where Verify keeps the member list between
+// manifest.json and the members: up to memory bytes in memory (default
+// [DefaultManifestMemory]), the rest in a temporary file in dir (default
+// [os.TempDir]), removed before Verify returns. The list is about 45 bytes
+// plus the name per member. A memory of at least [WithMaxManifestSize]
+// never touches the disk. Members themselves are never written to disk.
+func WithManifestSpool(dir string, memory int64) VerifyOption {
+	return func(l *limits) error {
+		if memory < 0 {
+			return fmt.Errorf("bundle: WithManifestSpool(%q, %d), want memory >= 0", dir, memory)
+		}
+		l.spoolDir, l.spoolMemory = dir, memory
+		return nil
+	}
+}
+
 // Verify reads a bundle from r in one pass and checks it against pubkey, the
 // pinned key of the signer in "ed25519:z..." form (the hex and did:key forms
 // are accepted too). It returns the verified manifest, or an error wrapping
@@ -114,28 +145,25 @@ func WithManifestFunc(fn func(*Manifest) error) VerifyOption {
 // the call; bytes the callback does not read are read and checked by Verify.
 // An error from member stops Verify and is returned wrapped.
 //
-// Verify holds bundle.json and the parsed manifest in memory (about 45 bytes
-// plus the name per member, bounded by [WithMaxMetadataSize],
-// [WithMaxManifestSize] and [WithMaxMembers]), never member bodies, and it
-// writes nothing to disk.
+// Verify's memory does not grow with the number or size of members: it
+// holds bundle.json (bounded by [WithMaxMetadataSize]), an O(log n) Merkle
+// frontier, and the member list it carries from manifest.json to the
+// members, in memory up to [DefaultManifestMemory] and beyond that in a
+// temporary file (see [WithManifestSpool]). It never writes a member to
+// disk. The Manifest it returns has no member table unless
+// [WithMemberTable] is given.
 func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) error, opts ...VerifyOption) (*Manifest, error) {
-	lim := limits{
-		maxMembers:      DefaultMaxMembers,
-		maxMemberSize:   DefaultMaxMemberSize,
-		maxManifestSize: DefaultMaxManifestSize,
-		maxMetadataSize: DefaultMaxMetadataSize,
-	}
-	for _, o := range opts {
-		if err := o(&lim); err != nil {
-			return nil, err
-		}
-	}
-	v, err := signatureVerifier(pubkey)
+	lim, v, err := verifySetup(pubkey, opts)
 	if err != nil {
 		return nil, err
 	}
+	list := &memberList{dir: lim.spoolDir, limit: lim.spoolMemory}
+	if lim.keepTable {
+		list.table = &memberTable{}
+	}
+	defer list.close()
 	t := newTarReader(r)
-	m, err := t.readHeaders(v, &lim)
+	m, err := t.readHeaders(v, &lim, list)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +172,7 @@ func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) er
 			return nil, fmt.Errorf("bundle: manifest rejected by caller: %w", err)
 		}
 	}
-	if err := t.readMembers(m, member); err != nil {
+	if err := t.readMembers(m, list, member); err != nil {
 		return nil, err
 	}
 	if err := t.finish(); err != nil {
@@ -153,13 +181,46 @@ func Verify(r io.Reader, pubkey string, member func(name string, r io.Reader) er
 	return m, nil
 }
 
+// ReadManifest reads only the header members of a bundle from r (bundle.json,
+// manifest.json and the signature), verifies them as [Verify] does against
+// pubkey, and returns the manifest with its member table, without reading
+// any member. It is how to prove members of a bundle already verified or
+// just written: ReadManifest, then [Manifest.Proof]. The limit options of
+// Verify apply; the table is held in memory.
+func ReadManifest(r io.Reader, pubkey string, opts ...VerifyOption) (*Manifest, error) {
+	lim, v, err := verifySetup(pubkey, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newTarReader(r).readHeaders(v, &lim, &memberList{table: &memberTable{}})
+}
+
+// verifySetup applies opts to the default limits and returns them with a
+// verifier of manifest signatures by pubkey.
+func verifySetup(pubkey string, opts []VerifyOption) (limits, *envelope.Verifier, error) {
+	lim := limits{
+		maxMembers:      DefaultMaxMembers,
+		maxMemberSize:   DefaultMaxMemberSize,
+		maxManifestSize: DefaultMaxManifestSize,
+		maxMetadataSize: DefaultMaxMetadataSize,
+		spoolMemory:     DefaultManifestMemory,
+	}
+	for _, o := range opts {
+		if err := o(&lim); err != nil {
+			return lim, nil, err
+		}
+	}
+	v, err := signatureVerifier(pubkey)
+	return lim, v, err
+}
+
 // readHeaders reads and checks bundle.json, manifest.json and the signature.
-func (t *tarReader) readHeaders(v *envelope.Verifier, lim *limits) (*Manifest, error) {
+func (t *tarReader) readHeaders(v *envelope.Verifier, lim *limits, list *memberList) (*Manifest, error) {
 	bundleJSON, err := t.readHeaderMember(BundleJSONName, lim.maxMetadataSize, ErrMissingHeader)
 	if err != nil {
 		return nil, err
 	}
-	m, manifestDigest, parseErr, err := t.readManifestMember(lim)
+	m, manifestDigest, parseErr, err := t.readManifestMember(lim, list)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +267,7 @@ func (t *tarReader) readHeaders(v *envelope.Verifier, lim *limits) (*Manifest, e
 // it) and hashing it. A parse error is returned separately, to be reported
 // only after the signature has been checked; err reports a failure to read
 // the archive.
-func (t *tarReader) readManifestMember(lim *limits) (m *Manifest, digest envelope.Digest, parseErr, err error) {
+func (t *tarReader) readManifestMember(lim *limits, list *memberList) (m *Manifest, digest envelope.Digest, parseErr, err error) {
 	e, end, err := t.next()
 	if err != nil {
 		return nil, digest, nil, err
@@ -223,7 +284,7 @@ func (t *tarReader) readManifestMember(lim *limits) (m *Manifest, digest envelop
 	h := blake3.New()
 	lr := &io.LimitedReader{R: t.r, N: e.size}
 	br := bufio.NewReaderSize(io.TeeReader(lr, h), manifestBuffer)
-	m, parseErr = readManifest(br, lim)
+	m, parseErr = readManifest(br, lim, list)
 	_, err = io.Copy(io.Discard, br)
 	t.off += e.size - lr.N
 	if err != nil {
@@ -268,9 +329,18 @@ func (t *tarReader) readHeaderMember(want string, limit int64, absent error) ([]
 }
 
 // readMembers reads the members after the headers and checks each against
-// m, then the end-of-archive marker.
-func (t *tarReader) readMembers(m *Manifest, member func(string, io.Reader) error) error {
+// the next entry of list, then the end-of-archive marker. It also rebuilds
+// the Merkle root from the members as read (names, sizes and the digests of
+// their bytes), so that the result does not rest on list alone.
+func (t *tarReader) readMembers(m *Manifest, list *memberList, member func(string, io.Reader) error) error {
+	c, err := list.cursor()
+	if err != nil {
+		return err
+	}
 	h := blake3.New()
+	var tb treeBuilder
+	var leaf []byte
+	var prev string
 	for i := 0; ; i++ {
 		e, end, err := t.next()
 		if err != nil {
@@ -278,18 +348,28 @@ func (t *tarReader) readMembers(m *Manifest, member func(string, io.Reader) erro
 		}
 		if end {
 			if i < m.Len() {
-				return fmt.Errorf("%w: %q (and %d more) absent at the end of the archive", ErrMissingMember, m.table.name(i), m.Len()-i-1)
+				want, err := c.next()
+				if err != nil {
+					return err
+				}
+				return fmt.Errorf("%w: %q (and %d more) absent at the end of the archive", ErrMissingMember, want.name, m.Len()-i-1)
 			}
-			return nil
+			break
 		}
-		if i >= m.Len() || e.name != m.table.name(i) {
-			return m.placeError(i, e.name)
+		var want expectation
+		if i < m.Len() {
+			if want, err = c.next(); err != nil {
+				return err
+			}
 		}
-		if e.size != m.table.sizes[i] {
-			return &MismatchError{Name: e.name, Field: "size", Got: fmt.Sprint(e.size), Want: fmt.Sprint(m.table.sizes[i])}
+		if i >= m.Len() || e.name != want.name {
+			return placeError(list, m.Len(), i, e.name, prev, want.name)
+		}
+		if e.size != want.size {
+			return &MismatchError{Name: e.name, Field: "size", Got: fmt.Sprint(e.size), Want: fmt.Sprint(want.size)}
 		}
 		h.Reset()
-		mr := &memberReader{t: t, h: h, remain: e.size, want: &m.table.sums[i], name: e.name}
+		mr := &memberReader{t: t, h: h, remain: e.size, want: &want.sum, name: e.name}
 		if member != nil {
 			err := member(e.name, mr)
 			mr.detached = true
@@ -303,22 +383,34 @@ func (t *tarReader) readMembers(m *Manifest, member func(string, io.Reader) erro
 		if err := t.readPadding(e.size, e.name); err != nil {
 			return err
 		}
+		var lh tlog.Hash
+		leaf, lh = leafHash(leaf, e.name, e.size, &mr.got)
+		tb.add(lh)
+		prev = e.name
 	}
+	if got := tb.root(); got != m.root {
+		return fmt.Errorf("%w: members hash to %s, signed merkle_root %s", ErrMalformed, got, m.root)
+	}
+	return nil
 }
 
-// placeError explains why the entry named name is not member i.
-func (m *Manifest) placeError(i int, name string) error {
-	if i > 0 && name == m.table.name(i-1) {
+// placeError explains why the entry named name is not member i of n, whose
+// name is want ("" if i >= n); prev is the member before it.
+func placeError(list *memberList, n, i int, name, prev, want string) error {
+	if i > 0 && name == prev {
 		return fmt.Errorf("%w: %q appears twice", ErrDuplicateMember, name)
 	}
-	j := m.table.search(name)
-	if j >= m.Len() || m.table.name(j) != name {
+	j, found, err := list.find(name, n)
+	if err != nil {
+		return err
+	}
+	if !found {
 		return fmt.Errorf("%w: %q", ErrUnexpectedMember, name)
 	}
 	if j < i {
-		return fmt.Errorf("%w: %q appears again after %q", ErrDuplicateMember, name, m.table.name(i-1))
+		return fmt.Errorf("%w: %q appears again after %q", ErrDuplicateMember, name, prev)
 	}
-	return fmt.Errorf("%w: %q (and %d more) absent before %q", ErrMissingMember, m.table.name(i), j-i-1, name)
+	return fmt.Errorf("%w: %q (and %d more) absent before %q", ErrMissingMember, want, j-i-1, name)
 }
 
 // errDetached is returned by a member reader used after its callback returned.
@@ -331,6 +423,7 @@ type memberReader struct {
 	h        *blake3.Hasher
 	remain   int64
 	want     *[32]byte
+	got      [32]byte // the digest of the bytes read, once all are
 	name     string
 	err      error // sticky: io.EOF after a good digest, or the failure
 	detached bool
@@ -365,10 +458,9 @@ func (r *memberReader) Read(p []byte) (int, error) {
 }
 
 func (r *memberReader) check() error {
-	var got [32]byte
-	r.h.Sum(got[:0])
-	if got != *r.want {
-		return &MismatchError{Name: r.name, Field: "digest", Got: digestOf(got).String(), Want: digestOf(*r.want).String()}
+	r.h.Sum(r.got[:0])
+	if r.got != *r.want {
+		return &MismatchError{Name: r.name, Field: "digest", Got: digestOf(r.got).String(), Want: digestOf(*r.want).String()}
 	}
 	return io.EOF
 }

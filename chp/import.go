@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"strconv"
@@ -79,8 +78,9 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 
 	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, tail: g.tail[hint.Fingerprint], spool: bufio.NewWriterSize(spool, 1<<20),
 		ackw: bufio.NewWriterSize(acks, 1<<20), ackf: acks}
-	digest := sha256.New()
-	m, err := bundle.Verify(io.TeeReader(r, digest), lr.PublicKey, im.member, bundle.WithManifestFunc(im.start))
+	digest := newTeeHasher(r, sha256.New())
+	defer digest.Sum() // stops the hasher on every path
+	m, err := bundle.Verify(digest, lr.PublicKey, im.member, bundle.WithManifestFunc(im.start))
 	if err != nil {
 		return nil, fmt.Errorf("chp: import: %w", err)
 	}
@@ -374,7 +374,7 @@ func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte
 
 // commit appends the accepted records to the ledger, updates the state and
 // signs the receipt.
-func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.File, bundleRoot string, digest hash.Hash) (*ImportResult, error) {
+func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.File, bundleRoot string, digest *teeHasher) (*ImportResult, error) {
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
@@ -425,7 +425,7 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.Fil
 	}
 	rc := &Receipt{
 		ReceiptID: newUUIDv4(), Issuer: g.name, LRFingerprint: im.fp, RACID: im.rac.RACID,
-		BundleRoot: bundleRoot, BundleDigest: "sha256:" + fmt.Sprintf("%x", digest.Sum(nil)),
+		BundleRoot: bundleRoot, BundleDigest: "sha256:" + fmt.Sprintf("%x", digest.Sum()),
 		From: in.From, To: in.To, LRRoot: root,
 		Accepted: im.accepted, Duplicate: im.dup, Rejected: im.rejected,
 		Ledger: string(ledgerCP), ImportedAt: g.now().UTC().Truncate(time.Second),

@@ -3,7 +3,9 @@ package chp
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,4 +242,31 @@ func TestImportRejectsForeignFingerprint(t *testing.T) {
 	res, err := w.gr.Import(ctx, bytes.NewReader(build(w.lr.Fingerprint())))
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Receipt.Accepted)
+}
+
+func TestTeeHasher(t *testing.T) {
+	data := make([]byte, 3*teeChunkSize+12345)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	want := sha256.Sum256(data)
+	for _, step := range []int{1, 511, teeChunkSize, 2*teeChunkSize + 1} {
+		th := newTeeHasher(bytes.NewReader(data), sha256.New())
+		buf := make([]byte, step)
+		var got []byte
+		for {
+			n, err := th.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+		}
+		require.Equal(t, data, got, "bytes pass through unchanged")
+		require.Equal(t, want[:], th.Sum(), "read %d bytes at a time", step)
+		require.Equal(t, want[:], th.Sum(), "Sum is stable")
+	}
+	th := newTeeHasher(bytes.NewReader(nil), sha256.New())
+	empty := sha256.Sum256(nil)
+	require.Equal(t, empty[:], th.Sum())
 }

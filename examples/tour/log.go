@@ -108,7 +108,7 @@ func tourLog(ctx context.Context, r *report) error {
 	if _, err := l.AppendBatch(ctx, [][]byte{[]byte("late record 1"), []byte("late record 2")}); err != nil {
 		return err
 	}
-	// Reopen: the records file is recovered and the hashes are loaded, not
+	// Reopen: the index locates the records and holds their hashes, so none
 	// recomputed; a second writer is refused while the log is open.
 	if err := l.Close(); err != nil {
 		return err

@@ -22,7 +22,9 @@
 //
 // # Recovery
 //
-// [Open] reads every frame and checks its length and checksum. A crash can
+// [Open] first fsyncs the file, so that records a crash left written but
+// unsynced are durable before anyone takes them as stored, then reads every
+// frame and checks its length and checksum. A crash can
 // leave the end of the file torn: a frame cut short, or a region the kernel
 // never wrote back (often zeros). Only the last writes can be torn, because a
 // writer has at most [syncDepth] writes of at most [maxWrite] bytes each
@@ -36,6 +38,31 @@
 // A file opened with [Options.Lazy] holds data that can be rebuilt from
 // elsewhere (a cache): appends are written at once by the caller but not
 // fsynced, and Open truncates at the first bad frame wherever it is.
+//
+// # Memory and indexes
+//
+// By default a File keeps the offset of every record in memory (8 bytes a
+// record) to serve [File.Read]. A File opened with [Options.Index] keeps
+// none: the caller stores where each record is (a [Frame], handed to
+// [Options.Visit] and [Options.OnCommit]) and serves it back through the
+// [Index] interface. Open then reads only the last record the index locates,
+// checking that an intact frame of that length is there (an [IndexError] if
+// not: records the index saw stored are gone, or the index belongs to other
+// records), and scans and recovers the records after it as above. Damage to
+// a record the index locates is found when it is read: [File.Read] checks
+// the frame's length and checksum and reports a [CorruptError]. With an
+// index a File's memory does not grow with its records.
+//
+// # Tables
+//
+// A [Table] is a file in the same format whose frame sizes follow from their
+// position (a [Layout]), so that frame i is found without an index: a cache
+// that keeps nothing per frame in memory. Appends are written at once and
+// not fsynced, except that a table fsyncs before a write would leave more
+// than maxUnsynced bytes at its end unsynced. A crash can therefore tear only
+// the last maxUnsynced bytes: [OpenTable] checks the frames there and cuts
+// the table back to the first bad one, and frames further back are checked
+// when read ([Table.Read], a [CorruptError]).
 //
 // # Locking
 //

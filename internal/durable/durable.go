@@ -18,12 +18,12 @@ import (
 const (
 	// header starts every file; it names the format and its version.
 	header = "accord-durable1\n"
-	// frameHeaderSize is the length and checksum before each record.
-	frameHeaderSize = 8
+	// FrameHeaderSize is the length and checksum before each record.
+	FrameHeaderSize = 8
 	// MaxRecordSize is the largest record a File accepts, in bytes.
 	MaxRecordSize = 1 << 20
 	// maxWrite is the longest single write.
-	maxWrite = MaxRecordSize + frameHeaderSize
+	maxWrite = MaxRecordSize + FrameHeaderSize
 	// syncDepth is how many writes may wait for their fsync at once.
 	// Overlapping fsyncs let the device merge their flushes.
 	syncDepth = 4
@@ -50,6 +50,45 @@ var (
 	ErrBadHeader = errors.New("durable: not a durable file")
 )
 
+// IndexError reports that an [Index] locates a record where the file has no
+// intact frame of that length: the file lost records the index saw stored,
+// or the index belongs to other records.
+type IndexError struct {
+	Path   string // file name
+	Index  uint64 // the record
+	Frame  Frame  // where the index locates it
+	Size   int64  // size of the file
+	Reason string // what was wrong
+}
+
+func (e *IndexError) Error() string {
+	return fmt.Sprintf("durable: %s: index locates record %d at offset %d (%d bytes) in a file of %d bytes: %s",
+		e.Path, e.Index, e.Frame.Offset, e.Frame.Length, e.Size, e.Reason)
+}
+
+// Frame locates a record in a file: where its frame starts and the length
+// of the record (the frame is [FrameHeaderSize] bytes longer).
+type Frame struct {
+	Offset int64
+	Length int
+}
+
+// end returns the offset just past the frame.
+func (fr Frame) end() int64 { return fr.Offset + FrameHeaderSize + int64(fr.Length) }
+
+// Index locates the records of a File opened with [Options.Index], so that
+// the File keeps no offsets in memory. The caller stores the Frame of every
+// record it is given by Visit and OnCommit, and serves them back.
+type Index interface {
+	// Len returns how many records, from the first, the index locates.
+	// Open calls it once, after taking the lock.
+	Len() uint64
+	// Frame returns where record i is. Open asks for the last record the
+	// index locates; Read asks for a record below the File's Len, which
+	// the index must locate once OnCommit has returned for it.
+	Frame(i uint64) (Frame, error)
+}
+
 // CorruptError reports a frame that fails its checks where it cannot be a
 // torn tail, so acknowledged records are damaged. It carries the evidence.
 type CorruptError struct {
@@ -69,13 +108,20 @@ type Options struct {
 	// truncates at the first bad frame wherever it is. Use it only for data
 	// that can be rebuilt from another source.
 	Lazy bool
-	// Visit, if set, is called by Open for every intact record in order.
-	// The record is only valid during the call. An error aborts Open.
-	Visit func(index uint64, record []byte) error
+	// Index, if set, locates records instead of offsets kept in memory (8
+	// bytes a record), and lets Open skip the records it locates: Open
+	// reads only the last of them, checks its frame (an [IndexError] if it
+	// is not there) and scans the records after it.
+	Index Index
+	// Visit, if set, is called by Open for every record it reads, in order:
+	// every record, or with an Index the last one the index locates and
+	// those after it. The record is only valid during the call. An error
+	// aborts Open.
+	Visit func(index uint64, at Frame, record []byte) error
 	// OnCommit, if set, is called after each group of records is durable and
 	// before any of their appends return, in index order, from one goroutine.
 	// The records are only valid during the call.
-	OnCommit func(first uint64, records [][]byte)
+	OnCommit func(first uint64, at []Frame, records [][]byte)
 	// Logger receives recovery warnings. Nil discards them.
 	Logger *slog.Logger
 }
@@ -99,7 +145,8 @@ type File struct {
 	path     string
 	f        *os.File
 	lazy     bool
-	onCommit func(first uint64, records [][]byte)
+	index    Index
+	onCommit func(first uint64, at []Frame, records [][]byte)
 	recovery Recovery
 
 	mu     sync.Mutex
@@ -121,7 +168,8 @@ type File struct {
 	inflight chan *chunk
 
 	idx     sync.RWMutex
-	offsets []int64 // start of each frame
+	count   uint64  // records readable
+	offsets []int64 // start of each frame, without an Index
 	end     int64   // end of the last frame
 
 	records, writes, syncs atomic.Uint64
@@ -145,14 +193,14 @@ func Open(path string, opts Options) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("durable: %w", err)
 	}
-	f := &File{path: path, f: fd, lazy: opts.Lazy, onCommit: opts.OnCommit,
+	f := &File{path: path, f: fd, lazy: opts.Lazy, index: opts.Index, onCommit: opts.OnCommit,
 		done: make(chan struct{}), inflight: make(chan *chunk, syncDepth-2)}
 	f.cond = sync.NewCond(&f.mu)
 	if err := f.open(opts, logger); err != nil {
 		fd.Close()
 		return nil, err
 	}
-	f.next, f.pos = uint64(len(f.offsets)), f.end
+	f.next, f.pos = f.count, f.end
 	go f.run()
 	go f.acknowledge()
 	return f, nil
@@ -169,19 +217,36 @@ func (f *File) open(opts Options, logger *slog.Logger) error {
 		return fmt.Errorf("durable: %w", err)
 	}
 	size := st.Size()
-	if err := f.checkHeader(size); err != nil {
+	if err := checkHeader(f.f, f.path, size); err != nil {
 		return err
 	}
-	if size < int64(len(header)) {
-		size = int64(len(header))
+	size = max(size, int64(len(header)))
+	// Records a crash left in the page cache unsynced are found whole and
+	// kept: make them durable before anyone (Visit) takes them as stored.
+	if err := syncData(f.f); err != nil {
+		return fmt.Errorf("durable: %w", err)
 	}
-	r := io.NewSectionReader(f.f, int64(len(header)), size-int64(len(header)))
-	offsets, end, reason, err := scan(r, int64(len(header)), opts.Visit)
+	start, first, err := f.resume(size, opts.Visit)
+	if err != nil {
+		return err
+	}
+	visit := opts.Visit
+	if f.index == nil {
+		visit = func(i uint64, at Frame, rec []byte) error {
+			f.offsets = append(f.offsets, at.Offset)
+			if opts.Visit != nil {
+				return opts.Visit(i, at, rec)
+			}
+			return nil
+		}
+	}
+	r := io.NewSectionReader(f.f, start, size-start)
+	n, end, reason, err := scan(r, start, first, visit)
 	if err != nil {
 		return fmt.Errorf("durable: %s: %w", f.path, err)
 	}
-	f.offsets, f.end = offsets, end
-	f.recovery.Records = uint64(len(offsets))
+	f.count, f.end = first+n, end
+	f.recovery.Records = f.count
 	if end == size {
 		return nil
 	}
@@ -196,74 +261,138 @@ func (f *File) open(opts Options, logger *slog.Logger) error {
 	}
 	f.recovery.TruncatedBytes, f.recovery.Reason = size-end, reason
 	logger.Warn("durable: truncated torn tail", "path", f.path, "offset", end,
-		"bytes", size-end, "reason", reason, "records", len(offsets))
+		"bytes", size-end, "reason", reason, "records", f.count)
 	return nil
 }
 
-// checkHeader verifies the header of a file of the given size, writing it
-// if the file is new or its creation was torn.
-func (f *File) checkHeader(size int64) error {
+// resume returns where Open starts scanning and the index of the record
+// there: the start of the file, or with an Index the end of the last record
+// it locates, whose frame it checks and visits.
+func (f *File) resume(size int64, visit func(uint64, Frame, []byte) error) (int64, uint64, error) {
+	if f.index == nil {
+		return int64(len(header)), 0, nil
+	}
+	n := f.index.Len()
+	if n == 0 {
+		return int64(len(header)), 0, nil
+	}
+	last := n - 1
+	at, err := f.index.Frame(last)
+	if err != nil {
+		return 0, 0, fmt.Errorf("durable: %s: locating record %d: %w", f.path, last, err)
+	}
+	rec, reason, err := readFrame(f.f, at, size)
+	if err != nil {
+		return 0, 0, fmt.Errorf("durable: %s: reading record %d: %w", f.path, last, err)
+	}
+	if reason != "" {
+		return 0, 0, &IndexError{Path: f.path, Index: last, Frame: at, Size: size, Reason: reason}
+	}
+	if visit != nil {
+		if err := visit(last, at, rec); err != nil {
+			return 0, 0, fmt.Errorf("durable: %s: record %d: %w", f.path, last, err)
+		}
+	}
+	return at.end(), last + 1, nil
+}
+
+// readFrame reads the frame at at from a file of the given size and returns
+// its record, or why there is no intact frame of that length there.
+func readFrame(r io.ReaderAt, at Frame, size int64) (rec []byte, reason string, err error) {
+	switch {
+	case at.Offset < int64(len(header)) || at.Length < 0 || at.Length > MaxRecordSize:
+		return nil, "no such frame can exist", nil
+	case at.end() > size:
+		return nil, fmt.Sprintf("frame ends at %d, past the end of the file", at.end()), nil
+	}
+	frame := make([]byte, FrameHeaderSize+at.Length)
+	if _, err := r.ReadAt(frame, at.Offset); err == io.EOF {
+		return nil, fmt.Sprintf("frame ends at %d, past the end of the file", at.end()), nil
+	} else if err != nil {
+		return nil, "", err
+	}
+	if reason := checkFrame(frame); reason != "" {
+		return nil, reason, nil
+	}
+	return frame[FrameHeaderSize:], "", nil
+}
+
+// checkFrame returns why frame is not one intact frame, or "".
+func checkFrame(frame []byte) string {
+	if n := binary.LittleEndian.Uint32(frame); int64(n) != int64(len(frame)-FrameHeaderSize) {
+		return fmt.Sprintf("record length %d, want %d", n, len(frame)-FrameHeaderSize)
+	}
+	if got, want := binary.LittleEndian.Uint32(frame[4:]), frameCRC(frame[:4], frame[FrameHeaderSize:]); got != want {
+		return fmt.Sprintf("checksum %08x, want %08x", got, want)
+	}
+	return ""
+}
+
+// checkHeader verifies the header of the file f of the given size, writing
+// it if the file is new or its creation was torn.
+func checkHeader(f *os.File, path string, size int64) error {
 	n := min(size, int64(len(header)))
 	got := make([]byte, n)
-	if _, err := f.f.ReadAt(got, 0); err != nil {
+	if _, err := f.ReadAt(got, 0); err != nil {
 		return fmt.Errorf("durable: reading header: %w", err)
 	}
 	if string(got) != header[:n] {
-		return fmt.Errorf("%w: %s: header %q, want %q", ErrBadHeader, f.path, got, header)
+		return fmt.Errorf("%w: %s: header %q, want %q", ErrBadHeader, path, got, header)
 	}
 	if n == int64(len(header)) {
 		return nil
 	}
-	if _, err := f.f.WriteAt([]byte(header), 0); err != nil {
+	if _, err := f.WriteAt([]byte(header), 0); err != nil {
 		return fmt.Errorf("durable: writing header: %w", err)
 	}
-	if err := f.f.Sync(); err != nil {
+	if err := f.Sync(); err != nil {
 		return fmt.Errorf("durable: %w", err)
 	}
-	return syncDir(filepath.Dir(f.path))
+	return syncDir(filepath.Dir(path))
 }
 
 // scan reads frames from r, which starts at offset base of the file, until
-// the first bad frame or the end. It returns the offset of every intact
-// frame, the end of the last one, and why it stopped early ("" at a clean
-// end). Only read errors other than the end of data are returned as err.
-func scan(r io.Reader, base int64, visit func(uint64, []byte) error) (offsets []int64, end int64, reason string, err error) {
+// the first bad frame or the end, and visits each intact one, numbering
+// them from first. It returns how many it found, the end of the last one,
+// and why it stopped early ("" at a clean end). Only read errors other than
+// the end of data are returned as err.
+func scan(r io.Reader, base int64, first uint64, visit func(uint64, Frame, []byte) error) (n uint64, end int64, reason string, err error) {
 	br := bufio.NewReaderSize(r, maxWrite)
 	end = base
 	for {
-		hdr, err := br.Peek(frameHeaderSize)
+		hdr, err := br.Peek(FrameHeaderSize)
 		if len(hdr) == 0 && err == io.EOF {
-			return offsets, end, "", nil
+			return n, end, "", nil
 		}
 		if err != nil && err != io.EOF {
-			return nil, 0, "", err
+			return 0, 0, "", err
 		}
-		if len(hdr) < frameHeaderSize {
-			return offsets, end, fmt.Sprintf("frame header of %d bytes, want %d", len(hdr), frameHeaderSize), nil
+		if len(hdr) < FrameHeaderSize {
+			return n, end, fmt.Sprintf("frame header of %d bytes, want %d", len(hdr), FrameHeaderSize), nil
 		}
-		n := binary.LittleEndian.Uint32(hdr)
-		if n > MaxRecordSize {
-			return offsets, end, fmt.Sprintf("record length %d over maximum %d", n, MaxRecordSize), nil
+		length := binary.LittleEndian.Uint32(hdr)
+		if length > MaxRecordSize {
+			return n, end, fmt.Sprintf("record length %d over maximum %d", length, MaxRecordSize), nil
 		}
-		frame, err := br.Peek(frameHeaderSize + int(n))
+		frame, err := br.Peek(FrameHeaderSize + int(length))
 		if err != nil && err != io.EOF {
-			return nil, 0, "", err
+			return 0, 0, "", err
 		}
-		if len(frame) < frameHeaderSize+int(n) {
-			return offsets, end, fmt.Sprintf("record of %d bytes, want %d", len(frame)-frameHeaderSize, n), nil
+		if len(frame) < FrameHeaderSize+int(length) {
+			return n, end, fmt.Sprintf("record of %d bytes, want %d", len(frame)-FrameHeaderSize, length), nil
 		}
-		if got, want := binary.LittleEndian.Uint32(frame[4:]), frameCRC(frame[:4], frame[frameHeaderSize:]); got != want {
-			return offsets, end, fmt.Sprintf("checksum %08x, want %08x", got, want), nil
+		if reason := checkFrame(frame); reason != "" {
+			return n, end, reason, nil
 		}
 		if visit != nil {
-			if err := visit(uint64(len(offsets)), frame[frameHeaderSize:]); err != nil {
-				return nil, 0, "", fmt.Errorf("record %d: %w", len(offsets), err)
+			if err := visit(first+n, Frame{Offset: end, Length: int(length)}, frame[FrameHeaderSize:]); err != nil {
+				return 0, 0, "", fmt.Errorf("record %d: %w", first+n, err)
 			}
 		}
-		offsets = append(offsets, end)
+		n++
 		end += int64(len(frame))
 		if _, err := br.Discard(len(frame)); err != nil {
-			return nil, 0, "", err
+			return 0, 0, "", err
 		}
 	}
 }
@@ -272,9 +401,10 @@ func frameCRC(length, record []byte) uint32 {
 	return crc32.Update(crc32.Update(0, castagnoli, length), castagnoli, record)
 }
 
-// appendFrame appends the frame of record to buf.
-func appendFrame(buf, record []byte) []byte {
-	var hdr [frameHeaderSize]byte
+// AppendFrame appends the frame of record to buf: its length, its checksum
+// and the record. A [Table]'s frames are made with it.
+func AppendFrame(buf, record []byte) []byte {
+	var hdr [FrameHeaderSize]byte
 	binary.LittleEndian.PutUint32(hdr[:], uint32(len(record)))
 	binary.LittleEndian.PutUint32(hdr[4:], frameCRC(hdr[:4], record))
 	return append(append(buf, hdr[:]...), record...)
@@ -292,7 +422,7 @@ func (f *File) Stats() Stats {
 func (f *File) Len() uint64 {
 	f.idx.RLock()
 	defer f.idx.RUnlock()
-	return uint64(len(f.offsets))
+	return f.count
 }
 
 // Append adds record to the file and returns its index once it is durable.
@@ -387,7 +517,7 @@ func (f *File) run() {
 // outcome of its write and fsync.
 type chunk struct {
 	first   uint64
-	offsets []int64
+	frames  []Frame
 	end     int64
 	records [][]byte
 	answers []*request // requests whose last record is in this chunk
@@ -401,13 +531,13 @@ func (f *File) commit(batch []*request) {
 	for _, r := range batch {
 		r.first = f.next
 		for _, rec := range r.records {
-			if len(f.buf)+frameHeaderSize+len(rec) > maxWrite {
+			if len(f.buf)+FrameHeaderSize+len(rec) > maxWrite {
 				f.write(c)
 				c, f.buf = &chunk{first: f.next}, f.buf[:0]
 			}
-			c.offsets = append(c.offsets, f.pos+int64(len(f.buf)))
+			c.frames = append(c.frames, Frame{Offset: f.pos + int64(len(f.buf)), Length: len(rec)})
 			c.records = append(c.records, rec)
-			f.buf = appendFrame(f.buf, rec)
+			f.buf = AppendFrame(f.buf, rec)
 			f.next++
 		}
 		c.answers = append(c.answers, r)
@@ -469,12 +599,17 @@ func (f *File) acknowledge() {
 // them to the OnCommit hook.
 func (f *File) publish(c *chunk) {
 	f.idx.Lock()
-	f.offsets = append(f.offsets, c.offsets...)
+	if f.index == nil {
+		for _, at := range c.frames {
+			f.offsets = append(f.offsets, at.Offset)
+		}
+	}
+	f.count += uint64(len(c.frames))
 	f.end = c.end
 	f.idx.Unlock()
 	f.records.Add(uint64(len(c.records)))
 	if f.onCommit != nil {
-		f.onCommit(c.first, c.records)
+		f.onCommit(c.first, c.frames, c.records)
 	}
 }
 
@@ -495,8 +630,8 @@ func (f *File) appendLazy(records [][]byte) (uint64, error) {
 	c := &chunk{first: f.next}
 	f.buf = f.buf[:0]
 	for _, rec := range records {
-		c.offsets = append(c.offsets, f.pos+int64(len(f.buf)))
-		f.buf = appendFrame(f.buf, rec)
+		c.frames = append(c.frames, Frame{Offset: f.pos + int64(len(f.buf)), Length: len(rec)})
+		f.buf = AppendFrame(f.buf, rec)
 	}
 	c.records = records
 	_, err = f.f.WriteAt(f.buf, f.pos)
@@ -533,25 +668,33 @@ func answer(rs []*request, err error) {
 // Read returns a copy of the record at index, checking its checksum.
 func (f *File) Read(index uint64) ([]byte, error) {
 	f.idx.RLock()
-	if index >= uint64(len(f.offsets)) {
-		n := len(f.offsets)
-		f.idx.RUnlock()
-		return nil, fmt.Errorf("%w %d: file has %d records", ErrNoRecord, index, n)
-	}
-	start, end, size := f.offsets[index], f.end, f.end
-	if index+1 < uint64(len(f.offsets)) {
-		end = f.offsets[index+1]
+	n, size := f.count, f.end
+	var at Frame
+	if f.index == nil && index < n {
+		end := size
+		if index+1 < n {
+			end = f.offsets[index+1]
+		}
+		at = Frame{Offset: f.offsets[index], Length: int(end - f.offsets[index] - FrameHeaderSize)}
 	}
 	f.idx.RUnlock()
-	frame := make([]byte, end-start)
-	if _, err := f.f.ReadAt(frame, start); err != nil {
+	if index >= n {
+		return nil, fmt.Errorf("%w %d: file has %d records", ErrNoRecord, index, n)
+	}
+	if f.index != nil {
+		var err error
+		if at, err = f.index.Frame(index); err != nil {
+			return nil, fmt.Errorf("durable: %s: locating record %d: %w", f.path, index, err)
+		}
+	}
+	rec, reason, err := readFrame(f.f, at, size)
+	if err != nil {
 		return nil, fmt.Errorf("durable: reading record %d: %w", index, err)
 	}
-	n := binary.LittleEndian.Uint32(frame)
-	if int64(n) != end-start-frameHeaderSize || binary.LittleEndian.Uint32(frame[4:]) != frameCRC(frame[:4], frame[frameHeaderSize:]) {
-		return nil, &CorruptError{Path: f.path, Offset: start, Size: size, Reason: fmt.Sprintf("record %d changed on disk", index)}
+	if reason != "" {
+		return nil, &CorruptError{Path: f.path, Offset: at.Offset, Size: size, Reason: fmt.Sprintf("record %d changed on disk: %s", index, reason)}
 	}
-	return frame[frameHeaderSize:], nil
+	return rec, nil
 }
 
 // Close waits for queued appends, syncs the file and releases the lock.

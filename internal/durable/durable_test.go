@@ -46,7 +46,7 @@ func TestAppendReadReopen(t *testing.T) {
 	require.ErrorIs(t, err, ErrClosed)
 
 	var visited [][]byte
-	g := openT(t, path, Options{Visit: func(i uint64, rec []byte) error {
+	g := openT(t, path, Options{Visit: func(i uint64, _ Frame, rec []byte) error {
 		require.Equal(t, uint64(len(visited)), i)
 		visited = append(visited, bytes.Clone(rec))
 		return nil
@@ -75,7 +75,7 @@ func TestVisitErrorAbortsOpen(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 	boom := errors.New("boom")
-	_, err = Open(path, Options{Visit: func(uint64, []byte) error { return boom }})
+	_, err = Open(path, Options{Visit: func(uint64, Frame, []byte) error { return boom }})
 	require.ErrorIs(t, err, boom)
 	// The failed Open released its lock.
 	openT(t, path, Options{})
@@ -85,7 +85,7 @@ func TestConcurrentAppendsShareSyncs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "log")
 	var mu sync.Mutex
 	var committed [][]byte
-	f := openT(t, path, Options{OnCommit: func(first uint64, recs [][]byte) {
+	f := openT(t, path, Options{OnCommit: func(first uint64, _ []Frame, recs [][]byte) {
 		mu.Lock()
 		defer mu.Unlock()
 		require.Equal(t, uint64(len(committed)), first)
@@ -204,7 +204,7 @@ func writeLog(t *testing.T, path string, n int) (data []byte, ends []int64) {
 	require.NoError(t, err)
 	end := int64(len(header))
 	for i := range n {
-		end += frameHeaderSize + int64(len(record(i)))
+		end += FrameHeaderSize + int64(len(record(i)))
 		ends = append(ends, end)
 	}
 	require.Equal(t, int64(len(data)), end)
@@ -240,7 +240,7 @@ func TestTornTailEveryOffset(t *testing.T) {
 		require.NoError(t, f.Close())
 		st, err := os.Stat(path)
 		require.NoError(t, err)
-		require.Equal(t, ends[want-1]+frameHeaderSize+5, st.Size())
+		require.Equal(t, ends[want-1]+FrameHeaderSize+5, st.Size())
 	}
 }
 
@@ -276,7 +276,7 @@ func TestCorruptionBeforeTailIsReported(t *testing.T) {
 	require.NoError(t, f.Close())
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	data[len(header)+frameHeaderSize+3] ^= 0x20
+	data[len(header)+FrameHeaderSize+3] ^= 0x20
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 
 	_, err = Open(path, Options{})
@@ -298,7 +298,7 @@ func TestReadDetectsChangedRecord(t *testing.T) {
 	require.NoError(t, err)
 	w, err := os.OpenFile(path, os.O_WRONLY, 0)
 	require.NoError(t, err)
-	_, err = w.WriteAt([]byte("X"), int64(len(header)+frameHeaderSize))
+	_, err = w.WriteAt([]byte("X"), int64(len(header)+FrameHeaderSize))
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	_, err = f.Read(0)
@@ -336,7 +336,7 @@ func TestWriteFailureStopsFile(t *testing.T) {
 func TestCancelWhileQueued(t *testing.T) {
 	release := make(chan struct{})
 	var once, released sync.Once
-	f := openT(t, filepath.Join(t.TempDir(), "log"), Options{OnCommit: func(uint64, [][]byte) {
+	f := openT(t, filepath.Join(t.TempDir(), "log"), Options{OnCommit: func(uint64, []Frame, [][]byte) {
 		once.Do(func() { <-release })
 	}})
 	unblock := func() { released.Do(func() { close(release) }) }

@@ -10,14 +10,19 @@ import (
 // and re-encoding the records it accepted must reproduce those bytes.
 func FuzzScan(f *testing.F) {
 	f.Add([]byte{})
-	f.Add(appendFrame(appendFrame(nil, []byte("hello")), nil))
-	f.Add(append(appendFrame(nil, []byte("torn")), 9, 0, 0, 0, 1, 2))
+	f.Add(AppendFrame(AppendFrame(nil, []byte("hello")), nil))
+	f.Add(append(AppendFrame(nil, []byte("torn")), 9, 0, 0, 0, 1, 2))
 	f.Add(bytes.Repeat([]byte{0}, 20))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var re []byte
-		offsets, end, reason, err := scan(bytes.NewReader(data), 16, func(i uint64, rec []byte) error {
-			re = appendFrame(re, rec)
+		var frames []Frame
+		count, end, reason, err := scan(bytes.NewReader(data), 16, 5, func(i uint64, at Frame, rec []byte) error {
+			if i != 5+uint64(len(frames)) {
+				t.Fatalf("record %d visited as %d", len(frames), i)
+			}
+			frames = append(frames, at)
+			re = AppendFrame(re, rec)
 			return nil
 		})
 		if err != nil {
@@ -33,10 +38,18 @@ func FuzzScan(f *testing.F) {
 		if (reason == "") != (n == int64(len(data))) {
 			t.Fatalf("reason %q with %d of %d bytes accepted", reason, n, len(data))
 		}
-		for i := 1; i < len(offsets); i++ {
-			if offsets[i] <= offsets[i-1] {
-				t.Fatalf("offsets not increasing: %v", offsets)
+		if count != uint64(len(frames)) {
+			t.Fatalf("scan counted %d frames, visited %d", count, len(frames))
+		}
+		next := int64(16)
+		for _, at := range frames {
+			if at.Offset != next {
+				t.Fatalf("frame at %d, want %d: %v", at.Offset, next, frames)
 			}
+			next = at.end()
+		}
+		if next != end {
+			t.Fatalf("frames end at %d, scan says %d", next, end)
 		}
 	})
 }

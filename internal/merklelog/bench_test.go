@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -52,6 +53,25 @@ func BenchmarkLogAppend64(b *testing.B) {
 	})
 	st := l.s.(*FileStorage).records.Stats()
 	b.ReportMetric(float64(st.Records)/float64(st.Syncs), "records/fsync")
+}
+
+// BenchmarkLogAppendBatch1024 appends batches of 1024 records from one
+// goroutine, waiting for each, as a Global Registry's import does.
+func BenchmarkLogAppendBatch1024(b *testing.B) {
+	l := openLog(b, b.TempDir())
+	ctx := context.Background()
+	batch := make([][]byte, 1024)
+	for i := range batch {
+		batch[i] = fmt.Appendf(nil, "%s %d", benchRecord, i)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := l.AppendBatch(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "records/s")
 }
 
 // BenchmarkDurableAppend64 is the same load on the durable file alone.
@@ -138,14 +158,31 @@ func BenchmarkOpen1M(b *testing.B) {
 	}
 }
 
-// BenchmarkBaselineReadHashFile reads the million-record log's hash file
+// BenchmarkBaselineReadIndexFile reads the million-record log's index file
 // into memory and nothing else.
-func BenchmarkBaselineReadHashFile(b *testing.B) {
+func BenchmarkBaselineReadIndexFile(b *testing.B) {
 	dir := millionLog(b)
 	b.ResetTimer()
 	for range b.N {
-		data, err := os.ReadFile(filepath.Join(dir, hashesFile))
+		data, err := os.ReadFile(filepath.Join(dir, indexFile))
 		require.NoError(b, err)
 		b.SetBytes(int64(len(data)))
+	}
+}
+
+// BenchmarkInclusionProof1M proves a random record of the million-record log
+// in the tree of all of them, and reads the record.
+func BenchmarkInclusionProof1M(b *testing.B) {
+	l := openLog(b, millionLog(b))
+	rng := rand.New(rand.NewPCG(1, 2))
+	b.ResetTimer()
+	for range b.N {
+		i := rng.Uint64N(millionRecords)
+		if _, err := l.InclusionProof(i, millionRecords); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := l.Record(i); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

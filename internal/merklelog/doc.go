@@ -28,14 +28,43 @@
 // directory:
 //
 //	records      the records, in a durable file (package internal/durable)
-//	hashes       for each record, the tlog stored hashes it adds (a cache,
-//	             checksummed, rebuilt from records when it lags behind)
+//	index        for each record, where it is in the records file and the
+//	             tlog stored hashes it adds (a cache, rebuilt from records
+//	             when it lags behind)
 //	checkpoint   the last signed checkpoint, replaced atomically
 //
-// Opening a log loads the stored hashes instead of hashing every record
-// (a log of a million records opens in about half a second; see
-// BENCHMARKS.md). The records and hash files are checksummed frame by frame
-// on open; a hash file that covers records the records file lacks means
-// acknowledged records were lost, and Open refuses with [ErrCorrupt]. One
-// process at a time may open a log directory ([ErrLocked]).
+// The index is a [durable.Table]: entry i is a frame (length, CRC-32C)
+// holding the record's frame offset (8 bytes) and length (4 bytes), little
+// endian, then the tlog.StoredHashCount(i+1)-tlog.StoredHashCount(i) hashes
+// record i adds (32 bytes each: its record hash, then one for each subtree
+// it completes). Every size follows from i, so entry i starts
+// 20*i + 32*tlog.StoredHashCount(i) bytes after the header and the stored
+// hash at level l and index n is the l-th hash of entry ((n+1)<<l)-1.
+//
+// Memory does not grow with the log: records and hashes are read from the
+// files (the page cache) when a proof or a record asks for them, and each
+// entry's and record's checksum is checked as it is read. In memory are the
+// roots of the complete subtrees at the right edge of the tree (at most 64
+// hashes, enough to hash the next record), the hashes of the levels of the
+// tree with at most 2048 nodes as they are read (at most 4096 hashes: most
+// proofs need some), and the entries not yet written
+// to the index (about a MiB at most: appends wait if the index writer falls
+// that far behind; if writing the index fails, the entries stay in memory
+// until the log is reopened, which rebuilds them).
+//
+// Opening a log reads neither file in full (a log of a million records opens
+// in milliseconds; see BENCHMARKS.md). It checks the entries in the last
+// bytes of the index a crash can have left unsynced (see [durable.Table])
+// and cuts it back to the first bad one; checks that the records file holds
+// the last record the index locates, with the hash the index has for it;
+// then recovers the records after it (a torn tail is cut off, see package
+// durable) and indexes and hashes them. An index that locates records the
+// records file lacks means acknowledged records were lost, and Open refuses
+// with [ErrCorrupt]; so it does for an index of another log. Damage further
+// back in either file is found when the damaged record or entry is read
+// ([ErrCorrupt]); the index can then be removed to be rebuilt. A directory
+// written by earlier versions, which kept every stored hash in memory and
+// a file "hashes", opens: its records file is unchanged, the index is built
+// from it once, and the hashes file is removed. One process at a time may
+// open a log directory ([ErrLocked]).
 package merklelog

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accordsdk/accord/checkpoint"
+	"github.com/accordsdk/accord/internal/durable"
 )
 
 const testOrigin = "example.com/test-log"
@@ -37,6 +38,20 @@ func openLog(t testing.TB, dir string) *Log {
 }
 
 func rec(i int) []byte { return fmt.Appendf(nil, "entry %d", i) }
+
+// appendBatches appends rec(0) to rec(n-1) in batches of 5000.
+func appendBatches(t testing.TB, l *Log, n int) {
+	t.Helper()
+	recs := make([][]byte, 0, 5000)
+	for i := range n {
+		recs = append(recs, rec(i))
+		if len(recs) == cap(recs) || i == n-1 {
+			_, err := l.AppendBatch(context.Background(), recs)
+			require.NoError(t, err)
+			recs = recs[:0]
+		}
+	}
+}
 
 func appendN(t testing.TB, l *Log, from, to int) {
 	t.Helper()
@@ -163,7 +178,7 @@ func TestRefusesInconsistentCheckpoint(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.NoError(t, o.Close())
-	for _, name := range []string{recordsFile, hashesFile} {
+	for _, name := range []string{recordsFile, indexFile} {
 		data, err := os.ReadFile(filepath.Join(other, name))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o600))
@@ -176,7 +191,7 @@ func TestRefusesInconsistentCheckpoint(t *testing.T) {
 
 	// A log shorter than its signed checkpoint lost acknowledged records.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, recordsFile), []byte("accord-durable1\n"), 0o600))
-	require.NoError(t, os.Remove(filepath.Join(dir, hashesFile)))
+	require.NoError(t, os.Remove(filepath.Join(dir, indexFile)))
 	_, err = Open(dir, testOptions(t))
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, uint64(0), ie.Size)
@@ -228,7 +243,7 @@ func TestHashFileRebuilt(t *testing.T) {
 	want, err := l.TreeHash(100)
 	require.NoError(t, err)
 	require.NoError(t, l.Close())
-	hashes := filepath.Join(dir, hashesFile)
+	hashes := filepath.Join(dir, indexFile)
 	full, err := os.ReadFile(hashes)
 	require.NoError(t, err)
 
@@ -377,7 +392,7 @@ func TestTornTailOfLog(t *testing.T) {
 
 	for cut := len(baseRecords); cut <= len(fullRecords); cut++ {
 		dir := t.TempDir()
-		for _, name := range []string{hashesFile, checkpointFile} {
+		for _, name := range []string{indexFile, checkpointFile} {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, name), read(base, name), 0o600))
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(dir, recordsFile), fullRecords[:cut], 0o600))
@@ -418,15 +433,59 @@ func TestHashFileFromAnotherLog(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.NoError(t, o.Close())
-	data, err := os.ReadFile(filepath.Join(other, hashesFile))
+	data, err := os.ReadFile(filepath.Join(other, indexFile))
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, hashesFile), data, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, indexFile), data, 0o600))
 	_, err = Open(dir, testOptions(t))
 	require.ErrorIs(t, err, ErrCorrupt)
 	require.Contains(t, err.Error(), "rebuild")
-	require.NoError(t, os.Remove(filepath.Join(dir, hashesFile)))
+	require.NoError(t, os.Remove(filepath.Join(dir, indexFile)))
 	l = openLog(t, dir)
 	got, err := l.TreeHash(5)
 	require.NoError(t, err)
 	require.Equal(t, referenceRoot(t, 5), got)
+}
+
+// TestIndexDamageFoundWhenRead flips a bit in an index entry far from the
+// end of the index, where Open does not look: the log opens, and the entry
+// is refused when a record or proof needs it. Rebuilding the index mends it.
+func TestIndexDamageFoundWhenRead(t *testing.T) {
+	const n, damaged = 80_000, 10
+	ctx := context.Background()
+	dir := t.TempDir()
+	l := openLog(t, dir)
+	appendBatches(t, l, n)
+	_, err := l.Checkpoint(ctx)
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
+	path := filepath.Join(dir, indexFile)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	at := 16 + entryOffset(damaged) + durable.FrameHeaderSize + entryHeaderSize + 3
+	require.Greater(t, int64(len(data))-at, int64(4<<20+32), "the damage lies before the last unsynced bytes, which Open checks")
+	data[at] ^= 1
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+
+	l = openLog(t, dir)
+	require.Equal(t, uint64(n), l.Size())
+	_, err = l.Record(damaged)
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.Contains(t, err.Error(), "rebuild")
+	_, err = l.InclusionProof(damaged+1, n) // needs the damaged record's hash
+	require.ErrorIs(t, err, ErrCorrupt)
+	got, err := l.Record(damaged + 1)
+	require.NoError(t, err)
+	require.Equal(t, rec(damaged+1), got)
+	require.NoError(t, l.Close())
+
+	require.NoError(t, os.Remove(path))
+	l = openLog(t, dir)
+	got, err = l.Record(damaged)
+	require.NoError(t, err)
+	require.Equal(t, rec(damaged), got)
+	p, err := l.InclusionProof(damaged+1, n)
+	require.NoError(t, err)
+	root, err := l.TreeHash(n)
+	require.NoError(t, err)
+	require.NoError(t, tlog.CheckRecord(p, n, root, damaged+1, tlog.RecordHash(rec(damaged+1))))
 }

@@ -2,12 +2,15 @@ package merklelog
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math/bits"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -49,34 +52,123 @@ type Storage interface {
 // Names of the files of a [FileStorage] in its directory.
 const (
 	recordsFile    = "records"
-	hashesFile     = "hashes"
+	indexFile      = "index"
 	checkpointFile = "checkpoint"
+	// legacyHashesFile held the stored hashes in earlier versions; Open removes
+	// it once the index covers the records.
+	legacyHashesFile = "hashes"
+)
+
+const (
+	// entryHeaderSize is the record's frame offset and length at the start
+	// of an index entry.
+	entryHeaderSize = 12
+	// batchEntries is the most entries the committer hands to the index
+	// writer at once.
+	batchEntries = 4096
+	// pendingLimit bounds the bytes of entries waiting for the index
+	// writer: past it the committer waits.
+	pendingLimit = 1 << 20
+	// topWidth bounds the nodes of the levels whose hashes are cached: at
+	// most 2*topWidth hashes are.
+	topWidth = 2048
 )
 
 // FileStorage is the default [Storage]: a directory with a durable records
-// file (group commit, fsync before acknowledgement), a hash file holding each
-// record's stored hashes (a cache rebuilt from the records when it lags
-// behind, so it is written without fsync), and the last signed checkpoint
-// (replaced atomically). Every stored hash is also kept in memory: 64 bytes
-// per record on average.
+// file (group commit, fsync before acknowledgement), an index holding each
+// record's place in the records file and its stored hashes (a cache rebuilt
+// from the records when it lags behind, so written without fsync), and the
+// last signed checkpoint (replaced atomically). Its memory does not grow with
+// the log: hashes and records are read from the files when asked for; in
+// memory are the right edge of the tree (at most 64 hashes), the hashes of
+// the top levels of the tree (at most 4096), and the entries not yet written
+// to the index (at most about a MiB).
 type FileStorage struct {
 	dir     string
 	logger  *slog.Logger
 	records *durable.File
-	hashes  *durable.File // owned by writeHashes once it runs
-	// toWrite carries hash file entries from commit to writeHashes, so
-	// that acknowledging appends never waits for the cache.
-	toWrite chan [][]byte
-	written chan struct{} // closed when writeHashes returns
+	index   *durable.Table
 
+	// Owned by the committer (the records file's OnCommit, or Open): the
+	// roots of the complete subtrees at the right edge of the tree, by level
+	// (edge[l] for each bit l set in the size), the entries not yet handed
+	// to the writer, and room to make one.
+	edge     [64]tlog.Hash
+	building *batch
+	entryBuf []byte
+
+	top topHashes
+
+	mu sync.RWMutex
+	// cond signals changes to pending, closing and failed (with mu locked).
+	cond *sync.Cond
+	size uint64 // records whose entries are in the index or pending
+	// pending holds the entries not yet written to the index, in order;
+	// after a failed write it keeps every later entry.
+	pending      []*batch
+	pendingBytes int
+	closing      bool
+	failed       bool
+	written      chan struct{} // closed when writeIndex returns
+}
+
+// topHashes caches the stored hashes of the top levels of the tree, those
+// with at most topWidth nodes, which most proofs and every tree hash need.
+type topHashes struct {
 	mu     sync.RWMutex
-	stored []tlog.Hash // every stored hash, by stored hash index
-	size   uint64      // records whose hashes are in stored
+	floor  int // lowest level cached
+	hashes map[int64]tlog.Hash
+}
+
+func (c *topHashes) get(x int64) (tlog.Hash, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	h, ok := c.hashes[x]
+	return h, ok
+}
+
+// put caches h, the stored hash x at the given level, if the level is a top
+// level of a tree of size records.
+func (c *topHashes) put(size uint64, x int64, level int, h tlog.Hash) {
+	floor := bits.Len64(size / topWidth) // size>>floor < topWidth
+	if level < floor {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hashes == nil {
+		c.hashes = make(map[int64]tlog.Hash)
+	}
+	if floor > c.floor {
+		c.floor = floor
+		for y := range c.hashes {
+			if l, _ := tlog.SplitStoredHashIndex(y); l < floor {
+				delete(c.hashes, y)
+			}
+		}
+	}
+	if level >= c.floor {
+		c.hashes[x] = h
+	}
+}
+
+// batch is a run of index entries, as the frames that go in the file.
+type batch struct {
+	first, n uint64
+	frames   []byte
+}
+
+// entryOffset is the [durable.Layout] of the index: the bytes the entries of
+// records 0 to i-1 take. Each entry is a frame holding the record's offset
+// and length and the hashes the record adds.
+func entryOffset(i uint64) int64 {
+	return int64(i)*(durable.FrameHeaderSize+entryHeaderSize) + tlog.StoredHashCount(int64(i))*tlog.HashSize
 }
 
 // OpenFileStorage opens or creates the log storage in dir. It recovers the
-// records file (see package durable), loads the hash file and rebuilds any
-// hashes it lacks, and refuses to open if the two files disagree.
+// index (see [durable.Table]) and the records after those it locates (see
+// package durable), indexes and hashes any records the index lacks, and
+// refuses to open if the two files disagree.
 func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -84,143 +176,221 @@ func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("merklelog: %w", err)
 	}
-	s := &FileStorage{dir: dir, logger: logger}
-	records, err := durable.Open(filepath.Join(dir, recordsFile), durable.Options{OnCommit: s.commit, Logger: logger})
+	s := &FileStorage{dir: dir, logger: logger, written: make(chan struct{})}
+	s.cond = sync.NewCond(&s.mu)
+	index, err := durable.OpenTable(filepath.Join(dir, indexFile), entryOffset, logger)
 	if err != nil {
+		return nil, fmt.Errorf("merklelog: %w", err)
+	}
+	s.index, s.size = index, index.Len()
+	if err := s.loadEdge(); err != nil {
+		index.Close()
+		return nil, err
+	}
+	go s.writeIndex()
+	located := s.size
+	records, err := durable.Open(filepath.Join(dir, recordsFile), durable.Options{
+		Index: (*recordIndex)(s),
+		Visit: func(i uint64, at durable.Frame, rec []byte) error {
+			if i < located {
+				return s.checkLast(i, rec)
+			}
+			s.add(i, at, rec)
+			return nil
+		},
+		OnCommit: s.commit,
+		Logger:   logger,
+	})
+	if err != nil {
+		s.Close()
+		var ie *durable.IndexError
+		if errors.As(err, &ie) {
+			return nil, fmt.Errorf("%w: %w (acknowledged records are missing, or the index is another log's: if the records are right, remove %s to rebuild it)",
+				ErrCorrupt, err, filepath.Join(dir, indexFile))
+		}
 		return nil, fmt.Errorf("merklelog: %w", err)
 	}
 	s.records = records
-	n := records.Len()
-	s.stored = make([]tlog.Hash, 0, tlog.StoredHashCount(int64(n)))
-	hashes, err := durable.Open(filepath.Join(dir, hashesFile), durable.Options{Lazy: true, Visit: s.load, Logger: logger})
-	if err != nil {
-		records.Close()
-		return nil, fmt.Errorf("merklelog: %w", err)
+	s.flush()
+	if n := s.Size(); n > located {
+		s.logger.Info("merklelog: indexed records", "dir", dir, "records", n-located)
 	}
-	s.hashes = hashes
-	s.toWrite, s.written = make(chan [][]byte, 256), make(chan struct{})
-	go s.writeHashes()
-	if err := s.catchUp(n); err != nil {
-		s.Close()
-		return nil, err
+	if err := os.Remove(filepath.Join(dir, legacyHashesFile)); err == nil {
+		s.logger.Info("merklelog: removed the hash file of an earlier version", "dir", dir)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		s.logger.Warn("merklelog: removing the old hash file", "dir", dir, "err", err)
 	}
 	return s, nil
 }
 
-// storedCount returns how many stored hashes record i adds.
-func storedCount(i uint64) int {
-	return int(tlog.StoredHashCount(int64(i)+1) - tlog.StoredHashCount(int64(i)))
-}
-
-// load takes entry i of the hash file into memory.
-func (s *FileStorage) load(i uint64, entry []byte) error {
-	k := storedCount(i)
-	if len(entry) != k*tlog.HashSize {
-		return fmt.Errorf("%w: hash entry %d has %d bytes, want %d (the hash file is a cache: remove %s to rebuild it)",
-			ErrCorrupt, i, len(entry), k*tlog.HashSize, filepath.Join(s.dir, hashesFile))
-	}
-	for j := range k {
-		s.stored = append(s.stored, tlog.Hash(entry[j*tlog.HashSize:]))
-	}
-	s.size++
-	return nil
-}
-
-// catchUp checks the loaded hashes against the n records and hashes the
-// records the hash file lacks.
-func (s *FileStorage) catchUp(n uint64) error {
-	h := s.size
-	if h > n {
-		return fmt.Errorf("%w: hash file covers %d records, records file has %d: acknowledged records are missing", ErrCorrupt, h, n)
-	}
-	if h > 0 {
-		rec, err := s.records.Read(h - 1)
-		if err != nil {
-			return fmt.Errorf("merklelog: %w", err)
-		}
-		if got, want := tlog.RecordHash(rec), s.stored[tlog.StoredHashIndex(0, int64(h-1))]; got != want {
-			return fmt.Errorf("%w: record %d hashes to %v, hash file has %v (if the records are right, remove %s to rebuild it)",
-				ErrCorrupt, h-1, got, want, filepath.Join(s.dir, hashesFile))
-		}
-	}
-	if h == n {
-		return nil
-	}
-	const step = 4096
-	for first := h; first < n; first += step {
-		batch := make([][]byte, 0, min(step, n-first))
-		for i := first; i < n && i < first+step; i++ {
-			rec, err := s.records.Read(i)
+// loadEdge reads the right edge of the tree from the index.
+func (s *FileStorage) loadEdge() error {
+	for l := range 64 {
+		if s.size>>l&1 == 1 {
+			hs, err := s.ReadHashes([]int64{tlog.StoredHashIndex(l, int64(s.size>>l)-1)})
 			if err != nil {
-				return fmt.Errorf("merklelog: %w", err)
+				return err
 			}
-			batch = append(batch, rec)
+			s.edge[l] = hs[0]
 		}
-		s.commit(first, batch)
 	}
-	s.logger.Info("merklelog: rebuilt record hashes", "dir", s.dir, "records", n-h)
 	return nil
 }
 
-// commit hashes records, which start at index first and are durable, into
-// the tree and the hash file. It runs on the records file's commit goroutine
-// (or in Open before it starts), so there is one writer.
-func (s *FileStorage) commit(first uint64, records [][]byte) {
-	base := len(s.stored)
-	var added []tlog.Hash
-	read := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		for i, x := range indexes {
-			if x < int64(base) {
-				out[i] = s.stored[x]
-			} else {
-				out[i] = added[x-int64(base)]
-			}
-		}
-		return out, nil
-	})
-	entries := make([][]byte, len(records))
-	for i, rec := range records {
-		hs, err := tlog.StoredHashes(int64(first)+int64(i), rec, read)
-		if err != nil {
-			// StoredHashes fails only if the reader does, and ours cannot.
-			panic(fmt.Sprintf("merklelog: hashing record %d: %v", first+uint64(i), err))
-		}
-		added = append(added, hs...)
-		entry := make([]byte, 0, len(hs)*tlog.HashSize)
-		for _, h := range hs {
-			entry = append(entry, h[:]...)
-		}
-		entries[i] = entry
+// checkLast checks the last record the index locates against the hash the
+// index holds for it.
+func (s *FileStorage) checkLast(i uint64, rec []byte) error {
+	e, err := s.entry(i)
+	if err != nil {
+		return err
 	}
-	s.mu.Lock()
-	s.stored = append(s.stored, added...)
-	s.size = first + uint64(len(records))
-	s.mu.Unlock()
-	s.toWrite <- entries
+	if got, want := tlog.RecordHash(rec), tlog.Hash(e[entryHeaderSize:]); got != want {
+		return fmt.Errorf("%w: record %d hashes to %v, index has %v (if the records are right, remove %s to rebuild it)",
+			ErrCorrupt, i, got, want, filepath.Join(s.dir, indexFile))
+	}
+	return nil
 }
 
-// writeHashes appends hash entries to the hash file in order. The records
-// are durable before their entries get here and the hash file is only a
-// cache: after a failed write it stops writing, and the next Open rebuilds
-// what the file lacks.
-func (s *FileStorage) writeHashes() {
+// commit indexes records, which start at index first and are durable. It
+// runs on the records file's commit goroutine, so there is one committer.
+func (s *FileStorage) commit(first uint64, at []durable.Frame, records [][]byte) {
+	for i, rec := range records {
+		s.add(first+uint64(i), at[i], rec)
+	}
+	s.flush()
+}
+
+// add hashes record i, found at at, into the tree and makes its index entry.
+func (s *FileStorage) add(i uint64, at durable.Frame, rec []byte) {
+	b := s.building
+	if b == nil {
+		b = &batch{first: i}
+		s.building = b
+	}
+	// The hashes record i adds (tlog.StoredHashes): its own, then one for
+	// each subtree it completes, joining the edge's roots from the bottom.
+	e := binary.LittleEndian.AppendUint64(s.entryBuf[:0], uint64(at.Offset))
+	e = binary.LittleEndian.AppendUint32(e, uint32(at.Length))
+	h := tlog.RecordHash(rec)
+	e = append(e, h[:]...)
+	l := 0
+	for ; i>>l&1 == 1; l++ {
+		h = tlog.NodeHash(s.edge[l], h)
+		e = append(e, h[:]...)
+	}
+	s.edge[l] = h
+	s.entryBuf = e
+	b.frames = durable.AppendFrame(b.frames, e)
+	b.n++
+	if b.n == batchEntries {
+		s.flush()
+	}
+}
+
+// flush hands the entries being built to the writer, waiting while too
+// many are pending.
+func (s *FileStorage) flush() {
+	b := s.building
+	if b == nil {
+		return
+	}
+	s.building = nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.pendingBytes >= pendingLimit && !s.failed {
+		s.cond.Wait()
+	}
+	s.pending = append(s.pending, b)
+	s.pendingBytes += len(b.frames)
+	s.size = b.first + b.n
+	s.cond.Broadcast()
+}
+
+// writeIndex appends pending entries to the index in order. The records are
+// durable before their entries get here and the index is only a cache:
+// after a failed write it stops writing and keeps the entries in memory, and
+// the next Open rebuilds what the file lacks.
+func (s *FileStorage) writeIndex() {
 	defer close(s.written)
-	for entries := range s.toWrite {
-		if s.hashes == nil {
-			continue
+	var buf []byte
+	for {
+		s.mu.Lock()
+		for !s.closing && (s.failed || len(s.pending) == 0) {
+			s.cond.Wait()
 		}
-		if _, err := s.hashes.AppendBatch(context.Background(), entries); err != nil {
-			s.logger.Error("merklelog: hash file write failed; hashes will be rebuilt on open", "dir", s.dir, "err", err)
-			s.hashes.Close()
-			s.hashes = nil
+		if s.failed || len(s.pending) == 0 {
+			s.mu.Unlock()
+			return
+		}
+		take := len(s.pending)
+		n, frames := s.pending[0].n, s.pending[0].frames
+		if take > 1 { // one write for them all
+			buf = buf[:0]
+			for _, b := range s.pending[:take] {
+				buf = append(buf, b.frames...)
+			}
+			n, frames = s.pending[take-1].first+s.pending[take-1].n-s.pending[0].first, buf
+		}
+		s.mu.Unlock()
+		err := s.index.Append(n, frames)
+		s.mu.Lock()
+		if err != nil {
+			s.failed = true
+			s.logger.Error("merklelog: index write failed; entries stay in memory and are rebuilt on open", "dir", s.dir, "err", err)
+		} else {
+			clear(s.pending[:take])
+			s.pending = s.pending[take:]
+			s.pendingBytes -= len(frames)
+		}
+		s.cond.Broadcast()
+		s.mu.Unlock()
+		if cap(buf) > pendingLimit/4 {
+			buf = nil
 		}
 	}
-	if s.hashes != nil {
-		if err := s.hashes.Close(); err != nil {
-			s.logger.Error("merklelog: closing hash file", "dir", s.dir, "err", err)
-		}
+}
+
+// entry returns the index entry of record i, below Size: from the entries
+// pending in memory, or read from the index file and checked.
+func (s *FileStorage) entry(i uint64) ([]byte, error) {
+	s.mu.RLock()
+	if i >= s.size {
+		n := s.size
+		s.mu.RUnlock()
+		return nil, fmt.Errorf("%w: index %d, log size %d", ErrNoRecord, i, n)
 	}
+	if p := s.pending; len(p) > 0 && i >= p[0].first {
+		k := sort.Search(len(p), func(k int) bool { return p[k].first+p[k].n > i }) // i < s.size: found
+		b := p[k]
+		s.mu.RUnlock()
+		start := entryOffset(i) - entryOffset(b.first)
+		return b.frames[start+durable.FrameHeaderSize : entryOffset(i+1)-entryOffset(b.first)], nil
+	}
+	s.mu.RUnlock()
+	e, err := s.index.Read(i)
+	var ce *durable.CorruptError
+	if errors.As(err, &ce) {
+		return nil, fmt.Errorf("%w: %w (remove %s to rebuild it)", ErrCorrupt, err, filepath.Join(s.dir, indexFile))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("merklelog: index entry %d: %w", i, err)
+	}
+	return e, nil
+}
+
+// recordIndex is the storage seen as the [durable.Index] of its records file.
+type recordIndex FileStorage
+
+// Len returns the number of records the index locates.
+func (x *recordIndex) Len() uint64 { return (*FileStorage)(x).Size() }
+
+// Frame returns where record i is in the records file.
+func (x *recordIndex) Frame(i uint64) (durable.Frame, error) {
+	e, err := (*FileStorage)(x).entry(i)
+	if err != nil {
+		return durable.Frame{}, err
+	}
+	return durable.Frame{Offset: int64(binary.LittleEndian.Uint64(e)), Length: int(binary.LittleEndian.Uint32(e[8:]))}, nil
 }
 
 // Append implements [Storage].
@@ -251,16 +421,28 @@ func (s *FileStorage) Record(index uint64) ([]byte, error) {
 	return rec, nil
 }
 
-// ReadHashes implements [tlog.HashReader].
+// ReadHashes implements [tlog.HashReader]. The stored hash at level l and
+// index n is the l-th hash of the entry of the record that completes its
+// subtree, ((n+1)<<l)-1.
 func (s *FileStorage) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	size := s.Size()
+	stored := tlog.StoredHashCount(int64(size))
 	out := make([]tlog.Hash, len(indexes))
-	for i, x := range indexes {
-		if x < 0 || x >= int64(len(s.stored)) {
-			return nil, fmt.Errorf("merklelog: stored hash %d not in a tree of %d hashes", x, len(s.stored))
+	for k, x := range indexes {
+		if x < 0 || x >= stored {
+			return nil, fmt.Errorf("merklelog: stored hash %d not in a tree of %d hashes", x, stored)
 		}
-		out[i] = s.stored[x]
+		if h, ok := s.top.get(x); ok {
+			out[k] = h
+			continue
+		}
+		l, m := tlog.SplitStoredHashIndex(x)
+		e, err := s.entry(uint64(m+1)<<l - 1)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = tlog.Hash(e[entryHeaderSize+l*tlog.HashSize:])
+		s.top.put(size, x, l, out[k])
 	}
 	return out, nil
 }
@@ -289,15 +471,23 @@ func (s *FileStorage) StoreSignedCheckpoint(ctx context.Context, signed []byte) 
 	return nil
 }
 
-// Close implements [Storage]: it waits for pending appends and closes the
-// files.
+// Close implements [Storage]: it waits for pending appends, writes the
+// pending index entries and closes the files.
 func (s *FileStorage) Close() error {
-	err := s.records.Close()
-	if errors.Is(err, durable.ErrClosed) {
-		return err
+	var err error
+	if s.records != nil {
+		if err = s.records.Close(); errors.Is(err, durable.ErrClosed) {
+			return err
+		}
 	}
-	close(s.toWrite)
+	s.mu.Lock()
+	s.closing = true
+	s.cond.Broadcast()
+	s.mu.Unlock()
 	<-s.written
+	if ierr := s.index.Close(); ierr != nil {
+		s.logger.Error("merklelog: closing index", "dir", s.dir, "err", ierr)
+	}
 	return err
 }
 

@@ -3,11 +3,18 @@ package merklelog
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/internal/durable"
 )
 
 // memStorage is a second, in-memory Storage: it shows that the interface
@@ -109,4 +116,122 @@ func TestOtherStorage(t *testing.T) {
 	// A new Log over that storage refuses to open, too.
 	_, err = New(s, testOptions(t))
 	require.ErrorAs(t, err, &ie)
+}
+
+// TestOpensEarlierVersion opens a log directory written by the version that
+// kept every stored hash in memory (testdata/v1log: 333 records of rec(i),
+// a checkpoint at 300, and its hash file): the records file is the same,
+// the index is built from it, and the old hash file goes.
+func TestOpensEarlierVersion(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{recordsFile, legacyHashesFile, checkpointFile} {
+		data, err := os.ReadFile(filepath.Join("testdata", "v1log", name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o600))
+	}
+	for size := 333; size < 335; size++ {
+		l := openLog(t, dir) // checks the tree against the checkpoint at 300
+		require.Equal(t, uint64(size), l.Size())
+		root, err := l.TreeHash(uint64(size))
+		require.NoError(t, err)
+		require.Equal(t, referenceRoot(t, size), root)
+		for _, i := range []uint64{0, 299, 332} {
+			got, err := l.Record(i)
+			require.NoError(t, err)
+			require.Equal(t, rec(int(i)), got)
+		}
+		_, err = os.Stat(filepath.Join(dir, legacyHashesFile))
+		require.ErrorIs(t, err, fs.ErrNotExist)
+		appendN(t, l, size, size+1)
+		require.NoError(t, l.Close())
+	}
+}
+
+// TestEntriesServedWhilePending reads hashes and frames while the entries
+// are still waiting for the index writer, then after it wrote them, and
+// checks both against tlog.
+func TestEntriesServedWhilePending(t *testing.T) {
+	dir := t.TempDir()
+	index, err := durable.OpenTable(filepath.Join(dir, indexFile), entryOffset, nil)
+	require.NoError(t, err)
+	s := &FileStorage{dir: dir, index: index, written: make(chan struct{}), logger: slog.New(slog.DiscardHandler)}
+	s.cond = sync.NewCond(&s.mu)
+	const n = 300
+	ref := &memStorage{}
+	for i := range n {
+		// Batches of 1 to 3 entries, pending one behind the other.
+		s.add(uint64(i), durable.Frame{Offset: int64(1000 + i), Length: i}, rec(i))
+		if i%3 != 1 {
+			s.flush()
+		}
+		_, err := ref.Append(context.Background(), [][]byte{rec(i)})
+		require.NoError(t, err)
+	}
+	s.flush()
+	check := func() {
+		t.Helper()
+		require.Equal(t, uint64(n), s.Size())
+		idx := make([]int64, tlog.StoredHashCount(n))
+		for i := range idx {
+			idx[i] = int64(i)
+		}
+		got, err := s.ReadHashes(idx)
+		require.NoError(t, err)
+		require.Equal(t, ref.stored, got)
+		for i := range uint64(n) {
+			at, err := (*recordIndex)(s).Frame(i)
+			require.NoError(t, err)
+			require.Equal(t, durable.Frame{Offset: int64(1000 + i), Length: int(i)}, at)
+		}
+		_, err = s.ReadHashes([]int64{int64(len(idx))})
+		require.Error(t, err)
+		_, err = (*recordIndex)(s).Frame(n)
+		require.ErrorIs(t, err, ErrNoRecord)
+	}
+	require.Zero(t, index.Len())
+	require.Greater(t, len(s.pending), 100)
+	check()
+	s.top = topHashes{} // read the hashes from the file this time
+	go s.writeIndex()
+	require.Eventually(t, func() bool { return index.Len() == n }, 5*time.Second, time.Millisecond)
+	s.mu.RLock()
+	require.Empty(t, s.pending)
+	require.Zero(t, s.pendingBytes)
+	s.mu.RUnlock()
+	check()
+	s.mu.Lock()
+	s.closing = true
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	<-s.written
+	require.NoError(t, index.Close())
+}
+
+// TestTopHashesBounded fills the cache of top hashes from a growing tree:
+// it keeps only the levels with at most topWidth nodes, so at most twice
+// that many hashes.
+func TestTopHashesBounded(t *testing.T) {
+	var c topHashes
+	for size := uint64(1); size < 1<<24; size = size*5/4 + 1 {
+		for l := 0; size>>l > 0; l++ {
+			for n := int64(size>>l) - 1; n >= 0 && n > int64(size>>l)-600; n-- {
+				x := tlog.StoredHashIndex(l, n)
+				c.put(size, x, l, tlog.Hash{byte(l), byte(n)})
+			}
+		}
+		require.LessOrEqual(t, len(c.hashes), 2*topWidth, "size %d", size)
+		for x, h := range c.hashes {
+			l, n := tlog.SplitStoredHashIndex(x)
+			require.Less(t, size>>l, uint64(topWidth), "level %d cached at size %d", l, size)
+			require.Equal(t, tlog.Hash{byte(l), byte(n)}, h)
+		}
+	}
+	require.NotEmpty(t, c.hashes)
+	x := tlog.StoredHashIndex(23, 0)
+	c.put(1<<24, x, 23, tlog.Hash{7})
+	h, ok := c.get(x)
+	require.True(t, ok)
+	require.Equal(t, tlog.Hash{7}, h)
+	_, ok = c.get(tlog.StoredHashIndex(0, 5))
+	require.False(t, ok)
 }
