@@ -27,8 +27,7 @@ var chunkPool = sync.Pool{New: func() any {
 
 // spool holds bytes between Add and Close: in memory, in chunks that readers
 // fill directly, up to a limit; then in one temporary file, written through a
-// buffer so that small members do not cost a write each. A Writer
-// has two: one for member bodies and one for its member list.
+// buffer so that small members do not cost a write each.
 type spool struct {
 	dir    string
 	limit  int64
@@ -76,20 +75,6 @@ func (s *spool) commit(p []byte) {
 		*last = (*last)[:len(*last)+len(p)]
 	}
 	s.n += int64(len(p))
-}
-
-// write appends p. On failure the spool may hold part of p; truncate it.
-func (s *spool) write(p []byte) error {
-	for len(p) > 0 {
-		buf, err := s.next()
-		if err != nil {
-			return err
-		}
-		n := copy(buf, p)
-		s.commit(buf[:n])
-		p = p[n:]
-	}
-	return nil
 }
 
 // flush writes the file's buffer out. What a failed write left in the

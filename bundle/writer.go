@@ -3,7 +3,6 @@ package bundle
 import (
 	"bufio"
 	"cmp"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,10 +120,10 @@ type Writer struct {
 	signer envelope.Signer
 	cfg    writerConfig
 	bodies spool
-	// list holds, while members arrive in order, each one's entry (see
-	// appendEntry), in order; tb is their tree so far and last the last
+	// list holds, while members arrive in order, each one's name, size
+	// and digest, in order; tb is their tree so far and last the last
 	// name.
-	list    spool
+	list    memberList
 	inOrder bool
 	last    string
 	tb      treeBuilder
@@ -174,7 +173,7 @@ func NewWriter(w io.Writer, s envelope.Signer, opts ...WriterOption) (*Writer, e
 	return bw, nil
 }
 
-// listMemory bounds the in-memory part of the member list spool.
+// listMemory bounds the in-memory part of the member list.
 const listMemory = 1 << 20
 
 // Add reads r to its end and adds its bytes as member name. The size need
@@ -215,12 +214,9 @@ func (w *Writer) Add(name string, r io.Reader) error {
 	var sum [32]byte
 	w.h.Sum(sum[:0])
 	if w.inOrder {
-		listStart := w.list.n
-		w.scratch = appendEntry(w.scratch[:0], name, size, &sum)
-		if err := w.list.write(w.scratch); err != nil {
-			w.list.truncate(listStart)
+		if err := w.list.add(name, size, &sum); err != nil {
 			w.bodies.truncate(start)
-			return fmt.Errorf("bundle: spooling %q: %w", name, err)
+			return fmt.Errorf("bundle: adding %q: %w", name, err)
 		}
 		var leaf tlog.Hash
 		w.scratch, leaf = leafHash(w.scratch, name, size, &sum)
@@ -265,60 +261,29 @@ func (w *Writer) spoolBody(name string, r io.Reader) (int64, error) {
 	}
 }
 
-// appendEntry appends a member's entry in the list spool: uvarint name
-// length, name, uvarint size, blake3 digest.
-func appendEntry(dst []byte, name string, size int64, sum *[32]byte) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(name)))
-	dst = append(dst, name...)
-	dst = binary.AppendUvarint(dst, uint64(size))
-	return append(dst, sum[:]...)
-}
-
 // visit is called for each member in name order, with the offset of its
 // body in the body spool.
 type visit func(name string, size int64, sum *[32]byte, off int64) error
 
-// eachListed calls fn for each member in the list spool, which must have
-// been flushed. Bodies are spooled in the same order, one after another.
+// eachListed calls fn for each member in the member list. Bodies are
+// spooled in the same order, one after another.
 func (w *Writer) eachListed(fn visit) error {
-	br := bufio.NewReaderSize(io.NewSectionReader(&w.list, 0, w.list.n), 64<<10)
+	c, err := w.list.cursor()
+	if err != nil {
+		return err
+	}
 	var off int64
-	for i := 0; i < w.n; i++ {
-		name, size, sum, err := readEntry(br)
+	for range w.n {
+		e, err := c.next()
 		if err != nil {
-			return fmt.Errorf("bundle: reading member list: entry %d: %w", i, err)
-		}
-		if err := fn(name, size, &sum, off); err != nil {
 			return err
 		}
-		off += size
+		if err := fn(e.name, e.size, &e.sum, off); err != nil {
+			return err
+		}
+		off += e.size
 	}
 	return nil
-}
-
-// readEntry reads an entry that appendEntry wrote.
-func readEntry(br *bufio.Reader) (name string, size int64, sum [32]byte, err error) {
-	n, err := binary.ReadUvarint(br)
-	if err != nil {
-		return "", 0, sum, err
-	}
-	if n > MaxNameLen {
-		return "", 0, sum, fmt.Errorf("name of %d bytes", n)
-	}
-	b, err := br.Peek(int(n))
-	if err != nil {
-		return "", 0, sum, err
-	}
-	name = string(b)
-	br.Discard(len(b))
-	u, err := binary.ReadUvarint(br)
-	if err != nil {
-		return "", 0, sum, err
-	}
-	if _, err := io.ReadFull(br, sum[:]); err != nil {
-		return "", 0, sum, err
-	}
-	return name, int64(u), sum, nil
 }
 
 // eachMember calls fn for each member held in memory, in their order.
@@ -335,9 +300,6 @@ func (w *Writer) eachMember(fn visit) error {
 // unorder moves the member list into memory, for a member added out of
 // order.
 func (w *Writer) unorder() error {
-	if err := w.list.flush(); err != nil {
-		return fmt.Errorf("bundle: reading member list: %w", err)
-	}
 	members := make([]spooled, 0, w.n+1)
 	names := make(map[string]bool, w.n+1)
 	err := w.eachListed(func(name string, size int64, sum *[32]byte, off int64) error {
@@ -350,6 +312,7 @@ func (w *Writer) unorder() error {
 	}
 	w.members, w.names, w.inOrder = members, names, false
 	w.list.close()
+	w.list = memberList{}
 	w.last, w.tb, w.lines = "", treeBuilder{}, 0
 	return nil
 }
@@ -374,9 +337,6 @@ func (w *Writer) Close() error {
 			w.lines += int64(len(w.scratch) + len(",\n"))
 		}
 		each = w.eachMember
-	}
-	if err := w.list.flush(); err != nil {
-		return fmt.Errorf("bundle: %w", err)
 	}
 	if err := w.bodies.flush(); err != nil {
 		return fmt.Errorf("bundle: %w", err)
@@ -528,7 +488,7 @@ func (w *Writer) Abort() {
 func (w *Writer) release() {
 	w.bodies.close()
 	w.list.close()
-	w.members, w.names = nil, nil
+	w.list, w.members, w.names = memberList{}, nil, nil
 }
 
 // Manifest returns the manifest of the bundle written by a successful

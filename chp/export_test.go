@@ -96,7 +96,8 @@ func TestExportCancelled(t *testing.T) {
 	assert.Empty(t, spoolFiles(t, lr.dir))
 }
 
-// cancelOnSpool is a context cancelled once dir holds a bundle spool file.
+// cancelOnSpool is a context cancelled once dir holds a bundle writer's
+// spool file.
 type cancelOnSpool struct {
 	context.Context
 	dir  string
@@ -105,7 +106,7 @@ type cancelOnSpool struct {
 
 func (c *cancelOnSpool) Err() error {
 	if !c.seen {
-		names, err := filepath.Glob(filepath.Join(c.dir, "accord-bundle-spool-*"))
+		names, err := filepath.Glob(filepath.Join(c.dir, "accord-bundle-*"))
 		c.seen = err == nil && len(names) > 0
 	}
 	if c.seen {
@@ -115,7 +116,7 @@ func (c *cancelOnSpool) Err() error {
 }
 
 func spoolFiles(t *testing.T, dir string) []string {
-	names, err := filepath.Glob(filepath.Join(dir, "accord-bundle-spool-*"))
+	names, err := filepath.Glob(filepath.Join(dir, "accord-bundle-*"))
 	require.NoError(t, err)
 	return names
 }
