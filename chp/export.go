@@ -1,8 +1,10 @@
 package chp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,8 +81,12 @@ func appendPadded(dst []byte, n uint64, width int) []byte {
 
 // exportSpoolMemory is how much of an export's members the bundle writer
 // holds in memory before it spools them to a file in the registry's
-// directory.
-const exportSpoolMemory = 1 << 20
+// directory; exportBuffer is the buffer of the file that keeps heartbeats
+// while the ACKs are added.
+const (
+	exportSpoolMemory = 1 << 20
+	exportBuffer      = 256 << 10
+)
 
 // ExportOptions select the range of an export.
 type ExportOptions struct {
@@ -114,10 +120,10 @@ type exportEntry struct {
 // heartbeats/.../*.json. Exporting the same range again writes the same
 // bytes. The registry's admission certificate must be installed.
 //
-// Export reads the range twice, for the ACKs and then for the heartbeats,
-// so that the members reach the bundle writer in name order; its memory
-// does not grow with the range (see [bundle.Writer]). Members are spooled
-// in the registry's directory until the bundle is written.
+// Export adds the ACKs and then the heartbeats, so that the members reach
+// the bundle writer in name order and its memory does not grow with the
+// range (see [bundle.Writer]). Members are spooled in the registry's
+// directory until the bundle is written.
 func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*ExportResult, error) {
 	rac := r.AdmissionCert()
 	if rac == nil {
@@ -172,35 +178,8 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 		return nil, err
 	}
 	defer bw.Abort()
-	// acks/ sorts before heartbeats/, and within each, zero-padded names
-	// sort in log order.
-	var name []byte
-	var body bytes.Reader
-	for _, dir := range []string{ackDir, heartbeatDir} {
-		for i := from; i < to; i++ {
-			if i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
-			b, err := r.log.Record(i)
-			if err != nil {
-				return nil, err
-			}
-			var rec Record
-			if err := rec.UnmarshalBinary(b); err != nil {
-				return nil, fmt.Errorf("record %d: %w", i, err)
-			}
-			part := rec.Heartbeat
-			if dir == ackDir {
-				part = rec.Ack
-			}
-			name = appendRecordMember(name[:0], dir, i)
-			body.Reset(part)
-			if err := bw.Add(string(name), &body); err != nil {
-				return nil, err
-			}
-		}
+	if err := r.addMembers(ctx, bw, from, to); err != nil {
+		return nil, err
 	}
 	if err := bw.Close(); err != nil {
 		return nil, err
@@ -220,6 +199,79 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 		}
 	}
 	return res, nil
+}
+
+// addMembers adds the members of records [from, to) to bw in name order:
+// acks/ sorts before heartbeats/, and within each, zero-padded names sort in
+// log order. It reads each record once, adding its ACK and keeping its
+// heartbeat in a temporary file in the registry's directory until all the
+// ACKs are added.
+func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from, to uint64) error {
+	f, err := os.CreateTemp(r.dir, "accord-export-*")
+	if err != nil {
+		return fmt.Errorf("chp: export: %w", err)
+	}
+	defer func() {
+		f.Close()
+		os.Remove(f.Name())
+	}()
+	var name []byte
+	var body bytes.Reader
+	add := func(dir string, i uint64, part []byte) error {
+		name = appendRecordMember(name[:0], dir, i)
+		body.Reset(part)
+		return bw.Add(string(name), &body)
+	}
+	hw := bufio.NewWriterSize(f, exportBuffer)
+	var size [4]byte
+	for i := from; i < to; i++ {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec, err := r.record(i)
+		if err != nil {
+			return err
+		}
+		if err := add(ackDir, i, rec.Ack); err != nil {
+			return err
+		}
+		binary.BigEndian.PutUint32(size[:], uint32(len(rec.Heartbeat)))
+		hw.Write(size[:])
+		hw.Write(rec.Heartbeat) // a failed write fails the Flush below
+	}
+	if err := hw.Flush(); err != nil {
+		return fmt.Errorf("chp: export: keeping heartbeats: %w", err)
+	}
+	hr := bufio.NewReaderSize(io.NewSectionReader(f, 0, 1<<62), exportBuffer)
+	for i := from; i < to; i++ {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		p, err := hr.Peek(4)
+		n := 0
+		if err == nil {
+			n = int(binary.BigEndian.Uint32(p))
+			hr.Discard(4)
+			if n > maxPacket {
+				err = fmt.Errorf("heartbeat of %d bytes", n)
+			}
+		}
+		if err == nil {
+			p, err = hr.Peek(n)
+		}
+		if err != nil {
+			return fmt.Errorf("chp: export: reading back heartbeat %d: %w", i, err)
+		}
+		if err := add(heartbeatDir, i, p); err != nil {
+			return err
+		}
+		hr.Discard(n)
+	}
+	return nil
 }
 
 func (r *LocalRegistry) exports() ([]exportEntry, error) {

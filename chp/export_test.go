@@ -86,7 +86,8 @@ func TestExportBytes(t *testing.T) {
 }
 
 // TestExportCancelled cancels an export once its members are spooled to
-// a file in the registry's directory, and checks that the file is removed.
+// a file in the registry's directory, and checks that the export's
+// temporary files are removed.
 func TestExportCancelled(t *testing.T) {
 	lr := exportRegistry(t, 2500)
 	ctx := &cancelOnSpool{Context: context.Background(), dir: lr.dir}
@@ -115,8 +116,10 @@ func (c *cancelOnSpool) Err() error {
 	return nil
 }
 
+// spoolFiles returns the temporary files of exports and bundle writers in
+// dir.
 func spoolFiles(t *testing.T, dir string) []string {
-	names, err := filepath.Glob(filepath.Join(dir, "accord-bundle-*"))
+	names, err := filepath.Glob(filepath.Join(dir, "accord-*"))
 	require.NoError(t, err)
 	return names
 }

@@ -247,17 +247,26 @@ func (r *LocalRegistry) Close() error {
 	return r.log.Close()
 }
 
+// record reads record i of the log.
+func (r *LocalRegistry) record(i uint64) (Record, error) {
+	var rec Record
+	b, err := r.log.Record(i)
+	if err != nil {
+		return rec, err
+	}
+	if err := rec.UnmarshalBinary(b); err != nil {
+		return rec, fmt.Errorf("record %d: %w", i, err)
+	}
+	return rec, nil
+}
+
 // rebuild scans the log and restores the indexes kept in memory.
 func (r *LocalRegistry) rebuild() error {
 	n := r.log.Size()
 	for i := range n {
-		b, err := r.log.Record(i)
+		rec, err := r.record(i)
 		if err != nil {
 			return err
-		}
-		var rec Record
-		if err := rec.UnmarshalBinary(b); err != nil {
-			return fmt.Errorf("record %d: %w", i, err)
 		}
 		var ack struct {
 			AckID string `json:"ack_id"`
