@@ -90,22 +90,44 @@ func paxRecord(key, value string) string {
 }
 
 func appendBlock(dst []byte, name, prefix string, size int64, typeflag byte) []byte {
-	var b [blockSize]byte
+	b := headerTemplate
 	copy(b[0:100], name)
+	putOctal(b[124:136], size)
+	b[156] = typeflag
+	copy(b[345:500], prefix)
+	// The checksum of the fixed fields plus that of the variable ones:
+	// summing 512 bytes per member would cost a tenth of a build of small
+	// members.
+	sum := headerTemplateSum + int64(typeflag) + byteSum(name) + byteSum(prefix) + byteSum(b[124:136])
+	putOctal(b[148:155], sum)
+	b[155] = ' '
+	return append(dst, b[:]...)
+}
+
+// headerTemplate is a header block with the fields every entry shares
+// (mode, owner, mtime, magic, version, device numbers) and none other;
+// headerTemplateSum is its checksum.
+var headerTemplate = func() (b [blockSize]byte) {
 	copy(b[100:108], "0000644\x00")
 	copy(b[108:116], "0000000\x00")
 	copy(b[116:124], "0000000\x00")
-	putOctal(b[124:136], size)
 	copy(b[136:148], "00000000000\x00")
-	b[156] = typeflag
 	copy(b[257:263], "ustar\x00")
 	copy(b[263:265], "00")
 	copy(b[329:337], "0000000\x00")
 	copy(b[337:345], "0000000\x00")
-	copy(b[345:500], prefix)
-	putOctal(b[148:155], checksum(&b))
-	b[155] = ' '
-	return append(dst, b[:]...)
+	return b
+}()
+
+var headerTemplateSum = checksum(&headerTemplate)
+
+// byteSum returns the sum of the bytes of s.
+func byteSum[S string | []byte](s S) int64 {
+	var sum int64
+	for i := range len(s) {
+		sum += int64(s[i])
+	}
+	return sum
 }
 
 // putOctal writes n as zero-padded octal digits filling all but the last

@@ -303,3 +303,25 @@ func TestWriterAddAllocs(t *testing.T) {
 		require.NoError(t, w.Close())
 	}
 }
+
+// TestHeaderChecksum checks the checksum appendBlock computes from the
+// fields it sets against the sum over the whole block.
+func TestHeaderChecksum(t *testing.T) {
+	for _, name := range []string{"a", "heartbeats/000000001/000000001234.json", strings.Repeat("d/", 70) + "leaf", "ünïcode/名前", strings.Repeat("p", 120)} {
+		for _, size := range []int64{0, 1, 511, 512, 123_456_789, maxTarSize} {
+			hdr := appendHeader(nil, name, size)
+			for off := 0; off < len(hdr); {
+				blk := (*[blockSize]byte)(hdr[off : off+blockSize])
+				got, err := parseOctal(blk[148:156])
+				require.NoError(t, err)
+				assert.Equal(t, checksum(blk), got, "%q size %d block at %d", name, size, off)
+				off += blockSize
+				if blk[156] == 'x' { // a PAX extended header: skip its records
+					n, err := parseOctal(blk[124:136])
+					require.NoError(t, err)
+					off += int(n + padding(n))
+				}
+			}
+		}
+	}
+}
