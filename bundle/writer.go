@@ -140,8 +140,11 @@ type Writer struct {
 	nameBytes int64
 	h         *blake3.Hasher
 	scratch   []byte
-	closed    bool
-	m         *Manifest
+	// err is a failure to keep the member list, after which the Writer
+	// cannot build the bundle.
+	err    error
+	closed bool
+	m      *Manifest
 }
 
 type spooled struct {
@@ -179,11 +182,16 @@ const listMemory = 1 << 20
 // Add reads r to its end and adds its bytes as member name. The size need
 // not be known in advance. Names must pass [CheckName], must not be a header
 // name, and must be unique. If reading r fails the member is not added and
-// the Writer stays usable. Members added in name order keep the Writer's
-// memory flat (see [Writer]).
+// the Writer stays usable. If the Writer cannot keep its member list (a
+// temporary file that cannot be written), it returns that error from then
+// on. Members added in name order keep the Writer's memory flat (see
+// [Writer]).
 func (w *Writer) Add(name string, r io.Reader) error {
 	if w.closed {
 		return ErrWriterClosed
+	}
+	if w.err != nil {
+		return w.err
 	}
 	if err := CheckName(name); err != nil {
 		return err
@@ -196,6 +204,7 @@ func (w *Writer) Add(name string, r io.Reader) error {
 			return fmt.Errorf("%w: %q added twice", ErrDuplicateMember, name)
 		}
 		if err := w.unorder(); err != nil {
+			w.err = err
 			return err
 		}
 	}
@@ -216,7 +225,8 @@ func (w *Writer) Add(name string, r io.Reader) error {
 	if w.inOrder {
 		if err := w.list.add(name, size, &sum); err != nil {
 			w.bodies.truncate(start)
-			return fmt.Errorf("bundle: adding %q: %w", name, err)
+			w.err = fmt.Errorf("bundle: adding %q: %w", name, err)
+			return w.err
 		}
 		var leaf tlog.Hash
 		w.scratch, leaf = leafHash(w.scratch, name, size, &sum)
@@ -327,6 +337,9 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	defer w.release()
+	if w.err != nil {
+		return w.err
+	}
 	each := w.eachListed
 	if !w.inOrder {
 		slices.SortFunc(w.members, func(a, b spooled) int { return cmp.Compare(a.name, b.name) })

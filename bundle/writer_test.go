@@ -325,3 +325,24 @@ func TestHeaderChecksum(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterListFails makes the member list's file unwritable and checks
+// that Add reports it, keeps reporting it, that Close fails with it and
+// that the spool files are removed.
+func TestWriterListFails(t *testing.T) {
+	s, _ := newSigner(1)
+	dir := t.TempDir()
+	w, err := NewWriter(io.Discard, s, WithSpoolMemory(0), WithTempDir(dir))
+	require.NoError(t, err)
+	require.NoError(t, w.Add("m/0000", strings.NewReader("x")))
+	require.NotNil(t, w.list.f, "member list on disk")
+	require.NoError(t, w.list.f.Close())
+	var addErr error
+	for i := 1; i < 10_000 && addErr == nil; i++ {
+		addErr = w.Add(fmt.Sprintf("m/%04d", i), strings.NewReader("x"))
+	}
+	require.ErrorIs(t, addErr, os.ErrClosed)
+	assert.ErrorIs(t, w.Add("n", strings.NewReader("x")), os.ErrClosed, "the Writer stays failed")
+	assert.ErrorIs(t, w.Close(), os.ErrClosed)
+	assert.Empty(t, spoolFiles(t, dir))
+}
