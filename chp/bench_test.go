@@ -225,6 +225,17 @@ func liveGrowth(f func()) (before, growth float64) {
 
 var benchLogs sync.Map // size -> *benchLog
 
+// TestMain removes the benchmarks' registries (hundreds of MB each) when
+// the run ends.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	benchLogs.Range(func(_, v any) bool {
+		os.RemoveAll(v.(*benchLog).dir)
+		return true
+	})
+	os.Exit(code)
+}
+
 type benchLog struct {
 	dir    string
 	bundle string // path of the full export
