@@ -24,13 +24,15 @@ type expectation struct {
 	sum  [32]byte
 }
 
-// memberList carries the manifest's member list from manifest.json, which
-// comes first in the archive, to the members, which follow the signature:
-// from the Manifest's member table if it keeps one, otherwise in compact
-// records (uvarint name length, name, uvarint size, 32-byte digest) held in
-// memory up to a limit and then in one temporary file. Nothing read back
-// from it is trusted alone: Verify also rebuilds the Merkle root from the
-// members as they stream past and compares it with the signed one.
+// memberList holds a list of members in name order without growing memory:
+// in compact records (uvarint name length, name, uvarint size, 32-byte
+// digest) in memory up to a limit and then in one temporary file, or in a
+// Manifest's member table if one is kept. Verify carries the member list in
+// it from manifest.json, which comes first in the archive, to the members,
+// which follow the signature; nothing read back from it is trusted alone:
+// Verify also rebuilds the Merkle root from the members as they stream past
+// and compares it with the signed one. The Writer keeps the members added
+// in name order in it until Close writes them out.
 type memberList struct {
 	table *memberTable // if set, the list is read from it
 
