@@ -13,9 +13,10 @@ import (
 
 // DefaultManifestMemory is how many bytes of member list [Verify] holds in
 // memory between manifest.json and the members before it moves the list to
-// a temporary file (see [WithManifestSpool]). It is about 10,000 members
-// with names of 60 bytes.
-const DefaultManifestMemory = 1 << 20
+// a temporary file (see [WithManifestSpool]): about 3,000 members with names
+// of 40 bytes. Smaller bundles never touch the disk; larger ones hold no
+// more memory than this.
+const DefaultManifestMemory = 256 << 10
 
 // expectation is one member as the signed manifest lists it.
 type expectation struct {
