@@ -193,6 +193,7 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	if err != nil {
 		return nil, fmt.Errorf("chp: local registry: %w", err)
 	}
+	removeLeftovers(dir, r.logger, "accord-export-*", "accord-bundle-spool-*", "accord-bundle-manifest-*", ".export-*.tar", ".*.tmp*")
 	// Replays across restarts are caught by r.nonces, rebuilt from the
 	// log, so the envelope verifier needs no start-up fence.
 	r.verifier, err = envelope.NewVerifier(
@@ -465,4 +466,21 @@ func isEnvelope(doc map[string]any) bool {
 	_, p := doc["payload"]
 	_, s := doc["signature"]
 	return p || s
+}
+
+// removeLeftovers deletes the temporary files that a process killed in the
+// middle of an export, an import or an atomic write left in dir. It runs
+// once the directory's log is open: the log's lock keeps any other process
+// out of the directory, so none of them is in use.
+func removeLeftovers(dir string, logger *slog.Logger, patterns ...string) {
+	for _, p := range patterns {
+		names, _ := filepath.Glob(filepath.Join(dir, p))
+		for _, name := range names {
+			if err := os.Remove(name); err != nil {
+				logger.Warn("chp: leftover temporary file not removed", "path", name, "err", err)
+				continue
+			}
+			logger.Info("chp: removed a leftover temporary file", "path", name)
+		}
+	}
 }

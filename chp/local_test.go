@@ -3,6 +3,9 @@ package chp
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +210,40 @@ func TestSetRootKey(t *testing.T) {
 	require.NoError(t, lr.SetRootKey(w.root))
 	require.NoError(t, lr.InstallAdmissionCert(rac))
 	assert.True(t, lr.HUD().Admitted)
+}
+
+// TestLeftoversRemovedOnOpen: temporary files a killed export or import
+// left behind are removed when the registry opens again; its own files are
+// not.
+func TestLeftoversRemovedOnOpen(t *testing.T) {
+	w := newWorld(t)
+	lrLeft := []string{"accord-export-123", "accord-bundle-spool-9", "accord-bundle-manifest-7", ".export-1.tar", ".lr.key.tmp42"}
+	grLeft := []string{".import-5.spool", ".import-5.acks", ".state.json.tmp7"}
+	for _, n := range lrLeft {
+		require.NoError(t, os.WriteFile(filepath.Join(w.lrDir, n), []byte("partial"), 0o600))
+	}
+	for _, n := range grLeft {
+		require.NoError(t, os.WriteFile(filepath.Join(w.grDir, n), []byte("partial"), 0o600))
+	}
+	keep := filepath.Join(w.lrDir, "export-notes.txt")
+	require.NoError(t, os.WriteFile(keep, []byte("mine"), 0o600))
+
+	w.srv.Close()
+	require.NoError(t, w.lr.Close())
+	w.openLR()
+	require.NoError(t, w.gr.Close())
+	gr, err := OpenGlobalRegistry(w.grDir, testKey(100), WithGlobalClock(w.clock.Now))
+	require.NoError(t, err)
+	defer gr.Close()
+
+	for _, n := range lrLeft {
+		assert.NoFileExists(t, filepath.Join(w.lrDir, n))
+	}
+	for _, n := range grLeft {
+		assert.NoFileExists(t, filepath.Join(w.grDir, n))
+	}
+	assert.FileExists(t, keep)
+	// The registries still work after the clean-up.
+	_, err = w.lr.Export(t.Context(), io.Discard, ExportOptions{})
+	require.NoError(t, err)
 }
