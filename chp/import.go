@@ -80,7 +80,8 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 		ackw: bufio.NewWriterSize(acks, 1<<20), ackf: acks}
 	digest := newTeeHasher(r, sha256.New())
 	defer digest.Sum() // stops the hasher on every path
-	m, err := bundle.Verify(digest, lr.PublicKey, im.member, bundle.WithManifestFunc(im.start))
+	m, err := bundle.Verify(digest, lr.PublicKey, im.member, bundle.WithManifestFunc(im.start),
+		bundle.WithManifestSpool(g.dir, bundle.DefaultManifestMemory))
 	if err != nil {
 		return nil, fmt.Errorf("chp: import: %w", err)
 	}

@@ -218,7 +218,7 @@ func TestSetRootKey(t *testing.T) {
 func TestLeftoversRemovedOnOpen(t *testing.T) {
 	w := newWorld(t)
 	lrLeft := []string{"accord-export-123", "accord-bundle-spool-9", "accord-bundle-manifest-7", ".export-1.tar", ".lr.key.tmp42"}
-	grLeft := []string{".import-5.spool", ".import-5.acks", ".state.json.tmp7"}
+	grLeft := []string{".import-5.spool", ".import-5.acks", "accord-bundle-manifest-3", ".state.json.tmp7"}
 	for _, n := range lrLeft {
 		require.NoError(t, os.WriteFile(filepath.Join(w.lrDir, n), []byte("partial"), 0o600))
 	}
