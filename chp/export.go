@@ -204,8 +204,8 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 // addMembers adds the members of records [from, to) to bw in name order:
 // acks/ sorts before heartbeats/, and within each, zero-padded names sort in
 // log order. It reads each record once, adding its ACK and keeping its
-// heartbeat in a temporary file in the registry's directory until all the
-// ACKs are added.
+// heartbeat in a temporary file in the registry's directory (in the frames
+// of writeFrame) until all the ACKs are added.
 func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from, to uint64) error {
 	f, err := os.CreateTemp(r.dir, "accord-export-*")
 	if err != nil {
@@ -223,7 +223,6 @@ func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from,
 		return bw.Add(string(name), &body)
 	}
 	hw := bufio.NewWriterSize(f, exportBuffer)
-	var size [4]byte
 	for i := from; i < to; i++ {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -237,9 +236,9 @@ func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from,
 		if err := add(ackDir, i, rec.Ack); err != nil {
 			return err
 		}
-		binary.BigEndian.PutUint32(size[:], uint32(len(rec.Heartbeat)))
-		hw.Write(size[:])
-		hw.Write(rec.Heartbeat) // a failed write fails the Flush below
+		if err := writeFrame(hw, rec.Heartbeat); err != nil {
+			return fmt.Errorf("chp: export: keeping heartbeats: %w", err)
+		}
 	}
 	if err := hw.Flush(); err != nil {
 		return fmt.Errorf("chp: export: keeping heartbeats: %w", err)
