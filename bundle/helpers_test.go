@@ -13,6 +13,7 @@ import (
 	"github.com/accordsdk/accord/envelope"
 	"github.com/stretchr/testify/require"
 	"github.com/zeebo/blake3"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // newSigner returns an Ed25519 signer with a fixed key derived from seed,
@@ -169,4 +170,28 @@ func withForeignEntry(t testing.TB, b []byte, hdr *tar.Header, body []byte) []by
 func assembleNoEnd(entries []rawEntry) []byte {
 	b := assemble(entries)
 	return b[:len(b)-2*blockSize]
+}
+
+// encode returns manifest.json for m's members (its table) and sets m.root,
+// as the Writer would write it; tests use it to forge manifests.
+func (m *Manifest) encode() []byte {
+	var body []byte
+	var tb treeBuilder
+	t := m.table
+	for i := range t.sizes {
+		start := len(body)
+		body = appendLeaf(body, t.name(i), t.sizes[i], &t.sums[i])
+		tb.add(tlog.RecordHash(body[start:]))
+		if i < len(t.sizes)-1 {
+			body = append(body, ',')
+		}
+		body = append(body, '\n')
+	}
+	m.root = tb.root()
+	out := make([]byte, 0, len(body)+128)
+	out = append(out, manifestHead1...)
+	out = append(out, m.root.String()...)
+	out = append(out, manifestHead2...)
+	out = append(out, body...)
+	return append(out, manifestTail...)
 }

@@ -195,29 +195,6 @@ const (
 	manifestTail  = "]}\n"
 )
 
-// encode returns manifest.json for m's members and sets m.root.
-func (m *Manifest) encode() []byte {
-	var body []byte
-	var tb treeBuilder
-	t := m.table
-	for i := range t.sizes {
-		start := len(body)
-		body = appendLeaf(body, t.name(i), t.sizes[i], &t.sums[i])
-		tb.add(tlog.RecordHash(body[start:]))
-		if i < len(t.sizes)-1 {
-			body = append(body, ',')
-		}
-		body = append(body, '\n')
-	}
-	m.root = tb.root()
-	out := make([]byte, 0, len(body)+128)
-	out = append(out, manifestHead1...)
-	out = append(out, m.root.String()...)
-	out = append(out, manifestHead2...)
-	out = append(out, body...)
-	return append(out, manifestTail...)
-}
-
 // maxManifestLine bounds one line of manifest.json: a member entry with a
 // name of MaxNameLen bytes fits with room to spare. manifestBuffer is the
 // read buffer; large reads keep hashing the manifest fast.
