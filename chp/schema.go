@@ -1,7 +1,6 @@
 package chp
 
 import (
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -13,12 +12,16 @@ import (
 	"golang.org/x/text/message"
 )
 
-// SchemaJSON is the CHP v1 JSON Schema (draft 2020-12) that every heartbeat
-// received and every ACK produced is validated against. It is the original
-// protocol's schema, byte for byte.
+// schemaJSON is the embedded schema behind [SchemaJSON]; a string, so no
+// caller can change what validation reads.
 //
 //go:embed chp-v1.json
-var SchemaJSON []byte
+var schemaJSON string
+
+// SchemaJSON returns the CHP v1 JSON Schema (draft 2020-12) that every
+// heartbeat received and every ACK produced is validated against. It is the
+// original protocol's schema, byte for byte; each call returns a fresh copy.
+func SchemaJSON() []byte { return []byte(schemaJSON) }
 
 // SchemaID is the $id of [SchemaJSON].
 const SchemaID = "https://spiralos.org/schemas/chp-v1.json"
@@ -28,7 +31,7 @@ type compiledSchemas struct {
 }
 
 var schemas = sync.OnceValue(func() compiledSchemas {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(SchemaJSON))
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schemaJSON))
 	if err != nil {
 		panic("chp: embedded schema: " + err.Error())
 	}

@@ -94,7 +94,7 @@ func TestVerifyCloneImplementationCode(t *testing.T) {
 	var mismatch *trustkernel.CodeMismatchError
 	require.ErrorAs(t, err, &mismatch)
 	require.ErrorIs(t, err, trustkernel.ErrCodeMismatch)
-	require.Equal(t, trustkernel.ImplementationCodeHash, mismatch.Want)
+	require.Equal(t, trustkernel.ImplementationCodeHash(), mismatch.Want)
 	require.Equal(t, impostorImpl, mismatch.Address)
 }
 

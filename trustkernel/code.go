@@ -29,14 +29,28 @@ var (
 	factoryImmutablesJSON []byte
 )
 
-// Keccak-256 hashes of the runtime code of the contracts this package was
-// built with (the committed artifacts). The factory has an immutable, so its
-// hash depends on the implementation: see [FactoryCodeHash].
+// The Keccak-256 hashes of the runtime code of the contracts this package
+// was built with (the committed artifacts), computed once. They are trust
+// anchors, so they are reachable only through the functions below, which
+// return copies: no other package can change what counts as genuine.
 var (
-	ImplementationCodeHash = crypto.Keccak256Hash(runtimeCode(implementationRuntimeHex))
-	RegistryCodeHash       = crypto.Keccak256Hash(runtimeCode(registryRuntimeHex))
-	AnchorCodeHash         = crypto.Keccak256Hash(runtimeCode(anchorRuntimeHex))
+	implementationCodeHash = crypto.Keccak256Hash(runtimeCode(implementationRuntimeHex))
+	registryCodeHash       = crypto.Keccak256Hash(runtimeCode(registryRuntimeHex))
+	anchorCodeHash         = crypto.Keccak256Hash(runtimeCode(anchorRuntimeHex))
 )
+
+// ImplementationCodeHash returns the Keccak-256 hash of the InstanceController
+// implementation's runtime code this package was built with.
+func ImplementationCodeHash() common.Hash { return implementationCodeHash }
+
+// RegistryCodeHash returns the Keccak-256 hash of the ReleaseRegistry's
+// runtime code this package was built with.
+func RegistryCodeHash() common.Hash { return registryCodeHash }
+
+// AnchorCodeHash returns the Keccak-256 hash of the Anchor's runtime code this
+// package was built with. The factory has an immutable, so its hash depends
+// on the implementation: see [FactoryCodeHash].
+func AnchorCodeHash() common.Hash { return anchorCodeHash }
 
 func runtimeCode(hexCode string) []byte {
 	b := common.FromHex(strings.TrimSpace(hexCode))
@@ -161,8 +175,8 @@ func CheckClone(controller common.Address, code []byte, implementation common.Ad
 // CheckImplementation checks that code, read at implementation, is the
 // InstanceController runtime code this package was built with.
 func CheckImplementation(implementation common.Address, code []byte) error {
-	if got := crypto.Keccak256Hash(code); got != ImplementationCodeHash {
-		return &CodeMismatchError{What: "InstanceController implementation", Address: implementation, Got: got, Want: ImplementationCodeHash}
+	if got := crypto.Keccak256Hash(code); got != implementationCodeHash {
+		return &CodeMismatchError{What: "InstanceController implementation", Address: implementation, Got: got, Want: implementationCodeHash}
 	}
 	return nil
 }

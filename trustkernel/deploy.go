@@ -155,9 +155,9 @@ func VerifyDeployment(ctx context.Context, backend CodeReader, d *Deployment) er
 		addr common.Address
 		want common.Hash
 	}{
-		{"ReleaseRegistry", d.Registry, RegistryCodeHash},
-		{"InstanceController", d.Implementation, ImplementationCodeHash},
-		{"Anchor", d.Anchor, AnchorCodeHash},
+		{"ReleaseRegistry", d.Registry, registryCodeHash},
+		{"InstanceController", d.Implementation, implementationCodeHash},
+		{"Anchor", d.Anchor, anchorCodeHash},
 		{"InstanceFactory", d.Factory, FactoryCodeHash(d.Implementation)},
 	}
 	var errs []error

@@ -217,7 +217,7 @@ func TestQuorumFilterLogs(t *testing.T) {
 	_, err := c.Send(ctx, &c.probe, second.Bytes())
 	require.NoError(t, err)
 	c.Mine(5)
-	q := ethereum.FilterQuery{Addresses: []common.Address{c.probe}, Topics: [][]common.Hash{{simchain.ProbeTopic}}}
+	q := ethereum.FilterQuery{Addresses: []common.Address{c.probe}, Topics: [][]common.Hash{{simchain.ProbeTopic()}}}
 	want, err := c.Client().FilterLogs(ctx, q)
 	require.NoError(t, err)
 	require.Len(t, want, 2)

@@ -40,12 +40,27 @@ type SafeDeployment struct {
 	Singletons map[common.Hash]string
 }
 
-// OfficialSafeDeployments are the Safe releases [InspectSafe] recognises by
-// default. Singleton hashes are the codeHash of the canonical deployments
+// OfficialSafeDeployments returns the Safe releases [InspectSafe] recognises
+// by default. Singleton hashes are the codeHash of the canonical deployments
 // published by Safe; the v1.5.0 proxy hash is that of SafeProxy's runtime code
 // in @safe-global/safe-smart-account 1.5.0 (the tests recompute all v1.5.0
-// hashes from that package).
-var OfficialSafeDeployments = []SafeDeployment{
+// hashes from that package). Each call returns a fresh copy, so a caller may
+// modify the result without changing what InspectSafe trusts.
+func OfficialSafeDeployments() []SafeDeployment {
+	out := make([]SafeDeployment, len(officialSafeDeployments))
+	for i, d := range officialSafeDeployments {
+		out[i] = d
+		out[i].Singletons = make(map[common.Hash]string, len(d.Singletons))
+		for h, name := range d.Singletons {
+			out[i].Singletons[h] = name
+		}
+	}
+	return out
+}
+
+// officialSafeDeployments is the table behind [OfficialSafeDeployments];
+// only InspectSafe reads it, and nothing writes it.
+var officialSafeDeployments = []SafeDeployment{
 	{
 		Version:       "1.5.0",
 		ProxyCodeHash: common.HexToHash("0x4e381985ca68b3e5d27b4425fa581c19cf33146d3f887a3cfca96f55528ea46f"),
@@ -298,7 +313,7 @@ type SafeReader interface {
 // means [OfficialSafeDeployments]. Anything else is [ErrNotSafe].
 func InspectSafe(ctx context.Context, backend SafeReader, addr common.Address, known []SafeDeployment) (*SafeInfo, error) {
 	if known == nil {
-		known = OfficialSafeDeployments
+		known = officialSafeDeployments
 	}
 	code, err := backend.CodeAt(ctx, addr, nil)
 	if err != nil {

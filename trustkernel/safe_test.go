@@ -162,7 +162,7 @@ func (sf *safeFixture) sign(t *testing.T, tx *trustkernel.SafeTx, accounts ...in
 
 func TestSafeOfficialCodeHashes(t *testing.T) {
 	dir := safeArtifactsDir(t)
-	official := trustkernel.OfficialSafeDeployments[0]
+	official := trustkernel.OfficialSafeDeployments()[0]
 	require.Equal(t, "1.5.0", official.Version)
 	proxy := readSafeArtifact(t, dir, "proxies/SafeProxy.sol/SafeProxy.json")
 	require.Equal(t, official.ProxyCodeHash, crypto.Keccak256Hash(common.FromHex(proxy.DeployedBytecode)))
@@ -277,6 +277,6 @@ func TestInspectSafeRejectsImpostors(t *testing.T) {
 		})
 	}
 	// Without the v1.5.0 entry, even the genuine Safe is unknown.
-	_, err = trustkernel.InspectSafe(ctx, sf.client, sf.safe, trustkernel.OfficialSafeDeployments[1:])
+	_, err = trustkernel.InspectSafe(ctx, sf.client, sf.safe, trustkernel.OfficialSafeDeployments()[1:])
 	require.ErrorIs(t, err, trustkernel.ErrNotSafe)
 }

@@ -1,17 +1,19 @@
 package simchain
 
 import (
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
-// ProbeTopic is the topic of the log the probe contract emits on every write.
-var ProbeTopic = crypto.Keccak256Hash([]byte("ProbeSet(bytes32)"))
+// ProbeTopic returns the topic of the log the probe contract emits on every
+// write.
+func ProbeTopic() common.Hash { return crypto.Keccak256Hash([]byte("ProbeSet(bytes32)")) }
 
 // ProbeRuntime returns the runtime code of the probe contract, assembled by
 // hand so that quorum tests need no compiler:
 //
 //   - calldata of exactly 32 bytes: store it in slot 0 and emit
-//     LOG1(topic ProbeTopic, data = the 32 bytes);
+//     LOG1(topic ProbeTopic(), data = the 32 bytes);
 //   - any other calldata: return slot 0 followed by the block number
 //     (64 bytes), so reads pinned to different blocks give different answers.
 func ProbeRuntime() []byte {
@@ -41,7 +43,7 @@ func ProbeRuntime() []byte {
 		0x52, // MSTORE
 		0x7f, // PUSH32 topic
 	}
-	code = append(code, ProbeTopic.Bytes()...)
+	code = append(code, ProbeTopic().Bytes()...)
 	code = append(code,
 		0x60, 0x20, // PUSH1 32
 		0x60, 0x00, // PUSH1 0

@@ -53,8 +53,11 @@ const ChainID = 1337
 // maxBody caps a JSON-RPC request body.
 const maxBody = 4 << 20
 
-// Balance is the genesis balance of each funded account (1,000,000 ether).
-var Balance = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(params.Ether))
+// Balance returns the genesis balance of each funded account (1,000,000
+// ether), a fresh value on each call.
+func Balance() *big.Int {
+	return new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(params.Ether))
+}
 
 // Config returns the chain configuration: every fork up to and including
 // Prague active from genesis, nothing later.
@@ -105,7 +108,7 @@ type Chain struct {
 func New(extra types.GenesisAlloc) (*Chain, error) {
 	alloc := types.GenesisAlloc{}
 	for i := range Accounts {
-		alloc[Address(i)] = types.Account{Balance: Balance}
+		alloc[Address(i)] = types.Account{Balance: Balance()}
 	}
 	for a, acc := range extra {
 		alloc[a] = acc

@@ -43,7 +43,7 @@ func TestChainOverHTTP(t *testing.T) {
 	require.Equal(t, int64(simchain.ChainID), id.Int64())
 	bal, err := client.BalanceAt(ctx, simchain.Address(3), nil)
 	require.NoError(t, err)
-	require.Equal(t, simchain.Balance, bal)
+	require.Equal(t, simchain.Balance(), bal)
 
 	// A transfer is sealed as soon as it is sent.
 	head, err := client.BlockNumber(ctx)
