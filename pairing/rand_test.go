@@ -1,0 +1,5 @@
+package pairing
+
+import "crypto/rand"
+
+var randReader = rand.Reader
