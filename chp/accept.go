@@ -45,10 +45,11 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 		return nil, reject(http.StatusBadRequest, "invalid_json", fmt.Errorf("%w: body is not a JSON object", ErrMalformed), nil)
 	}
 	var (
-		hb      *Heartbeat
-		key     string
-		nonce   [32]byte
-		payload = body
+		pinnedNow bool // the sealing key is pinned for this heartbeat's instance
+		hb        *Heartbeat
+		key       string
+		nonce     [32]byte
+		payload   = body
 	)
 	if !isEnvelope(obj) {
 		hb, err = heartbeatFromDoc(obj)
@@ -61,6 +62,14 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 			return nil, reject(http.StatusBadRequest, "unsupported_key", fmt.Errorf("%w: heartbeat sealed with %s, want ed25519", ErrKeyMismatch, e.Alg), nil)
 		}
 		payload, key = e.Payload, e.SenderPubkey
+		// The verifier learned the key if it was new to it. Unless this
+		// heartbeat is accepted (and the key pinned), it is forgotten
+		// again, so that refused heartbeats cannot grow the key ring.
+		defer func() {
+			if !pinnedNow {
+				r.forgetKey(key)
+			}
+		}()
 		nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
 		hb, err = DecodeHeartbeat(payload)
 	}
@@ -119,7 +128,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if key != "" {
 		r.nonces[nonce] = struct{}{}
 		if !isPinned {
-			r.pins[hb.InstanceID] = key
+			r.pin(hb.InstanceID, key)
 		}
 	}
 	r.mu.Unlock()
@@ -130,7 +139,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 		if key != "" {
 			delete(r.nonces, nonce)
 			if !isPinned {
-				delete(r.pins, hb.InstanceID)
+				r.unpin(hb.InstanceID, key)
 			}
 		}
 		r.mu.Unlock()
@@ -159,7 +168,37 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	r.acks[ack.AckID] = idx
 	r.instances[hb.InstanceID] = instanceView{Status: hb.Status, LastSeen: hb.Timestamp, Signed: key != ""}
 	r.mu.Unlock()
+	pinnedNow = key != ""
 	return &Accepted{Ack: ackJSON, Index: idx}, nil
+}
+
+// pin pins key for instance id. Called with r.mu held.
+func (r *LocalRegistry) pin(id, key string) {
+	r.pins[id] = key
+	r.pinnedKeys[key]++
+}
+
+// unpin undoes [LocalRegistry.pin] for an append that failed. Called with
+// r.mu held.
+func (r *LocalRegistry) unpin(id, key string) {
+	delete(r.pins, id)
+	if r.pinnedKeys[key]--; r.pinnedKeys[key] <= 0 {
+		delete(r.pinnedKeys, key)
+	}
+}
+
+// forgetKey removes key from the envelope verifier's key ring unless it is
+// pinned for some instance. The verifier learns every new key whose
+// signature verifies (trust on first use); the registry's own checks come
+// after, so without this every refused heartbeat sealed by a fresh key
+// would stay in memory for good. A pinned key removed by a concurrent
+// refusal is learned again at its next use.
+func (r *LocalRegistry) forgetKey(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.pinnedKeys[key]; !ok {
+		r.verifier.KeyRing().Remove(key)
+	}
 }
 
 // duplicate answers a heartbeat logged before with that record's ACK.

@@ -67,6 +67,9 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 		io.Copy(w, f)
 	})
 	mux.HandleFunc("POST /admin/admission", func(w http.ResponseWriter, req *http.Request) {
+		if !jsonOnly(w, req) {
+			return
+		}
 		b, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPacket))
 		if root := req.URL.Query().Get("root"); err == nil && root != "" {
 			err = r.SetRootKey(root)
@@ -84,6 +87,9 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 		writeJSON(w, http.StatusOK, r.AdmissionCert())
 	})
 	mux.HandleFunc("POST /admin/receipt", func(w http.ResponseWriter, req *http.Request) {
+		if !jsonOnly(w, req) {
+			return
+		}
 		b, err := io.ReadAll(http.MaxBytesReader(w, req.Body, 1<<20))
 		var rc *Receipt
 		if err == nil {

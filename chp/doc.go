@@ -54,6 +54,7 @@
 // "ack" once the heartbeat could be read), is logged, and is never
 // appended:
 //
+//	415 unsupported_media_type  Content-Type is not application/json
 //	400 empty_body          no body
 //	413 too_large           body over 64 KiB
 //	400 invalid_json        not one JSON object (syntax, trailing data, nesting)
@@ -81,7 +82,17 @@
 // out of band. The registry pins each instance's key at its first sealed
 // heartbeat (trust on first use per instance_id, persisted in the log
 // itself) and refuses other keys, and plain heartbeats, for that instance
-// afterwards. Plain heartbeats are authenticated by nothing; their ACKs
+// afterwards. An instance_id is pinned, indexed and compared in its
+// canonical form, lower case (RFC 9562): the same UUID written in upper
+// case is the same instance, in the Local and the Global Registry alike.
+// The registry keeps in memory only the keys of heartbeats it accepted: a
+// refused heartbeat, even one whose seal verified, leaves no key behind.
+//
+// The JSON endpoints (the heartbeat and the admin endpoints) accept only
+// Content-Type application/json and answer 415 otherwise: a web page can
+// send text/plain or form bodies to any origin without a CORS preflight,
+// but not application/json, so a page in a browser on the registry's
+// machine cannot write to its log or pin instance keys. Plain heartbeats are authenticated by nothing; their ACKs
 // say "queued" rather than "verified".
 //
 // An [Instance] keeps every heartbeat in a local append-only log before

@@ -3,6 +3,7 @@ package chp
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // DecodeHeartbeat parses a plain CHP v1 heartbeat. The bytes must be one
@@ -11,6 +12,8 @@ import (
 // instance_id is a UUID, license_hash and homebase_token are sha256:<hex>,
 // timestamp is an RFC 3339 date-time and no unknown member is present).
 // Errors wrap [ErrMalformed], [ErrDuplicateKey] or [ErrSchema].
+// InstanceID is returned in canonical lower case (the schema accepts
+// either case; RFC 9562 UUIDs compare without regard to case).
 //
 // DecodeHeartbeat checks shape only; whether the timestamp is acceptable
 // is the registry's policy (see [WithClockSkew] and [WithMaxAge]).
@@ -35,7 +38,7 @@ func heartbeatFromDoc(doc any) (*Heartbeat, error) {
 	}
 	str := func(k string) string { s, _ := m[k].(string); return s }
 	h := &Heartbeat{
-		Packet: str("packet"), InstanceID: str("instance_id"), HomeURI: str("home_uri"), Version: str("version"),
+		Packet: str("packet"), InstanceID: canonicalID(str("instance_id")), HomeURI: str("home_uri"), Version: str("version"),
 		LicenseHash: str("license_hash"), EthicsSignature: str("ethics_signature"), HomebaseToken: str("homebase_token"),
 		Status: Status(str("status")),
 	}
@@ -48,6 +51,12 @@ func heartbeatFromDoc(doc any) (*Heartbeat, error) {
 	}
 	return h, nil
 }
+
+// canonicalID returns the canonical form of an instance_id that matched
+// the schema's UUID pattern: lower case, as RFC 9562 writes UUIDs. Pins,
+// indexes and comparisons use this form only, so that one UUID written in
+// upper and in lower case is one instance.
+func canonicalID(id string) string { return strings.ToLower(id) }
 
 // Validate checks h against the heartbeat schema by encoding it. Builders
 // of heartbeats use it before sending.

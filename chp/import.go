@@ -350,7 +350,7 @@ func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte
 			return err
 		}
 	}
-	if id, ok := jsonString(hf[0]); !ok || id != ref {
+	if id, ok := jsonString(hf[0]); !ok || canonicalID(id) != canonicalID(ref) {
 		return fmt.Errorf("ack for %s, heartbeat from %s", ref, hf[0])
 	}
 	if !g.strict {

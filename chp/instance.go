@@ -188,6 +188,7 @@ func NewInstance(cfg Config) (*Instance, error) {
 	if !uuidRE.MatchString(cfg.InstanceID) {
 		return nil, fmt.Errorf("chp: instance id %q is not a UUID", cfg.InstanceID)
 	}
+	cfg.InstanceID = canonicalID(cfg.InstanceID)
 	if cfg.QueueDir == "" {
 		return nil, errors.New("chp: no queue directory")
 	}

@@ -51,16 +51,17 @@ type LocalRegistry struct {
 	verifier      *envelope.Verifier
 	mux           *http.ServeMux
 
-	mu        sync.Mutex
-	rac       *AdmissionCert
-	pins      map[string]string     // instance_id -> pinned key
-	seen      map[[32]byte]uint64   // heartbeat digest -> log index (pending while appending)
-	nonces    map[[32]byte]struct{} // hash of (key, nonce) of accepted envelopes
-	acks      map[string]uint64     // ack_id -> log index
-	instances map[string]instanceView
-	rejected  map[string]int // error code -> count since start
-	receipt   *Receipt       // last pinned coherence receipt
-	closed    bool
+	mu         sync.Mutex
+	rac        *AdmissionCert
+	pins       map[string]string     // canonical instance_id -> pinned key
+	pinnedKeys map[string]int        // pinned key -> number of instances pinned to it
+	seen       map[[32]byte]uint64   // heartbeat digest -> log index (pending while appending)
+	nonces     map[[32]byte]struct{} // hash of (key, nonce) of accepted envelopes
+	acks       map[string]uint64     // ack_id -> log index
+	instances  map[string]instanceView
+	rejected   map[string]int // error code -> count since start
+	receipt    *Receipt       // last pinned coherence receipt
+	closed     bool
 }
 
 // instanceView is what the HUD shows about one instance.
@@ -174,7 +175,7 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 		publicKey: envelope.FormatEd25519PublicKey(pub), fingerprint: envelope.Fingerprint(pub),
 		now: time.Now, skew: DefaultClockSkew, maxAge: DefaultMaxAge,
 		logger: slog.New(slog.DiscardHandler),
-		pins:   map[string]string{}, seen: map[[32]byte]uint64{}, nonces: map[[32]byte]struct{}{},
+		pins:   map[string]string{}, pinnedKeys: map[string]int{}, seen: map[[32]byte]uint64{}, nonces: map[[32]byte]struct{}{},
 		acks: map[string]uint64{}, instances: map[string]instanceView{}, rejected: map[string]int{},
 	}
 	for _, o := range opts {
@@ -284,7 +285,7 @@ func (r *LocalRegistry) rebuild() error {
 		if p.key != "" {
 			r.nonces[p.nonceID] = struct{}{}
 			if _, ok := r.pins[p.instanceID]; !ok {
-				r.pins[p.instanceID] = p.key
+				r.pin(p.instanceID, p.key)
 			}
 		}
 		r.instances[p.instanceID] = instanceView{Status: p.status, LastSeen: p.timestamp, Signed: p.key != ""}
@@ -333,7 +334,7 @@ func parsePosted(b []byte) (posted, error) {
 	if err := json.Unmarshal(hb, &h); err != nil {
 		return posted{}, err
 	}
-	p.instanceID, p.status = h.InstanceID, h.Status
+	p.instanceID, p.status = canonicalID(h.InstanceID), h.Status
 	p.timestamp, _ = time.Parse(time.RFC3339Nano, h.Timestamp)
 	return p, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -61,7 +62,27 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, errorBody{Error: msg, Code: code})
 }
 
+// jsonOnly refuses a request whose Content-Type is not application/json
+// (parameters such as charset allowed) with 415 unsupported_media_type. A
+// web page can POST text/plain, form or multipart bodies across origins
+// without a CORS preflight, but not application/json; refusing the others
+// keeps a page in a browser from writing to a registry on loopback.
+func jsonOnly(w http.ResponseWriter, req *http.Request) bool {
+	ct := req.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && mt == "application/json" {
+		return true
+	}
+	writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", fmt.Sprintf("content type %q, want application/json", ct))
+	return false
+}
+
 func (r *LocalRegistry) handleHeartbeat(w http.ResponseWriter, req *http.Request) {
+	if !jsonOnly(w, req) {
+		r.countReject("unsupported_media_type")
+		r.logger.Warn("heartbeat refused", "code", "unsupported_media_type", "remote", req.RemoteAddr, "content_type", req.Header.Get("Content-Type"))
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPacket))
 	if err != nil {
 		var mbe *http.MaxBytesError

@@ -1,0 +1,144 @@
+package chp
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestHardening12JSONContentTypeOnly: a text/plain, form or multipart POST
+// (which a web page may send across origins without a CORS preflight) is
+// refused with 415 and logs nothing; application/json, with or without a
+// charset parameter, is accepted. The admin endpoints follow the same rule.
+func TestHardening12JSONContentTypeOnly(t *testing.T) {
+	w := newWorld(t)
+	post := func(ct string, body []byte) (int, []byte) {
+		req, err := http.NewRequest(http.MethodPost, w.srv.URL+"/registry/heartbeat", bytes.NewReader(body))
+		require.NoError(t, err)
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	for i, ct := range []string{"", "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+		"multipart/form-data; boundary=x", "application/jsonx", "application/json-seq", "application/json; charset=utf-8;;"} {
+		status, body := post(ct, w.heartbeat(uuidN(i)))
+		assert.Equal(t, http.StatusUnsupportedMediaType, status, "content type %q", ct)
+		assert.Contains(t, string(body), `"unsupported_media_type"`, "content type %q", ct)
+	}
+	assert.Equal(t, uint64(0), w.lr.Size(), "a refused content type logs nothing")
+	assert.Equal(t, 8, w.lr.HUD().Rejected["unsupported_media_type"])
+
+	status, _ := post("application/json", w.heartbeat(uuidN(100)))
+	assert.Equal(t, http.StatusOK, status)
+	status, _ = post("Application/JSON; charset=utf-8", w.heartbeat(uuidN(101)))
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, uint64(2), w.lr.Size())
+
+	admin := w.lr.AdminHandler()
+	for _, path := range []string{"/admin/admission", "/admin/receipt"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader([]byte(`{}`)))
+		req.Header.Set("Content-Type", "text/plain")
+		admin.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusUnsupportedMediaType, rec.Code, path)
+	}
+}
+
+// TestHardening5InstanceIDCaseCanonical: an instance_id is one instance
+// whatever the case it is written in. Pinned in lower case, the same UUID in
+// upper case is refused for another key and for plain heartbeats, before
+// and after a restart; the ACK names the canonical (lower-case) form, and
+// the Global Registry compares instance_id and instance_ref in that form.
+func TestHardening5InstanceIDCaseCanonical(t *testing.T) {
+	w := newWorld(t)
+	lower := "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11"
+	upper := strings.ToUpper(lower)
+	status, _ := w.post(w.sealed(1, w.heartbeat(lower)))
+	require.Equal(t, http.StatusOK, status)
+
+	check := func() {
+		t.Helper()
+		w.clock.Add(time.Second)
+		status, body := w.post(w.sealed(2, w.heartbeat(upper)))
+		assert.Equal(t, http.StatusForbidden, status, "%s", body)
+		assert.Contains(t, string(body), `"key_mismatch"`)
+		status, body = w.post(w.heartbeat(upper))
+		assert.Equal(t, http.StatusUnauthorized, status, "%s", body)
+		assert.Contains(t, string(body), `"signature_required"`)
+		status, body = w.post(w.heartbeat("3EC2f1e0-2d31-4594-8D7B-8b9d8b2f2A11"))
+		assert.Equal(t, http.StatusUnauthorized, status, "%s", body)
+	}
+	check()
+	w.restartLR()
+	check()
+
+	// The pinned key itself may write the UUID in upper case; the ACK
+	// names the canonical form.
+	w.clock.Add(time.Second)
+	status, body := w.post(w.sealed(1, w.heartbeat(upper)))
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	a, err := DecodeAck(body)
+	require.NoError(t, err)
+	assert.Equal(t, lower, a.InstanceRef)
+	assert.Equal(t, 1, w.lr.HUD().Instances[StatusCoherent], "one instance, whatever the case")
+
+	// A record whose heartbeat writes the UUID in upper case and whose ACK
+	// names it in lower case is one instance at the Global Registry too.
+	require.Equal(t, uint64(2), w.lr.Size())
+	b, _ := w.export(ExportOptions{})
+	res, err := w.gr.Import(context.Background(), bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Receipt.Accepted)
+	assert.Equal(t, 0, res.Receipt.Rejected)
+}
+
+// TestHardening8RefusedHeartbeatsDoNotGrowKeyRing: 50 heartbeats sealed by
+// 50 fresh keys, each refused after its seal verified (addressed to another
+// registry, stale, or a replay of a pinned instance's id with another key),
+// leave the registry's key ring and pins as they were; an accepted one adds
+// exactly its key.
+func TestHardening8RefusedHeartbeatsDoNotGrowKeyRing(t *testing.T) {
+	w := newWorld(t)
+	keys := func() int { return len(w.lr.verifier.KeyRing().Keys()) }
+	status, _ := w.post(w.sealed(200, w.heartbeat(uuidN(1))))
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, 1, keys())
+	for i := range 50 {
+		hb := w.heartbeat(uuidN(1000 + i))
+		switch i % 3 {
+		case 0:
+			hb = editJSON(t, hb, "meta", map[string]any{"sandbox": true, "registry_fingerprint": "sha256:" + strings.Repeat("ab", 32)})
+		case 1:
+			hb = editJSON(t, hb, "timestamp", w.clock.Now().Add(-30*24*time.Hour).Format(time.RFC3339))
+		case 2:
+			hb = w.heartbeat(uuidN(1)) // pinned to key 200
+		}
+		status, body := w.post(w.sealed(byte(i+1), hb))
+		require.NotEqual(t, http.StatusOK, status, "%s", body)
+	}
+	assert.Equal(t, 1, keys(), "refused heartbeats added keys to the ring")
+	w.lr.mu.Lock()
+	assert.Len(t, w.lr.pins, 1)
+	w.lr.mu.Unlock()
+
+	status, _ = w.post(w.sealed(201, w.heartbeat(uuidN(2))))
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, 2, keys())
+	// The pinned keys stay usable after refusals that named them.
+	w.clock.Add(time.Second)
+	status, _ = w.post(w.sealed(200, w.heartbeat(uuidN(1))))
+	require.Equal(t, http.StatusOK, status)
+}
