@@ -77,7 +77,6 @@ type fixtureOpts struct {
 	respPolicy         func(*Policy)
 	initPolicy         func(*Policy)
 	burnAmount         int64
-	spotChecks         int
 }
 
 var minBurn = big.NewInt(1000)

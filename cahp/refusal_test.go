@@ -141,7 +141,6 @@ func TestResponderRefuses(t *testing.T) {
 		fo     fixtureOpts
 		phase  string
 		change func(f *fixture, msgs [][]byte) [][]byte
-		before func(f *fixture)
 		want   error
 		ends   bool // the refusal ends the session
 	}
@@ -372,10 +371,7 @@ func TestForgedNonceDoesNotBlockReal(t *testing.T) {
 func TestInitiatorRefuses(t *testing.T) {
 	resign := func(ed edit) func(f *fixture, msgs [][]byte) [][]byte {
 		return func(f *fixture, msgs [][]byte) [][]byte {
-			out := make([][]byte, len(msgs))
-			for i := range msgs {
-				out[i] = msgs[i]
-			}
+			out := append([][]byte{}, msgs...)
 			out[0] = reseal(t, f.rKey, msgs[0], ed)
 			return out
 		}
