@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictjson"
 )
 
 // Version is the protocol version written in discovery parameters.
@@ -273,15 +274,7 @@ func validToken(s string, max int) bool {
 // decodePayload decodes a payload strictly: duplicate or unknown members,
 // case-folded names, trailing data and non-I-JSON numbers are refused.
 func decodePayload(payload []byte, v any) error {
-	if len(payload) > maxBody {
-		return fmt.Errorf("%w: payload of %d bytes, want at most %d", ErrMalformed, len(payload), maxBody)
-	}
-	canon, err := envelope.CanonicalJSON(payload)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	e := envelope.Envelope{Format: envelope.FormatJSON, Payload: canon}
-	if err := e.DecodePayload(v); err != nil {
+	if err := strictjson.Unmarshal(payload, v, strictjson.MaxSize(maxBody)); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return nil
