@@ -1,6 +1,20 @@
 package pairing
 
-import "time"
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/accordsdk/accord/envelope"
+)
 
 const (
 	// DefaultWindow is how old a swarm message may be.
@@ -12,3 +26,366 @@ const (
 	// previous epoch's secret are still accepted.
 	DefaultGrace = 2 * time.Minute
 )
+
+// Swarm message kinds; the envelope type is "swarm/" + kind.
+const (
+	KindAnnounce       = "ANNOUNCE"        // a member advertising itself
+	KindDiscover       = "DISCOVER"        // asks every member to announce
+	KindPeriphAnnounce = "PERIPH_ANNOUNCE" // peripherals a zone offers
+	KindPeriphCall     = "PERIPH_CALL"     // a remote peripheral method call
+	KindPeriphResult   = "PERIPH_RESULT"   // the result of a call
+	KindRekey          = "REKEY"           // a new secret epoch for one member
+)
+
+var swarmKinds = []string{KindAnnounce, KindDiscover, KindPeriphAnnounce, KindPeriphCall, KindPeriphResult, KindRekey}
+
+const swarmSalt = "accord-swarm-v1"
+
+// epochKey holds the keys of one secret epoch.
+type epochKey struct {
+	epoch  uint64
+	keyID  string // "e<epoch>-<16 hex>", the envelope's "hmac:<key id>"
+	mac    []byte
+	signer envelope.Signer
+	aead   cipher.AEAD // AES-256-GCM with 16-byte nonces
+}
+
+// deriveEpoch derives the keys of secret epoch epoch of swarm:
+// HKDF-SHA256(secret, salt "accord-swarm-v1", info purpose+" "+swarm+" "+epoch)
+// for the purposes "mac" (32 bytes), "enc" (32 bytes) and "id" (8 bytes).
+func deriveEpoch(secret Secret, swarm string, epoch uint64) (*epochKey, error) {
+	info := func(purpose string) string { return purpose + " " + swarm + " " + strconv.FormatUint(epoch, 10) }
+	mac, err := hkdf.Key(sha256.New, secret[:], []byte(swarmSalt), info("mac"), 32)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := hkdf.Key(sha256.New, secret[:], []byte(swarmSalt), info("enc"), 32)
+	if err != nil {
+		return nil, err
+	}
+	id, err := hkdf.Key(sha256.New, secret[:], []byte(swarmSalt), info("id"), 8)
+	if err != nil {
+		return nil, err
+	}
+	k := &epochKey{epoch: epoch, keyID: "e" + strconv.FormatUint(epoch, 10) + "-" + hex.EncodeToString(id), mac: mac}
+	if k.signer, err = envelope.NewHMACSigner(k.keyID, mac); err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(enc)
+	if err != nil {
+		return nil, err
+	}
+	if k.aead, err = cipher.NewGCMWithNonceSize(block, envelope.NonceSize); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// frame is the plaintext of a swarm message's payload.
+type frame struct {
+	From string          `json:"from"`
+	Seq  int64           `json:"seq"`
+	To   string          `json:"to,omitempty"`
+	Body json.RawMessage `json:"body"`
+}
+
+// A Received is a swarm message that verified.
+type Received struct {
+	Kind  string          // KindAnnounce, ...
+	From  string          // the sender's computer id
+	To    string          // the addressee's computer id, "" for everyone
+	Seq   int64           // the sender's sequence number
+	Time  time.Time       // the envelope timestamp
+	Epoch uint64          // the secret epoch it was sealed under
+	Body  json.RawMessage // the typed payload, canonical JSON
+}
+
+// Decode decodes the body strictly into v.
+func (r *Received) Decode(v any) error {
+	if err := decodeStrict(r.Body, v); err != nil {
+		return fmt.Errorf("%w: %s body: %v", ErrMalformed, r.Kind, err)
+	}
+	return nil
+}
+
+// A Channel seals and opens the swarm messages of one device: envelopes of
+// alg hmac-sha256 under a key derived from the swarm secret, their data
+// encrypted (AES-256-GCM) unless [WithAuthOnly]. It refuses replayed,
+// reordered, stale, cross-swarm and forged messages. It is safe for
+// concurrent use.
+type Channel struct {
+	c     *config
+	swarm string
+	self  string
+	ring  *envelope.KeyRing
+	v     *envelope.Verifier
+	mu    sync.Mutex
+	keys  map[string]*epochKey // by key id
+	cur   *epochKey
+	seq   int64
+	last  map[string]seen // highest sequence number accepted per sender
+	sweep time.Time
+}
+
+type seen struct {
+	seq int64
+	at  time.Time
+}
+
+// WithWindow sets how old a swarm message may be (default [DefaultWindow]).
+func WithWindow(d time.Duration) Option {
+	return func(c *config) error {
+		if d < time.Second {
+			return fmt.Errorf("window %v, want at least 1s", d)
+		}
+		c.window = d
+		return nil
+	}
+}
+
+// WithFutureSkew sets how far ahead of the local clock a swarm message may
+// be timestamped (default [DefaultFutureSkew]); at most the window.
+func WithFutureSkew(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("future skew %v, want >= 0", d)
+		}
+		c.skew = d
+		return nil
+	}
+}
+
+// WithGrace sets how long after a rotation the previous epoch is still
+// accepted (default [DefaultGrace]).
+func WithGrace(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("grace %v, want >= 0", d)
+		}
+		c.grace = d
+		return nil
+	}
+}
+
+// WithAuthOnly makes the channel send its data in clear (authenticated but
+// not encrypted). Encrypted messages are still accepted.
+func WithAuthOnly() Option {
+	return func(c *config) error { c.authOnly = true; return nil }
+}
+
+// WithStartupFence makes the channel refuse messages timestamped at or
+// before t: the latest timestamp an earlier run of this device could have
+// accepted (its clock plus the future skew when it stopped), so that a
+// restart cannot be used to replay what it already accepted. The default is
+// the channel's start plus the future skew; a device that records
+// acceptedUntil durably (as [Device] does) passes it here instead.
+func WithStartupFence(t time.Time) Option {
+	return func(c *config) error { c.fence = t; c.fenceSet = true; return nil }
+}
+
+// NewChannel returns the swarm channel of device self (its computer id) for
+// secret epoch epoch of swarm.
+func NewChannel(self string, g Grant, opts ...Option) (*Channel, error) {
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if !validID(self) {
+		return nil, fmt.Errorf("pairing: channel: computer id %.80q", self)
+	}
+	if !validID(g.Swarm) || g.Epoch == 0 {
+		return nil, fmt.Errorf("pairing: channel: swarm %.80q epoch %d", g.Swarm, g.Epoch)
+	}
+	if c.skew > c.window {
+		return nil, fmt.Errorf("pairing: channel: future skew %v longer than window %v", c.skew, c.window)
+	}
+	ch := &Channel{c: c, swarm: g.Swarm, self: self, ring: envelope.NewKeyRing(),
+		keys: make(map[string]*epochKey), last: make(map[string]seen)}
+	types := make([]string, len(swarmKinds))
+	for i, k := range swarmKinds {
+		types[i] = "swarm/" + k
+	}
+	fence := c.now().Add(c.skew)
+	if c.fenceSet {
+		fence = c.fence
+	}
+	vopts := []envelope.VerifierOption{envelope.WithTypes(types...), envelope.WithKeyRing(ch.ring),
+		envelope.WithClock(c.now), envelope.WithWindow(c.window)}
+	if fence.IsZero() {
+		vopts = append(vopts, envelope.WithoutStartupFence())
+	} else {
+		vopts = append(vopts, envelope.WithStartupFence(fence))
+	}
+	if ch.v, err = envelope.NewVerifier(vopts...); err != nil {
+		return nil, fmt.Errorf("pairing: channel: %w", err)
+	}
+	if err := ch.AddEpoch(g.Secret, g.Epoch); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// Swarm returns the swarm identifier.
+func (ch *Channel) Swarm() string { return ch.swarm }
+
+// Epoch returns the current secret epoch.
+func (ch *Channel) Epoch() uint64 {
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	return ch.cur.epoch
+}
+
+// AddEpoch installs the secret of a later epoch and makes it current. The
+// previous epoch is accepted for messages timestamped up to the grace period
+// from now, and then no more.
+func (ch *Channel) AddEpoch(secret Secret, epoch uint64) error {
+	k, err := deriveEpoch(secret, ch.swarm, epoch)
+	if err != nil {
+		return fmt.Errorf("pairing: channel: %w", err)
+	}
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if ch.cur != nil && epoch <= ch.cur.epoch {
+		return fmt.Errorf("pairing: channel: epoch %d, want after %d", epoch, ch.cur.epoch)
+	}
+	if err := ch.ring.AddHMAC(k.keyID, k.mac); err != nil {
+		return fmt.Errorf("pairing: channel: %w", err)
+	}
+	if ch.cur != nil {
+		until := ch.c.now().Add(ch.c.grace)
+		if err := ch.ring.Retire(envelope.PrefixHMAC+ch.cur.keyID, until); err != nil {
+			return fmt.Errorf("pairing: channel: %w", err)
+		}
+	}
+	ch.keys[k.keyID] = k
+	ch.cur = k
+	return nil
+}
+
+// Seal returns a swarm message of kind from this device to to ("" for
+// everyone) carrying body, sealed under the current epoch.
+func (ch *Channel) Seal(kind, to string, body any) ([]byte, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("pairing: seal %s: %w", kind, err)
+	}
+	return ch.sealRaw(kind, to, raw)
+}
+
+func (ch *Channel) sealRaw(kind, to string, body json.RawMessage) ([]byte, error) {
+	if to != "" && !validID(to) {
+		return nil, fmt.Errorf("pairing: seal %s: addressee %.80q", kind, to)
+	}
+	now := ch.c.now()
+	ch.mu.Lock()
+	k := ch.cur
+	ch.seq = max(ch.seq+1, now.UnixMicro())
+	seq := ch.seq
+	ch.mu.Unlock()
+	pt, err := appendFrame(make([]byte, 0, len(body)+len(ch.self)+len(to)+64), body, ch.self, seq, to)
+	if err != nil {
+		return nil, fmt.Errorf("pairing: seal %s: %w", kind, err)
+	}
+	nonce := ch.c.random(envelope.NonceSize)
+	typ := "swarm/" + kind
+	payload := pt
+	if !ch.c.authOnly {
+		ct := k.aead.Seal(nil, nonce, pt, []byte(typ))
+		payload = make([]byte, 0, rawURL.EncodedLen(len(ct))+9)
+		payload = append(payload, `{"ct":"`...)
+		payload = rawURL.AppendEncode(payload, ct)
+		payload = append(payload, `"}`...)
+	}
+	return envelope.Seal(k.signer, typ, json.RawMessage(payload), envelope.WithNonce(nonce), envelope.WithTimestamp(now))
+}
+
+// ctPayload returns the ciphertext of an encrypted payload, which in its
+// canonical form is exactly {"ct":"<base64url>"}, and ok false for any
+// other payload.
+func ctPayload(p []byte) ([]byte, bool) {
+	const pre, post = `{"ct":"`, `"}`
+	if len(p) < len(pre)+len(post) || string(p[:len(pre)]) != pre || string(p[len(p)-len(post):]) != post {
+		return nil, false
+	}
+	ct, err := rawURL.AppendDecode(nil, p[len(pre):len(p)-len(post)])
+	if err != nil {
+		return nil, false
+	}
+	return ct, true
+}
+
+// Open verifies and decrypts one swarm message. Errors wrap [ErrUnknownKey]
+// (another swarm or an epoch not held), [ErrStale], [ErrReplay],
+// [ErrReordered], [ErrBadMAC], [ErrPlaintext] or [ErrMalformed].
+func (ch *Channel) Open(msg []byte) (*Received, error) {
+	e, err := ch.v.Open(msg)
+	if err != nil {
+		return nil, mapEnvelopeErr(err)
+	}
+	now := ch.c.now()
+	if d := e.Time().Sub(now); d > ch.c.skew {
+		return nil, fmt.Errorf("%w: timestamp %ds ahead of the clock, want at most %v", ErrStale, int64(d/time.Second), ch.c.skew)
+	}
+	ch.mu.Lock()
+	k := ch.keys[e.SenderPubkey[len(envelope.PrefixHMAC):]]
+	ch.mu.Unlock()
+	if k == nil {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownKey, e.SenderPubkey)
+	}
+	var f frame
+	if ct, ok := ctPayload(e.Payload); ok {
+		pt, err := k.aead.Open(ct[:0], e.Nonce, ct, []byte(e.Type))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s data does not decrypt", ErrBadMAC, e.Type)
+		}
+		if f, err = parseFrame(pt); err != nil {
+			return nil, fmt.Errorf("%w: %s frame: %v", ErrMalformed, e.Type, err)
+		}
+	} else {
+		// The envelope's payload is canonical JSON, so a clear frame is
+		// the payload itself.
+		if f, err = parseFrame(e.Payload); err != nil {
+			return nil, fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
+		}
+		if !ch.c.authOnly {
+			return nil, fmt.Errorf("%w: %s", ErrPlaintext, e.Type)
+		}
+	}
+	if !validID(f.From) || f.Seq <= 0 || f.Seq > 1<<53-1 || (f.To != "" && !validID(f.To)) || len(f.Body) == 0 {
+		return nil, fmt.Errorf("%w: %s frame: from %.80q seq %d to %.80q", ErrMalformed, e.Type, f.From, f.Seq, f.To)
+	}
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if s, ok := ch.last[f.From]; ok && f.Seq <= s.seq {
+		return nil, fmt.Errorf("%w: %s from %s: seq %d, already had %d", ErrReordered, e.Type, f.From, f.Seq, s.seq)
+	}
+	ch.last[f.From] = seen{seq: f.Seq, at: now}
+	if now.Sub(ch.sweep) > ch.c.window {
+		for id, s := range ch.last {
+			if now.Sub(s.at) > 2*ch.c.window {
+				delete(ch.last, id)
+			}
+		}
+		ch.sweep = now
+	}
+	return &Received{Kind: e.Type[len("swarm/"):], From: f.From, To: f.To, Seq: f.Seq, Time: e.Time(), Epoch: k.epoch, Body: f.Body}, nil
+}
+
+// mapEnvelopeErr turns an envelope error into this package's sentinel,
+// keeping the envelope's as the cause.
+func mapEnvelopeErr(err error) error {
+	var s error
+	switch {
+	case errors.Is(err, envelope.ErrUnknownKey):
+		s = ErrUnknownKey
+	case errors.Is(err, envelope.ErrOutsideWindow), errors.Is(err, envelope.ErrKeyNotValid):
+		s = ErrStale
+	case errors.Is(err, envelope.ErrReplay), errors.Is(err, envelope.ErrCacheFull):
+		s = ErrReplay
+	case errors.Is(err, envelope.ErrBadSignature):
+		s = ErrBadMAC
+	default:
+		s = ErrMalformed
+	}
+	return fmt.Errorf("%w: %w", s, err)
+}

@@ -62,6 +62,9 @@ type config struct {
 	maxJoins int
 	// swarm channel
 	window, skew, grace time.Duration
+	authOnly            bool
+	fence               time.Time
+	fenceSet            bool
 }
 
 func newConfig(opts []Option) (*config, error) {
