@@ -114,17 +114,18 @@ func (r *Received) Decode(v any) error {
 // reordered, stale, cross-swarm and forged messages. It is safe for
 // concurrent use.
 type Channel struct {
-	c     *config
-	swarm string
-	self  string
-	ring  *envelope.KeyRing
-	v     *envelope.Verifier
-	mu    sync.Mutex
-	keys  map[string]*epochKey // by key id
-	cur   *epochKey
-	seq   int64
-	last  map[string]seen // highest sequence number accepted per sender
-	sweep time.Time
+	c      *config
+	swarm  string
+	self   string
+	ring   *envelope.KeyRing
+	v      *envelope.Verifier
+	mu     sync.Mutex
+	keys   map[string]*epochKey // by key id
+	epochs map[uint64]*epochKey
+	cur    *epochKey
+	seq    int64
+	last   map[string]seen // highest sequence number accepted per sender
+	sweep  time.Time
 }
 
 type seen struct {
@@ -200,7 +201,7 @@ func NewChannel(self string, g Grant, opts ...Option) (*Channel, error) {
 		return nil, fmt.Errorf("pairing: channel: future skew %v longer than window %v", c.skew, c.window)
 	}
 	ch := &Channel{c: c, swarm: g.Swarm, self: self, ring: envelope.NewKeyRing(),
-		keys: make(map[string]*epochKey), last: make(map[string]seen)}
+		keys: make(map[string]*epochKey), epochs: make(map[uint64]*epochKey), last: make(map[string]seen)}
 	types := make([]string, len(swarmKinds))
 	for i, k := range swarmKinds {
 		types[i] = "swarm/" + k
@@ -258,6 +259,7 @@ func (ch *Channel) AddEpoch(secret Secret, epoch uint64) error {
 		}
 	}
 	ch.keys[k.keyID] = k
+	ch.epochs[epoch] = k
 	ch.cur = k
 	return nil
 }
@@ -269,16 +271,24 @@ func (ch *Channel) Seal(kind, to string, body any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pairing: seal %s: %w", kind, err)
 	}
-	return ch.sealRaw(kind, to, raw)
+	return ch.sealRaw(kind, to, raw, 0)
 }
 
-func (ch *Channel) sealRaw(kind, to string, body json.RawMessage) ([]byte, error) {
+// sealRaw seals under epoch, or the current epoch if epoch is 0.
+func (ch *Channel) sealRaw(kind, to string, body json.RawMessage, epoch uint64) ([]byte, error) {
 	if to != "" && !validID(to) {
 		return nil, fmt.Errorf("pairing: seal %s: addressee %.80q", kind, to)
 	}
 	now := ch.c.now()
 	ch.mu.Lock()
 	k := ch.cur
+	if epoch != 0 {
+		k = ch.epochs[epoch]
+	}
+	if k == nil {
+		ch.mu.Unlock()
+		return nil, fmt.Errorf("pairing: seal %s: %w: epoch %d", kind, ErrUnknownKey, epoch)
+	}
 	ch.seq = max(ch.seq+1, now.UnixMicro())
 	seq := ch.seq
 	ch.mu.Unlock()
