@@ -1,22 +1,10 @@
 package pairing
 
-import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
-)
+import "github.com/accordsdk/accord/internal/strictjson"
 
-// decodeStrict decodes one JSON document into v, refusing unknown members
-// and trailing data.
+// decodeStrict decodes one JSON document into v with the module's strict
+// reader: no unknown, duplicate or case-folded member names, I-JSON numbers,
+// no trailing data.
 func decodeStrict(b []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		return err
-	}
-	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("trailing data after the document")
-	}
-	return nil
+	return strictjson.Unmarshal(b, v, strictjson.MaxSize(MaxPacket))
 }
