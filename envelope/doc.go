@@ -87,7 +87,12 @@
 //
 // Public keys are strings: "ed25519:" or "mldsa65:" followed by the did:key
 // multibase form ([FormatEd25519PublicKey], [ParseEd25519PublicKey]); hex is
-// accepted on input. [Fingerprint] gives "sha256:<hex>" of a raw key and
+// accepted on input. An Ed25519 key must be the canonical encoding of a
+// curve point of large order ([CheckEd25519PublicKey]): a small-order key,
+// under which a signature with R the identity and S = 0 verifies for every
+// message, or a non-canonical second spelling of a key is refused with
+// [ErrWeakKey] by key string parsing, [KeyRing.Add] and [WithKeys], and is
+// never learned on first use. [Fingerprint] gives "sha256:<hex>" of a raw key and
 // [Digest] holds "blake3:" and "sha256:" content digests.
 //
 // # Canonical JSON

@@ -27,6 +27,11 @@ var (
 	ErrBadSignature = errors.New("envelope: bad signature")
 	// ErrReplay: an envelope with this sender and nonce was already accepted.
 	ErrReplay = errors.New("envelope: replay")
+	// ErrWeakKey: an Ed25519 public key that must not be trusted: a point
+	// of small order (signatures under it can verify for every message), a
+	// non-canonical encoding, or not a point on the curve. Key strings,
+	// [KeyRing.Add] and trust on first use refuse such keys.
+	ErrWeakKey = errors.New("envelope: weak public key")
 	// ErrCacheFull: the replay cache holds as many live nonces as it may, so
 	// it cannot record this one; the envelope is refused (fail closed).
 	ErrCacheFull = errors.New("envelope: replay cache full")

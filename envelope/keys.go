@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"filippo.io/edwards25519"
 	"github.com/cloudflare/circl/sign/mldsa/mldsa65"
 )
 
@@ -42,16 +44,43 @@ func ParseEd25519PublicKey(s string) (ed25519.PublicKey, error) {
 	case strings.HasPrefix(s, "did:key:"):
 		body = s[len("did:key:"):]
 	}
-	if len(body) == 2*ed25519.PublicKeySize {
-		if raw, err := hex.DecodeString(body); err == nil {
-			return ed25519.PublicKey(raw), nil
+	raw, err := hex.DecodeString(body)
+	if len(body) != 2*ed25519.PublicKeySize || err != nil {
+		raw, err = parseMultibase(body, codecEd25519, ed25519.PublicKeySize)
+		if err != nil {
+			return nil, fmt.Errorf("ed25519 public key %.24q: %w", s, err)
 		}
 	}
-	raw, err := parseMultibase(body, codecEd25519, ed25519.PublicKeySize)
-	if err != nil {
+	if err := CheckEd25519PublicKey(raw); err != nil {
 		return nil, fmt.Errorf("ed25519 public key %.24q: %w", s, err)
 	}
 	return ed25519.PublicKey(raw), nil
+}
+
+// CheckEd25519PublicKey reports whether raw may be trusted as an Ed25519
+// public key: 32 bytes that are the canonical encoding (RFC 8032 section
+// 5.1.3, y below the field prime and no sign bit on x = 0) of a point on the
+// curve whose order is not small. A small-order key is refused because a
+// signature with R the identity and S = 0 (or a few similar ones) verifies
+// under it for every message; a non-canonical encoding is refused because it
+// is a second spelling of a key. Every key string this package parses, and
+// so every key a [KeyRing] pins or a verifier learns on first use, passes
+// this check; failures wrap [ErrWeakKey].
+func CheckEd25519PublicKey(raw []byte) error {
+	if len(raw) != ed25519.PublicKeySize {
+		return fmt.Errorf("%w: %d bytes, want %d", ErrWeakKey, len(raw), ed25519.PublicKeySize)
+	}
+	p, err := new(edwards25519.Point).SetBytes(raw)
+	if err != nil {
+		return fmt.Errorf("%w: %x is not a point on the curve", ErrWeakKey, raw)
+	}
+	if !bytes.Equal(p.Bytes(), raw) {
+		return fmt.Errorf("%w: %x is a non-canonical encoding (canonical %x)", ErrWeakKey, raw, p.Bytes())
+	}
+	if new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
+		return fmt.Errorf("%w: %x is a point of small order", ErrWeakKey, raw)
+	}
+	return nil
 }
 
 // FormatMLDSA65PublicKey returns the key string "mldsa65:z..." of pub.

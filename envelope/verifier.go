@@ -323,7 +323,11 @@ func (v *Verifier) firstUse(e *Envelope) (*ringKey, error) {
 		return nil, fmt.Errorf("%w: %.40s refused by trust-on-first-use policy", ErrUnknownKey, e.SenderPubkey)
 	}
 	vk, err := parseVerifyKey(e.SenderPubkey)
-	if err != nil || vk.canonical() != e.SenderPubkey {
+	if err != nil {
+		// Small-order and non-canonical Ed25519 keys fail here too.
+		return nil, fmt.Errorf("%w: %.40s not learned on first use: %v", ErrUnknownKey, e.SenderPubkey, err)
+	}
+	if vk.canonical() != e.SenderPubkey {
 		return nil, fmt.Errorf("%w: %.40s is not a canonical key string", ErrUnknownKey, e.SenderPubkey)
 	}
 	return &ringKey{vk: vk, notBefore: e.Timestamp, learned: true}, nil
