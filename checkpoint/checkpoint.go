@@ -211,6 +211,12 @@ func privateIdentity(name string, sigType byte, key ed25519.PrivateKey) (identit
 	return newIdentity(name, sigType, key.Public().(ed25519.PublicKey))
 }
 
+// publicKeyer is implemented by this package's verifiers, so that
+// [VerifyCosigned] can tell two names of one key apart.
+type publicKeyer interface{ publicKey() ed25519.PublicKey }
+
+func (k identity) publicKey() ed25519.PublicKey { return k.pub }
+
 // Name returns the key name.
 func (k identity) Name() string { return k.name }
 

@@ -121,6 +121,11 @@ type Cosignature struct {
 // least threshold of the witnesses, and returns the checkpoint and the
 // verified cosignatures. Signatures by keys not listed are ignored; a
 // signature by a listed key that does not verify rejects the checkpoint.
+// Each key counts once: a list in which the log or two witnesses share a
+// public key (under different names) is refused with [ErrBadKey], since a
+// signature does not cover its signer's name; and identical signature bytes
+// under two names (possible only through verifiers of other packages, whose
+// keys cannot be compared) count as one cosignature.
 // Judging the cosignature times (for example, rejecting times in the
 // future) is left to the caller's policy.
 func VerifyCosigned(signed []byte, log note.Verifier, witnesses []note.Verifier, threshold int) (Checkpoint, []Cosignature, error) {
@@ -133,6 +138,13 @@ func VerifyCosigned(signed []byte, log note.Verifier, witnesses []note.Verifier,
 			if a.Name() == b.Name() && a.KeyHash() == b.KeyHash() {
 				return Checkpoint{}, nil, fmt.Errorf("%w: key %s+%08x given twice", ErrBadKey, a.Name(), a.KeyHash())
 			}
+			// A signature does not cover the signer's name, so one key
+			// under two names would let one signature count twice.
+			ka, okA := a.(publicKeyer)
+			kb, okB := b.(publicKeyer)
+			if okA && okB && ka.publicKey().Equal(kb.publicKey()) {
+				return Checkpoint{}, nil, fmt.Errorf("%w: %s and %s share a public key", ErrBadKey, b.Name(), a.Name())
+			}
 		}
 	}
 	known := note.VerifierList(all...)
@@ -141,6 +153,10 @@ func VerifyCosigned(signed []byte, log note.Verifier, witnesses []note.Verifier,
 		return Checkpoint{}, nil, err
 	}
 	var cosigs []Cosignature
+	// Signature bytes already counted (after the 4-byte key ID): with
+	// verifiers of other packages the keys cannot be compared, but a
+	// signature copied under a second name is still the same bytes.
+	counted := map[string]bool{}
 	for _, s := range n.Sigs {
 		if s.Name == log.Name() && s.Hash == log.KeyHash() {
 			continue
@@ -149,9 +165,13 @@ func VerifyCosigned(signed []byte, log note.Verifier, witnesses []note.Verifier,
 			if s.Name != w.Name() || s.Hash != w.KeyHash() {
 				continue
 			}
+			raw, _ := base64.StdEncoding.DecodeString(s.Base64)
+			if counted[string(raw[4:])] {
+				break
+			}
+			counted[string(raw[4:])] = true
 			cs := Cosignature{Name: s.Name, KeyID: s.Hash}
 			if _, ok := w.(*cosignatureVerifier); ok {
-				raw, _ := base64.StdEncoding.DecodeString(s.Base64)
 				cs.Time = time.Unix(int64(binary.BigEndian.Uint64(raw[4:])), 0).UTC()
 			}
 			cosigs = append(cosigs, cs)
