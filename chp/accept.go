@@ -76,22 +76,30 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if err != nil {
 		return nil, rejectFor(err, nil)
 	}
-	now := r.now().UTC()
-	if d := hb.Timestamp.Sub(now); d > r.skew {
-		return nil, r.rejectHB(hb, http.StatusUnprocessableEntity, "timestamp_future", fmt.Errorf("%w: timestamp %s is %s ahead of the registry clock, limit %s", ErrTimestamp, formatTime(hb.Timestamp), d.Round(time.Second), r.skew))
-	}
-	if d := now.Sub(hb.Timestamp); d > r.maxAge {
-		return nil, r.rejectHB(hb, http.StatusUnprocessableEntity, "timestamp_stale", fmt.Errorf("%w: timestamp %s is %s old, limit %s", ErrTimestamp, formatTime(hb.Timestamp), d.Round(time.Second), r.maxAge))
-	}
-	if fp := hb.RegistryFingerprint(); fp != "" && fp != r.fingerprint {
-		return nil, r.rejectHB(hb, http.StatusUnprocessableEntity, "wrong_registry", fmt.Errorf("%w: meta.registry_fingerprint %s, this registry is %s", ErrWrongRegistry, fp, r.fingerprint))
-	}
 	canon, err := envelope.CanonicalJSON(payload)
 	if err != nil {
 		return nil, rejectFor(err, nil)
 	}
 	digest := sha256.Sum256(canon)
-
+	// A refusal of a heartbeat that was read carries a signed "rejected"
+	// ACK, bound to this heartbeat's digest like every ACK, when the
+	// registry authenticated the body (a sealed heartbeat whose seal
+	// verified) or would have taken it unauthenticated anyway (a plain
+	// heartbeat where policy allows plain heartbeats from this instance).
+	// Any other refusal is unsigned: what it says could come from anyone.
+	rejectHB := func(status int, code string, err error) *RejectError {
+		return r.rejectHB(hb, digest, key, status, code, err)
+	}
+	now := r.now().UTC()
+	if d := hb.Timestamp.Sub(now); d > r.skew {
+		return nil, rejectHB(http.StatusUnprocessableEntity, "timestamp_future", fmt.Errorf("%w: timestamp %s is %s ahead of the registry clock, limit %s", ErrTimestamp, formatTime(hb.Timestamp), d.Round(time.Second), r.skew))
+	}
+	if d := now.Sub(hb.Timestamp); d > r.maxAge {
+		return nil, rejectHB(http.StatusUnprocessableEntity, "timestamp_stale", fmt.Errorf("%w: timestamp %s is %s old, limit %s", ErrTimestamp, formatTime(hb.Timestamp), d.Round(time.Second), r.maxAge))
+	}
+	if fp := hb.RegistryFingerprint(); fp != "" && fp != r.fingerprint {
+		return nil, rejectHB(http.StatusUnprocessableEntity, "wrong_registry", fmt.Errorf("%w: meta.registry_fingerprint %s, this registry is %s", ErrWrongRegistry, fp, r.fingerprint))
+	}
 	// Under the lock: policy checks that depend on what was logged before,
 	// and reservations (pin, digest, nonce) that a failed append undoes.
 	r.mu.Lock()
@@ -103,18 +111,18 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	switch {
 	case key == "" && isPinned:
 		r.mu.Unlock()
-		return nil, r.rejectHB(hb, http.StatusUnauthorized, "signature_required", fmt.Errorf("%w: instance %s is pinned to key %.40s; plain heartbeats refused", ErrUnsigned, hb.InstanceID, pinned))
+		return nil, rejectHB(http.StatusUnauthorized, "signature_required", fmt.Errorf("%w: instance %s is pinned to key %.40s; plain heartbeats refused", ErrUnsigned, hb.InstanceID, pinned))
 	case key == "" && !r.allowUnsigned:
 		r.mu.Unlock()
-		return nil, r.rejectHB(hb, http.StatusUnauthorized, "signature_required", fmt.Errorf("%w: policy refuses plain heartbeats", ErrUnsigned))
+		return nil, rejectHB(http.StatusUnauthorized, "signature_required", fmt.Errorf("%w: policy refuses plain heartbeats", ErrUnsigned))
 	case key != "" && isPinned && pinned != key:
 		r.mu.Unlock()
-		return nil, r.rejectHB(hb, http.StatusForbidden, "key_mismatch", fmt.Errorf("%w: instance %s is pinned to %.40s, heartbeat sealed by %.40s", ErrKeyMismatch, hb.InstanceID, pinned, key))
+		return nil, rejectHB(http.StatusForbidden, "key_mismatch", fmt.Errorf("%w: instance %s is pinned to %.40s, heartbeat sealed by %.40s", ErrKeyMismatch, hb.InstanceID, pinned, key))
 	}
 	if key != "" {
 		if _, replay := r.nonces[nonce]; replay {
 			r.mu.Unlock()
-			return nil, r.rejectHB(hb, http.StatusConflict, "replay", fmt.Errorf("%w: envelope nonce from %.40s already accepted", ErrReplay, key))
+			return nil, rejectHB(http.StatusConflict, "replay", fmt.Errorf("%w: envelope nonce from %.40s already accepted", ErrReplay, key))
 		}
 	}
 	if idx, dup := r.seen[digest]; dup {
@@ -148,7 +156,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if key != "" {
 		ack.Status = AckVerified
 	}
-	ackJSON, err := SignAck(r.signer, &ack)
+	ackJSON, err := signAck(r.signer, &ack, digest)
 	if err != nil {
 		undo()
 		return nil, err
@@ -236,10 +244,21 @@ func reject(status int, code string, err error, ack []byte) *RejectError {
 	return &RejectError{Status: status, Code: code, Err: err, Ack: ack}
 }
 
-// rejectHB refuses a heartbeat that was read, with a signed rejected ACK.
-func (r *LocalRegistry) rejectHB(hb *Heartbeat, status int, code string, err error) *RejectError {
+// rejectHB refuses a heartbeat that was read. The refusal carries a
+// "rejected" ACK bound to the heartbeat's digest if the body was sealed by
+// key (its seal verified) or if it is plain and plain heartbeats are
+// allowed for its instance; otherwise it is unsigned.
+func (r *LocalRegistry) rejectHB(hb *Heartbeat, digest [32]byte, key string, status int, code string, err error) *RejectError {
+	if key == "" {
+		r.mu.Lock()
+		_, pinned := r.pins[hb.InstanceID]
+		r.mu.Unlock()
+		if pinned || !r.allowUnsigned {
+			return reject(status, code, err, nil)
+		}
+	}
 	a := Ack{InstanceRef: hb.InstanceID, Received: r.now(), Status: AckRejected, Notes: code}
-	ackJSON, serr := SignAck(r.signer, &a)
+	ackJSON, serr := signAck(r.signer, &a, digest)
 	if serr != nil {
 		ackJSON = nil
 	}

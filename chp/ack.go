@@ -3,7 +3,9 @@ package chp
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -64,10 +66,54 @@ func canonical(obj any) ([]byte, error) {
 	return envelope.CanonicalJSON(b)
 }
 
+// HeartbeatDigest returns the digest an ACK binds: "sha256:" and the
+// lower-case hex SHA-256 of the RFC 8785 canonical form of heartbeat, the
+// chp-v1 heartbeat object (for a sealed heartbeat, the envelope's payload).
+// Two encodings of one heartbeat (member order, white space, escapes) have
+// one digest.
+func HeartbeatDigest(heartbeat []byte) (string, error) {
+	d, err := heartbeatDigest(heartbeat)
+	if err != nil {
+		return "", err
+	}
+	return digestString(d), nil
+}
+
+func heartbeatDigest(heartbeat []byte) ([32]byte, error) {
+	canon, err := envelope.CanonicalJSON(heartbeat)
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("%w: heartbeat: %w", ErrMalformed, err)
+	}
+	return sha256.Sum256(canon), nil
+}
+
+func digestString(d [32]byte) string { return "sha256:" + hex.EncodeToString(d[:]) }
+
+// ackDigestMember is the member the signed bytes of an ACK carry and its
+// wire form does not.
+const ackDigestMember = "heartbeat_digest"
+
 // SignAck fills in a.Packet ("ack"), a.AckID (a fresh UUIDv7 at
 // a.Received) when empty, and a.RegistrySignature, and returns the ACK's
 // JSON. The result validates against chp-v1.json.
-func SignAck(s envelope.Signer, a *Ack) ([]byte, error) {
+//
+// The signature binds the ACK to the heartbeat it answers: it covers the
+// RFC 8785 canonical form of the ACK object without registry_signature and
+// with one more member, "heartbeat_digest", whose value is the digest
+// of heartbeat, the chp-v1 heartbeat the ACK answers (for a sealed
+// heartbeat, the envelope's payload; see [HeartbeatDigest]). That member is
+// not sent; a verifier that knows the heartbeat recomputes it
+// ([VerifyAck]), so the ACK verifies for that heartbeat and for no other.
+func SignAck(s envelope.Signer, a *Ack, heartbeat []byte) ([]byte, error) {
+	d, err := heartbeatDigest(heartbeat)
+	if err != nil {
+		return nil, err
+	}
+	return signAck(s, a, d)
+}
+
+// signAck is [SignAck] for a heartbeat whose digest is known.
+func signAck(s envelope.Signer, a *Ack, heartbeatDigest [32]byte) ([]byte, error) {
 	a.Packet = "ack"
 	a.Received = a.Received.UTC()
 	if a.AckID == "" {
@@ -76,13 +122,17 @@ func SignAck(s envelope.Signer, a *Ack) ([]byte, error) {
 	if s.Algorithm() != "ed25519" {
 		return nil, fmt.Errorf("chp: signer algorithm %q, want ed25519", s.Algorithm())
 	}
-	// The canonical form is built directly: members in RFC 8785 order
-	// (ack_id, instance_ref, notes, packet, received, status), strings
-	// escaped as RFC 8785 says. The ACK sent is the same object with
-	// registry_signature in its sorted place, so it is canonical too.
+	// The signed bytes are built directly: members in RFC 8785 order
+	// (ack_id, heartbeat_digest, instance_ref, notes, packet, received,
+	// status), strings escaped as RFC 8785 says. The ACK sent is the same
+	// object without heartbeat_digest and with registry_signature in its
+	// sorted place, so it is canonical too.
 	received := formatTime(a.Received)
-	msg := make([]byte, 0, 256)
+	msg := make([]byte, 0, 320)
 	msg = appendMember(msg, '{', "ack_id", a.AckID)
+	idEnd := len(msg)
+	msg = appendMember(msg, ',', ackDigestMember, digestString(heartbeatDigest))
+	digestEnd := len(msg)
 	msg = appendMember(msg, ',', "instance_ref", a.InstanceRef)
 	if a.Notes != "" {
 		msg = appendMember(msg, ',', "notes", a.Notes)
@@ -97,8 +147,9 @@ func SignAck(s envelope.Signer, a *Ack) ([]byte, error) {
 		return nil, fmt.Errorf("chp: sign: %w", err)
 	}
 	a.RegistrySignature = sigPrefix + b64.EncodeToString(sig)
-	out := make([]byte, 0, len(msg)+128)
-	out = append(out, msg[:rest]...)
+	out := make([]byte, 0, len(msg)+32)
+	out = append(out, msg[:idEnd]...)
+	out = append(out, msg[digestEnd:rest]...)
 	out = appendMember(out, ',', "registry_signature", a.RegistrySignature)
 	return append(out, msg[rest:]...), nil
 }
@@ -112,27 +163,41 @@ func appendMember(dst []byte, sep byte, key, value string) []byte {
 
 // VerifyAck parses an ACK, validates it against chp-v1.json and checks its
 // registry_signature against the registry's Ed25519 public key (the
-// "ed25519:z..." form or hex). Errors wrap [ErrMalformed],
+// "ed25519:z..." form or hex) and heartbeat, the chp-v1 heartbeat it
+// answers (for a sealed heartbeat, the envelope's payload): an ACK made for
+// any other heartbeat does not verify. Errors wrap [ErrMalformed],
 // [ErrDuplicateKey], [ErrSchema], [ErrKeyMismatch] (unusable key) or
 // [ErrBadSignature].
-func VerifyAck(b []byte, registryKey string) (*Ack, error) {
+func VerifyAck(b []byte, registryKey string, heartbeat []byte) (*Ack, error) {
 	pub, err := envelope.ParseEd25519PublicKey(registryKey)
 	if err != nil {
 		return nil, fmt.Errorf("%w: registry key: %v", ErrKeyMismatch, err)
 	}
+	d, err := heartbeatDigest(heartbeat)
+	if err != nil {
+		return nil, err
+	}
+	return verifyAck(b, pub, d)
+}
+
+// verifyAck checks an ACK against the registry key and the digest of the
+// heartbeat it answers.
+func verifyAck(b []byte, pub ed25519.PublicKey, digest [32]byte) (*Ack, error) {
 	a, err := DecodeAck(b)
 	if err != nil {
 		return nil, err
 	}
-	// The signature covers the ACK as received, re-encoded canonically:
-	// received is signed in the exact form it was sent.
+	// The signature covers the ACK as received, re-encoded canonically
+	// (received is signed in the exact form it was sent), with the
+	// heartbeat's digest added.
 	var raw map[string]any
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	delete(raw, "registry_signature")
+	raw[ackDigestMember] = digestString(digest)
 	if err := verifyDetached(pub, raw, a.RegistrySignature); err != nil {
-		return nil, fmt.Errorf("ack %s: %w", a.AckID, err)
+		return nil, fmt.Errorf("ack %s: %w (signed for another heartbeat, or by another key)", a.AckID, err)
 	}
 	return a, nil
 }

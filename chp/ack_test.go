@@ -31,7 +31,7 @@ func TestAckSchema(t *testing.T) {
 	for _, st := range []AckStatus{AckVerified, AckQueued, AckRejected} {
 		for _, notes := range []string{"", "timestamp_stale"} {
 			a := Ack{InstanceRef: "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11", Received: received, Status: st, Notes: notes}
-			b, err := SignAck(s, &a)
+			b, err := SignAck(s, &a, testHB)
 			require.NoError(t, err)
 			doc, err := parseStrict(b)
 			require.NoError(t, err)
@@ -41,7 +41,7 @@ func TestAckSchema(t *testing.T) {
 			assert.Equal(t, string(canon), string(b), "the ACK is sent in canonical form")
 			assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, a.AckID)
 			assert.True(t, strings.HasPrefix(a.RegistrySignature, "ed25519:"))
-			got, err := VerifyAck(b, pubString(key))
+			got, err := VerifyAck(b, pubString(key), testHB)
 			require.NoError(t, err)
 			assert.Equal(t, a.AckID, got.AckID)
 			assert.Equal(t, st, got.Status)
@@ -53,7 +53,7 @@ func TestAckSchema(t *testing.T) {
 func TestVerifyAckRejects(t *testing.T) {
 	key := testKey(1)
 	a := Ack{InstanceRef: "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11", Received: time.Unix(1790000000, 0), Status: AckVerified}
-	b, err := SignAck(envelope.NewEd25519Signer(key), &a)
+	b, err := SignAck(envelope.NewEd25519Signer(key), &a, testHB)
 	require.NoError(t, err)
 	edit := func(f func(m map[string]any)) []byte {
 		var m map[string]any
@@ -63,25 +63,33 @@ func TestVerifyAckRejects(t *testing.T) {
 		require.NoError(t, err)
 		return out
 	}
+	other := editJSON(t, testHB, "status", "review")
 	tests := []struct {
 		desc    string
 		ack     []byte
 		key     string
+		hb      []byte
 		wantErr error
 	}{
-		{"other key", b, pubString(testKey(2)), ErrBadSignature},
-		{"bad key string", b, "ed25519:nope", ErrKeyMismatch},
-		{"status changed", edit(func(m map[string]any) { m["status"] = "queued" }), pubString(key), ErrBadSignature},
-		{"notes added", edit(func(m map[string]any) { m["notes"] = "x" }), pubString(key), ErrBadSignature},
-		{"signature not ed25519 form", edit(func(m map[string]any) { m["registry_signature"] = "-----BEGIN PGP SIGNATURE-----" }), pubString(key), ErrBadSignature},
-		{"signature truncated", edit(func(m map[string]any) { m["registry_signature"] = a.RegistrySignature[:40] }), pubString(key), ErrBadSignature},
-		{"ack id not uuid", edit(func(m map[string]any) { m["ack_id"] = "ack-1" }), pubString(key), ErrSchema},
-		{"extra member", edit(func(m map[string]any) { m["x"] = 1 }), pubString(key), ErrSchema},
-		{"duplicate key", []byte(strings.Replace(string(b), `"status"`, `"status":"queued","status"`, 1)), pubString(key), ErrDuplicateKey},
+		{"other key", b, pubString(testKey(2)), nil, ErrBadSignature},
+		{"other heartbeat", b, pubString(key), other, ErrBadSignature},
+		{"heartbeat not JSON", b, pubString(key), []byte("{"), ErrMalformed},
+		{"bad key string", b, "ed25519:nope", nil, ErrKeyMismatch},
+		{"status changed", edit(func(m map[string]any) { m["status"] = "queued" }), pubString(key), nil, ErrBadSignature},
+		{"notes added", edit(func(m map[string]any) { m["notes"] = "x" }), pubString(key), nil, ErrBadSignature},
+		{"signature not ed25519 form", edit(func(m map[string]any) { m["registry_signature"] = "-----BEGIN PGP SIGNATURE-----" }), pubString(key), nil, ErrBadSignature},
+		{"signature truncated", edit(func(m map[string]any) { m["registry_signature"] = a.RegistrySignature[:40] }), pubString(key), nil, ErrBadSignature},
+		{"ack id not uuid", edit(func(m map[string]any) { m["ack_id"] = "ack-1" }), pubString(key), nil, ErrSchema},
+		{"extra member", edit(func(m map[string]any) { m["x"] = 1 }), pubString(key), nil, ErrSchema},
+		{"duplicate key", []byte(strings.Replace(string(b), `"status"`, `"status":"queued","status"`, 1)), pubString(key), nil, ErrDuplicateKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
-			_, err := VerifyAck(tt.ack, tt.key)
+			hb := tt.hb
+			if hb == nil {
+				hb = testHB
+			}
+			_, err := VerifyAck(tt.ack, tt.key, hb)
 			assert.ErrorIs(t, err, tt.wantErr)
 		})
 	}
@@ -121,4 +129,14 @@ func TestAdmissionCert(t *testing.T) {
 	}
 	_, err = IssueAdmissionCert(envelope.NewEd25519Signer(root), "GR", pubString(lr), issued, issued)
 	assert.ErrorIs(t, err, ErrAdmission)
+}
+
+// testHB is a heartbeat the ACKs of the ACK tests answer.
+var testHB = []byte(`{"packet":"heartbeat","instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","home_uri":"https://registry.example/registry/heartbeat","version":"2025.11.03","license_hash":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","ethics_signature":"CI:bowtie-cosmos","status":"coherent","timestamp":"2026-11-22T04:43:53Z"}`)
+
+func mustDigest(t testing.TB, hb []byte) [32]byte {
+	t.Helper()
+	d, err := heartbeatDigest(hb)
+	require.NoError(t, err)
+	return d
 }

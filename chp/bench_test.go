@@ -151,7 +151,7 @@ func BenchmarkLocalRegistryHTTPSealed(b *testing.B) {
 // BenchmarkBaselineFixedAckHTTP: the same load against a bare net/http
 // handler that reads the body and returns a fixed ACK.
 func BenchmarkBaselineFixedAckHTTP(b *testing.B) {
-	ack, err := SignAck(envelope.NewEd25519Signer(testKey(50)), &Ack{InstanceRef: uuidN(1), Received: time.Now(), Status: AckQueued})
+	ack, err := SignAck(envelope.NewEd25519Signer(testKey(50)), &Ack{InstanceRef: uuidN(1), Received: time.Now(), Status: AckQueued}, testHB)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func benchRegistry(b *testing.B, n int) *benchLog {
 	batch := make([][]byte, 0, 1000)
 	for i, hb := range hbs {
 		a := Ack{InstanceRef: uuidN(i % 5000), Received: clk.Now(), Status: AckQueued}
-		ackJSON, err := SignAck(lr.signer, &a)
+		ackJSON, err := SignAck(lr.signer, &a, hb)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -23,12 +23,38 @@
 // or sealed: an envelope of type [HeartbeatType] whose payload is the
 // heartbeat, signed by the instance's Ed25519 key.
 //
-// Every ACK validates against the schema's acknowledgementPacket: ack_id
-// is a UUIDv7, and registry_signature is
+// Every ACK validates against the schema's acknowledgementPacket (which
+// allows no other members): ack_id is a UUIDv7, instance_ref is the
+// heartbeat's instance_id in canonical lower case, and registry_signature
+// is
 //
-//	"ed25519:" + base64url(Ed25519(registry key, RFC 8785 form of the ACK without registry_signature))
+//	"ed25519:" + base64url(Ed25519(registry key, signed bytes))   (unpadded, RFC 4648 §5)
 //
-// ([SignAck], [VerifyAck]). The ACK is sent in canonical form itself.
+// where the signed bytes are the RFC 8785 (JCS) canonical form of the ACK
+// object without registry_signature and with one member added that is
+// never sent:
+//
+//	"heartbeat_digest": "sha256:" + hex(SHA-256(RFC 8785 form of the heartbeat))
+//
+// The heartbeat is the chp-v1 heartbeat object the ACK answers (for a
+// sealed heartbeat, the envelope's payload). The instance, which knows its
+// heartbeat, recomputes the digest, so an ACK verifies for the heartbeat
+// it answers and for no other: an ACK captured on the path cannot
+// acknowledge, or refuse, a different heartbeat. For example (the vector
+// in testdata/vectors/ack.json), the signed bytes
+//
+//	{"ack_id":"01a20000-0000-7000-8000-000000000001","heartbeat_digest":"sha256:<64 hex>",
+//	 "instance_ref":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","packet":"ack",
+//	 "received":"2025-11-04T08:45:01Z","status":"verified"}
+//
+// (one line, no spaces) give the ACK sent
+//
+//	{"ack_id":"01a20000-0000-7000-8000-000000000001","instance_ref":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
+//	 "packet":"ack","received":"2025-11-04T08:45:01Z","registry_signature":"ed25519:...","status":"verified"}
+//
+// ([SignAck], [VerifyAck], [HeartbeatDigest]). The ACK is sent in
+// canonical form itself. An [Instance] also refuses an ACK whose received
+// time is older than [Config.AckMaxAge] (default [DefaultAckMaxAge]).
 //
 // The Registry Admission Certificate ([AdmissionCert]) has the seed's
 // fields and a detached signature of the same form by the GR root key.
@@ -50,9 +76,14 @@
 // before the ACK is written. A heartbeat whose canonical form was logged
 // before is answered with its original ACK and not logged again, so
 // instances may resend. Refused input gets a JSON body
-// {"error": "...", "code": "..."} (with a signed "rejected" ACK under
-// "ack" once the heartbeat could be read), is logged, and is never
-// appended:
+// {"error": "...", "code": "..."}, is logged, and is never appended. Once
+// the heartbeat could be read, the body also carries, under "ack", a
+// signed "rejected" ACK bound to that heartbeat, but only if the registry
+// authenticated the body (a sealed heartbeat whose seal verified) or would
+// have taken it unauthenticated anyway (a plain heartbeat where plain
+// heartbeats are allowed and its instance is not pinned); other refusals
+// are unsigned, so that no caller can obtain a signed refusal naming an
+// instance it does not control. The codes:
 //
 //	415 unsupported_media_type  Content-Type is not application/json
 //	400 empty_body          no body
@@ -96,11 +127,11 @@
 // say "queued" rather than "verified".
 //
 // An [Instance] keeps every heartbeat in a local append-only log before
-// sending it and follows the seed's failure modes: unreachable → quiet
+// sending it and follows the protocol's failure modes: unreachable → quiet
 // (bounded retries with exponential back-off and jitter; the queue is sent
 // in order later), refused shape → review, key or certificate mismatch →
 // repairing. A refusal moves the queue past a heartbeat only when the
-// registry signed it.
+// registry signed it for that heartbeat.
 //
 // # Air gap
 //

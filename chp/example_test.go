@@ -24,23 +24,31 @@ func pub(k ed25519.PrivateKey) string {
 
 func ExampleSignAck() {
 	registry := envelope.NewEd25519Signer(key(1))
+	heartbeat := []byte(`{"instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","home_uri":"https://registry.example/registry/heartbeat",
+	  "version":"2025.11.03","license_hash":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "ethics_signature":"CI:bowtie-cosmos","status":"coherent","timestamp":"2025-11-04T08:45:00Z"}`)
 	ack := chp.Ack{
 		AckID:       "01a20000-0000-7000-8000-000000000001",
 		InstanceRef: "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
 		Received:    time.Date(2025, 11, 4, 8, 45, 1, 0, time.UTC),
 		Status:      chp.AckVerified,
 	}
-	b, err := chp.SignAck(registry, &ack)
+	b, err := chp.SignAck(registry, &ack, heartbeat)
 	if err != nil {
 		panic(err)
 	}
-	got, err := chp.VerifyAck(b, pub(key(1)))
+	got, err := chp.VerifyAck(b, pub(key(1)), heartbeat)
 	fmt.Println(got.Status, err)
-	_, err = chp.VerifyAck(b, pub(key(2)))
-	fmt.Println(err)
+	// The ACK answers this heartbeat only, and only this registry signed it.
+	other := bytes.Replace(heartbeat, []byte(`"coherent"`), []byte(`"review"`), 1)
+	_, err = chp.VerifyAck(b, pub(key(1)), other)
+	fmt.Println(errors.Is(err, chp.ErrBadSignature))
+	_, err = chp.VerifyAck(b, pub(key(2)), heartbeat)
+	fmt.Println(errors.Is(err, chp.ErrBadSignature))
 	// Output:
 	// verified <nil>
-	// ack 01a20000-0000-7000-8000-000000000001: chp: bad signature
+	// true
+	// true
 }
 
 func ExampleIssueAdmissionCert() {
@@ -142,7 +150,7 @@ func ExampleLocalRegistry_Accept() {
 	}
 	defer lr.Close()
 	// A plain heartbeat from an existing chp-v1 client, timestamp with an offset.
-	acc, err := lr.Accept(context.Background(), []byte(`{
+	heartbeat := []byte(`{
 	  "instance_id": "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
 	  "home_uri": "https://spiralos.local/registry/heartbeat",
 	  "version": "2025.11.03",
@@ -150,11 +158,12 @@ func ExampleLocalRegistry_Accept() {
 	  "ethics_signature": "CI:bowtie-cosmos",
 	  "status": "coherent",
 	  "timestamp": "2026-11-22T04:43:53+00:00"
-	}`))
+	}`)
+	acc, err := lr.Accept(context.Background(), heartbeat)
 	if err != nil {
 		panic(err)
 	}
-	ack, err := chp.VerifyAck(acc.Ack, lr.PublicKey())
+	ack, err := chp.VerifyAck(acc.Ack, lr.PublicKey(), heartbeat)
 	fmt.Println(ack.Status, acc.Index, err)
 
 	_, err = lr.Accept(context.Background(), []byte(`{"instance_id": "3ec2f1e0"}`))

@@ -39,9 +39,10 @@ func exportRegistry(t *testing.T, n int) *LocalRegistry {
 	require.NoError(t, lr.InstallAdmissionCert(rac))
 	var batch [][]byte
 	for i := range n {
-		ack, err := SignAck(lr.signer, &Ack{InstanceRef: uuidN(i % 50), Received: clk.Now(), Status: AckQueued})
+		hb := fmt.Appendf(nil, `{"hb":%d,"pad":"%0*d"}`, i, 1000+i%2000, 0)
+		ack, err := SignAck(lr.signer, &Ack{InstanceRef: uuidN(i % 50), Received: clk.Now(), Status: AckQueued}, hb)
 		require.NoError(t, err)
-		rec, err := Record{Heartbeat: fmt.Appendf(nil, `{"hb":%d,"pad":"%0*d"}`, i, 1000+i%2000, 0), Ack: ack}.MarshalBinary()
+		rec, err := Record{Heartbeat: hb, Ack: ack}.MarshalBinary()
 		require.NoError(t, err)
 		batch = append(batch, rec)
 	}

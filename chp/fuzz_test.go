@@ -51,7 +51,9 @@ func FuzzAccept(f *testing.F) {
 			require.Equal(t, before, w.lr.Size())
 			return
 		}
-		_, err = VerifyAck(acc.Ack, w.lrKey)
+		hb, err := postedHeartbeat(b)
+		require.NoError(t, err)
+		_, err = VerifyAck(acc.Ack, w.lrKey, hb)
 		require.NoError(t, err)
 	})
 }

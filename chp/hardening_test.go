@@ -3,6 +3,7 @@ package chp
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -141,4 +142,121 @@ func TestHardening8RefusedHeartbeatsDoNotGrowKeyRing(t *testing.T) {
 	w.clock.Add(time.Second)
 	status, _ = w.post(w.sealed(200, w.heartbeat(uuidN(1))))
 	require.Equal(t, http.StatusOK, status)
+}
+
+// TestHardening2AckBindsHeartbeat: every ACK binds the heartbeat it
+// answers, so an ACK captured on the path cannot answer another heartbeat;
+// the instance bounds an ACK's age; a refusal of a body the registry did
+// not authenticate carries no signed ACK; every ACK still validates
+// against the chp-v1 schema.
+func TestHardening2AckBindsHeartbeat(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	victim := uuidN(1)
+	in := w.instance(victim, 11, t.TempDir())
+	first, err := in.Beat(ctx)
+	require.NoError(t, err)
+	require.Equal(t, AckVerified, first.Status)
+
+	// Harvest: anyone posts a stale plain heartbeat naming the pinned
+	// victim. The refusal carries no ACK.
+	stale := editJSON(t, w.heartbeat(victim), "timestamp", w.clock.Now().Add(-30*24*time.Hour).Format(time.RFC3339))
+	status, body := w.post(stale)
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	var eb errorBody
+	require.NoError(t, json.Unmarshal(body, &eb))
+	assert.Equal(t, "timestamp_stale", eb.Code)
+	assert.Empty(t, eb.Ack, "a refusal of an unauthenticated body for a pinned instance is unsigned")
+
+	// A refusal the registry signs (a sealed heartbeat that is stale) is
+	// bound to that heartbeat: it does not verify for any other.
+	status, body = w.post(w.sealed(11, stale))
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	eb = errorBody{}
+	require.NoError(t, json.Unmarshal(body, &eb))
+	require.NotEmpty(t, eb.Ack)
+	harvested := []byte(eb.Ack)
+	_, err = VerifyAck(harvested, w.lrKey, stale)
+	require.NoError(t, err)
+	_, err = VerifyAck(harvested, w.lrKey, w.heartbeat(victim))
+	assert.ErrorIs(t, err, ErrBadSignature)
+
+	// Every ACK so far validates against the original chp-v1 schema.
+	for _, a := range [][]byte{harvested} {
+		doc, err := parseStrict(a)
+		require.NoError(t, err)
+		require.NoError(t, validate("ack", doc))
+	}
+
+	// An attacker on the path answers the victim's next heartbeats with
+	// the captured ACKs: a replayed "verified" ACK does not mark a new
+	// heartbeat delivered, a replayed "rejected" ACK does not skip it.
+	rec := mustRecord(t, w.lr, 0)
+	replayVerified := rec.Ack
+	for _, tc := range []struct {
+		name   string
+		status int
+		answer []byte
+	}{
+		{"replayed verified ack", http.StatusOK, replayVerified},
+		{"replayed rejected ack", http.StatusUnprocessableEntity, mustJSON(t, errorBody{Error: "stale", Code: "timestamp_stale", Ack: harvested})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mitm := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					w.lr.ServeHTTP(rw, r)
+					return
+				}
+				rw.Header().Set("Content-Type", "application/json")
+				rw.WriteHeader(tc.status)
+				rw.Write(tc.answer)
+			}))
+			defer mitm.Close()
+			cfg := in.cfg
+			cfg.HomeURI, cfg.QueueDir = mitm.URL+"/registry/heartbeat", t.TempDir()
+			vin, err := NewInstance(cfg)
+			require.NoError(t, err)
+			defer vin.Close()
+			w.clock.Add(time.Second)
+			_, err = vin.Beat(ctx)
+			require.Error(t, err)
+			assert.Equal(t, uint64(1), vin.Pending(), "the heartbeat stays queued")
+			assert.Nil(t, vin.LastAck())
+		})
+	}
+
+	// The instance bounds an ACK's age: a genuine ACK for this very
+	// heartbeat, received longer ago than AckMaxAge, is refused.
+	old := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.lr.ServeHTTP(rw, r)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		hb, _ := postedHeartbeat(b)
+		ack, _ := SignAck(w.lr.signer, &Ack{InstanceRef: victim, Received: w.clock.Now().Add(-DefaultAckMaxAge - time.Hour), Status: AckVerified}, hb)
+		rw.Write(ack)
+	}))
+	defer old.Close()
+	cfg := in.cfg
+	cfg.HomeURI, cfg.QueueDir = old.URL+"/registry/heartbeat", t.TempDir()
+	oin, err := NewInstance(cfg)
+	require.NoError(t, err)
+	defer oin.Close()
+	_, err = oin.Beat(ctx)
+	assert.ErrorIs(t, err, ErrTimestamp)
+	assert.Equal(t, uint64(1), oin.Pending())
+
+	// The real registry's ACKs go on verifying.
+	w.clock.Add(time.Second)
+	a, err := in.Beat(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, AckVerified, a.Status)
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
 }

@@ -356,7 +356,7 @@ func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte
 	if !g.strict {
 		return nil
 	}
-	if _, err := VerifyAck(r.Ack, lrKey); err != nil {
+	if _, err := VerifyAck(r.Ack, lrKey, hb); err != nil {
 		return err
 	}
 	if sealed {

@@ -194,9 +194,10 @@ func TestImportRejectsRecordsByPolicy(t *testing.T) {
 	w := newWorld(t)
 	w.beats(2)
 	ack := Ack{InstanceRef: uuidN(424242), Received: w.clock.Now(), Status: AckQueued}
-	ackJSON, err := SignAck(w.lr.signer, &ack)
+	hb := w.heartbeat(uuidN(7))
+	ackJSON, err := SignAck(w.lr.signer, &ack, hb)
 	require.NoError(t, err)
-	rec, err := Record{Heartbeat: w.heartbeat(uuidN(7)), Ack: ackJSON}.MarshalBinary()
+	rec, err := Record{Heartbeat: hb, Ack: ackJSON}.MarshalBinary()
 	require.NoError(t, err)
 	_, err = w.lr.log.Append(ctx, rec)
 	require.NoError(t, err)

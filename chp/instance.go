@@ -36,6 +36,11 @@ const (
 // DefaultHomeURI is the seed's default heartbeat endpoint.
 const DefaultHomeURI = "https://spiralos.local/registry/heartbeat"
 
+// DefaultAckMaxAge is the default of [Config.AckMaxAge]: a Local
+// Registry's default maximum heartbeat age plus its clock skew, the oldest
+// an ACK can be when it answers a heartbeat the registry still accepts.
+const DefaultAckMaxAge = DefaultMaxAge + DefaultClockSkew
+
 // Config configures an [Instance].
 type Config struct {
 	HomeURI     string // heartbeat endpoint (CHP_HOME_URI)
@@ -60,12 +65,17 @@ type Config struct {
 	// position up to which it was acknowledged. Required.
 	QueueDir string
 
-	HTTPClient *http.Client     // default: a client with a 5 s timeout
-	Attempts   int              // tries per heartbeat before going quiet (default 3)
-	BaseDelay  time.Duration    // first back-off (default 200 ms), doubled per try, with jitter
-	MaxDelay   time.Duration    // back-off cap (default 5 s)
-	Now        func() time.Time // default time.Now
-	Logger     *slog.Logger     // default: discarded
+	HTTPClient *http.Client  // default: a client with a 5 s timeout
+	Attempts   int           // tries per heartbeat before going quiet (default 3)
+	BaseDelay  time.Duration // first back-off (default 200 ms), doubled per try, with jitter
+	MaxDelay   time.Duration // back-off cap (default 5 s)
+	// AckMaxAge is the oldest ACK the instance takes, by its received time
+	// (default [DefaultAckMaxAge]). A registry answers a heartbeat it
+	// logged before with the original ACK, so the limit must cover the
+	// registry's maximum heartbeat age.
+	AckMaxAge time.Duration
+	Now       func() time.Time // default time.Now
+	Logger    *slog.Logger     // default: discarded
 }
 
 // ConfigFromEnv fills the registry fields of a Config from the seed's
@@ -209,6 +219,9 @@ func NewInstance(cfg Config) (*Instance, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.AckMaxAge <= 0 {
+		cfg.AckMaxAge = DefaultAckMaxAge
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -406,9 +419,9 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 		}
 		switch {
 		case status == http.StatusOK:
-			a, err := VerifyAck(answer, in.cfg.RegistryKey)
-			if err == nil && (a.InstanceRef != in.cfg.InstanceID || a.Status == AckRejected) {
-				err = fmt.Errorf("%w: ack for %s with status %s", ErrBadSignature, a.InstanceRef, a.Status)
+			a, err := in.verifyAck(answer, hb)
+			if err == nil && a.Status == AckRejected {
+				err = fmt.Errorf("%w: ack with status %s in a 200 answer", ErrBadSignature, a.Status)
 			}
 			if err != nil {
 				in.setState(StatusRepairing)
@@ -420,7 +433,7 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 			lastErr = fmt.Errorf("registry answered %d", status)
 			continue
 		}
-		return in.refused(status, answer)
+		return in.refused(status, answer, hb)
 	}
 	in.setState(StatusQuiet)
 	return nil, false, fmt.Errorf("%w: %s after %d attempts: %v", ErrUnreachable, in.cfg.HomeURI, in.cfg.Attempts, lastErr)
@@ -431,12 +444,16 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 // repairing (the heartbeat stays queued for when the key is fixed), shape
 // and time problems in review (the heartbeat is skipped). An unsigned
 // refusal could come from anyone on the path: review, heartbeat kept.
-func (in *Instance) refused(status int, answer []byte) (*Ack, bool, error) {
+func (in *Instance) refused(status int, answer, hb []byte) (*Ack, bool, error) {
 	var eb errorBody
 	_ = json.Unmarshal(answer, &eb)
 	err := fmt.Errorf("%w: registry answered %d %s: %s", ErrRejected, status, eb.Code, eb.Error)
-	a, verr := VerifyAck(eb.Ack, in.cfg.RegistryKey)
-	if len(eb.Ack) == 0 || verr != nil || a.Status != AckRejected || a.InstanceRef != in.cfg.InstanceID || a.Notes != eb.Code {
+	var a *Ack
+	verr := errors.New("no ack")
+	if len(eb.Ack) > 0 {
+		a, verr = in.verifyAck(eb.Ack, hb)
+	}
+	if verr != nil || a.Status != AckRejected || a.Notes != eb.Code {
 		in.setState(StatusReview)
 		return nil, false, err
 	}
@@ -448,6 +465,27 @@ func (in *Instance) refused(status int, answer []byte) (*Ack, bool, error) {
 	in.setState(StatusReview)
 	in.cfg.Logger.Warn("heartbeat refused by the registry; skipped", "code", eb.Code, "ack_id", a.AckID)
 	return a, true, err
+}
+
+// verifyAck checks an answer's ACK: signed by the registry's key for this
+// very heartbeat (hb, as queued), naming this instance, and not older than
+// the ACK age limit (see [Config.AckMaxAge]) by the instance's clock. An
+// ACK replayed from an earlier answer
+// fails the first check for any other heartbeat; the age limit bounds how
+// long a captured answer stays usable even for its own heartbeat.
+func (in *Instance) verifyAck(answer, hb []byte) (*Ack, error) {
+	a, err := VerifyAck(answer, in.cfg.RegistryKey, hb)
+	if err != nil {
+		return nil, err
+	}
+	if canonicalID(a.InstanceRef) != in.cfg.InstanceID {
+		return nil, fmt.Errorf("%w: ack for instance %s, this is %s", ErrBadSignature, a.InstanceRef, in.cfg.InstanceID)
+	}
+	now := in.cfg.Now()
+	if age := now.Sub(a.Received); age > in.cfg.AckMaxAge {
+		return nil, fmt.Errorf("%w: ack %s received %s, %s ago, limit %s", ErrTimestamp, a.AckID, formatTime(a.Received), age.Round(time.Second), in.cfg.AckMaxAge)
+	}
+	return a, nil
 }
 
 // checkAdmission verifies, once per certificate validity, that the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/pem"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -97,7 +98,9 @@ func TestInstanceStates(t *testing.T) {
 				w.lr.ServeHTTP(rw, r)
 				return
 			}
-			b, _ := SignAck(impostor, &Ack{InstanceRef: uuidN(1), Received: time.Now(), Status: AckVerified})
+			body, _ := io.ReadAll(r.Body)
+			hb, _ := postedHeartbeat(body)
+			b, _ := SignAck(impostor, &Ack{InstanceRef: uuidN(1), Received: w.clock.Now(), Status: AckVerified}, hb)
 			rw.Write(b)
 		}))
 		defer fake.Close()

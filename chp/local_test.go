@@ -18,17 +18,19 @@ func TestLocalRegistryAcceptsPlainAndSealed(t *testing.T) {
 	w := newWorld(t)
 
 	// An existing chp-v1 client: plain heartbeat with an offset timestamp.
-	status, body := w.post([]byte(strings.Replace(plainHeartbeat, "https://spiralos.local/registry/heartbeat", w.srv.URL, 1)))
+	plain := []byte(strings.Replace(plainHeartbeat, "https://spiralos.local/registry/heartbeat", w.srv.URL, 1))
+	status, body := w.post(plain)
 	require.Equal(t, 200, status, "%s", body)
-	ack, err := VerifyAck(body, w.lrKey)
+	ack, err := VerifyAck(body, w.lrKey, plain)
 	require.NoError(t, err)
 	assert.Equal(t, AckQueued, ack.Status)
 	assert.Equal(t, "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11", ack.InstanceRef)
 
 	// A sealed heartbeat: verified, and the key is pinned.
-	status, body = w.post(w.sealed(7, w.heartbeat(uuidN(1))))
+	hb1 := w.heartbeat(uuidN(1))
+	status, body = w.post(w.sealed(7, hb1))
 	require.Equal(t, 200, status, "%s", body)
-	ack, err = VerifyAck(body, w.lrKey)
+	ack, err = VerifyAck(body, w.lrKey, hb1)
 	require.NoError(t, err)
 	assert.Equal(t, AckVerified, ack.Status)
 	assert.Equal(t, uint64(2), w.lr.Size())
@@ -134,7 +136,9 @@ func TestHeartbeatBadInput(t *testing.T) {
 			assert.Equal(t, tt.code, eb.Code)
 			assert.NotEmpty(t, eb.Error)
 			if eb.Ack != nil {
-				a, err := VerifyAck(eb.Ack, w.lrKey)
+				hb, err := postedHeartbeat(tt.body)
+				require.NoError(t, err)
+				a, err := VerifyAck(eb.Ack, w.lrKey, hb)
 				require.NoError(t, err)
 				assert.Equal(t, AckRejected, a.Status)
 				assert.Equal(t, tt.code, a.Notes)

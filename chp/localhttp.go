@@ -269,7 +269,11 @@ func (p *InclusionProof) Verify(registryKey string) (*Ack, error) {
 	if err := rec.UnmarshalBinary(p.Record); err != nil {
 		return nil, err
 	}
-	a, err := VerifyAck(rec.Ack, registryKey)
+	hb, err := postedHeartbeat(rec.Heartbeat)
+	if err != nil {
+		return nil, err
+	}
+	a, err := VerifyAck(rec.Ack, registryKey, hb)
 	if err != nil {
 		return nil, err
 	}
