@@ -40,17 +40,22 @@
 // sealed heartbeat, the envelope's payload). The instance, which knows its
 // heartbeat, recomputes the digest, so an ACK verifies for the heartbeat
 // it answers and for no other: an ACK captured on the path cannot
-// acknowledge, or refuse, a different heartbeat. For example (the vector
-// in testdata/vectors/ack.json), the signed bytes
+// acknowledge, or refuse, a different heartbeat. For example (the first
+// vector of testdata/vectors/ack.json, registry key
+// ed25519:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG), the signed
+// bytes
 //
-//	{"ack_id":"01a20000-0000-7000-8000-000000000001","heartbeat_digest":"sha256:<64 hex>",
+//	{"ack_id":"01a20000-0000-7000-8000-000000000001","heartbeat_digest":
+//	 "sha256:f0ec946ab7de64db629c7f7a4ab040dd86426283ca53c6ebe89afc4809cde401",
 //	 "instance_ref":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","packet":"ack",
 //	 "received":"2025-11-04T08:45:01Z","status":"verified"}
 //
 // (one line, no spaces) give the ACK sent
 //
 //	{"ack_id":"01a20000-0000-7000-8000-000000000001","instance_ref":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
-//	 "packet":"ack","received":"2025-11-04T08:45:01Z","registry_signature":"ed25519:...","status":"verified"}
+//	 "packet":"ack","received":"2025-11-04T08:45:01Z","registry_signature":
+//	 "ed25519:PAFwHtrax_xJJYui55LeF0SM043qUtuaYmyJtJMoVcaeVVNe7PZ4prj4HA7n9qXM66LzhgpVlz4hlVtLdJzrBw",
+//	 "status":"verified"}
 //
 // ([SignAck], [VerifyAck], [HeartbeatDigest]). The ACK is sent in
 // canonical form itself. An [Instance] also refuses an ACK whose received
