@@ -92,7 +92,7 @@ func (a *Auditor) Audit(ctx context.Context, store Store) (*AuditReport, error) 
 	if err != nil {
 		return nil, err
 	}
-	v, err := newVerifier(a.Registry)
+	v, err := a.Registry.verifier()
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (a *Auditor) replay(ctx context.Context, l *ledger, r envelope.BatchResult,
 	if r.Err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, r.Err)
 	}
-	p, err := ParsePayload(r.Envelope.Type, r.Envelope.Payload)
+	p, err := parseCanonical(r.Envelope.Type, r.Envelope.Payload)
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func Open(ctx context.Context, store Store, reg *Registry, opts ...Option) (*Bod
 			return nil, errors.New("governance: the engine signer's key is not engine:governance's with the detect role")
 		}
 	}
-	v, err := newVerifier(reg)
+	v, err := reg.verifier()
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (b *Body) judge(ctx context.Context, receipt []byte) (func(), Payload, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
-	p, err := ParsePayload(e.Type, e.Payload)
+	p, err := parseCanonical(e.Type, e.Payload)
 	if err != nil {
 		return nil, nil, err
 	}

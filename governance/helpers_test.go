@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -269,3 +270,5 @@ func (f *fixture) state(p *Proposal) State {
 func (f *fixture) verifierFunc() func(string) (note.Verifier, error) {
 	return func(name string) (note.Verifier, error) { return f.store.verifier(name), nil }
 }
+
+func rawJSON(b []byte) json.RawMessage { return json.RawMessage(b) }

@@ -33,12 +33,16 @@ type numberedID struct {
 	seq    int
 }
 
-func (n numberedID) String() string {
-	return fmt.Sprintf("%s-%s-%03d", n.prefix, n.month, n.seq)
-}
+func (n numberedID) String() string { return n.prefix + "-" + n.suffix() }
 
 // suffix returns "YYYY-MM-NNN".
-func (n numberedID) suffix() string { return fmt.Sprintf("%s-%03d", n.month, n.seq) }
+func (n numberedID) suffix() string {
+	seq := strconv.Itoa(n.seq)
+	for len(seq) < 3 {
+		seq = "0" + seq
+	}
+	return n.month + "-" + seq
+}
 
 // parseNumbered parses PREFIX-YYYY-MM-NNN with the given prefix.
 func parseNumbered(id, prefix string) (numberedID, error) {
@@ -57,9 +61,13 @@ func parseNumbered(id, prefix string) (numberedID, error) {
 	return numberedID{prefix: prefix, month: month, seq: seq}, nil
 }
 
+// validMonth reports whether m is YYYY-MM with a year from 1970 and a month
+// from 01 to 12.
 func validMonth(m string) bool {
-	t, err := time.Parse("2006-01", m)
-	return err == nil && t.Format("2006-01") == m
+	if len(m) != 7 || m[4] != '-' || !isDigits(m[:4]) || !isDigits(m[5:]) || m < "1970" {
+		return false
+	}
+	return m[5:] >= "01" && m[5:] <= "12"
 }
 
 // monthOf returns "YYYY-MM" of t in UTC.

@@ -72,12 +72,40 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	if err != nil || len(b) < 2 || b[0] != '"' {
 		return fmt.Errorf("%w: time %.40s, want a string", ErrMalformed, b)
 	}
-	p, err := time.Parse(timeLayout, s)
-	if err != nil || p.Format(timeLayout) != s || p.Year() < 1970 {
+	p, ok := parseTimestamp(s)
+	if !ok {
 		return fmt.Errorf("%w: time %.40q, want YYYY-MM-DDTHH:MM:SSZ", ErrMalformed, s)
 	}
 	t.Time = p
 	return nil
+}
+
+// parseTimestamp reads exactly "YYYY-MM-DDTHH:MM:SSZ" from 1970 on, with
+// every field in range.
+func parseTimestamp(s string) (time.Time, bool) {
+	if len(s) != len(timeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(a, b int) int {
+		n := 0
+		for i := a; i < b; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, mo, d, h, mi, se := num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19)
+	if y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC)
+	if t.Day() != d { // 31 February and the like
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // ParseTime reads an RFC 3339 time with any offset (input from people and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/accordsdk/accord/envelope"
@@ -73,6 +74,10 @@ type Registry struct {
 
 	byID  map[string]*Actor
 	byKey map[string]*Actor
+
+	once sync.Once
+	v    *envelope.Verifier
+	verr error
 }
 
 // NewRegistry validates actors and returns the registry: IDs and keys
@@ -257,4 +262,10 @@ func shortName(id string) string {
 		return id[i+1:]
 	}
 	return id
+}
+
+// verifier returns the registry's receipt verifier, built once.
+func (r *Registry) verifier() (*envelope.Verifier, error) {
+	r.once.Do(func() { r.v, r.verr = newVerifier(r) })
+	return r.v, r.verr
 }
