@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Interop: accord's witness client against torchwood's litewitness, an
+# independent c2sp.org/tlog-witness implementation, installed from the Go
+# module proxy and run on loopback by federation's TestLitewitness.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+GOBIN="$bin" go install filippo.io/torchwood/cmd/litewitness@v0.6.1 filippo.io/torchwood/cmd/witnessctl@v0.6.1
+ACCORD_LITEWITNESS="$bin" go test -count=1 -run '^TestLitewitness$' -v ./federation/ | grep -E '^(=== RUN|--- |ok|FAIL|PASS)'
+# The test skips without the binaries; make sure it ran.
+ACCORD_LITEWITNESS="$bin" go test -count=1 -run '^TestLitewitness$' -v ./federation/ | grep -q -- '--- PASS: TestLitewitness'
