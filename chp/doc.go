@@ -149,13 +149,20 @@
 // the same bytes.
 //
 // [GlobalRegistry.Import] checks that the RAC is one it issued for the
-// signing key, the bundle signature and every member, and that the records
+// signing key, valid when the bundle was made and at the Global Registry's
+// own clock (a bundle made in time may arrive up to [DefaultImportGrace]
+// after the RAC expired, see [WithImportGrace]; created_at alone is the
+// exporter's word), the bundle signature and every member, and that the records
 // rebuild the signed checkpoint's root from the starting tree and agree
 // with the tree imported before from that registry (a fork is refused, so
 // is a gap). Records already imported count as duplicates. New records are
 // appended to the global ledger (a Merkle log signed with the root key),
 // and the signed receipt states the counts, the bundle's Merkle root, the
-// registry's root and the ledger checkpoint. Back in the enclave,
+// registry's root and the ledger checkpoint. The ledger append is durable
+// before the Global Registry's state file is written; if the process dies
+// in between, the next open finds the appended records in the ledger and
+// writes them into the state before anything else, so importing the same
+// bundle again appends nothing twice. Back in the enclave,
 // [LocalRegistry.PinReceipt] verifies it with the root key alone, checks
 // that it states the registry's own root, and keeps it for audit. The
 // Global Registry never connects to the enclave.

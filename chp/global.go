@@ -2,6 +2,7 @@ package chp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -33,15 +35,12 @@ type GlobalRegistry struct {
 	pubKey string
 	now    func() time.Time
 	strict bool
+	grace  time.Duration
 	logger *slog.Logger
 	ledger *merklelog.Log
 
 	mu    sync.Mutex // serialises imports and admissions
 	state grState
-	// tail holds, per Local Registry, the indexes of records appended to the
-	// ledger by an import that did not commit its state (a crash between the
-	// two); a re-import counts them as duplicates.
-	tail map[string]map[uint64]struct{}
 }
 
 // grState is the Global Registry's state file.
@@ -57,6 +56,52 @@ type lrState struct {
 	Size      uint64          `json:"size"`     // LR log size imported so far
 	Frontier  []string        `json:"frontier"` // compact tree at Size
 	Seen      []seenRoot      `json:"seen"`     // checkpoints imported
+	// Appended lists, as [first, end) ranges in increasing order, the LR
+	// log indexes at or above Size whose records are already in the
+	// ledger: an import that appended them did not record its state (a
+	// crash between the two). They are found in the ledger when the
+	// registry opens and written here before any other state write, so a
+	// later import counts them as duplicates after any sequence of crashes
+	// and restarts.
+	Appended [][2]uint64 `json:"appended,omitempty"`
+}
+
+// appended reports whether LR index i is in lr.Appended.
+func (lr *lrState) appended(i uint64) bool {
+	for _, r := range lr.Appended {
+		if i >= r[0] && i < r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// markAppended adds LR index i to lr.Appended.
+func (lr *lrState) markAppended(i uint64) {
+	if lr.appended(i) {
+		return
+	}
+	if n := len(lr.Appended); n > 0 && lr.Appended[n-1][1] == i {
+		lr.Appended[n-1][1] = i + 1
+		return
+	}
+	lr.Appended = append(lr.Appended, [2]uint64{i, i + 1})
+	slices.SortFunc(lr.Appended, func(a, b [2]uint64) int { return cmp.Compare(a[0], b[0]) })
+}
+
+// advance records that the LR log was imported up to size: ranges below it
+// are covered by Size from now on.
+func (lr *lrState) advance(size uint64) {
+	kept := lr.Appended[:0]
+	for _, r := range lr.Appended {
+		if r[1] > size {
+			kept = append(kept, [2]uint64{max(r[0], size), r[1]})
+		}
+	}
+	lr.Appended = kept
+	if len(kept) == 0 {
+		lr.Appended = nil
+	}
 }
 
 type seenRoot struct {
@@ -106,6 +151,33 @@ func WithGlobalLogger(l *slog.Logger) GlobalOption {
 	}
 }
 
+// Bounds of the grace period of [WithImportGrace].
+const (
+	// DefaultImportGrace is how long after its admission certificate
+	// expired a bundle made while it was valid may still be imported:
+	// bundles cross the air gap by hand and may travel slowly.
+	DefaultImportGrace = 14 * 24 * time.Hour
+	// MaxImportGrace is the longest grace period [WithImportGrace] takes.
+	MaxImportGrace = 90 * 24 * time.Hour
+)
+
+// WithImportGrace sets how long after a Local Registry's admission
+// certificate expired, by the Global Registry's clock, a bundle made while
+// it was valid is still imported (default [DefaultImportGrace], at most
+// [MaxImportGrace]; 0 means none). The certificate must be valid when the
+// bundle was made (its created_at) and, within this grace, at the Global
+// Registry's clock: a bundle's created_at is written by the exporter, and a
+// thief of an expired registry's key could backdate it.
+func WithImportGrace(d time.Duration) GlobalOption {
+	return func(g *GlobalRegistry) error {
+		if d < 0 || d > MaxImportGrace {
+			return fmt.Errorf("import grace %v, want 0 to %v", d, MaxImportGrace)
+		}
+		g.grace = d
+		return nil
+	}
+}
+
 // WithStrictImport makes every import re-check each record on its own as
 // well: the ACK's signature, the heartbeat against chp-v1.json and, for a
 // sealed heartbeat, the instance's signature. Without it an import relies
@@ -125,8 +197,8 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 	pub := key.Public().(ed25519.PublicKey)
 	g := &GlobalRegistry{
 		dir: dir, name: "GR", key: key, signer: envelope.NewEd25519Signer(key),
-		pubKey: envelope.FormatEd25519PublicKey(pub), now: time.Now, logger: slog.New(slog.DiscardHandler),
-		state: grState{Registries: map[string]*lrState{}}, tail: map[string]map[uint64]struct{}{},
+		pubKey: envelope.FormatEd25519PublicKey(pub), now: time.Now, grace: DefaultImportGrace, logger: slog.New(slog.DiscardHandler),
+		state: grState{Registries: map[string]*lrState{}},
 	}
 	for _, o := range opts {
 		if err := o(g); err != nil {
@@ -152,11 +224,16 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 	return g, nil
 }
 
-// load reads the state file and scans ledger records appended after it
-// was written.
+// load reads the state file and reconciles it with the ledger: records
+// appended after the state was written (by an import that crashed before
+// writing its state) are marked in their registry's Appended ranges, and
+// the state is written at once, before anything else can write it.
 func (g *GlobalRegistry) load() error {
 	b, err := os.ReadFile(filepath.Join(g.dir, grStateFile))
 	if errors.Is(err, os.ErrNotExist) {
+		if g.ledger.Size() != 0 {
+			return fmt.Errorf("%s missing, ledger holds %d records", grStateFile, g.ledger.Size())
+		}
 		return nil
 	}
 	if err != nil {
@@ -168,7 +245,14 @@ func (g *GlobalRegistry) load() error {
 	if g.state.Registries == nil {
 		g.state.Registries = map[string]*lrState{}
 	}
-	for i := g.state.LedgerSize; i < g.ledger.Size(); i++ {
+	size := g.ledger.Size()
+	if g.state.LedgerSize > size {
+		return fmt.Errorf("%s: state written at ledger size %d, ledger holds %d", grStateFile, g.state.LedgerSize, size)
+	}
+	if g.state.LedgerSize == size {
+		return nil
+	}
+	for i := g.state.LedgerSize; i < size; i++ {
 		rec, err := g.ledger.Record(i)
 		if err != nil {
 			return err
@@ -177,12 +261,16 @@ func (g *GlobalRegistry) load() error {
 		if err != nil {
 			return fmt.Errorf("ledger record %d: %w", i, err)
 		}
-		if g.tail[fp] == nil {
-			g.tail[fp] = map[uint64]struct{}{}
+		lr := g.state.Registries[fp]
+		if lr == nil {
+			return fmt.Errorf("ledger record %d: from %s, a registry the state does not know", i, fp)
 		}
-		g.tail[fp][idx] = struct{}{}
+		if idx >= lr.Size {
+			lr.markAppended(idx)
+		}
 	}
-	return nil
+	g.logger.Info("chp: reconciled an unfinished import into the state", "records", size-g.state.LedgerSize)
+	return g.saveState()
 }
 
 func (g *GlobalRegistry) saveState() error {

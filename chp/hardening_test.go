@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -259,4 +261,131 @@ func mustJSON(t testing.TB, v any) []byte {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return b
+}
+
+// TestHardening3ImportReconciledAfterCrash: an import whose ledger append
+// landed but whose state write did not (a crash between the two) is
+// reconciled into the durable state when the Global Registry opens, before
+// any other state write. After the crash, an unrelated state write (Admit)
+// and a restart, importing the same bundle again appends nothing; so do
+// further crash-and-restart sequences, and the next bundle appends exactly
+// its new records.
+func TestHardening3ImportReconciledAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	statePath := filepath.Join(w.grDir, grStateFile)
+	reopen := func() {
+		t.Helper()
+		require.NoError(t, w.gr.Close())
+		var err error
+		w.gr, err = OpenGlobalRegistry(w.grDir, testKey(100), WithGlobalClock(w.clock.Now))
+		require.NoError(t, err)
+	}
+	// crashImport imports b and then puts the state file back as it was
+	// before, as if the process died between the ledger append and the
+	// state write.
+	crashImport := func(b []byte) {
+		t.Helper()
+		before, err := os.ReadFile(statePath)
+		require.NoError(t, err)
+		_, err = w.gr.Import(ctx, bytes.NewReader(b))
+		require.NoError(t, err)
+		require.NoError(t, w.gr.Close())
+		require.NoError(t, os.WriteFile(statePath, before, 0o600))
+		w.gr, err = OpenGlobalRegistry(w.grDir, testKey(100), WithGlobalClock(w.clock.Now))
+		require.NoError(t, err)
+	}
+	importCounts := func(b []byte) (accepted, dup int) {
+		t.Helper()
+		res, err := w.gr.Import(ctx, bytes.NewReader(b))
+		require.NoError(t, err)
+		return res.Receipt.Accepted, res.Receipt.Duplicate
+	}
+
+	w.beats(4)
+	b1, _ := w.export(ExportOptions{})
+	crashImport(b1)
+	require.Equal(t, uint64(4), w.gr.LedgerSize())
+	// An unrelated state write, then a restart.
+	other, err := OpenLocalRegistry(t.TempDir(), testKey(51))
+	require.NoError(t, err)
+	defer other.Close()
+	_, err = w.gr.Admit(other.PublicKey(), time.Hour)
+	require.NoError(t, err)
+	reopen()
+	acc, dup := importCounts(b1)
+	assert.Equal(t, 0, acc)
+	assert.Equal(t, 4, dup)
+	assert.Equal(t, uint64(4), w.gr.LedgerSize(), "the ledger holds each record once")
+
+	// Crash again on the next bundle, restart twice with a state write in
+	// between, then import a bundle overlapping both.
+	w.beats(3)
+	from := uint64(4)
+	b2, _ := w.export(ExportOptions{From: &from})
+	crashImport(b2)
+	reopen()
+	_, err = w.gr.Admit(other.PublicKey(), time.Hour)
+	require.NoError(t, err)
+	reopen()
+	require.Equal(t, uint64(7), w.gr.LedgerSize())
+	w.beats(2)
+	zero := uint64(4)
+	b3, _ := w.export(ExportOptions{From: &zero})
+	acc, dup = importCounts(b3)
+	assert.Equal(t, 2, acc, "only the two new records are appended")
+	assert.Equal(t, 3, dup)
+	assert.Equal(t, uint64(9), w.gr.LedgerSize())
+	acc, dup = importCounts(b3)
+	assert.Equal(t, 0, acc)
+	assert.Equal(t, 5, dup)
+	assert.Equal(t, uint64(9), w.gr.LedgerSize())
+
+	// Every ledger record is one distinct Local Registry record.
+	seen := map[uint64]bool{}
+	for i := range w.gr.LedgerSize() {
+		rec, err := w.gr.ledger.Record(i)
+		require.NoError(t, err)
+		_, idx, _, err := parseLedgerRecord(rec)
+		require.NoError(t, err)
+		assert.False(t, seen[idx], "LR record %d in the ledger twice", idx)
+		seen[idx] = true
+	}
+}
+
+// TestHardening6RACValidAtGlobalClock: a bundle made while its admission
+// certificate was valid is refused once the certificate expired, by the
+// Global Registry's clock, longer ago than the grace period, whatever the
+// bundle's created_at says; within the grace it imports. The grace is
+// bounded.
+func TestHardening6RACValidAtGlobalClock(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	rac, err := w.gr.Admit(w.lr.PublicKey(), time.Hour) // a short certificate
+	require.NoError(t, err)
+	require.NoError(t, w.lr.InstallAdmissionCert(rac))
+	w.beats(2)
+	b, _ := w.export(ExportOptions{}) // created inside the validity
+
+	w.clock.Add(2 * 365 * 24 * time.Hour) // years later
+	_, err = w.gr.Import(ctx, bytes.NewReader(b))
+	require.ErrorIs(t, err, ErrExpired)
+	assert.Contains(t, err.Error(), "grace")
+	assert.Equal(t, uint64(0), w.gr.LedgerSize())
+
+	// Within the grace period the same bundle imports.
+	w.clock.Add(-2 * 365 * 24 * time.Hour)
+	w.clock.Add(time.Hour + DefaultImportGrace - time.Minute)
+	res, err := w.gr.Import(ctx, bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Receipt.Accepted)
+
+	// With no grace, the same bundle after expiry is refused.
+	require.NoError(t, w.gr.Close())
+	w.gr, err = OpenGlobalRegistry(w.grDir, testKey(100), WithGlobalClock(w.clock.Now), WithImportGrace(0))
+	require.NoError(t, err)
+	_, err = w.gr.Import(ctx, bytes.NewReader(b))
+	require.ErrorIs(t, err, ErrExpired)
+	_, err = OpenGlobalRegistry(t.TempDir(), testKey(100), WithImportGrace(MaxImportGrace+time.Hour))
+	assert.Error(t, err, "the grace period is bounded")
 }

@@ -33,7 +33,9 @@ type ImportResult struct {
 //
 //   - bundle.json names a Local Registry this Global Registry admitted, and
 //     carries an admission certificate it issued for that key, valid when
-//     the bundle's checkpoint was reached ([ErrAdmission], [ErrExpired]);
+//     the bundle was made and at this registry's clock, or expired no longer
+//     ago than the grace period of [WithImportGrace] ([ErrAdmission],
+//     [ErrExpired]);
 //   - the bundle's signature is by that registry's key and every member
 //     matches the signed manifest (the bundle package's errors);
 //   - the members are exactly one ACK and one heartbeat per log index
@@ -76,7 +78,7 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 	}
 	defer func() { acks.Close(); os.Remove(acks.Name()) }()
 
-	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, tail: g.tail[hint.Fingerprint], spool: bufio.NewWriterSize(spool, 1<<20),
+	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, spool: bufio.NewWriterSize(spool, 1<<20),
 		ackw: bufio.NewWriterSize(acks, 1<<20), ackf: acks}
 	digest := newTeeHasher(r, sha256.New())
 	defer digest.Sum() // stops the hasher on every path
@@ -116,7 +118,6 @@ type importer struct {
 	g    *GlobalRegistry
 	lr   *lrState
 	fp   string // the Local Registry's fingerprint, its key in the state
-	tail map[uint64]struct{}
 	info ExportInfo
 	rac  *AdmissionCert
 	cpTo tlog.Hash // root of the registry's checkpoint at info.To
@@ -169,10 +170,20 @@ func (im *importer) start(m *bundle.Manifest) error {
 	if m.Len() != int(2*(in.To-in.From)) {
 		return fmt.Errorf("%w: %d members for %d records", ErrBundle, m.Len(), in.To-in.From)
 	}
-	// The certificate must admit the key now and have been valid when the
-	// export was made.
+	// The certificate must admit the key, have been valid when the export
+	// was made, and be valid at this registry's clock, or have expired no
+	// longer ago than the grace period (bundles travel slowly; created_at
+	// alone is the exporter's word).
 	if err := im.rac.Verify(im.g.pubKey, in.PublicKey, info.CreatedAt); err != nil {
 		return err
+	}
+	now := im.g.now()
+	if created := info.CreatedAt; created.After(now.Add(DefaultClockSkew)) {
+		return fmt.Errorf("%w: bundle created at %s, after the Global Registry's clock %s", ErrBundle, formatTime(created), formatTime(now))
+	}
+	if deadline := im.rac.ExpiresAt.Add(im.g.grace); !now.Before(deadline) {
+		return fmt.Errorf("%w: rac %s expired at %s; the import grace of %s ended at %s, now %s", ErrExpired, im.rac.RACID,
+			formatTime(im.rac.ExpiresAt), im.g.grace, formatTime(deadline), formatTime(now))
 	}
 	im.cpTo = cp.Hash
 	if in.From > im.lr.Size {
@@ -279,7 +290,7 @@ func (im *importer) member(name string, r io.Reader) error {
 	switch {
 	case i < im.lr.Size:
 		im.dup++
-	case im.tail != nil && hasKey(im.tail, i):
+	case im.lr.appended(i):
 		im.dup++
 	case im.g.admissible(im.rac, im.info.PublicKey, rec) != nil:
 		im.rejected++
@@ -291,8 +302,6 @@ func (im *importer) member(name string, r io.Reader) error {
 	}
 	return im.compare()
 }
-
-func hasKey(m map[uint64]struct{}, k uint64) bool { _, ok := m[k]; return ok }
 
 // finish runs after the bundle verified: all records seen, root matches.
 func (im *importer) finish() error {
@@ -411,6 +420,7 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.Fil
 	in, lr := im.info, im.lr
 	if in.To > lr.Size {
 		lr.Size, lr.Frontier = in.To, im.f.encode()
+		lr.advance(in.To)
 	}
 	root := b64std(im.cpTo[:])
 	seen := false
@@ -420,7 +430,6 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.Fil
 	if !seen {
 		lr.Seen = append(lr.Seen, seenRoot{Size: in.To, Root: root})
 	}
-	delete(g.tail, im.fp)
 	if err := g.saveState(); err != nil {
 		return nil, err
 	}
