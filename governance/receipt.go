@@ -10,6 +10,7 @@ import (
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictjson"
 )
 
 // Receipt types: the envelope type of each receipt and the "type" member of
@@ -599,13 +600,11 @@ func ParsePayload(typ string, payload []byte) (Payload, error) {
 // members, members differing only in case, default values written out,
 // duplicate member names and numbers that are not I-JSON.
 func decodeStrict(data []byte, v any) error {
-	canon, err := envelope.CanonicalJSON(data)
-	if err != nil {
+	if err := strictjson.Unmarshal(data, v, strictjson.MaxSize(1<<20)); err != nil {
 		return err
 	}
-	d := json.NewDecoder(bytes.NewReader(canon))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
+	canon, err := envelope.CanonicalJSON(data)
+	if err != nil {
 		return err
 	}
 	back, err := json.Marshal(v)
