@@ -62,12 +62,17 @@ type AuditReport struct {
 type AuditError struct {
 	Scroll string
 	Index  uint64 // receipt index, or the checkpoint's size
+	ID     string // the receipt's ID, when it could be read
 	What   string // "receipt", "checkpoint", "trusted checkpoint", "constitution", "read"
 	Err    error
 }
 
 func (e *AuditError) Error() string {
-	return fmt.Sprintf("governance: audit failed: scroll %s: %s at %d: %s", e.Scroll, e.What, e.Index, trimPrefix(e.Err))
+	id := ""
+	if e.ID != "" {
+		id = " (" + e.ID + ")"
+	}
+	return fmt.Sprintf("governance: audit failed: scroll %s: %s at %d%s: %s", e.Scroll, e.What, e.Index, id, trimPrefix(e.Err))
 }
 
 // Is reports whether target is [ErrAudit].
@@ -189,8 +194,8 @@ func (a *Auditor) auditScroll(ctx context.Context, store Store, name string, l *
 		for j, rec := range batch {
 			i := start + uint64(j)
 			if sa.Receipts {
-				if err := a.replay(ctx, l, opened[j], store.Origin(ScrollGovernance), rep); err != nil {
-					return fail("receipt", i, err)
+				if id, err := a.replay(ctx, l, opened[j], store.Origin(ScrollGovernance), rep); err != nil {
+					return sa, &AuditError{Scroll: name, Index: i, ID: id, What: "receipt", Err: err}
 				}
 			}
 			f.add(tlog.RecordHash(rec))
@@ -210,27 +215,27 @@ func (a *Auditor) auditScroll(ctx context.Context, store Store, name string, l *
 }
 
 // replay judges and applies one opened receipt.
-func (a *Auditor) replay(ctx context.Context, l *ledger, r envelope.BatchResult, origin string, rep *AuditReport) error {
+func (a *Auditor) replay(ctx context.Context, l *ledger, r envelope.BatchResult, origin string, rep *AuditReport) (string, error) {
 	if r.Err != nil {
-		return fmt.Errorf("%w: %v", ErrBadSignature, r.Err)
+		return "", fmt.Errorf("%w: %v", ErrBadSignature, r.Err)
 	}
 	p, err := parseCanonical(r.Envelope.Type, r.Envelope.Payload)
 	if err != nil {
-		return err
+		return "", err
 	}
 	apply, err := l.check(r.Envelope, p)
 	if err != nil {
-		return fmt.Errorf("%s: %w", p.ReceiptID(), err)
+		return p.ReceiptID(), err
 	}
 	if am, ok := p.(*Amendment); ok && a.Anchorer != nil {
 		label := origin + " constitution " + am.ProposalID
 		if err := a.Anchorer.VerifyAnchor(ctx, am.ConstitutionHashAfter.Sum(), label, &am.AnchorProof); err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrNotAnchored, am.AmendmentID, err)
+			return p.ReceiptID(), fmt.Errorf("%w: %s: %v", ErrNotAnchored, am.AmendmentID, err)
 		}
 		rep.Anchors++
 	}
 	apply()
-	return nil
+	return p.ReceiptID(), nil
 }
 
 // Audit replays the body's store with the body's registry, genesis and

@@ -103,7 +103,7 @@ func buildAuditScroll(tb testing.TB, proposals, rounds int) *auditScroll {
 				vt = vt.Add(time.Second)
 			}
 		}
-		t = delib.Add(time.Hour)
+		t = vt.Add(time.Hour)
 	}
 	recs := make([][]byte, len(jobs))
 	parallel(len(jobs), func(i int) {

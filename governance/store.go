@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/internal/merklelog"
+	"github.com/accordsdk/accord/internal/tiles"
 )
 
 // A Scroll is one append-only log of receipts, an RFC 6962 Merkle log with
@@ -111,6 +113,30 @@ func (s *FileStore) Scrolls() ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// Handler serves the named scroll as a c2sp.org/tlog-tiles log (its signed
+// checkpoint, Merkle tiles and entry bundles, read-only), so that any tiles
+// client can fetch and check its receipts; mount it with
+// [http.StripPrefix]. A nil authorize publishes the scroll to everyone:
+// the Governance scroll is public (every party may audit it). For any other
+// scroll pass the function that admits only the parties entitled to it (a
+// federation's trust levels); it sees every request first, and an error
+// refuses the request with 403.
+func (s *FileStore) Handler(name string, authorize func(r *http.Request) error) (http.Handler, error) {
+	sc, err := s.Scroll(name)
+	if err != nil {
+		return nil, err
+	}
+	var opts []tiles.Option
+	if authorize != nil {
+		opts = append(opts, tiles.WithAuthorizer(authorize))
+	}
+	h, err := tiles.NewHandler(sc.(*merklelog.Log), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("governance: scroll %s: %w", name, err)
+	}
+	return h, nil
 }
 
 // Close closes every open scroll.
