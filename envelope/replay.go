@@ -3,7 +3,9 @@ package envelope
 import (
 	"fmt"
 	"hash/maphash"
+	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,8 +29,23 @@ const DefaultReplayCapacity = 1 << 21
 // old ones. Keys are 128-bit keyed hashes of sender and nonce (about 35 bytes
 // of heap per live nonce).
 //
+// Expiry is driven by a high-water mark, not by the clock of each call: the
+// cache remembers the latest now any caller has passed, and refuses (with
+// [ErrOutsideWindow]) every timestamp more than one window before it. So a
+// bucket is dropped only when no later call can accept its timestamps: a
+// clock stepped back, or verifiers with different clocks sharing one cache,
+// cannot make the cache forget a nonce that could still pass a window
+// check. The price is that the fastest clock sets the window's lower edge:
+// after a clock jumped ahead and came back, envelopes are refused until the
+// clock catches up (fail closed), and a verifier whose clock is behind the
+// others' by d sees its window shortened by d on the old side.
+//
 // A ReplayCache is safe for concurrent use.
 type ReplayCache struct {
+	// floor is the high-water mark minus the window: the oldest timestamp
+	// still accepted. It only grows.
+	floor        atomic.Int64
+	_            [56]byte // keep the shards' cache lines apart from floor
 	seed0, seed1 maphash.Seed
 	window       int64 // seconds an entry outlives its timestamp
 	width        int64 // seconds per bucket
@@ -121,11 +138,24 @@ func NewReplayCache(window time.Duration, capacity int) (*ReplayCache, error) {
 	if capacity < replayShards {
 		return nil, fmt.Errorf("replay cache capacity %d, want at least %d", capacity, replayShards)
 	}
-	return &ReplayCache{
+	c := &ReplayCache{
 		seed0: maphash.MakeSeed(), seed1: maphash.MakeSeed(),
 		window: w, width: max(1, w/4),
 		perShard: (capacity + replayShards - 1) / replayShards,
-	}, nil
+	}
+	c.floor.Store(math.MinInt64)
+	return c, nil
+}
+
+// raiseFloor moves the high-water mark up to now and returns the floor.
+func (c *ReplayCache) raiseFloor(now int64) int64 {
+	want := now - c.window
+	for {
+		f := c.floor.Load()
+		if want <= f || c.floor.CompareAndSwap(f, want) {
+			return max(f, want)
+		}
+	}
 }
 
 // Window returns the longest verifier window the cache serves.
@@ -156,24 +186,42 @@ func (c *ReplayCache) key(sender string, nonce []byte) [2]uint64 {
 
 // CheckAndInsert records the nonce of sender for an envelope with timestamp
 // ts, at time now (both Unix seconds). It returns [ErrReplay] if the pair was
-// already recorded and [ErrCacheFull] if the cache is at capacity.
+// already recorded, [ErrCacheFull] if the cache is at capacity, and
+// [ErrOutsideWindow] if ts is more than one window before the latest now
+// any caller has passed (the high-water mark).
 func (c *ReplayCache) CheckAndInsert(sender string, nonce []byte, ts, now int64) error {
+	c.raiseFloor(now)
 	k := c.key(sender, nonce)
 	s := &c.shards[k[0]&(replayShards-1)]
 	id := ts / c.width
 	s.mu.Lock()
-	err := s.checkAndInsert(c, k, id, now)
+	// The floor is read under the shard's lock, after any expiry of this
+	// shard by another caller: a bucket dropped at floor f held only
+	// timestamps below f, and they are refused here from then on.
+	floor := c.floor.Load()
+	var err error
+	if ts < floor {
+		err = errBelowFloor
+	} else {
+		err = s.checkAndInsert(c, k, id, floor)
+	}
 	s.mu.Unlock()
+	if err == errBelowFloor {
+		return fmt.Errorf("%w: timestamp %d is before %d, one window before the latest time the replay cache was used at", ErrOutsideWindow, ts, floor)
+	}
 	if err != nil {
 		return fmt.Errorf("%w: nonce %x from %.40s", err, nonce, sender)
 	}
 	return nil
 }
 
-var errAlreadyAccepted = fmt.Errorf("%w: already accepted", ErrReplay)
+var (
+	errAlreadyAccepted = fmt.Errorf("%w: already accepted", ErrReplay)
+	errBelowFloor      = fmt.Errorf("%w: below the replay cache's floor", ErrOutsideWindow)
+)
 
-func (s *replayShard) checkAndInsert(c *ReplayCache, k [2]uint64, id, now int64) error {
-	s.expire(c, now)
+func (s *replayShard) checkAndInsert(c *ReplayCache, k [2]uint64, id, floor int64) error {
+	s.expire(c, floor)
 	i := 0
 	for i < len(s.buckets) && s.buckets[i].id < id {
 		i++
@@ -203,10 +251,11 @@ func (s *replayShard) checkAndInsert(c *ReplayCache, k [2]uint64, id, now int64)
 	return nil
 }
 
-// expire drops buckets whose every timestamp is now outside the window.
-func (s *replayShard) expire(c *ReplayCache, now int64) {
+// expire drops buckets whose every timestamp is below floor, which the
+// cache refuses from then on.
+func (s *replayShard) expire(c *ReplayCache, floor int64) {
 	drop := 0
-	for drop < len(s.buckets) && (s.buckets[drop].id+1)*c.width-1+c.window < now {
+	for drop < len(s.buckets) && (s.buckets[drop].id+1)*c.width-1 < floor {
 		s.n -= s.buckets[drop].m.n
 		drop++
 	}
