@@ -12,28 +12,44 @@
 //
 // # File format
 //
-// The file starts with the 16-byte header "accord-durable1\n" and is followed
-// by frames, one per record:
+// A File (format 2) starts with the 16-byte header "accord-durable2\n" and
+// two 16-byte synced-length slots, and is followed by frames, one per
+// record, from offset 48:
 //
-//	length  uint32, little endian, at most [MaxRecordSize]
-//	crc     uint32, little endian, CRC-32C (Castagnoli) of the 4 length
-//	        bytes followed by the record bytes
-//	record  length bytes
+//	slot    synced  uint64, little endian: every byte of the file below it
+//	                was on stable storage when the File was last closed
+//	        crc     uint32, little endian, CRC-32C of the 8 synced bytes
+//	                followed by the slot's number (0 or 1)
+//	        zero    4 bytes
+//
+//	frame   length  uint32, little endian, at most [MaxRecordSize]
+//	        crc     uint32, little endian, CRC-32C (Castagnoli) of the 4
+//	                length bytes followed by the record bytes
+//	        record  length bytes
+//
+// A new file has both slots at 48. [File.Close], once every record is
+// synced, writes the file's length into slot 0, fsyncs, then slot 1, and
+// fsyncs, so a crash during Close damages at most one slot; Open takes the
+// larger of the intact ones. Files written before format 2 (header
+// "accord-durable1\n", frames from offset 16, no slots) are read and
+// appended to as before, without a synced length. A [Table] is format 1.
 //
 // # Recovery
 //
 // [Open] first fsyncs the file, so that records a crash left written but
 // unsynced are durable before anyone takes them as stored, then reads every
-// frame and checks its length and checksum. A crash can
-// leave the end of the file torn: a frame cut short, or a region the kernel
-// never wrote back (often zeros). Only the last writes can be torn, because a
-// writer has at most [syncDepth] writes of at most [maxWrite] bytes each
-// waiting for their fsync, so at most [maxUnsynced] bytes at the end of the
-// file can be unsynced (4 MiB and 32 bytes). Open truncates from a bad frame
-// that lies within the last maxUnsynced bytes of the file (records there
-// were never acknowledged),
-// and reports a bad frame further back as [CorruptError]: that is damage to
-// acknowledged records, which recovery must not silently drop.
+// frame and checks its length and checksum. A crash can leave the end of
+// the file torn: a frame cut short, or a region the kernel never wrote back
+// (often zeros). Only what was never synced can be torn, which is bounded
+// two ways: nothing below the synced length (the last clean Close), and
+// nothing before the last [maxUnsynced] bytes of the file (4 MiB and 32
+// bytes), because a writer has at most [syncDepth] writes of at most
+// [maxWrite] bytes each waiting for their fsync. Open truncates from a bad
+// frame only when it lies past both bounds (records there were never
+// acknowledged), and reports any other bad
+// frame, or a file shorter than its synced length, as [CorruptError]: that
+// is damage to acknowledged records, which recovery must not silently drop.
+// A file with both slots damaged is a CorruptError too.
 //
 // A file opened with [Options.Lazy] holds data that can be rebuilt from
 // elsewhere (a cache): appends are written at once by the caller but not

@@ -16,8 +16,17 @@ import (
 )
 
 const (
-	// header starts every file; it names the format and its version.
+	// header starts every file of format 1 (Tables, and Files written
+	// before format 2); it names the format and its version.
 	header = "accord-durable1\n"
+	// headerV2 starts a File of format 2, which is followed by two
+	// synced-length slots before the first frame.
+	headerV2 = "accord-durable2\n"
+	// slotSize is the size of one synced-length slot: the length uint64,
+	// its CRC-32C uint32 and four zero bytes, little endian.
+	slotSize = 16
+	// startV2 is where the frames of a format 2 File begin.
+	startV2 = len(headerV2) + 2*slotSize
 	// FrameHeaderSize is the length and checksum before each record.
 	FrameHeaderSize = 8
 	// MaxRecordSize is the largest record a File accepts, in bytes.
@@ -144,6 +153,9 @@ type Stats struct {
 type File struct {
 	path     string
 	f        *os.File
+	start    int64 // offset of the first frame: after the header (and slots)
+	v2       bool  // format 2: the header has synced-length slots
+	synced   int64 // the synced length read at Open; 0 if unknown (format 1)
 	lazy     bool
 	index    Index
 	onCommit func(first uint64, at []Frame, records [][]byte)
@@ -217,10 +229,14 @@ func (f *File) open(opts Options, logger *slog.Logger) error {
 		return fmt.Errorf("durable: %w", err)
 	}
 	size := st.Size()
-	if err := checkHeader(f.f, f.path, size); err != nil {
+	if err := f.readHeader(size); err != nil {
 		return err
 	}
-	size = max(size, int64(len(header)))
+	size = max(size, f.start)
+	if f.synced > size {
+		return &CorruptError{Path: f.path, Offset: size, Size: size,
+			Reason: fmt.Sprintf("file ends before its synced length %d: acknowledged records are missing", f.synced)}
+	}
 	// Records a crash left in the page cache unsynced are found whole and
 	// kept: make them durable before anyone (Visit) takes them as stored.
 	if err := syncData(f.f); err != nil {
@@ -250,6 +266,12 @@ func (f *File) open(opts Options, logger *slog.Logger) error {
 	if end == size {
 		return nil
 	}
+	if !f.lazy && end < f.synced {
+		// Everything below the synced length was on stable storage when the
+		// File was last closed: a bad frame there is damage, not a tear.
+		return &CorruptError{Path: f.path, Offset: end, Size: size,
+			Reason: fmt.Sprintf("%s, below the synced length %d", reason, f.synced)}
+	}
 	if !f.lazy && size-end > maxUnsynced {
 		return &CorruptError{Path: f.path, Offset: end, Size: size, Reason: reason}
 	}
@@ -270,18 +292,18 @@ func (f *File) open(opts Options, logger *slog.Logger) error {
 // it locates, whose frame it checks and visits.
 func (f *File) resume(size int64, visit func(uint64, Frame, []byte) error) (int64, uint64, error) {
 	if f.index == nil {
-		return int64(len(header)), 0, nil
+		return f.start, 0, nil
 	}
 	n := f.index.Len()
 	if n == 0 {
-		return int64(len(header)), 0, nil
+		return f.start, 0, nil
 	}
 	last := n - 1
 	at, err := f.index.Frame(last)
 	if err != nil {
 		return 0, 0, fmt.Errorf("durable: %s: locating record %d: %w", f.path, last, err)
 	}
-	rec, reason, err := readFrame(f.f, at, size)
+	rec, reason, err := readFrame(f.f, at, size, f.start)
 	if err != nil {
 		return 0, 0, fmt.Errorf("durable: %s: reading record %d: %w", f.path, last, err)
 	}
@@ -296,11 +318,12 @@ func (f *File) resume(size int64, visit func(uint64, Frame, []byte) error) (int6
 	return at.end(), last + 1, nil
 }
 
-// readFrame reads the frame at at from a file of the given size and returns
-// its record, or why there is no intact frame of that length there.
-func readFrame(r io.ReaderAt, at Frame, size int64) (rec []byte, reason string, err error) {
+// readFrame reads the frame at at from a file of the given size whose frames
+// begin at start, and returns its record, or why there is no intact frame of
+// that length there.
+func readFrame(r io.ReaderAt, at Frame, size, start int64) (rec []byte, reason string, err error) {
 	switch {
-	case at.Offset < int64(len(header)) || at.Length < 0 || at.Length > MaxRecordSize:
+	case at.Offset < start || at.Length < 0 || at.Length > MaxRecordSize:
 		return nil, "no such frame can exist", nil
 	case at.end() > size:
 		return nil, fmt.Sprintf("frame ends at %d, past the end of the file", at.end()), nil
@@ -328,8 +351,101 @@ func checkFrame(frame []byte) string {
 	return ""
 }
 
-// checkHeader verifies the header of the file f of the given size, writing
-// it if the file is new or its creation was torn.
+// readHeader reads the header of a file of the given size and sets the
+// File's format, where its frames start and its synced length. A new file,
+// or one whose creation was torn, is created in format 2.
+func (f *File) readHeader(size int64) error {
+	n := min(size, int64(startV2))
+	got := make([]byte, n)
+	if _, err := f.f.ReadAt(got, 0); err != nil {
+		return fmt.Errorf("durable: reading header: %w", err)
+	}
+	switch {
+	case n >= int64(len(header)) && string(got[:len(header)]) == header:
+		// Format 1: no synced length; recovery relies on maxUnsynced alone.
+		f.start = int64(len(header))
+		return nil
+	case n == int64(startV2) && string(got[:len(headerV2)]) == headerV2:
+		f.start, f.v2 = int64(startV2), true
+		a, okA := parseSlot(got[len(headerV2):], 0)
+		b, okB := parseSlot(got[len(headerV2)+slotSize:], 1)
+		switch {
+		case okA && okB:
+			f.synced = max(a, b)
+		case okA:
+			f.synced = a
+		case okB:
+			f.synced = b
+		default:
+			// Close writes one slot at a time with an fsync between, so a
+			// crash can damage at most one.
+			return &CorruptError{Path: f.path, Offset: int64(len(headerV2)), Size: size, Reason: "both synced-length slots are damaged"}
+		}
+		return nil
+	}
+	// A new file, or a creation that was torn (format 1 or 2): nothing was
+	// ever appended, so the header can be written afresh.
+	torn := string(got) == headerV2[:min(n, int64(len(headerV2)))] ||
+		(n > int64(len(headerV2)) && string(got[:len(headerV2)]) == headerV2) ||
+		string(got) == header[:min(n, int64(len(header)))]
+	if !torn {
+		return fmt.Errorf("%w: %s: header %q, want %q", ErrBadHeader, f.path, got[:min(n, int64(len(headerV2)))], headerV2)
+	}
+	f.start, f.v2, f.synced = int64(startV2), true, int64(startV2)
+	buf := append([]byte(headerV2), make([]byte, 2*slotSize)...)
+	putSlot(buf[len(headerV2):], 0, int64(startV2))
+	putSlot(buf[len(headerV2)+slotSize:], 1, int64(startV2))
+	if _, err := f.f.WriteAt(buf, 0); err != nil {
+		return fmt.Errorf("durable: writing header: %w", err)
+	}
+	if err := f.f.Truncate(int64(startV2)); err != nil {
+		return fmt.Errorf("durable: writing header: %w", err)
+	}
+	if err := f.f.Sync(); err != nil {
+		return fmt.Errorf("durable: %w", err)
+	}
+	return syncDir(filepath.Dir(f.path))
+}
+
+// putSlot writes synced-length slot i.
+func putSlot(b []byte, i byte, synced int64) {
+	binary.LittleEndian.PutUint64(b, uint64(synced))
+	binary.LittleEndian.PutUint32(b[8:], slotCRC(b[:8], i))
+	clear(b[12:slotSize])
+}
+
+// parseSlot reads synced-length slot i, reporting whether it is intact.
+func parseSlot(b []byte, i byte) (int64, bool) {
+	v := binary.LittleEndian.Uint64(b)
+	ok := binary.LittleEndian.Uint32(b[8:]) == slotCRC(b[:8], i) &&
+		binary.LittleEndian.Uint32(b[12:]) == 0 && v >= uint64(startV2) && v <= 1<<62
+	return int64(v), ok
+}
+
+// slotCRC is the CRC-32C of the slot's length bytes followed by its number,
+// so that slot A's bytes are not a valid slot B.
+func slotCRC(length []byte, i byte) uint32 {
+	return crc32.Update(crc32.Update(0, castagnoli, length), castagnoli, []byte{i})
+}
+
+// writeSynced records synced as the synced length: slot 0, fsync, slot 1,
+// fsync, so that a crash leaves at least one slot intact.
+func (f *File) writeSynced(synced int64) error {
+	for i := range byte(2) {
+		var b [slotSize]byte
+		putSlot(b[:], i, synced)
+		if _, err := f.f.WriteAt(b[:], int64(len(headerV2))+int64(i)*slotSize); err != nil {
+			return fmt.Errorf("durable: writing synced length: %w", err)
+		}
+		if err := syncData(f.f); err != nil {
+			return fmt.Errorf("durable: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkHeader verifies the format 1 header of the Table f of the given
+// size, writing it if the file is new or its creation was torn.
 func checkHeader(f *os.File, path string, size int64) error {
 	n := min(size, int64(len(header)))
 	got := make([]byte, n)
@@ -687,7 +803,7 @@ func (f *File) Read(index uint64) ([]byte, error) {
 			return nil, fmt.Errorf("durable: %s: locating record %d: %w", f.path, index, err)
 		}
 	}
-	rec, reason, err := readFrame(f.f, at, size)
+	rec, reason, err := readFrame(f.f, at, size, f.start)
 	if err != nil {
 		return nil, fmt.Errorf("durable: reading record %d: %w", index, err)
 	}
@@ -717,6 +833,14 @@ func (f *File) Close() error {
 	err := failed
 	if err == nil {
 		err = f.f.Sync()
+	}
+	if err == nil && f.v2 {
+		// Every record is on stable storage: record how far, so that the
+		// next Open takes damage below it for what it is.
+		f.idx.RLock()
+		end := f.end
+		f.idx.RUnlock()
+		err = f.writeSynced(end)
 	}
 	return errors.Join(err, f.f.Close())
 }

@@ -191,7 +191,9 @@ func TestBadHeader(t *testing.T) {
 }
 
 // writeLog writes n records with a fresh File and returns the file's bytes
-// and the end offset of every record.
+// and the end offset of every record. The file is left as a crash leaves
+// it: its synced-length slots still say nothing beyond the header was
+// synced, so its tail may be torn.
 func writeLog(t *testing.T, path string, n int) (data []byte, ends []int64) {
 	t.Helper()
 	f := openT(t, path, Options{})
@@ -202,7 +204,9 @@ func writeLog(t *testing.T, path string, n int) (data []byte, ends []int64) {
 	require.NoError(t, f.Close())
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	end := int64(len(header))
+	forgetClose(data)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	end := int64(startV2)
 	for i := range n {
 		end += FrameHeaderSize + int64(len(record(i)))
 		ends = append(ends, end)
@@ -276,13 +280,13 @@ func TestCorruptionBeforeTailIsReported(t *testing.T) {
 	require.NoError(t, f.Close())
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	data[len(header)+FrameHeaderSize+3] ^= 0x20
+	data[startV2+FrameHeaderSize+3] ^= 0x20
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 
 	_, err = Open(path, Options{})
 	var ce *CorruptError
 	require.ErrorAs(t, err, &ce)
-	require.Equal(t, int64(len(header)), ce.Offset)
+	require.Equal(t, int64(startV2), ce.Offset)
 	require.Equal(t, int64(len(data)), ce.Size)
 	require.Contains(t, ce.Reason, "checksum")
 
@@ -298,7 +302,7 @@ func TestReadDetectsChangedRecord(t *testing.T) {
 	require.NoError(t, err)
 	w, err := os.OpenFile(path, os.O_WRONLY, 0)
 	require.NoError(t, err)
-	_, err = w.WriteAt([]byte("X"), int64(len(header)+FrameHeaderSize))
+	_, err = w.WriteAt([]byte("X"), int64(startV2+FrameHeaderSize))
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	_, err = f.Read(0)
@@ -374,4 +378,11 @@ func TestCancelWhileQueued(t *testing.T) {
 	require.NoError(t, f.Close())
 	g := openT(t, f.path, Options{})
 	require.Equal(t, uint64(syncDepth), g.Len(), "the withdrawn record was never written")
+}
+
+// forgetClose rewrites the synced-length slots of a format 2 file's bytes
+// to the state before any Close: nothing beyond the header known synced.
+func forgetClose(data []byte) {
+	putSlot(data[len(headerV2):], 0, int64(startV2))
+	putSlot(data[len(headerV2)+slotSize:], 1, int64(startV2))
 }

@@ -2,6 +2,9 @@ package durable
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -50,6 +53,51 @@ func FuzzScan(f *testing.F) {
 		}
 		if next != end {
 			t.Fatalf("frames end at %d, scan says %d", next, end)
+		}
+	})
+}
+
+// FuzzOpen opens arbitrary file contents: Open must not panic, must fail
+// only with ErrBadHeader or a CorruptError, and whatever it accepts must
+// read back as frames that re-encode to the bytes kept.
+func FuzzOpen(f *testing.F) {
+	clean := []byte(headerV2 + string(make([]byte, 2*slotSize)))
+	putSlot(clean[len(headerV2):], 0, int64(startV2))
+	putSlot(clean[len(headerV2)+slotSize:], 1, int64(startV2))
+	f.Add([]byte{})
+	f.Add([]byte(header))
+	f.Add(AppendFrame([]byte(header), []byte("one")))
+	f.Add(clean)
+	f.Add(AppendFrame(bytes.Clone(clean), []byte("one")))
+	f.Add(append(AppendFrame(bytes.Clone(clean), []byte("torn")), 9, 0))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "log")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		file, err := Open(path, Options{})
+		var ce *CorruptError
+		if err != nil {
+			if !errors.Is(err, ErrBadHeader) && !errors.As(err, &ce) {
+				t.Fatalf("undeclared error: %v", err)
+			}
+			return
+		}
+		defer file.Close()
+		kept, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := bytes.Clone(kept[:file.start])
+		for i := range file.Len() {
+			rec, err := file.Read(i)
+			if err != nil {
+				t.Fatalf("record %d of an opened file: %v", i, err)
+			}
+			re = AppendFrame(re, rec)
+		}
+		if !bytes.Equal(re, kept) {
+			t.Fatalf("records re-encode to %d bytes, file keeps %d", len(re), len(kept))
 		}
 	})
 }
