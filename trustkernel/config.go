@@ -53,7 +53,33 @@ type Config struct {
 	ReleaseRegistry *common.Address
 	// TxOutboxDir is trust.web3.tx_outbox_dir (optional, absolute).
 	TxOutboxDir string
+
+	// development is set when the file was parsed with
+	// [AllowDevelopmentQuorum]; [Config.QuorumReader] passes it on.
+	development bool
 }
+
+// ConfigOption changes how [ParseConfig] and [LoadConfig] read a
+// configuration.
+type ConfigOption func(*configOptions) error
+
+type configOptions struct {
+	development bool
+}
+
+// AllowDevelopmentQuorum accepts a single endpoint with rpc_quorum 1, which
+// is refused otherwise ([ErrSingleEndpoint]): the production rule is at
+// least two endpoints agreeing. Use it only against a development chain.
+func AllowDevelopmentQuorum() ConfigOption {
+	return func(o *configOptions) error { o.development = true; return nil }
+}
+
+// prefixless reads an error of this package without its "trustkernel: "
+// prefix, for errors that are wrapped in another of the package's errors.
+type prefixless struct{ err error }
+
+func (p prefixless) Error() string { return strings.TrimPrefix(p.err.Error(), "trustkernel: ") }
+func (p prefixless) Unwrap() error { return p.err }
 
 // MaxStale returns max_stale_sec as a duration.
 func (c *Config) MaxStale() time.Duration { return time.Duration(c.MaxStaleSec) * time.Second }
@@ -82,7 +108,7 @@ func configErr(key, format string, args ...any) error {
 }
 
 // LoadConfig reads and parses a configuration file (see [ParseConfig]).
-func LoadConfig(path string) (*Config, error) {
+func LoadConfig(path string, opts ...ConfigOption) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("trustkernel: config: %w", err)
@@ -92,9 +118,9 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trustkernel: config: %w", err)
 	}
-	c, err := ParseConfig(data)
+	c, err := ParseConfig(data, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("trustkernel: config %s: %w", path, prefixless{err})
 	}
 	return c, nil
 }
@@ -113,8 +139,15 @@ func LoadConfig(path string) (*Config, error) {
 //
 // Unknown keys, duplicate keys, trailing data and bad values are rejected
 // with an error naming the key. The quorum must be a strict majority of
-// the endpoints.
-func ParseConfig(data []byte) (*Config, error) {
+// the endpoints, and at least 2 of 2 ([ErrSingleEndpoint] otherwise) unless
+// [AllowDevelopmentQuorum] is given.
+func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
+	var o configOptions
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
 	if len(data) > maxConfigBytes {
 		return nil, fmt.Errorf("%w: %d bytes, want at most %d", ErrConfig, len(data), maxConfigBytes)
 	}
@@ -152,10 +185,11 @@ func ParseConfig(data []byte) (*Config, error) {
 	if w.RPCQuorum == nil {
 		return nil, configErr("rpc_quorum", "missing")
 	}
-	if err := checkQuorum(len(c.RPCEndpoints), *w.RPCQuorum); err != nil {
-		return nil, configErr("rpc_quorum", "%v", strings.TrimPrefix(err.Error(), "trustkernel: "))
+	if err := checkQuorum(len(c.RPCEndpoints), *w.RPCQuorum, o.development); err != nil {
+		return nil, fmt.Errorf("%w: trust.web3.rpc_quorum: %w", ErrConfig, prefixless{err})
 	}
 	c.RPCQuorum = *w.RPCQuorum
+	c.development = o.development
 	if w.MaxStaleSec != nil {
 		if *w.MaxStaleSec < 1 || *w.MaxStaleSec > maxStaleSecHigh {
 			return nil, configErr("max_stale_sec", "%d, want 1..%d", *w.MaxStaleSec, maxStaleSecHigh)
@@ -310,9 +344,14 @@ func decodeStrictJSON(data []byte, v any) error {
 func (c *Config) Policy() Policy { return NewPolicy(c.MaxStaleSec) }
 
 // QuorumReader returns a reader over the configured endpoints and quorum
-// that checks every endpoint serves the configured chain id; opts come
-// after those and may add to them.
+// that checks every endpoint serves the configured chain id (and allows a
+// single endpoint only when the configuration was parsed with
+// [AllowDevelopmentQuorum]); opts come after those and may add to them.
 func (c *Config) QuorumReader(opts ...QuorumOption) (*QuorumReader, error) {
-	all := append([]QuorumOption{WithChainID(c.ChainID)}, opts...)
+	all := []QuorumOption{WithChainID(c.ChainID)}
+	if c.development {
+		all = append(all, WithDevelopmentQuorum())
+	}
+	all = append(all, opts...)
 	return NewQuorumReader(c.RPCEndpoints, c.RPCQuorum, all...)
 }

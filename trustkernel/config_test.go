@@ -45,7 +45,7 @@ func TestParseConfig(t *testing.T) {
 	assert.Equal(t, c, again)
 
 	minimal := `{"trust":{"web3":{"chain_id":1,"rpc_endpoints":["http://127.0.0.1:8545"],"rpc_quorum":1,"contracts":{"instance_controller":"0x00000000000000000000000000000000000000aa"}}}}`
-	c, err = ParseConfig([]byte(minimal))
+	c, err = ParseConfig([]byte(minimal), AllowDevelopmentQuorum())
 	require.NoError(t, err)
 	assert.Equal(t, 180, c.MaxStaleSec, "default max_stale_sec")
 	assert.Equal(t, ModeRootURI, c.Mode, "default mode")

@@ -119,17 +119,27 @@
 // # Quorum reads
 //
 // A [QuorumReader] is given N endpoints and a quorum k, which must be a
-// strict majority (2k > N, so two disjoint quorums cannot both exist; the
-// seed recommends 2 of 3 and at least 2 of 2 in production). A read:
+// strict majority (2k > N, so two disjoint quorums cannot both exist) and
+// at least 2 of 2: fewer than two endpoints or a quorum of one is refused
+// ([ErrSingleEndpoint]) unless [WithDevelopmentQuorum] says the chain is a
+// development chain (the seed recommends 2 of 3). A read:
 //
 //  1. Pins a block. Every endpoint is asked for its latest header (and, with
 //     [WithChainID], its chain id, in the same batch). Heads whose timestamp
 //     is further ahead of the clock than [WithMaxFuture] allows are
-//     rejected. Once k heads have arrived the reader waits for the rest for
-//     as long again, then takes the k-th highest head minus the confirmation
-//     depth ([WithConfirmations]). A fast lagging node therefore cannot
-//     drag the pin down, and a node claiming a head far in the future is
-//     out-voted or rejected.
+//     rejected. The pin comes from a quorum of heads: k heads at most
+//     [WithHeadSpread] blocks apart (default [DefaultHeadSpread]); the
+//     highest such group is taken and the pin is its lowest head minus the
+//     confirmation depth ([WithConfirmations]). The reader waits until such
+//     a group exists and then for as long again; when every endpoint has
+//     answered without one, the read fails at the "head" stage. A fast
+//     lagging endpoint therefore cannot drag the pin down (its head fits in
+//     no group with the up-to-date endpoints, so the reader waits for them),
+//     and a node claiming a head far in the future is out-voted or rejected.
+//     A pin is never below the reader's last pin: a lower pin, or another
+//     block at the last pin's height, fails the read with a
+//     [*PinRollbackError] ([ErrPinRollback]) and the last pin stays, so
+//     successive reads never go back in time.
 //  2. Fetches that block's header from every endpoint and recomputes its
 //     hash from the header fields (the hash field an endpoint sends is never
 //     trusted). k endpoints must serve the same header.
@@ -137,16 +147,20 @@
 //     {"blockHash": ..., "requireCanonical": true}), and accepts the first
 //     result k endpoints agree on byte for byte.
 //
-// Requests go out in parallel and each stage returns as soon as k agree;
-// the slower requests are cancelled, so a read costs about the latency of
-// the k-th fastest endpoint, not the slowest. The pinned block is reused for
+// Requests go out in parallel and the header and call stages return as
+// soon as k agree; the slower requests are cancelled, so a read costs about
+// the latency of the k-th fastest up-to-date endpoint, not the slowest. The pinned block is reused for
 // [WithPinTTL] (default one slot), so the steady state is one round trip;
 // reads within a pin also see one consistent state.
 //
 // [QuorumReader.Read] returns an [Agreement] with the evidence (who agreed,
 // what every endpoint answered); [QuorumReader.Call] returns the bytes;
 // [QuorumReader.Snapshot] reads a controller's snapshot() and decodes it with
-// [DecodeSnapshot], and [ControllerState] feeds it to a [Runtime].
+// [DecodeSnapshot], and [ControllerState] feeds it to a [Runtime], checking
+// through the quorum, at the first read, after a failed read and whenever
+// the controller's changeCount changes, that the controller's code is the
+// EIP-1167 clone of a genuine implementation. [QuorumReader.Code] reads an
+// account's code the same way.
 // [QuorumReader.FilterLogs] does the same for eth_getLogs: either one block
 // by hash (EIP-234), or a range clamped to the pinned block, each endpoint
 // answering in one batch with the logs and the pinned header so that its
@@ -166,14 +180,27 @@
 // [Policy.Decide] applies the seed's rules to the latest agreed state and
 // reads no clock: no agreed state yet, an agreed block more than
 // [Policy.MaxFuture] ahead of the clock, a block older than max_stale_sec
-// ([DefaultMaxStale], 180 s) or a paused controller fail closed for reads
-// and writes; a lost quorum pauses writes at once ([ErrQuorumLost]) while
+// ([DefaultMaxStale], 180 s), a paused controller or a zero activeRoot (no
+// release ever activated, [ErrNoActiveRoot]) fail closed for reads and
+// writes; a lost quorum pauses writes at once ([ErrQuorumLost]) while
 // reads go on until the state is stale ([ErrStale]). A [Runtime] keeps the
 // latest state from a [StateSource], answers [Runtime.Decision] ("may this
 // install serve reads / writes now, and why not"), buffers critical actions
 // with [Runtime.Submit] in a durable [Outbox] while only the quorum is
 // missing, and flushes them, in order and once each, when the quorum
-// returns.
+// returns. [Runtime.Run] refreshes it at a fixed interval until its context
+// ends.
+//
+// The runtime never replaces an observation with one from an older block
+// (or another block at the same height): such a read is a failure
+// ([ErrStateRollback]), so a pause seen once is not forgotten because a
+// later read landed on an older block. With [WithInstall] the runtime is
+// bound to an install directory and its manifest file: on the first
+// observation and whenever the agreed activeRoot changes it checks them
+// with [VerifyInstall], and a mismatch fails reads and writes closed with
+// the diff ([*IntegrityError]) or the two roots ([ErrRootMismatch]); a
+// failed check is repeated at every refresh until it passes, and until the
+// first check the runtime does not serve.
 //
 // The outbox (tx_outbox_dir) is a directory of mode 0700 with one file per
 // action, named by a 20-digit sequence number, written atomically
@@ -190,7 +217,9 @@
 // max_stale_sec, mode (root_uri or full), contracts.instance_controller,
 // contracts.release_registry and tx_outbox_dir. Unknown, duplicate or
 // non-lower-case keys, trailing data and bad values are rejected with
-// [ErrConfig] and the key's name.
+// [ErrConfig] and the key's name. A single endpoint or rpc_quorum 1 is
+// refused ([ErrSingleEndpoint]) unless the file is read with
+// [AllowDevelopmentQuorum].
 //
 // # Integrity manifests
 //

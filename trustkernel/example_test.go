@@ -92,7 +92,7 @@ func ExampleParseConfig() {
 func ExamplePolicy_Decide() {
 	p := trustkernel.NewPolicy(180)
 	now := time.Unix(1_800_000_000, 0)
-	last := &trustkernel.Observation{Block: trustkernel.BlockRef{Number: 100, Time: uint64(now.Unix()) - 60}}
+	last := &trustkernel.Observation{Block: trustkernel.BlockRef{Number: 100, Time: uint64(now.Unix()) - 60}, ActiveRoot: [32]byte{0x3a}}
 	lost := errors.New("2 of 3 endpoints down")
 
 	d := p.Decide(now, last, lost)

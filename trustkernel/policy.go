@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 )
@@ -24,6 +25,14 @@ var (
 	ErrQuorumLost = errors.New("trustkernel: rpc quorum lost")
 	// ErrPaused means the controller is paused by its emergency authority.
 	ErrPaused = errors.New("trustkernel: instance controller is paused")
+	// ErrNoActiveRoot means the controller's activeRoot is zero: no release
+	// was ever activated, so nothing may be served.
+	ErrNoActiveRoot = errors.New("trustkernel: controller has no active root")
+	// ErrStateRollback means a state source returned state from a block
+	// below the runtime's last observation (or another block at its
+	// height); the runtime keeps the newer observation and counts the read
+	// as failed.
+	ErrStateRollback = errors.New("trustkernel: state older than the last observation")
 	// ErrNoOutbox means a write was refused and there is no outbox to
 	// buffer it in.
 	ErrNoOutbox = errors.New("trustkernel: no tx outbox configured")
@@ -78,8 +87,9 @@ func (d Decision) MayWrite() bool { return d.Writes == nil }
 // (nil if none), lastErr the error of the latest quorum read (nil if it
 // succeeded). It reads no clock:
 //
-//   - no observation, an agreed block in the future, a stale block or a
-//     paused controller: reads and writes fail closed;
+//   - no observation, an agreed block in the future, a stale block, a
+//     paused controller or a zero activeRoot (no release ever activated):
+//     reads and writes fail closed;
 //   - quorum lost: writes are paused at once; reads go on until stale.
 func (p Policy) Decide(now time.Time, last *Observation, lastErr error) Decision {
 	d := Decision{Observation: last}
@@ -105,6 +115,9 @@ func (p Policy) Decide(now time.Time, last *Observation, lastErr error) Decision
 		d.Reads, d.Writes = err, err
 	case last.Paused:
 		err := fmt.Errorf("%w at block %d", ErrPaused, last.Block.Number)
+		d.Reads, d.Writes = err, err
+	case last.ActiveRoot == [32]byte{}:
+		err := fmt.Errorf("%w at block %d", ErrNoActiveRoot, last.Block.Number)
 		d.Reads, d.Writes = err, err
 	case lastErr != nil:
 		d.Writes = fmt.Errorf("%w: %w", ErrQuorumLost, lastErr)
@@ -132,20 +145,61 @@ func WithOutbox(o *Outbox, send func(context.Context, Action) error) RuntimeOpti
 // WithRuntimeLogger sets the runtime's logger (default: discard).
 func WithRuntimeLogger(l *slog.Logger) RuntimeOption { return func(r *Runtime) { r.log = l } }
 
+// WithInstall binds the runtime to an install: the directory dir and the
+// JSON manifest at manifestPath ([ParseManifest]). Whenever the agreed
+// activeRoot changes (and on the first observation), the runtime reads the
+// manifest again and checks it and the directory with [VerifyInstall]; a
+// mismatch makes reads and writes fail closed with the error, which names
+// every missing, extra and changed file ([*IntegrityError]) or the two
+// roots ([ErrRootMismatch]). A failed check is repeated at every refresh
+// until it passes.
+func WithInstall(dir, manifestPath string) RuntimeOption {
+	return func(r *Runtime) { r.install = &installBinding{dir: dir, manifest: manifestPath} }
+}
+
+// installBinding is an install directory and its manifest file.
+type installBinding struct {
+	dir, manifest string
+}
+
+// verify checks the install against root.
+func (b *installBinding) verify(ctx context.Context, root [32]byte) error {
+	data, err := os.ReadFile(b.manifest)
+	if err == nil {
+		var m *Manifest
+		if m, err = ParseManifest(data); err == nil {
+			err = VerifyInstall(ctx, b.dir, m, root)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("trustkernel: install %s with manifest %s at active root %x: %w", b.dir, b.manifest, root, prefixless{err})
+	}
+	return nil
+}
+
 // Runtime enforces the outage rules for one install: it keeps the latest
 // quorum-agreed controller state, answers [Runtime.Decision], buffers
 // critical actions while the quorum is lost and flushes them once it is back.
 type Runtime struct {
-	src    StateSource
-	policy Policy
-	now    func() time.Time
-	outbox *Outbox
-	send   func(context.Context, Action) error
-	log    *slog.Logger
+	src     StateSource
+	policy  Policy
+	now     func() time.Time
+	outbox  *Outbox
+	send    func(context.Context, Action) error
+	log     *slog.Logger
+	install *installBinding
+
+	// refresh serialises Refresh calls.
+	refresh sync.Mutex
 
 	mu      sync.Mutex
 	last    *Observation
 	lastErr error
+	// installErr is the result of the last install check, made at
+	// installRoot; installChecked says whether one was made.
+	installErr     error
+	installRoot    [32]byte
+	installChecked bool
 }
 
 // NewRuntime returns a runtime reading state from src under policy p.
@@ -166,17 +220,29 @@ func NewRuntime(src StateSource, p Policy, opts ...RuntimeOption) (*Runtime, err
 	if r.outbox != nil && r.send == nil {
 		return nil, errors.New("trustkernel: outbox without a sender")
 	}
+	if r.install != nil && (r.install.dir == "" || r.install.manifest == "") {
+		return nil, errors.New("trustkernel: install binding needs a directory and a manifest path")
+	}
 	return r, nil
 }
 
 // Refresh reads the controller state through the quorum. On failure the
 // last good state is kept (reads go on until it is stale) and writes are
-// paused. When a read succeeds after a failure, or while actions are
-// buffered, the outbox is flushed; a flush error is returned but the new
-// state is kept.
+// paused. State from a block below the last observation's (or another
+// block at its height) is a failure too ([ErrStateRollback]): the runtime
+// never replaces an observation with an older block's. With [WithInstall],
+// the install is checked whenever the active root changes. When a read
+// succeeds after a failure, or while actions are buffered, the outbox is
+// flushed; a flush error is returned but the new state is kept.
 func (r *Runtime) Refresh(ctx context.Context) error {
+	r.refresh.Lock()
+	defer r.refresh.Unlock()
 	obs, err := r.src.State(ctx)
 	r.mu.Lock()
+	if err == nil && r.last != nil && olderBlock(obs.Block, r.last.Block) {
+		err = fmt.Errorf("%w: block %d (%s), last observation at block %d (%s)", ErrStateRollback,
+			obs.Block.Number, obs.Block.Hash.TerminalString(), r.last.Block.Number, r.last.Block.Hash.TerminalString())
+	}
 	if err != nil {
 		r.lastErr = err
 		r.mu.Unlock()
@@ -184,10 +250,24 @@ func (r *Runtime) Refresh(ctx context.Context) error {
 		return err
 	}
 	regained := r.lastErr != nil
+	check := r.install != nil && obs.ActiveRoot != [32]byte{} &&
+		(!r.installChecked || r.installErr != nil || r.installRoot != obs.ActiveRoot)
+	r.mu.Unlock()
+	var installErr error
+	if check {
+		installErr = r.install.verify(ctx, obs.ActiveRoot)
+	}
+	r.mu.Lock()
 	r.last, r.lastErr = obs, nil
+	if check {
+		r.installErr, r.installRoot, r.installChecked = installErr, obs.ActiveRoot, true
+	}
 	r.mu.Unlock()
 	if regained {
 		r.log.Info("trust kernel: quorum regained", "block", obs.Block.Number)
+	}
+	if installErr != nil {
+		r.log.Error("trust kernel: install does not match the active root; failing closed", "err", installErr)
 	}
 	if r.outbox == nil || !r.Decision().MayWrite() {
 		return nil
@@ -199,17 +279,55 @@ func (r *Runtime) Refresh(ctx context.Context) error {
 	return err
 }
 
+// olderBlock reports whether b is below last, or another block at its
+// height.
+func olderBlock(b, last BlockRef) bool {
+	return b.Number < last.Number || b.Number == last.Number && b.Hash != last.Hash
+}
+
+// Run calls [Runtime.Refresh] at once and then every interval until ctx is
+// done, and returns ctx's error. Failed refreshes are logged and show in
+// [Runtime.Decision]; they do not stop the loop.
+func (r *Runtime) Run(ctx context.Context, interval time.Duration) error {
+	if interval <= 0 {
+		return fmt.Errorf("trustkernel: runtime refresh interval %s, want positive", interval)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := r.Refresh(ctx); err != nil && ctx.Err() == nil {
+			r.log.Debug("trust kernel: refresh failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
 // Decision answers whether this install may serve reads and writes now,
 // and why not.
 func (r *Runtime) Decision() Decision {
 	r.mu.Lock()
-	last, lastErr := r.last, r.lastErr
+	last, lastErr, installErr := r.last, r.lastErr, r.installErr
+	checked := r.installChecked && last != nil && r.installRoot == last.ActiveRoot
 	r.mu.Unlock()
 	if last != nil {
 		o := *last // the caller gets a copy, not the runtime's state
 		last = &o
 	}
-	return r.policy.Decide(r.now(), last, lastErr)
+	d := r.policy.Decide(r.now(), last, lastErr)
+	if r.install != nil && d.Reads == nil {
+		switch {
+		case installErr != nil:
+			d.Reads, d.Writes = installErr, installErr
+		case !checked:
+			err := fmt.Errorf("%w: install %s not yet checked against the active root", ErrNoTrustedState, r.install.dir)
+			d.Reads, d.Writes = err, err
+		}
+	}
+	return d
 }
 
 // Submit performs a critical action: delivered at once through the outbox's

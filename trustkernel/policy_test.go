@@ -23,7 +23,7 @@ func TestPolicyDecide(t *testing.T) {
 	require.Equal(t, 180*time.Second, p.MaxStale)
 	now := time.Unix(1_800_000_000, 0)
 	at := func(age time.Duration, paused bool) *Observation {
-		return &Observation{Block: BlockRef{Number: 7, Time: uint64(now.Add(-age).Unix())}, Paused: paused}
+		return &Observation{Block: BlockRef{Number: 7, Time: uint64(now.Add(-age).Unix())}, Paused: paused, ActiveRoot: [32]byte{1}}
 	}
 	lost := &QuorumError{Stage: "head", Want: 2}
 	tests := []struct {

@@ -28,6 +28,9 @@ const (
 	// DefaultMaxFuture bounds how far in the future a block's timestamp may
 	// be, measured by the reader's clock.
 	DefaultMaxFuture = 30 * time.Second
+	// DefaultHeadSpread is how far apart, in blocks, the heads of a quorum
+	// of endpoints may be for the reader to pin below them.
+	DefaultHeadSpread = 4
 	// DefaultPinTTL is how long a pinned block is reused before the reader
 	// pins a newer one (one Ethereum slot).
 	DefaultPinTTL = 12 * time.Second
@@ -46,6 +49,13 @@ var (
 	// ErrBlockMismatch means an endpoint served a block other than the one
 	// asked for.
 	ErrBlockMismatch = errors.New("trustkernel: endpoint served the wrong block")
+	// ErrPinRollback means a read would have pinned a block below the
+	// reader's last pin (or another block at its height). The error is a
+	// [*PinRollbackError].
+	ErrPinRollback = errors.New("trustkernel: pin below the last pin")
+	// ErrSingleEndpoint means fewer than two endpoints, or a quorum of one,
+	// was configured without [WithDevelopmentQuorum].
+	ErrSingleEndpoint = errors.New("trustkernel: a quorum needs at least two endpoints")
 	// errNotAwaited marks an endpoint whose answer came after the decision.
 	errNotAwaited = errors.New("no answer before the quorum decided")
 )
@@ -58,6 +68,26 @@ type BlockRef struct {
 	// Time is the block's timestamp in Unix seconds.
 	Time uint64
 }
+
+// PinRollbackError reports a pin that would have moved the reader back in
+// time: Got is below Last, or at its height with another hash. The read
+// fails and Last stays the reader's pin. errors.Is(err, [ErrPinRollback])
+// holds.
+type PinRollbackError struct {
+	// Last is the reader's pin; Got the block the failed read would have
+	// pinned (its hash is zero when the read stopped at the head stage).
+	Last, Got BlockRef
+}
+
+func (e *PinRollbackError) Error() string {
+	if e.Got.Number == e.Last.Number {
+		return fmt.Sprintf("trustkernel: pin below the last pin: block %d is %s, last pinned as %s", e.Got.Number, e.Got.Hash.TerminalString(), e.Last.Hash.TerminalString())
+	}
+	return fmt.Sprintf("trustkernel: pin below the last pin: block %d, last pin %d", e.Got.Number, e.Last.Number)
+}
+
+// Unwrap returns [ErrPinRollback].
+func (e *PinRollbackError) Unwrap() error { return ErrPinRollback }
 
 // EndpointAnswer is what one endpoint answered at one stage of a read.
 type EndpointAnswer struct {
@@ -144,6 +174,8 @@ type endpoint struct {
 
 type quorumOptions struct {
 	confirmations uint64
+	headSpread    uint64
+	development   bool
 	maxFuture     time.Duration
 	pinTTL        time.Duration
 	now           func() time.Time
@@ -158,6 +190,15 @@ type QuorumOption func(*quorumOptions)
 // WithConfirmations sets how many blocks below the quorum's head the reader
 // pins (default [DefaultConfirmations]).
 func WithConfirmations(n uint64) QuorumOption { return func(o *quorumOptions) { o.confirmations = n } }
+
+// WithHeadSpread sets how far apart, in blocks, k endpoints' heads may be to
+// count as a quorum of heads (default [DefaultHeadSpread]).
+func WithHeadSpread(n uint64) QuorumOption { return func(o *quorumOptions) { o.headSpread = n } }
+
+// WithDevelopmentQuorum allows a single endpoint (a 1-of-1 "quorum"), which
+// is refused otherwise ([ErrSingleEndpoint]). One endpoint can lie about
+// anything it returns: use it only against a development chain.
+func WithDevelopmentQuorum() QuorumOption { return func(o *quorumOptions) { o.development = true } }
 
 // WithMaxFuture bounds how far a block's timestamp may be ahead of the clock
 // (default [DefaultMaxFuture]).
@@ -202,6 +243,7 @@ type QuorumReader struct {
 func NewQuorumReader(endpoints []string, quorum int, opts ...QuorumOption) (*QuorumReader, error) {
 	o := quorumOptions{
 		confirmations: DefaultConfirmations,
+		headSpread:    DefaultHeadSpread,
 		maxFuture:     DefaultMaxFuture,
 		pinTTL:        DefaultPinTTL,
 		now:           time.Now,
@@ -216,7 +258,7 @@ func NewQuorumReader(endpoints []string, quorum int, opts ...QuorumOption) (*Quo
 	if o.maxFuture < 0 || o.pinTTL < 0 || o.now == nil || o.httpClient == nil {
 		return nil, errors.New("trustkernel: quorum reader options: negative duration or nil clock or client")
 	}
-	if err := checkQuorum(len(endpoints), quorum); err != nil {
+	if err := checkQuorum(len(endpoints), quorum, o.development); err != nil {
 		return nil, err
 	}
 	r := &QuorumReader{k: quorum, opts: o}
@@ -239,15 +281,20 @@ func NewQuorumReader(endpoints []string, quorum int, opts ...QuorumOption) (*Quo
 	return r, nil
 }
 
-func checkQuorum(n, k int) error {
+// checkQuorum enforces the production rule (at least two endpoints, a
+// quorum of at least two, a strict majority); development allows 1 of 1.
+func checkQuorum(n, k int, development bool) error {
 	if n < 1 {
-		return errors.New("trustkernel: no rpc endpoints, want at least 1")
+		return errors.New("trustkernel: no rpc endpoints, want at least 2")
 	}
 	if k < 1 || k > n {
-		return fmt.Errorf("trustkernel: rpc quorum %d out of range, want 1..%d", k, n)
+		return fmt.Errorf("trustkernel: rpc quorum %d out of range, want 2..%d", k, n)
 	}
 	if 2*k <= n {
 		return fmt.Errorf("trustkernel: rpc quorum %d of %d is not a majority, want at least %d", k, n, n/2+1)
+	}
+	if (n < 2 || k < 2) && !development {
+		return fmt.Errorf("%w: got %d of %d, want at least 2 of 2 (2 of 3 recommended)", ErrSingleEndpoint, k, n)
 	}
 	return nil
 }
@@ -359,35 +406,36 @@ func agreedValues(g []answer, answers []EndpointAnswer) ([]any, []string, []Endp
 	return values, names, answers, nil
 }
 
-// Pin picks a fresh common block: the k-th highest head reported, minus the
-// confirmation depth (heads are awaited until k arrive and then for as long
-// again, so a slow endpoint does not hold the pin up); then
-// fetches that block's header from every endpoint, recomputes its hash and
-// accepts it when k endpoints serve the same header.
+// Pin picks a fresh common block and makes it the reader's pin.
+//
+// Every endpoint is asked for its latest header. The pin comes from a
+// quorum of heads: k heads no more than the head spread apart
+// ([WithHeadSpread]); among such groups the highest is taken, and the pin
+// is its lowest head minus the confirmation depth. Heads are awaited until
+// such a group exists and then for as long again, so a slow endpoint does
+// not hold the pin up, while a fast endpoint that lags behind the others
+// cannot pull the pin down: its head does not fit in a group with theirs,
+// and the reader waits for the endpoints that do. When every endpoint has
+// answered and no k heads fit in the spread, the read fails at the "head"
+// stage. The reader then fetches the pinned block's header from every
+// endpoint, recomputes its hash and accepts it when k endpoints serve the
+// same header.
+//
+// A pin is never lower than the reader's last pin: a new pin below it, or
+// at its height with another hash, is a failed read ([*PinRollbackError],
+// errors.Is [ErrPinRollback]) and the last pin stays.
 func (r *QuorumReader) Pin(ctx context.Context) (BlockRef, error) {
 	now := r.opts.now()
-	heads, _, _, err := r.gather(ctx, "head", true, func(ctx context.Context, e endpoint) (string, EndpointAnswer, any) {
-		h, err := r.header(ctx, e, "latest", true)
-		if err != nil {
-			return "", EndpointAnswer{Err: err}, nil
-		}
-		if err := r.checkTime(h, now); err != nil {
-			return "", EndpointAnswer{Head: h.Number.Uint64(), Err: err}, nil
-		}
-		return "", EndpointAnswer{Head: h.Number.Uint64()}, h.Number.Uint64()
-	})
+	n, err := r.pinHeight(ctx, now)
 	if err != nil {
 		return BlockRef{}, err
 	}
-	// The k-th highest head: every one of the k endpoints that reported a
-	// head at least this high can serve the block.
-	hs := make([]uint64, len(heads))
-	for i, h := range heads {
-		hs[i] = h.(uint64)
+	r.mu.Lock()
+	last, pinned := r.pin, r.pinned
+	r.mu.Unlock()
+	if pinned && n < last.Number {
+		return BlockRef{}, &PinRollbackError{Last: last, Got: BlockRef{Number: n}}
 	}
-	slices.Sort(hs)
-	n := hs[len(hs)-r.k]
-	n -= min(n, r.opts.confirmations)
 	tag := hexutil.EncodeUint64(n)
 	hdrs, _, _, err := r.gather(ctx, "header", false, func(ctx context.Context, e endpoint) (string, EndpointAnswer, any) {
 		h, err := r.header(ctx, e, tag, false)
@@ -409,9 +457,96 @@ func (r *QuorumReader) Pin(ctx context.Context) (BlockRef, error) {
 	}
 	ref := BlockRef{Number: n, Hash: h.Hash(), Time: h.Time}
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pinned && (ref.Number < r.pin.Number || ref.Number == r.pin.Number && ref.Hash != r.pin.Hash) {
+		return BlockRef{}, &PinRollbackError{Last: r.pin, Got: ref}
+	}
 	r.pin, r.pinnedAt, r.pinned = ref, now, true
-	r.mu.Unlock()
 	return ref, nil
+}
+
+// pinHeight runs the head stage: it returns the lowest head of the highest
+// group of k heads within the head spread, minus the confirmations.
+func (r *QuorumReader) pinHeight(ctx context.Context, now time.Time) (uint64, error) {
+	start := time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type headAnswer struct {
+		idx int
+		ans EndpointAnswer
+	}
+	ch := make(chan headAnswer, len(r.eps))
+	for i, e := range r.eps {
+		go func() {
+			var ans EndpointAnswer
+			h, err := r.header(ctx, e, "latest", true)
+			switch {
+			case err != nil:
+				ans.Err = err
+			default:
+				ans.Head = h.Number.Uint64()
+				ans.Err = r.checkTime(h, now)
+			}
+			ans.Endpoint = e.name
+			ch <- headAnswer{i, ans}
+		}()
+	}
+	answers := make([]EndpointAnswer, len(r.eps))
+	for i, e := range r.eps {
+		answers[i] = EndpointAnswer{Endpoint: e.name, Err: errNotAwaited}
+	}
+	var heads []uint64
+	var deadline <-chan time.Time
+wait:
+	for pending := len(r.eps); pending > 0; pending-- {
+		select {
+		case a := <-ch:
+			answers[a.idx] = a.ans
+			if a.ans.Err != nil {
+				r.opts.logger.Debug("rpc endpoint failed", "stage", "head", "endpoint", a.ans.Endpoint, "err", a.ans.Err)
+				continue
+			}
+			heads = append(heads, a.ans.Head)
+			if _, size := headQuorum(heads, r.k, r.opts.headSpread); size >= r.k && deadline == nil {
+				t := time.NewTimer(time.Since(start))
+				defer t.Stop()
+				deadline = t.C
+			}
+		case <-deadline:
+			break wait
+		case <-ctx.Done():
+			return 0, fmt.Errorf("trustkernel: head stage: %w", ctx.Err())
+		}
+	}
+	low, size := headQuorum(heads, r.k, r.opts.headSpread)
+	if size < r.k {
+		return 0, &QuorumError{Stage: "head", Want: r.k, Agreeing: size, Answers: answers}
+	}
+	return low - min(low, r.opts.confirmations), nil
+}
+
+// headQuorum finds the highest group of k heads that lie within spread of
+// each other and returns its lowest head. Without such a group it returns
+// the size of the largest group within spread.
+func headQuorum(heads []uint64, k int, spread uint64) (low uint64, size int) {
+	hs := slices.Clone(heads)
+	slices.Sort(hs)
+	slices.Reverse(hs)
+	if len(hs) >= k {
+		for i := 0; i+k <= len(hs); i++ {
+			if hs[i]-hs[i+k-1] <= spread {
+				return hs[i+k-1], k
+			}
+		}
+	}
+	for i := range hs {
+		j := i
+		for j+1 < len(hs) && hs[i]-hs[j+1] <= spread {
+			j++
+		}
+		size = max(size, j-i+1)
+	}
+	return 0, size
 }
 
 func (r *QuorumReader) checkTime(h *types.Header, now time.Time) error {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/accordsdk/accord/trustkernel/bindings"
 )
@@ -39,16 +41,70 @@ func (r *QuorumReader) Snapshot(ctx context.Context, controller common.Address) 
 	return &ControllerSnapshot{InstanceControllerSnapshot: s, Block: ag.Block, Agreement: ag}, nil
 }
 
+// Code returns the runtime code at account that a quorum of endpoints
+// agreed on at the pinned block (eth_getCode pinned by block hash).
+func (r *QuorumReader) Code(ctx context.Context, account common.Address) (*Agreement, error) {
+	ref, _, err := r.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.codeAt(ctx, ref, account)
+}
+
+func (r *QuorumReader) codeAt(ctx context.Context, ref BlockRef, account common.Address) (*Agreement, error) {
+	block := map[string]any{"blockHash": ref.Hash, "requireCanonical": true}
+	values, agreed, answers, err := r.gather(ctx, "code", false, func(ctx context.Context, e endpoint) (string, EndpointAnswer, any) {
+		var out hexutil.Bytes
+		if err := e.client.CallContext(ctx, &out, "eth_getCode", account, block); err != nil {
+			return "", EndpointAnswer{BlockHash: ref.Hash, Err: err}, nil
+		}
+		return string(out), EndpointAnswer{BlockHash: ref.Hash, Result: out}, []byte(out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("trustkernel: code of %s at block %d: %w", account.Hex(), ref.Number, prefixless{err})
+	}
+	return &Agreement{Result: values[0].([]byte), Block: ref, Agreed: agreed, Answers: answers}, nil
+}
+
 // ControllerState is the [StateSource] of a [Runtime]: the snapshot of one
-// controller read through a quorum.
+// controller read through a quorum, with the controller's code checked.
+//
+// At the first read, after any failed read and whenever the snapshot's
+// changeCount differs from the last one seen, the controller's code is read
+// through the quorum at the snapshot's block and must be the EIP-1167 clone
+// of an implementation whose runtime code hash is [ImplementationCodeHash]
+// (and of Implementation, when set); otherwise the read fails ([ErrNotClone],
+// [ErrWrongImplementation], [ErrCodeMismatch], [ErrNoCode]). Code cannot
+// change without the account being destroyed and created again, which
+// wipes its storage and so changes its changeCount.
+//
+// Use one ControllerState per runtime, by pointer; it is safe for
+// concurrent use.
 type ControllerState struct {
 	Reader     *QuorumReader
 	Controller common.Address
+	// Implementation, when not zero, is the implementation the clone must
+	// delegate to.
+	Implementation common.Address
+
+	mu         sync.Mutex
+	checked    bool
+	lastChange uint64
 }
 
 // State reads the controller's snapshot and returns what the policy needs.
 // An uninitialised controller is an error ([ErrNotInitialized]).
-func (s ControllerState) State(ctx context.Context) (*Observation, error) {
+func (s *ControllerState) State(ctx context.Context) (*Observation, error) {
+	obs, err := s.state(ctx)
+	if err != nil {
+		s.mu.Lock()
+		s.checked = false
+		s.mu.Unlock()
+	}
+	return obs, err
+}
+
+func (s *ControllerState) state(ctx context.Context) (*Observation, error) {
 	snap, err := s.Reader.Snapshot(ctx, s.Controller)
 	if err != nil {
 		return nil, err
@@ -56,5 +112,38 @@ func (s ControllerState) State(ctx context.Context) (*Observation, error) {
 	if !snap.Initialized {
 		return nil, fmt.Errorf("%w: %s at block %d", ErrNotInitialized, s.Controller.Hex(), snap.Block.Number)
 	}
+	s.mu.Lock()
+	check := !s.checked || s.lastChange != snap.ChangeCount
+	s.mu.Unlock()
+	if check {
+		if err := s.checkCode(ctx, snap.Block); err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		s.checked, s.lastChange = true, snap.ChangeCount
+		s.mu.Unlock()
+	}
 	return &Observation{Block: snap.Block, Paused: snap.Paused, ActiveRoot: snap.ActiveRoot}, nil
+}
+
+// checkCode checks, at block ref, that the controller is a clone of a
+// genuine implementation.
+func (s *ControllerState) checkCode(ctx context.Context, ref BlockRef) error {
+	ag, err := s.Reader.codeAt(ctx, ref, s.Controller)
+	if err != nil {
+		return err
+	}
+	code := ag.Result
+	impl := s.Implementation
+	if impl == (common.Address{}) && len(code) == CloneCodeSize {
+		impl = common.BytesToAddress(code[len(clonePrefix) : len(clonePrefix)+20])
+	}
+	if err := CheckClone(s.Controller, code, impl); err != nil {
+		return err
+	}
+	ag, err = s.Reader.codeAt(ctx, ref, impl)
+	if err != nil {
+		return err
+	}
+	return CheckImplementation(impl, ag.Result)
 }

@@ -23,6 +23,7 @@ import (
 type controllerChain struct {
 	chain      *simchain.Chain
 	client     *ethclient.Client
+	dep        *trustkernel.Deployment
 	controller *trustkernel.Controller
 	root       [32]byte
 	installDir string
@@ -61,7 +62,7 @@ func newControllerChain(t *testing.T) *controllerChain {
 	})
 	require.NoError(t, err)
 	chain.Mine(5)
-	return &controllerChain{chain: chain, client: client, controller: trustkernel.NewController(addr), root: root, installDir: dir, manifest: m}
+	return &controllerChain{chain: chain, client: client, dep: dep, controller: trustkernel.NewController(addr), root: root, installDir: dir, manifest: m}
 }
 
 func (c *controllerChain) reader(t *testing.T, k int, bs ...simchain.Behaviour) *trustkernel.QuorumReader {
@@ -118,7 +119,7 @@ func TestRuntimeFailsClosedWhenControllerPaused(t *testing.T) {
 	c := newControllerChain(t)
 	r := c.reader(t, 2, simchain.Behaviour{}, simchain.Behaviour{}, simchain.Behaviour{})
 	var now time.Time
-	rt, err := trustkernel.NewRuntime(trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, trustkernel.NewPolicy(180),
+	rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, trustkernel.NewPolicy(180),
 		trustkernel.WithRuntimeClock(func() time.Time { return now }))
 	require.NoError(t, err)
 	now = c.clock(t)()

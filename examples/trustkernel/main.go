@@ -15,6 +15,10 @@
 //
 //	go run ./examples/trustkernel --rpc URL,URL,URL --quorum 2 \
 //	    --controller 0x... --implementation 0x...
+//
+// As everywhere in the Trust Kernel, at least two endpoints must agree:
+// a single --rpc endpoint (--quorum 1) is refused unless --dev says the
+// chain is a development chain.
 package main
 
 import (
@@ -44,6 +48,7 @@ func main() {
 	controller := flag.String("controller", "", "with --rpc: the pinned InstanceController address")
 	implementation := flag.String("implementation", "", "with --rpc: the expected implementation address")
 	confirmations := flag.Uint64("confirmations", 2, "with --rpc: read this many blocks below the agreed head")
+	dev := flag.Bool("dev", false, "with --rpc: allow a single endpoint (--quorum 1), for a development chain only")
 	timeout := flag.Duration("timeout", time.Minute, "give up after this long")
 	flag.Parse()
 
@@ -53,7 +58,7 @@ func main() {
 	if *rpc == "" {
 		err = walk(ctx)
 	} else {
-		err = inspect(ctx, strings.Split(*rpc, ","), *quorum, *controller, *implementation, *confirmations)
+		err = inspect(ctx, strings.Split(*rpc, ","), *quorum, *controller, *implementation, *confirmations, *dev)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "trustkernel: %v\n", err)
@@ -240,7 +245,9 @@ func serve(s bindings.InstanceControllerSnapshot) error {
 // agree on one recomputed block hash and the snapshot() answer at it. The
 // clone check asks each endpoint for the controller's code at that block and
 // needs quorum of them to pass.
-func inspect(ctx context.Context, urls []string, quorum int, controller, implementation string, confirmations uint64) error {
+//
+// Fewer than two endpoints or a quorum of one are refused unless dev is set.
+func inspect(ctx context.Context, urls []string, quorum int, controller, implementation string, confirmations uint64, dev bool) error {
 	if !common.IsHexAddress(controller) || !common.IsHexAddress(implementation) {
 		return errors.New("--rpc needs --controller and --implementation addresses")
 	}
@@ -248,7 +255,11 @@ func inspect(ctx context.Context, urls []string, quorum int, controller, impleme
 	for i := range urls {
 		urls[i] = strings.TrimSpace(urls[i])
 	}
-	reader, err := trustkernel.NewQuorumReader(urls, quorum, trustkernel.WithConfirmations(confirmations))
+	qopts := []trustkernel.QuorumOption{trustkernel.WithConfirmations(confirmations)}
+	if dev {
+		qopts = append(qopts, trustkernel.WithDevelopmentQuorum())
+	}
+	reader, err := trustkernel.NewQuorumReader(urls, quorum, qopts...)
 	if err != nil {
 		return err
 	}

@@ -39,15 +39,39 @@ func TestInspect(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	urls := []string{a.URL, b.URL, "http://127.0.0.1:1"}
-	require.NoError(t, inspect(ctx, urls, 2, addr.Hex(), dep.Implementation.Hex(), 2))
-	require.ErrorIs(t, inspect(ctx, urls, 2, dep.Registry.Hex(), dep.Implementation.Hex(), 2), trustkernel.ErrNotClone)
-	require.Error(t, inspect(ctx, urls, 3, addr.Hex(), dep.Implementation.Hex(), 2), "the dead endpoint breaks a 3-of-3 quorum")
-	require.Error(t, inspect(ctx, urls, 2, "nope", dep.Implementation.Hex(), 2))
+	require.NoError(t, inspect(ctx, urls, 2, addr.Hex(), dep.Implementation.Hex(), 2, false))
+	require.ErrorIs(t, inspect(ctx, urls, 2, dep.Registry.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrNotClone)
+	require.Error(t, inspect(ctx, urls, 3, addr.Hex(), dep.Implementation.Hex(), 2, false), "the dead endpoint breaks a 3-of-3 quorum")
+	require.Error(t, inspect(ctx, urls, 2, "nope", dep.Implementation.Hex(), 2, false))
 
 	// A liar in front of the same chain is out-voted in 2 of 3, and a 3-of-3
 	// quorum with a liar fails closed.
 	liar := simchain.NewProxy(chain.URL(), simchain.Behaviour{Lie: true})
 	defer liar.Close()
-	require.NoError(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 2, addr.Hex(), dep.Implementation.Hex(), 2))
-	require.Error(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 3, addr.Hex(), dep.Implementation.Hex(), 2))
+	require.NoError(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 2, addr.Hex(), dep.Implementation.Hex(), 2, false))
+	require.Error(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 3, addr.Hex(), dep.Implementation.Hex(), 2, false))
+}
+
+// TestHardening14ExampleSingleEndpoint: --rpc follows the quorum rule: one
+// endpoint is refused unless --dev says the chain is a development chain.
+func TestHardening14ExampleSingleEndpoint(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	chain, err := simchain.New(nil)
+	require.NoError(t, err)
+	defer chain.Close()
+	client, err := chain.Dial(ctx)
+	require.NoError(t, err)
+	defer client.Close()
+	dep, err := trustkernel.Deploy(ctx, client, opts(0), simchain.Address(0))
+	require.NoError(t, err)
+	addr, _, err := trustkernel.CreateInstance(ctx, client, opts(0), dep, trustkernel.InstanceParams{
+		RootAuthority: simchain.Address(1), UpgradeAuthority: simchain.Address(2), EmergencyAuthority: simchain.Address(3),
+		GenesisRoot: crypto.Keccak256Hash([]byte("r")),
+	})
+	require.NoError(t, err)
+	chain.Mine(3)
+	one := []string{chain.URL()}
+	require.ErrorIs(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrSingleEndpoint)
+	require.NoError(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, true))
 }

@@ -47,12 +47,14 @@ type Proxy struct {
 	client   *http.Client
 	requests atomic.Int64
 	down     atomic.Bool
+	lag      atomic.Uint64
 }
 
 // NewProxy starts a proxy in front of the JSON-RPC endpoint upstream (which
 // must be on loopback). Close it when done.
 func NewProxy(upstream string, b Behaviour) *Proxy {
 	p := &Proxy{upstream: upstream, b: b, client: &http.Client{Timeout: 30 * time.Second}}
+	p.lag.Store(b.Lag)
 	p.srv = httptest.NewServer(p)
 	p.URL = p.srv.URL
 	if b.Dead {
@@ -81,6 +83,10 @@ func (p *Proxy) Kill() {
 // SetDown makes the proxy drop every connection without an answer (down)
 // or serve again (up), like an endpoint that goes away and comes back.
 func (p *Proxy) SetDown(down bool) { p.down.Store(down) }
+
+// SetLag makes the proxy serve the chain as it was lag blocks ago from now
+// on (see [Behaviour].Lag); 0 serves it as it is.
+func (p *Proxy) SetLag(lag uint64) { p.lag.Store(lag) }
 
 // Requests reports how many HTTP requests the proxy has served.
 func (p *Proxy) Requests() int64 { return p.requests.Load() }
@@ -128,7 +134,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !p.b.Lie && p.b.Lag == 0 && p.b.Ahead == 0 {
+	if !p.b.Lie && p.lag.Load() == 0 && p.b.Ahead == 0 {
 		out, err := p.forward(r.Context(), body)
 		p.reply(w, out, err)
 		return
@@ -250,15 +256,15 @@ var errHidden = errors.New("block above the lagging head")
 
 // handle answers one message according to the behaviour.
 func (p *Proxy) handle(ctx context.Context, m rpcMessage) rpcMessage {
-	if p.b.Lag > 0 || p.b.Ahead > 0 {
+	if lag := p.lag.Load(); lag > 0 || p.b.Ahead > 0 {
 		head, err := p.upstreamHead(ctx)
 		if err != nil {
 			return errorReply(m, -32603, "upstream: "+err.Error())
 		}
-		if p.b.Lag > 0 {
+		if lag > 0 {
 			visible := uint64(0)
-			if head > p.b.Lag {
-				visible = head - p.b.Lag
+			if head > lag {
+				visible = head - lag
 			}
 			rewritten, err := p.lagRewrite(ctx, m, visible)
 			if errors.Is(err, errHidden) {

@@ -1,0 +1,214 @@
+package trustkernel
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/trustkernel/simchain"
+)
+
+// TestHardening1LaggingMinority reproduces the lagging-minority attack:
+// three endpoints, k=2; endpoint A serves the chain as it was 20 blocks ago
+// and answers at once, the honest endpoints answer after 60 ms and 600 ms.
+// A read that saw the new value must never see the old one afterwards.
+func TestHardening1LaggingMinority(t *testing.T) {
+	ctx := context.Background()
+	c, err := simchain.New(nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	probe, err := c.Deploy(ctx, simchain.ProbeInitCode())
+	require.NoError(t, err)
+	oldWord, newWord := common.HexToHash("0x01d"), common.HexToHash("0x0e3")
+	_, err = c.Send(ctx, &probe, oldWord.Bytes())
+	require.NoError(t, err)
+	c.Mine(15)
+	_, err = c.Send(ctx, &probe, newWord.Bytes())
+	require.NoError(t, err)
+	c.Mine(20)
+	head, err := c.Head(ctx)
+	require.NoError(t, err)
+	at := time.Unix(int64(head.Time)+1, 0)
+	clock := func() time.Time { return at }
+
+	lagging := simchain.NewProxy(c.URL(), simchain.Behaviour{Lag: 20})
+	t.Cleanup(lagging.Close)
+	fast := simchain.NewProxy(c.URL(), simchain.Behaviour{Delay: 60 * time.Millisecond})
+	t.Cleanup(fast.Close)
+	slow := simchain.NewProxy(c.URL(), simchain.Behaviour{Delay: 600 * time.Millisecond})
+	t.Cleanup(slow.Close)
+	r, err := NewQuorumReader([]string{lagging.URL, fast.URL, slow.URL}, 2, WithClock(clock), WithPinTTL(0))
+	require.NoError(t, err)
+	defer r.Close()
+
+	// The lagging endpoint is unreachable: the honest pair pins near the head.
+	lagging.SetDown(true)
+	first, err := r.Read(ctx, probe, nil)
+	require.NoError(t, err)
+	require.Equal(t, newWord.Bytes(), first.Result[:32])
+	require.Equal(t, head.Number.Uint64()-DefaultConfirmations, first.Block.Number)
+
+	// It comes back, fast and 20 blocks behind.
+	lagging.SetDown(false)
+	second, err := r.Read(ctx, probe, nil)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, second.Block.Number, first.Block.Number, "the pin moved back in time")
+	assert.Equal(t, newWord.Bytes(), second.Result[:32], "a read went back to the old value")
+}
+
+// TestHardening1PinNeverMovesBack: when a quorum of endpoints starts
+// serving an older chain, the reader refuses to pin below its last pin and
+// keeps the last pin.
+func TestHardening1PinNeverMovesBack(t *testing.T) {
+	ctx := context.Background()
+	c := newTestChain(t)
+	a := simchain.NewProxy(c.URL(), simchain.Behaviour{})
+	t.Cleanup(a.Close)
+	b := simchain.NewProxy(c.URL(), simchain.Behaviour{})
+	t.Cleanup(b.Close)
+	r, err := NewQuorumReader([]string{a.URL, b.URL}, 2, WithClock(c.clock(t)), WithPinTTL(0))
+	require.NoError(t, err)
+	defer r.Close()
+	first, err := r.Pin(ctx)
+	require.NoError(t, err)
+
+	a.SetLag(20)
+	b.SetLag(20)
+	_, err = r.Read(ctx, c.probe, nil)
+	require.ErrorIs(t, err, ErrPinRollback)
+	var pe *PinRollbackError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, first, pe.Last)
+	assert.Less(t, pe.Got.Number, first.Number)
+
+	// Once they catch up, reads resume at or above the last pin.
+	a.SetLag(0)
+	b.SetLag(0)
+	ag, err := r.Read(ctx, c.probe, nil)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, ag.Block.Number, first.Number)
+}
+
+// scriptedState returns the observations it is given, one per call.
+type scriptedState struct {
+	mu   sync.Mutex
+	obs  []*Observation
+	errs []error
+	n    int
+}
+
+func (s *scriptedState) State(context.Context) (*Observation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := min(s.n, len(s.obs)-1)
+	s.n++
+	if s.errs != nil && s.errs[i] != nil {
+		return nil, s.errs[i]
+	}
+	o := *s.obs[i]
+	return &o, nil
+}
+
+// TestHardening1RuntimeKeepsNewerObservation: an emergency pause seen at
+// block 110 is not forgotten when a read lands at block 100.
+func TestHardening1RuntimeKeepsNewerObservation(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	block := func(n uint64) BlockRef {
+		return BlockRef{Number: n, Hash: common.Hash{byte(n)}, Time: uint64(now.Unix()) - (120 - n)}
+	}
+	src := &scriptedState{obs: []*Observation{
+		{Block: block(110), Paused: true, ActiveRoot: [32]byte{1}},
+		{Block: block(100), Paused: false, ActiveRoot: [32]byte{1}},
+	}}
+	rt, err := NewRuntime(src, NewPolicy(180), WithRuntimeClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	require.NoError(t, rt.Refresh(context.Background()))
+	require.ErrorIs(t, rt.Decision().Reads, ErrPaused)
+
+	err = rt.Refresh(context.Background())
+	require.ErrorIs(t, err, ErrStateRollback)
+	d := rt.Decision()
+	require.ErrorIs(t, d.Reads, ErrPaused, "the pause at block 110 was forgotten")
+	assert.Equal(t, uint64(110), d.Observation.Block.Number)
+
+	// Another block at the same height is refused too.
+	other := block(110)
+	other.Hash[0] ^= 1
+	src.obs = append(src.obs, &Observation{Block: other, ActiveRoot: [32]byte{1}})
+	require.ErrorIs(t, rt.Refresh(context.Background()), ErrStateRollback)
+	require.ErrorIs(t, rt.Decision().Reads, ErrPaused)
+}
+
+// TestHardening13ZeroActiveRoot: a controller whose activeRoot is zero (no
+// release ever activated) fails closed for reads and writes.
+func TestHardening13ZeroActiveRoot(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	obs := &Observation{Block: BlockRef{Number: 9, Time: uint64(now.Unix()) - 5}}
+	d := NewPolicy(180).Decide(now, obs, nil)
+	require.ErrorIs(t, d.Reads, ErrNoActiveRoot)
+	require.ErrorIs(t, d.Writes, ErrNoActiveRoot)
+	obs.ActiveRoot[31] = 1
+	d = NewPolicy(180).Decide(now, obs, nil)
+	require.NoError(t, d.Reads)
+	require.NoError(t, d.Writes)
+}
+
+// TestHardening13RunLoop: Runtime.Run refreshes until its context ends.
+func TestHardening13RunLoop(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	var calls atomic.Int64
+	src := stateFunc(func(context.Context) (*Observation, error) {
+		n := calls.Add(1)
+		return &Observation{Block: BlockRef{Number: uint64(n), Time: uint64(now.Unix())}, ActiveRoot: [32]byte{1}}, nil
+	})
+	rt, err := NewRuntime(src, NewPolicy(180), WithRuntimeClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx, 5*time.Millisecond) }()
+	require.Eventually(t, func() bool { return calls.Load() >= 3 }, 10*time.Second, time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after its context was cancelled")
+	}
+	d := rt.Decision()
+	require.NoError(t, d.Reads)
+	assert.GreaterOrEqual(t, d.Observation.Block.Number, uint64(3))
+	require.Error(t, rt.Run(context.Background(), 0), "a zero interval is refused")
+}
+
+type stateFunc func(context.Context) (*Observation, error)
+
+func (f stateFunc) State(ctx context.Context) (*Observation, error) { return f(ctx) }
+
+// TestHardening14SingleEndpointRefused: a 1-of-1 "quorum" is refused by the
+// reader and the configuration unless the development option says so.
+func TestHardening14SingleEndpointRefused(t *testing.T) {
+	_, err := NewQuorumReader([]string{"http://127.0.0.1:8545"}, 1)
+	require.ErrorIs(t, err, ErrSingleEndpoint)
+	r, err := NewQuorumReader([]string{"http://127.0.0.1:8545"}, 1, WithDevelopmentQuorum())
+	require.NoError(t, err)
+	r.Close()
+	_, err = NewQuorumReader([]string{"http://127.0.0.1:8545", "http://127.0.0.1:8546"}, 2)
+	require.NoError(t, err)
+
+	one := `{"trust":{"web3":{"chain_id":1,"rpc_endpoints":["http://127.0.0.1:8545"],"rpc_quorum":1,"contracts":{"instance_controller":"0x00000000000000000000000000000000000000aa"}}}}`
+	_, err = ParseConfig([]byte(one))
+	require.ErrorIs(t, err, ErrConfig)
+	require.ErrorIs(t, err, ErrSingleEndpoint)
+	assert.Equal(t, "trustkernel: bad config: trust.web3.rpc_quorum: a quorum needs at least two endpoints: got 1 of 1, want at least 2 of 2 (2 of 3 recommended)", err.Error())
+	c, err := ParseConfig([]byte(one), AllowDevelopmentQuorum())
+	require.NoError(t, err)
+	r, err = c.QuorumReader()
+	require.NoError(t, err, "a development config's reader allows its single endpoint")
+	r.Close()
+}
