@@ -1,0 +1,64 @@
+package trustkernel
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestConfigFiles reads the configuration files in testdata/config, which
+// pin the file format independently of the decoder behind ParseConfig.
+func TestConfigFiles(t *testing.T) {
+	registry := common.HexToAddress("0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359")
+	want := map[string]*Config{
+		"production.json": {
+			ChainID:            4207,
+			RPCEndpoints:       []string{"https://rpc1.example", "https://rpc2.example/v1/key", "http://127.0.0.1:8545"},
+			RPCQuorum:          2,
+			MaxStaleSec:        120,
+			Mode:               ModeFull,
+			InstanceController: common.HexToAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
+			ReleaseRegistry:    &registry,
+			TxOutboxDir:        "/var/lib/accord/tx-outbox",
+		},
+		"minimal.json": {
+			ChainID:            1,
+			RPCEndpoints:       []string{"https://a.example", "https://b.example"},
+			RPCQuorum:          2,
+			MaxStaleSec:        180,
+			Mode:               ModeRootURI,
+			InstanceController: common.HexToAddress("0x00000000000000000000000000000000000000aa"),
+		},
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "config", "*.json"))
+	require.NoError(t, err)
+	require.Len(t, files, len(want)+5)
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			c, err := LoadConfig(path)
+			w, ok := want[name]
+			if !ok {
+				require.ErrorIs(t, err, ErrConfig)
+				assert.Nil(t, c)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, w, c)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			again, err := ParseConfig(data)
+			require.NoError(t, err)
+			assert.Equal(t, c, again)
+		})
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", "config", "bad-single.json"))
+	require.NoError(t, err)
+	c, err := ParseConfig(data, AllowDevelopmentQuorum())
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.RPCQuorum)
+}
