@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"math/big"
 	"runtime"
 	"sync"
@@ -109,42 +110,46 @@ func solveHashcash(ctx context.Context, prefix, sessionID []byte, difficulty, wo
 		return 0, HashcashSum(prefix, sessionID, 0), nil
 	}
 	base := hashcashInput(prefix, sessionID)
+	// Workers take batches of counters in increasing order and finish each
+	// batch they take; a batch starting above the best hit so far is not
+	// taken. So every counter below the best is tried, and the answer is the
+	// smallest counter that meets the difficulty, whatever the scheduling.
+	const none = math.MaxUint64
 	var (
-		next  atomic.Uint64 // next batch start
-		stop  atomic.Bool
-		once  sync.Once
-		found uint64
-		sum   [32]byte
-		ok    bool
-		wg    sync.WaitGroup
+		next atomic.Uint64 // next batch start
+		best atomic.Uint64
+		wg   sync.WaitGroup
 	)
+	best.Store(none)
 	done := ctx.Done()
 	for range max(1, workers) {
 		wg.Go(func() {
 			buf := append([]byte(nil), base...)
-			for !stop.Load() {
+			for {
 				select {
 				case <-done:
-					stop.Store(true)
 					return
 				default:
 				}
 				lo := next.Add(hashcashBatch) - hashcashBatch
-				if lo > maxSafeInt {
-					stop.Store(true)
+				if lo > maxSafeInt || lo > best.Load() {
 					return
 				}
-				if c, s, hit := searchHashcash(buf, lo, min(lo+hashcashBatch, maxSafeInt+1), difficulty); hit {
-					once.Do(func() { found, sum, ok = c, s, true })
-					stop.Store(true)
+				if c, _, hit := searchHashcash(buf, lo, min(lo+hashcashBatch, maxSafeInt+1), difficulty); hit {
+					for {
+						b := best.Load()
+						if c >= b || best.CompareAndSwap(b, c) {
+							break
+						}
+					}
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if ok {
-		return found, sum, nil
+	if c := best.Load(); c != none {
+		return c, HashcashSum(prefix, sessionID, c), nil
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, [32]byte{}, fmt.Errorf("cahp: hashcash: %w", err)
