@@ -234,3 +234,6 @@ func (c *cpace) finish(peerShare, peerAD []byte) (*cpaceResult, error) {
 		transcript: t,
 	}, nil
 }
+
+// newElement returns a ristretto255 element (the neutral element).
+func newElement() group.Element { return group.Ristretto255.NewElement() }

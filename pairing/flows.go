@@ -13,8 +13,8 @@ import (
 // An Identity names a device: ComputerID is its stable identifier (also its
 // zoneId in the swarm), Label the name a person sees (its zoneName).
 type Identity struct {
-	ComputerID string
-	Label      string
+	ComputerID string `json:"computerId"`
+	Label      string `json:"label"`
 }
 
 func (id Identity) check() error {
@@ -298,9 +298,11 @@ func AcceptFromPocket(ctx context.Context, t Transport, self Identity, cb Accept
 		return nil, err
 	}
 	var done *Grant
-	var lingerUntil time.Time
+	var linger <-chan time.Time
 	for {
 		select {
+		case <-linger:
+			return done, nil
 		case <-ctx.Done():
 			if done != nil {
 				return done, nil
@@ -308,9 +310,6 @@ func AcceptFromPocket(ctx context.Context, t Transport, self Identity, cb Accept
 			return nil, fmt.Errorf("%w: accept from pocket: %v", ErrTimeout, context.Cause(ctx))
 		case <-tick.C:
 			if done != nil {
-				if !c.now().Before(lingerUntil) {
-					return done, nil
-				}
 				continue
 			}
 			if h.shown.usable(c.now()) != nil && errors.Is(h.shown.usable(c.now()), ErrCodeExpired) {
@@ -383,7 +382,7 @@ func AcceptFromPocket(ctx context.Context, t Transport, self Identity, cb Accept
 				done = grantFrom(&body)
 				// Stay a little to answer a repeated PAIR_DELIVER whose
 				// PAIR_COMPLETE was lost.
-				lingerUntil = c.now().Add(2 * c.resend)
+				linger = time.After(min(2*c.resend, time.Second))
 			case TypeReject:
 				if r := h.runs[string(m.Sid)]; r != nil && r.final == nil {
 					delete(h.runs, string(m.Sid))
