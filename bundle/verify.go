@@ -374,6 +374,11 @@ func (t *tarReader) readMembers(m *Manifest, list *memberList, member func(strin
 			err := member(e.name, mr)
 			mr.detached = true
 			if err != nil {
+				// A failure of the member's own bytes (truncated, wrong
+				// digest) already names the member: say it once.
+				if mr.err != nil && mr.err != io.EOF && errors.Is(err, mr.err) {
+					return mr.err
+				}
 				return fmt.Errorf("bundle: member %q: %w", e.name, err)
 			}
 		}

@@ -447,7 +447,10 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 func (in *Instance) refused(status int, answer, hb []byte) (*Ack, bool, error) {
 	var eb errorBody
 	_ = json.Unmarshal(answer, &eb)
-	err := fmt.Errorf("%w: registry answered %d %s: %s", ErrRejected, status, eb.Code, eb.Error)
+	err := fmt.Errorf("%w: registry answered %d %s", ErrRejected, status, http.StatusText(status))
+	if eb.Code != "" {
+		err = fmt.Errorf("%w: registry answered %d: %s: %s", ErrRejected, status, eb.Code, eb.Error)
+	}
 	var a *Ack
 	verr := errors.New("no ack")
 	if len(eb.Ack) > 0 {
@@ -511,7 +514,11 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			lastErr = fmt.Errorf("status %d: %v", status, err)
+			if err != nil {
+				lastErr = err
+			} else {
+				lastErr = fmt.Errorf("status %d", status)
+			}
 			continue
 		}
 		var info Info
@@ -529,6 +536,9 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 		}
 		if err := info.AdmissionCert.Verify(in.cfg.RootKey, in.cfg.RegistryKey, now); err != nil {
 			in.setState(StatusRepairing)
+			if errors.Is(err, ErrAdmission) {
+				return err // already says so, once
+			}
 			return fmt.Errorf("%w: %w", ErrAdmission, err)
 		}
 		in.mu.Lock()
