@@ -216,7 +216,7 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 	if g.ledger, err = merklelog.Open(filepath.Join(dir, grLedgerDir), merklelog.Options{Origin: origin, Signer: cs, Logger: g.logger}); err != nil {
 		return nil, fmt.Errorf("chp: global registry: %w", err)
 	}
-	removeLeftovers(dir, g.logger, ".import-*.spool", ".import-*.acks", "accord-bundle-manifest-*", ".*.tmp*")
+	removeLeftovers(dir, g.logger, ".import-*.spool", ".import-*.acks", "accord-bundle-manifest-*")
 	if err := g.load(); err != nil {
 		g.ledger.Close()
 		return nil, fmt.Errorf("chp: global registry: %w", err)

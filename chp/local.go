@@ -16,6 +16,7 @@ import (
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/atomicfile"
 	"github.com/accordsdk/accord/internal/merklelog"
 )
 
@@ -194,7 +195,7 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	if err != nil {
 		return nil, fmt.Errorf("chp: local registry: %w", err)
 	}
-	removeLeftovers(dir, r.logger, "accord-export-*", "accord-bundle-spool-*", "accord-bundle-manifest-*", ".export-*.tar", ".*.tmp*")
+	removeLeftovers(dir, r.logger, "accord-export-*", "accord-bundle-spool-*", "accord-bundle-manifest-*", ".export-*.tar")
 	// Replays across restarts are caught by r.nonces, rebuilt from the
 	// log, so the envelope verifier needs no start-up fence.
 	r.verifier, err = envelope.NewVerifier(
@@ -425,39 +426,9 @@ func (r *LocalRegistry) InstallAdmissionCert(c *AdmissionCert) error {
 	return nil
 }
 
-// writeFileAtomic writes name in dir through a synced temporary file and a
-// rename, with mode 0600.
+// writeFileAtomic replaces dir/name atomically, with mode 0600.
 func writeFileAtomic(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, "."+name+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(filepath.Join(dir, name), data, 0o600)
 }
 
 // isEnvelope reports whether a parsed body is a sealed heartbeat rather
@@ -474,6 +445,13 @@ func isEnvelope(doc map[string]any) bool {
 // once the directory's log is open: the log's lock keeps any other process
 // out of the directory, so none of them is in use.
 func removeLeftovers(dir string, logger *slog.Logger, patterns ...string) {
+	removed, err := atomicfile.RemoveTemps(dir)
+	for _, name := range removed {
+		logger.Info("chp: removed a leftover temporary file", "path", name)
+	}
+	if err != nil {
+		logger.Warn("chp: leftover temporary files not removed", "dir", dir, "err", err)
+	}
 	for _, p := range patterns {
 		names, _ := filepath.Glob(filepath.Join(dir, p))
 		for _, name := range names {

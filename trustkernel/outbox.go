@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/accordsdk/accord/internal/atomicfile"
 )
 
 // ErrOutboxEntry means a file in the outbox directory is not a valid entry.
@@ -75,7 +77,7 @@ func OpenOutbox(dir string) (*Outbox, error) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".tmp-") {
+		if atomicfile.IsTemp(name) || strings.HasPrefix(name, ".tmp-") { // .tmp-*: written before atomicfile
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				return nil, fmt.Errorf("trustkernel: outbox: %w", err)
 			}
@@ -118,52 +120,11 @@ func (o *Outbox) Put(a Action, now time.Time) (Action, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	name := fmt.Sprintf("%020d%s", o.seq+1, outboxSuffix)
-	if err := writeFileAtomic(o.dir, name, data); err != nil {
+	if err := atomicfile.Write(filepath.Join(o.dir, name), data, 0o600); err != nil {
 		return Action{}, fmt.Errorf("trustkernel: outbox: %w", err)
 	}
 	o.seq++
 	return a, nil
-}
-
-// writeFileAtomic writes dir/name with mode 0600 through a temporary file,
-// fsyncs it, renames it into place and fsyncs the directory.
-func writeFileAtomic(dir, name string, data []byte) (err error) {
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o600); err == nil {
-		if _, err = f.Write(data); err == nil {
-			err = f.Sync()
-		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 type outboxEntry struct {
@@ -247,7 +208,7 @@ func (o *Outbox) Flush(ctx context.Context, send func(context.Context, Action) e
 		if err := os.Remove(filepath.Join(o.dir, e.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return i, fmt.Errorf("trustkernel: outbox: %w", err)
 		}
-		if err := syncDir(o.dir); err != nil {
+		if err := atomicfile.SyncDir(o.dir); err != nil {
 			return i, fmt.Errorf("trustkernel: outbox: %w", err)
 		}
 	}

@@ -1,5 +1,5 @@
-// Command registry-export writes a Local Registry's provenance bundle (the
-// seed's registry_export):
+// Command registry-export writes a Local Registry's provenance bundle
+// (the protocol's registry_export operation):
 //
 //	registry-export -data ./lr --out provenance_bundle.tar
 //
@@ -13,12 +13,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 
 	"github.com/accordsdk/accord/chp"
 	"github.com/accordsdk/accord/examples/internal/chpcli"
+	"github.com/accordsdk/accord/internal/atomicfile"
 )
 
 func main() {
@@ -34,31 +36,26 @@ func main() {
 }
 
 func run(data, out string, from int64, to uint64) error {
-	tmp := out + ".partial"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp)
 	var first, end uint64
 	var root string
-	if chpcli.AdminRunning(data) {
-		q := "?"
-		if from >= 0 {
-			q += "from=" + strconv.FormatInt(from, 10) + "&"
+	err := atomicfile.WriteFunc(out, 0o600, func(f io.Writer) error {
+		if chpcli.AdminRunning(data) {
+			q := "?"
+			if from >= 0 {
+				q += "from=" + strconv.FormatInt(from, 10) + "&"
+			}
+			if to > 0 {
+				q += "to=" + strconv.FormatUint(to, 10)
+			}
+			h, err := chpcli.AdminGet(data, "/admin/export"+q, f)
+			if err != nil {
+				return err
+			}
+			first, _ = strconv.ParseUint(h.Get("X-CHP-Export-From"), 10, 64)
+			end, _ = strconv.ParseUint(h.Get("X-CHP-Export-To"), 10, 64)
+			root = h.Get("X-CHP-Bundle-Root")
+			return nil
 		}
-		if to > 0 {
-			q += "to=" + strconv.FormatUint(to, 10)
-		}
-		h, err := chpcli.AdminGet(data, "/admin/export"+q, f)
-		if err != nil {
-			f.Close()
-			return err
-		}
-		first, _ = strconv.ParseUint(h.Get("X-CHP-Export-From"), 10, 64)
-		end, _ = strconv.ParseUint(h.Get("X-CHP-Export-To"), 10, 64)
-		root = h.Get("X-CHP-Bundle-Root")
-	} else {
 		rootKey, err := chpcli.RememberRoot(data, "")
 		if err != nil {
 			return err
@@ -78,19 +75,12 @@ func run(data, out string, from int64, to uint64) error {
 		}
 		res, err := lr.Export(context.Background(), f, opts)
 		if err != nil {
-			f.Close()
 			return err
 		}
 		first, end, root = res.From, res.To, res.BundleRoot
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, out); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s: records %d..%d (%d), bundle root %s\n", out, first, end, end-first, root)

@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write atomically replaces (or creates) the file at path with data, with
@@ -115,4 +116,44 @@ func SyncDir(dir string) error {
 		return fmt.Errorf("atomicfile: syncing directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// IsTemp reports whether name (a base name) is one of the temporary names
+// Write, WriteFunc and Create use: "." + target name + ".tmp" + digits.
+func IsTemp(name string) bool {
+	if len(name) < 2 || name[0] != '.' {
+		return false
+	}
+	i := strings.LastIndex(name, ".tmp")
+	if i < 1 || i+len(".tmp") == len(name) {
+		return false
+	}
+	for _, c := range name[i+len(".tmp"):] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// RemoveTemps removes from dir the temporary files that writes interrupted
+// by a crash left behind (names for which [IsTemp] is true) and returns the
+// paths removed. Call it when a directory is opened, before writing to it.
+func RemoveTemps(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("atomicfile: %w", err)
+	}
+	var removed []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("atomicfile: %w", err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }

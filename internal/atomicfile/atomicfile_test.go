@@ -138,3 +138,32 @@ func TestRelativePath(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+func TestRemoveTemps(t *testing.T) {
+	dir := t.TempDir()
+	keep := []string{"state", ".state", "x.tmp", ".x.tmp", ".x.tmpa1", "outbox.json"}
+	drop := []string{".state.tmp123", ".a.b.tmp9", ".key.tmp42"}
+	for _, n := range append(keep, drop...) {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A failed write leaves nothing for RemoveTemps; a crash would leave
+	// exactly the name CreateTemp made, which IsTemp must recognise.
+	f, err := os.CreateTemp(dir, ".state.tmp*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if !IsTemp(filepath.Base(f.Name())) {
+		t.Fatalf("%s not recognised", f.Name())
+	}
+	removed, err := RemoveTemps(dir)
+	if err != nil || len(removed) != len(drop)+1 {
+		t.Fatalf("removed %v, %v", removed, err)
+	}
+	names := entries(t, dir)
+	if len(names) != len(keep) {
+		t.Fatalf("left %v", names)
+	}
+}

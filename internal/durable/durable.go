@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+
+	"github.com/accordsdk/accord/internal/atomicfile"
 )
 
 const (
@@ -464,7 +466,7 @@ func checkHeader(f *os.File, path string, size int64) error {
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("durable: %w", err)
 	}
-	return syncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // scan reads frames from r, which starts at offset base of the file, until
@@ -843,16 +845,4 @@ func (f *File) Close() error {
 		err = f.writeSynced(end)
 	}
 	return errors.Join(err, f.f.Close())
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("durable: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("durable: syncing directory: %w", err)
-	}
-	return nil
 }

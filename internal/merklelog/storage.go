@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/accordsdk/accord/internal/atomicfile"
 	"github.com/accordsdk/accord/internal/durable"
 )
 
@@ -181,6 +182,13 @@ func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 	index, err := durable.OpenTable(filepath.Join(dir, indexFile), entryOffset, logger)
 	if err != nil {
 		return nil, fmt.Errorf("merklelog: %w", err)
+	}
+	// The index's lock keeps other writers out, so a temporary checkpoint
+	// file here is a leftover of a crash.
+	if removed, err := atomicfile.RemoveTemps(dir); err != nil {
+		logger.Warn("merklelog: leftover temporary files not removed", "dir", dir, "err", err)
+	} else if len(removed) > 0 {
+		logger.Info("merklelog: removed leftover temporary files", "paths", removed)
 	}
 	s.index, s.size = index, index.Len()
 	if err := s.loadEdge(); err != nil {
@@ -465,7 +473,7 @@ func (s *FileStorage) StoreSignedCheckpoint(ctx context.Context, signed []byte) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(s.dir, checkpointFile, signed); err != nil {
+	if err := atomicfile.Write(filepath.Join(s.dir, checkpointFile), signed, 0o600); err != nil {
 		return fmt.Errorf("merklelog: storing checkpoint: %w", err)
 	}
 	return nil
@@ -489,32 +497,4 @@ func (s *FileStorage) Close() error {
 		s.logger.Error("merklelog: closing index", "dir", s.dir, "err", ierr)
 	}
 	return err
-}
-
-func writeFileAtomic(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, name+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
