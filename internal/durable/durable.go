@@ -406,7 +406,7 @@ func (f *File) readHeader(size int64) error {
 	if err := f.f.Sync(); err != nil {
 		return fmt.Errorf("durable: %w", err)
 	}
-	return syncDir(filepath.Dir(f.path))
+	return atomicfile.SyncDir(filepath.Dir(f.path))
 }
 
 // putSlot writes synced-length slot i.
