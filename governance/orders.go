@@ -89,7 +89,7 @@ func (l *ledger) checkOrder(signer *Actor, o *ExecutiveOrder) (func(), error) {
 	}
 	limit := func(max int, what string) error {
 		if o.Duration.ExpiresAt.After(t.Add(hours(max))) {
-			return fmt.Errorf("%w: %s expires %s, a %s lasts at most %d hours", ErrLimit, o.OrderID, o.Duration.ExpiresAt, what, max)
+			return fmt.Errorf("%w: %s expires %s, %s lasts at most %d hours", ErrLimit, o.OrderID, o.Duration.ExpiresAt, what, max)
 		}
 		return nil
 	}
@@ -102,12 +102,12 @@ func (l *ledger) checkOrder(signer *Actor, o *ExecutiveOrder) (func(), error) {
 		if cur != o.Content.OldValue {
 			return nil, fmt.Errorf("%w: %s old_value %q, the effective value is %q", ErrConflict, o.OrderID, o.Content.OldValue, cur)
 		}
-		if err := limit(pr.OrderMaxHours, "temporary order"); err != nil {
+		if err := limit(pr.OrderMaxHours, "a temporary order"); err != nil {
 			return nil, err
 		}
 		return commit(func() { l.orders[o.OrderID] = &orderRec{o: o, expires: o.Duration.ExpiresAt.Time} }), nil
 	case OrderDirective:
-		if err := limit(pr.OrderMaxHours, "temporary order"); err != nil {
+		if err := limit(pr.OrderMaxHours, "a temporary order"); err != nil {
 			return nil, err
 		}
 		return commit(func() { l.orders[o.OrderID] = &orderRec{o: o, expires: o.Duration.ExpiresAt.Time} }), nil
@@ -115,7 +115,7 @@ func (l *ledger) checkOrder(signer *Actor, o *ExecutiveOrder) (func(), error) {
 		if l.emerg != nil && l.emerg.inForce(t) {
 			return nil, fmt.Errorf("%w: %s: emergency %s is in force", ErrConflict, o.OrderID, l.emerg.o.OrderID)
 		}
-		if err := limit(pr.EmergencyMaxHours, "emergency"); err != nil {
+		if err := limit(pr.EmergencyMaxHours, "an emergency"); err != nil {
 			return nil, err
 		}
 		return commit(func() {
