@@ -70,8 +70,8 @@ func command() *cli.Command {
 	var g flags
 	var (
 		typ, file, status, vote, reason, description, severity, decision string
-		engineID, name, scroll, authority, title, version, powers         string
-		capability, scope, actor, action, rule, result                    string
+		engineID, name, scroll, authority, title, version, powers        string
+		capability, scope, actor, action, rule, result                   string
 		hours, reviewHours                                               int
 		active, pendingReview, renewable                                 bool
 	)
