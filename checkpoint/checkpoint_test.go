@@ -314,3 +314,22 @@ func TestErrorsAreDistinct(t *testing.T) {
 		}
 	}
 }
+
+func TestCosignatureLineMatchesCosign(t *testing.T) {
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{8}, 32))
+	signer, err := NewSigner("example.com/line", key)
+	require.NoError(t, err)
+	signed, err := Sign(Checkpoint{Origin: "example.com/line", Size: 1, Hash: RecordHash([]byte("x"))}, signer)
+	require.NoError(t, err)
+	w, err := NewCosigner("example.com/w", ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32)))
+	require.NoError(t, err)
+	at := time.Unix(1767657600, 0)
+	cosigned, err := w.Cosign(signed, signer.Verifier(), at)
+	require.NoError(t, err)
+	text := signed[:bytes.Index(signed, []byte("\n\n"))+1]
+	line, err := w.CosignatureLine(text, at)
+	require.NoError(t, err)
+	require.Equal(t, string(cosigned), string(signed)+string(line))
+	_, err = w.CosignatureLine([]byte("not a checkpoint\n"), at)
+	require.ErrorIs(t, err, ErrMalformed)
+}

@@ -312,6 +312,9 @@ func NewMesh(dir string, key ed25519.PrivateKey, cfg Config, opts ...Option) (*M
 // Close closes the mesh's scrolls.
 func (m *Mesh) Close() error {
 	var errs []error
+	if m.witness != nil {
+		errs = append(errs, m.witness.Close())
+	}
 	for _, l := range m.scrolls {
 		errs = append(errs, l.Close())
 	}

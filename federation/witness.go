@@ -24,6 +24,7 @@ import (
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/internal/atomicfile"
+	"github.com/accordsdk/accord/internal/durable"
 )
 
 // maxAddCheckpoint bounds an add-checkpoint request body.
@@ -79,6 +80,8 @@ type Witness struct {
 	now      func() time.Time
 	logger   *slog.Logger
 
+	store  *durable.File // every cosigned checkpoint, appended and fsynced
+
 	mu     sync.Mutex
 	locks  map[string]*sync.Mutex
 	latest map[string]*witnessed
@@ -87,8 +90,11 @@ type Witness struct {
 // witnessed is the witness's record of one log: the latest checkpoint it
 // cosigned.
 type witnessed struct {
+	Origin     string `json:"origin"`
 	Size       uint64 `json:"size"`
 	Checkpoint []byte `json:"checkpoint"`
+
+	parsed *checkpoint.Checkpoint // verified body, once verified in this process
 }
 
 // NewWitness returns a witness signing with cosigner, keeping its state in
@@ -101,15 +107,34 @@ func NewWitness(cosigner *checkpoint.Cosigner, dir string, logs func(origin stri
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o700); err != nil {
-		return nil, fmt.Errorf("federation: witness: %w", err)
-	}
 	if err := os.MkdirAll(filepath.Join(dir, "evidence"), 0o700); err != nil {
 		return nil, fmt.Errorf("federation: witness: %w", err)
 	}
-	return &Witness{cosigner: cosigner, dir: dir, logs: logs, now: now, logger: logger,
-		locks: map[string]*sync.Mutex{}, latest: map[string]*witnessed{}}, nil
+	store, err := durable.Open(filepath.Join(dir, "cosigned"), durable.Options{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("federation: witness: %w", err)
+	}
+	w := &Witness{cosigner: cosigner, dir: dir, logs: logs, now: now, logger: logger, store: store,
+		locks: map[string]*sync.Mutex{}, latest: map[string]*witnessed{}}
+	// The latest record of each origin is the witness's state.
+	for i := range store.Len() {
+		b, err := store.Read(i)
+		if err != nil {
+			store.Close()
+			return nil, fmt.Errorf("federation: witness: %w", err)
+		}
+		s := new(witnessed)
+		if err := json.Unmarshal(b, s); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("federation: witness: record %d: %w", i, err)
+		}
+		w.latest[s.Origin] = s
+	}
+	return w, nil
 }
+
+// Close closes the witness's store.
+func (w *Witness) Close() error { return w.store.Close() }
 
 // StaticLogs returns a log lookup for a fixed list of logs given by C2SP
 // verifier keys ("name+id+base64"), whose names are their origins.
@@ -142,35 +167,11 @@ func (w *Witness) lock(origin string) *sync.Mutex {
 	return l
 }
 
-func (w *Witness) path(origin string) string {
-	h := sha256.Sum256([]byte(origin))
-	return filepath.Join(w.dir, "logs", hex.EncodeToString(h[:16]))
-}
-
 // load returns the latest cosigned checkpoint of origin (nil if none).
-// The caller holds the origin's lock.
 func (w *Witness) load(origin string) (*witnessed, error) {
 	w.mu.Lock()
-	s, ok := w.latest[origin]
-	w.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	b, err := os.ReadFile(w.path(origin))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("federation: witness: %w", err)
-	}
-	s = new(witnessed)
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("federation: witness state of %s: %w", origin, err)
-	}
-	w.mu.Lock()
-	w.latest[origin] = s
-	w.mu.Unlock()
-	return s, nil
+	defer w.mu.Unlock()
+	return w.latest[origin], nil
 }
 
 // Latest returns the latest checkpoint the witness cosigned for origin and
@@ -230,12 +231,16 @@ func (w *Witness) AddCheckpoint(ctx context.Context, oldSize uint64, proof tlog.
 		return nil, fmt.Errorf("%w: proof of %d hashes from the empty tree", ErrBadProof, len(proof))
 	}
 	if prev != nil {
-		old, _, err := checkpoint.Verify(prev.Checkpoint, v)
-		if err != nil {
-			// The log's key changed under a known origin: refuse rather
-			// than cosign without a trusted old root.
-			return nil, fmt.Errorf("%w: stored checkpoint of %s no longer verifies: %w", ErrUnknownLog, c.Origin, err)
+		if prev.parsed == nil {
+			old, _, err := checkpoint.Verify(prev.Checkpoint, v)
+			if err != nil {
+				// The log's key changed under a known origin: refuse
+				// rather than cosign without a trusted old root.
+				return nil, fmt.Errorf("%w: stored checkpoint of %s no longer verifies: %w", ErrUnknownLog, c.Origin, err)
+			}
+			prev.parsed = &old
 		}
+		old := *prev.parsed
 		if err := checkpoint.VerifyConsistency(old, c, proof); err != nil {
 			w.keepEvidence(prev.Checkpoint, signed, old, c, proof, err)
 			var ce *checkpoint.ConsistencyError
@@ -249,21 +254,17 @@ func (w *Witness) AddCheckpoint(ctx context.Context, oldSize uint64, proof tlog.
 	if at.Unix() <= 0 {
 		return nil, fmt.Errorf("federation: witness: clock at %v", at)
 	}
-	next := &witnessed{Size: c.Size, Checkpoint: bytes.Clone(signed)}
+	next := &witnessed{Origin: c.Origin, Size: c.Size, Checkpoint: bytes.Clone(signed), parsed: &c}
 	if prev == nil || prev.Size != c.Size {
 		b, _ := json.Marshal(next)
-		if err := atomicfile.Write(w.path(c.Origin), b, 0o600); err != nil {
+		if _, err := w.store.Append(ctx, b); err != nil {
 			return nil, fmt.Errorf("federation: witness: storing %s: %w", c.Origin, err)
 		}
 		w.mu.Lock()
 		w.latest[c.Origin] = next
 		w.mu.Unlock()
 	}
-	cosigned, err := w.cosigner.Cosign(signed, v, at)
-	if err != nil {
-		return nil, err
-	}
-	return lastSignatureLine(cosigned), nil
+	return w.cosigner.CosignatureLine(signed[:len(text)+1], at) // the note text, verified above
 }
 
 // lastSignatureLine returns the last line of a signed note.
