@@ -195,4 +195,3 @@ func BenchmarkBaselineSHA256Proofs(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*benchSamples)/b.Elapsed().Seconds(), "proofs/s")
 }
-

@@ -80,7 +80,7 @@ type Witness struct {
 	now      func() time.Time
 	logger   *slog.Logger
 
-	store  *durable.File // every cosigned checkpoint, appended and fsynced
+	store *durable.File // every cosigned checkpoint, appended and fsynced
 
 	mu     sync.Mutex
 	locks  map[string]*sync.Mutex
