@@ -109,6 +109,12 @@ func solveHashcash(ctx context.Context, prefix, sessionID []byte, difficulty, wo
 	if difficulty == 0 {
 		return 0, HashcashSum(prefix, sessionID, 0), nil
 	}
+	return searchParallel(ctx, prefix, sessionID, difficulty, workers, maxSafeInt+1)
+}
+
+// searchParallel tries counters 0 to limit-1 on workers goroutines and
+// returns the smallest that meets difficulty (1 to 64).
+func searchParallel(ctx context.Context, prefix, sessionID []byte, difficulty, workers int, limit uint64) (uint64, [32]byte, error) {
 	base := hashcashInput(prefix, sessionID)
 	// Workers take batches of counters in increasing order and finish each
 	// batch they take; a batch starting above the best hit so far is not
@@ -132,10 +138,10 @@ func solveHashcash(ctx context.Context, prefix, sessionID []byte, difficulty, wo
 				default:
 				}
 				lo := next.Add(hashcashBatch) - hashcashBatch
-				if lo > maxSafeInt || lo > best.Load() {
+				if lo >= limit || lo > best.Load() {
 					return
 				}
-				if c, _, hit := searchHashcash(buf, lo, min(lo+hashcashBatch, maxSafeInt+1), difficulty); hit {
+				if c, _, hit := searchHashcash(buf, lo, min(lo+hashcashBatch, limit), difficulty); hit {
 					for {
 						b := best.Load()
 						if c >= b || best.CompareAndSwap(b, c) {
@@ -154,7 +160,7 @@ func solveHashcash(ctx context.Context, prefix, sessionID []byte, difficulty, wo
 	if err := ctx.Err(); err != nil {
 		return 0, [32]byte{}, fmt.Errorf("cahp: hashcash: %w", err)
 	}
-	return 0, [32]byte{}, fmt.Errorf("%w: no counter below 2^53 meets difficulty %d", ErrUnsolved, difficulty)
+	return 0, [32]byte{}, fmt.Errorf("%w: no counter below %d meets difficulty %d", ErrUnsolved, limit, difficulty)
 }
 
 // searchHashcash tries counters lo to hi-1 in buf (the input with its last
