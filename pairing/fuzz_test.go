@@ -210,3 +210,27 @@ func unhexF(f *testing.F, s string) []byte {
 	}
 	return b
 }
+
+// FuzzParseConfig: only ErrMalformed comes back, and an accepted
+// configuration re-encodes to one that parses to the same value.
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte(`{"v":1,"role":"zone","zoneId":"d1","zoneName":"Kitchen","isController":false,"network":{"enabled":true,"secret":"AFiALm-AcLSJ3KQ_K48bm2irNXLKC8SBLrH__nB63tc","swarm":"s1","epoch":1,"acceptedUntil":1767657630}}`))
+	f.Add([]byte(`{"v":1,"role":"pocket","zoneId":"d2","zoneName":"Pocket","isController":true,"network":{"enabled":false}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ParseConfig(b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		out, err := canonicalJSON(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err := ParseConfig(out)
+		if err != nil || !reflect.DeepEqual(c, c2) {
+			t.Fatalf("re-encoded config differs: %v\n%s", err, out)
+		}
+	})
+}
