@@ -266,6 +266,8 @@ func NewMesh(dir string, key ed25519.PrivateKey, cfg Config, opts ...Option) (*M
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
+	_, statErr := os.Stat(filepath.Join(dir, "state.json"))
+	fresh := errors.Is(statErr, os.ErrNotExist)
 	if err := m.load(); err != nil {
 		return nil, err
 	}
@@ -296,7 +298,15 @@ func NewMesh(dir string, key ed25519.PrivateKey, cfg Config, opts ...Option) (*M
 		return nil, err
 	}
 	ring := envelope.NewKeyRing()
-	m.envs, err = envelope.NewVerifier(envelope.WithTypes(envelopeTypes...), envelope.WithKeyRing(ring), envelope.WithClock(m.opts.now))
+	vopts := []envelope.VerifierOption{envelope.WithTypes(envelopeTypes...), envelope.WithKeyRing(ring), envelope.WithClock(m.opts.now)}
+	if fresh {
+		// No earlier process accepted envelopes for this state, so none
+		// can be replayed from before this start: no start-up fence.
+		// A mesh reopened from existing state keeps the fence (its replay
+		// cache was lost with the previous process).
+		vopts = append(vopts, envelope.WithoutStartupFence())
+	}
+	m.envs, err = envelope.NewVerifier(vopts...)
 	if err != nil {
 		return nil, err
 	}
