@@ -2,7 +2,6 @@ package chp
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -36,32 +35,28 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if len(body) > maxPacket {
 		return nil, reject(http.StatusRequestEntityTooLarge, "too_large", fmt.Errorf("%w: body of %d bytes, limit %d", ErrMalformed, len(body), maxPacket), nil)
 	}
-	doc, err := parseStrict(body)
+	// The body is read once, strictly; the heartbeat's schema check, its
+	// fields and its canonical form (whose digest indexes it and binds its
+	// ACK) all come from that one reading.
+	p, err := readPosted(body)
 	if err != nil {
 		return nil, rejectFor(err, nil)
 	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
-		return nil, reject(http.StatusBadRequest, "invalid_json", fmt.Errorf("%w: body is not a JSON object", ErrMalformed), nil)
-	}
 	var (
 		pinnedNow bool // the sealing key is pinned for this heartbeat's instance
-		hb        *Heartbeat
 		key       string
 		nonce     [32]byte
-		payload   = body
 	)
-	if !isEnvelope(obj) {
-		hb, err = heartbeatFromDoc(obj)
-	} else {
-		var e *envelope.Envelope
-		if e, err = r.verifier.Open(body); err != nil {
+	if p.sealed {
+		// The envelope package checks the seal on the same bytes.
+		e, err := r.verifier.Open(body)
+		if err != nil {
 			return nil, rejectFor(err, nil)
 		}
 		if e.Alg != "ed25519" {
 			return nil, reject(http.StatusBadRequest, "unsupported_key", fmt.Errorf("%w: heartbeat sealed with %s, want ed25519", ErrKeyMismatch, e.Alg), nil)
 		}
-		payload, key = e.Payload, e.SenderPubkey
+		key = e.SenderPubkey
 		// The verifier learned the key if it was new to it. Unless this
 		// heartbeat is accepted (and the key pinned), it is forgotten
 		// again, so that refused heartbeats cannot grow the key ring.
@@ -71,16 +66,12 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 			}
 		}()
 		nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
-		hb, err = DecodeHeartbeat(payload)
 	}
+	hb, err := heartbeatFromDoc(p.doc)
 	if err != nil {
 		return nil, rejectFor(err, nil)
 	}
-	canon, err := envelope.CanonicalJSON(payload)
-	if err != nil {
-		return nil, rejectFor(err, nil)
-	}
-	digest := sha256.Sum256(canon)
+	digest := p.digest
 	// A refusal of a heartbeat that was read carries a signed "rejected"
 	// ACK, bound to this heartbeat's digest like every ACK, when the
 	// registry authenticated the body (a sealed heartbeat whose seal

@@ -40,6 +40,15 @@ func signDetached(s envelope.Signer, obj any) (string, error) {
 
 // verifyDetached checks a signature made by [signDetached].
 func verifyDetached(pub ed25519.PublicKey, obj any, sig string) error {
+	msg, err := canonical(obj)
+	if err != nil {
+		return err
+	}
+	return verifySignature(pub, msg, sig)
+}
+
+// verifySignature checks "ed25519:<base64url>" over msg.
+func verifySignature(pub ed25519.PublicKey, msg []byte, sig string) error {
 	enc, ok := strings.CutPrefix(sig, sigPrefix)
 	if !ok {
 		return fmt.Errorf("%w: signature does not start with %q", ErrBadSignature, sigPrefix)
@@ -47,10 +56,6 @@ func verifyDetached(pub ed25519.PublicKey, obj any, sig string) error {
 	raw, err := b64.DecodeString(enc)
 	if err != nil || len(raw) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: signature is not %d bytes of unpadded base64url", ErrBadSignature, ed25519.SignatureSize)
-	}
-	msg, err := canonical(obj)
-	if err != nil {
-		return err
 	}
 	if !ed25519.Verify(pub, msg, raw) {
 		return ErrBadSignature
@@ -183,20 +188,20 @@ func VerifyAck(b []byte, registryKey string, heartbeat []byte) (*Ack, error) {
 // verifyAck checks an ACK against the registry key and the digest of the
 // heartbeat it answers.
 func verifyAck(b []byte, pub ed25519.PublicKey, digest [32]byte) (*Ack, error) {
-	a, err := DecodeAck(b)
+	a, doc, err := decodeAck(b)
 	if err != nil {
 		return nil, err
 	}
 	// The signature covers the ACK as received, re-encoded canonically
 	// (received is signed in the exact form it was sent), with the
 	// heartbeat's digest added.
-	var raw map[string]any
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	delete(doc, "registry_signature")
+	doc[ackDigestMember] = digestString(digest)
+	msg, err := appendCanonical(nil, doc)
+	if err != nil {
+		return nil, err
 	}
-	delete(raw, "registry_signature")
-	raw[ackDigestMember] = digestString(digest)
-	if err := verifyDetached(pub, raw, a.RegistrySignature); err != nil {
+	if err := verifySignature(pub, msg, a.RegistrySignature); err != nil {
 		return nil, fmt.Errorf("ack %s: %w (signed for another heartbeat, or by another key)", a.AckID, err)
 	}
 	return a, nil
@@ -205,28 +210,31 @@ func verifyAck(b []byte, pub ed25519.PublicKey, digest [32]byte) (*Ack, error) {
 // DecodeAck parses an ACK and validates it against chp-v1.json, without
 // checking its signature.
 func DecodeAck(b []byte) (*Ack, error) {
+	a, _, err := decodeAck(b)
+	return a, err
+}
+
+// decodeAck reads an ACK once and returns it with its parsed form.
+func decodeAck(b []byte) (*Ack, map[string]any, error) {
 	doc, err := parseStrict(b)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, ok := doc.(map[string]any); !ok {
-		return nil, fmt.Errorf("%w: ack is not a JSON object", ErrMalformed)
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: ack is not a JSON object", ErrMalformed)
 	}
 	if err := validate("ack", doc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var raw struct {
-		Ack
-		Received string `json:"received"`
+	// After validation every member has the type the schema gives it.
+	str := func(k string) string { s, _ := m[k].(string); return s }
+	a := &Ack{Packet: str("packet"), AckID: str("ack_id"), InstanceRef: str("instance_ref"),
+		RegistrySignature: str("registry_signature"), Status: AckStatus(str("status")), Notes: str("notes")}
+	if a.Received, err = parseTime("ack", str("received")); err != nil {
+		return nil, nil, err
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	a := raw.Ack
-	if a.Received, err = parseTime("ack", raw.Received); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return a, m, nil
 }
 
 // newUUIDv7 returns an RFC 9562 version 7 UUID for time t.

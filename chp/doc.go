@@ -12,9 +12,13 @@
 //
 // Heartbeats and ACKs are exactly the packets of the CHP v1 JSON Schema
 // ([SchemaJSON], draft 2020-12), validated with formats asserted. Every
-// received heartbeat is parsed once, strictly (no duplicate keys, no
-// trailing data, bounded nesting), and validated against the schema's
-// heartbeatPacket; a sandboxed heartbeat carries meta.sandbox: true and
+// received heartbeat is read once, by the module's one strict JSON reader
+// (member names unescaped and matched exactly, so "\u0070ayload" is the
+// member payload; duplicate names refused anywhere; I-JSON strings and
+// numbers; no trailing data; nesting at most 32 deep), and validated
+// against the schema's heartbeatPacket; its canonical form and digest come
+// from the same reading. The Global Registry reads the records of a bundle
+// with the same reader, so both registries see the same members; a sandboxed heartbeat carries meta.sandbox: true and
 // meta.registry_fingerprint "sha256:<hex>" (the registry's key
 // fingerprint; a heartbeat naming another registry is refused).
 //

@@ -282,7 +282,7 @@ func (r *LocalRegistry) exports() ([]exportEntry, error) {
 		return nil, err
 	}
 	var h []exportEntry
-	if err := json.Unmarshal(b, &h); err != nil {
+	if err := decodeStrict(b, &h, false); err != nil {
 		return nil, fmt.Errorf("%s: %w", lrExportsFile, err)
 	}
 	return h, nil

@@ -51,7 +51,7 @@ func FuzzAccept(f *testing.F) {
 			require.Equal(t, before, w.lr.Size())
 			return
 		}
-		hb, err := postedHeartbeat(b)
+		hb, _, err := postedHeartbeat(b)
 		require.NoError(t, err)
 		_, err = VerifyAck(acc.Ack, w.lrKey, hb)
 		require.NoError(t, err)

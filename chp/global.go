@@ -239,7 +239,7 @@ func (g *GlobalRegistry) load() error {
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(b, &g.state); err != nil {
+	if err := decodeStrict(b, &g.state, false); err != nil {
 		return fmt.Errorf("%s: %w", grStateFile, err)
 	}
 	if g.state.Registries == nil {

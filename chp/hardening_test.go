@@ -235,7 +235,7 @@ func TestHardening2AckBindsHeartbeat(t *testing.T) {
 			return
 		}
 		b, _ := io.ReadAll(r.Body)
-		hb, _ := postedHeartbeat(b)
+		hb, _, _ := postedHeartbeat(b)
 		ack, _ := SignAck(w.lr.signer, &Ack{InstanceRef: victim, Received: w.clock.Now().Add(-DefaultAckMaxAge - time.Hour), Status: AckVerified}, hb)
 		rw.Write(ack)
 	}))
@@ -388,4 +388,48 @@ func TestHardening6RACValidAtGlobalClock(t *testing.T) {
 	require.ErrorIs(t, err, ErrExpired)
 	_, err = OpenGlobalRegistry(t.TempDir(), testKey(100), WithImportGrace(MaxImportGrace+time.Hour))
 	assert.Error(t, err, "the grace period is bounded")
+}
+
+// TestHardening9RegistriesReadHeartbeatsAlike: member names written with
+// JSON escapes ("\u0070ayload" in an envelope, "\u0069nstance_id" in a
+// heartbeat) are the same members for the Local Registry that verified the
+// heartbeat and for the Global Registry importing it (in both import
+// modes), and for a Local Registry rebuilding its indexes from the log.
+func TestHardening9RegistriesReadHeartbeatsAlike(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	sealed := bytes.Replace(w.sealed(7, w.heartbeat(uuidN(1))), []byte(`"payload"`), []byte(`"\u0070ayload"`), 1)
+	require.Contains(t, string(sealed), `\u0070ayload`)
+	status, body := w.post(sealed)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	a, err := DecodeAck(body)
+	require.NoError(t, err)
+	require.Equal(t, AckVerified, a.Status)
+
+	plain := bytes.Replace(w.heartbeat(uuidN(2)), []byte(`"instance_id"`), []byte(`"\u0069nstance_id"`), 1)
+	status, body = w.post(plain)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+
+	// Rebuilt from the log, the pin of the escaped envelope holds.
+	w.restartLR()
+	status, body = w.post(w.sealed(8, w.heartbeat(uuidN(1))))
+	assert.Equal(t, http.StatusForbidden, status, "%s", body)
+
+	b, _ := w.export(ExportOptions{})
+	res, err := w.gr.Import(ctx, bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Receipt.Accepted)
+	assert.Equal(t, 0, res.Receipt.Rejected)
+
+	strict, err := OpenGlobalRegistry(t.TempDir(), testKey(100), WithGlobalClock(w.clock.Now), WithStrictImport(true))
+	require.NoError(t, err)
+	defer strict.Close()
+	rac, err := strict.Admit(w.lr.PublicKey(), 365*24*time.Hour)
+	require.NoError(t, err)
+	require.NoError(t, w.lr.InstallAdmissionCert(rac))
+	b, _ = w.export(ExportOptions{From: new(uint64)})
+	res, err = strict.Import(ctx, bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Receipt.Accepted)
+	assert.Equal(t, 0, res.Receipt.Rejected)
 }

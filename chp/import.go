@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -107,7 +106,11 @@ func peekInfo(r io.Reader) (*ExportInfo, error) {
 			CHP *ExportInfo `json:"chp"`
 		} `json:"metadata"`
 	}
-	if err := json.NewDecoder(io.LimitReader(tr, bundle.DefaultMaxMetadataSize)).Decode(&doc); err != nil || doc.Metadata.CHP == nil {
+	b, err := io.ReadAll(io.LimitReader(tr, bundle.DefaultMaxMetadataSize))
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading %s: %w", ErrBundle, bundle.BundleJSONName, err)
+	}
+	if err := decodeStrict(b, &doc, true); err != nil || doc.Metadata.CHP == nil {
 		return nil, fmt.Errorf("%w: %s has no chp metadata", ErrBundle, bundle.BundleJSONName)
 	}
 	return doc.Metadata.CHP, nil
@@ -323,44 +326,46 @@ func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte
 	if err := r.UnmarshalBinary(rec); err != nil {
 		return err
 	}
-	af, err := fields(r.Ack, "instance_ref", "received", "status")
-	if err != nil {
+	// The ACK and the heartbeat are read by the same strict reader as the
+	// Local Registry reads them (names unescaped, matched exactly,
+	// duplicates refused), so both registries see the same members.
+	var ack struct {
+		InstanceRef string    `json:"instance_ref"`
+		Received    string    `json:"received"`
+		Status      AckStatus `json:"status"`
+	}
+	if err := decodeStrict(r.Ack, &ack, true); err != nil {
 		return err
 	}
-	ref, ok1 := jsonString(af[0])
-	recv, ok2 := jsonString(af[1])
-	st, ok3 := jsonString(af[2])
-	if !ok1 || !ok2 || !ok3 {
-		return fmt.Errorf("%w: ack lacks instance_ref, received or status", ErrMalformed)
+	if ack.InstanceRef == "" || ack.Received == "" {
+		return fmt.Errorf("%w: ack lacks instance_ref or received", ErrMalformed)
 	}
-	status := AckStatus(st)
+	status := ack.Status
 	if status != AckVerified && status != AckQueued {
 		return fmt.Errorf("ack status %q", status)
 	}
-	received, err := time.Parse(time.RFC3339Nano, recv)
+	received, err := time.Parse(time.RFC3339Nano, ack.Received)
 	if err != nil {
-		return fmt.Errorf("%w: ack received %q", ErrMalformed, recv)
+		return fmt.Errorf("%w: ack received %q", ErrMalformed, ack.Received)
 	}
 	if received.Before(rac.IssuedAt) || !received.Before(rac.ExpiresAt) {
 		return fmt.Errorf("%w: acknowledged at %s outside the certificate's validity", ErrExpired, formatTime(received))
 	}
-	hb := r.Heartbeat
-	hf, err := fields(hb, "instance_id", "payload")
+	hb, sealed, err := postedHeartbeat(r.Heartbeat)
 	if err != nil {
 		return err
 	}
-	sealed := hf[1] != nil
-	if sealed {
-		if status != AckVerified {
-			return fmt.Errorf("sealed heartbeat with ack status %q", status)
-		}
-		hb = hf[1]
-		if hf, err = fields(hb, "instance_id"); err != nil {
-			return err
-		}
+	if sealed && status != AckVerified {
+		return fmt.Errorf("sealed heartbeat with ack status %q", status)
 	}
-	if id, ok := jsonString(hf[0]); !ok || canonicalID(id) != canonicalID(ref) {
-		return fmt.Errorf("ack for %s, heartbeat from %s", ref, hf[0])
+	var h struct {
+		InstanceID string `json:"instance_id"`
+	}
+	if err := decodeStrict(hb, &h, true); err != nil {
+		return err
+	}
+	if canonicalID(h.InstanceID) != canonicalID(ack.InstanceRef) {
+		return fmt.Errorf("ack for %s, heartbeat from %s", ack.InstanceRef, h.InstanceID)
 	}
 	if !g.strict {
 		return nil

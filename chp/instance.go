@@ -446,7 +446,7 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 // refusal could come from anyone on the path: review, heartbeat kept.
 func (in *Instance) refused(status int, answer, hb []byte) (*Ack, bool, error) {
 	var eb errorBody
-	_ = json.Unmarshal(answer, &eb)
+	_ = decodeStrict(answer, &eb, true)
 	err := fmt.Errorf("%w: registry answered %d %s", ErrRejected, status, http.StatusText(status))
 	if eb.Code != "" {
 		err = fmt.Errorf("%w: registry answered %d: %s: %s", ErrRejected, status, eb.Code, eb.Error)
@@ -522,7 +522,7 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 			continue
 		}
 		var info Info
-		if err := json.Unmarshal(answer, &info); err != nil {
+		if err := decodeStrict(answer, &info, true); err != nil {
 			in.setState(StatusRepairing)
 			return fmt.Errorf("%w: registry info: %v", ErrAdmission, err)
 		}

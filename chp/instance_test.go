@@ -99,7 +99,7 @@ func TestInstanceStates(t *testing.T) {
 				return
 			}
 			body, _ := io.ReadAll(r.Body)
-			hb, _ := postedHeartbeat(body)
+			hb, _, _ := postedHeartbeat(body)
 			b, _ := SignAck(impostor, &Ack{InstanceRef: uuidN(1), Received: w.clock.Now(), Status: AckVerified}, hb)
 			rw.Write(b)
 		}))

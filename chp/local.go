@@ -274,16 +274,16 @@ func (r *LocalRegistry) rebuild() error {
 		var ack struct {
 			AckID string `json:"ack_id"`
 		}
-		if err := json.Unmarshal(rec.Ack, &ack); err != nil {
+		if err := decodeStrict(rec.Ack, &ack, true); err != nil {
 			return fmt.Errorf("record %d ack: %w", i, err)
 		}
-		p, err := parsePosted(rec.Heartbeat)
+		p, err := readPosted(rec.Heartbeat)
 		if err != nil {
 			return fmt.Errorf("record %d heartbeat: %w", i, err)
 		}
 		r.acks[ack.AckID] = i
 		r.seen[p.digest] = i
-		if p.key != "" {
+		if p.sealed {
 			r.nonces[p.nonceID] = struct{}{}
 			if _, ok := r.pins[p.instanceID]; !ok {
 				r.pin(p.instanceID, p.key)
@@ -294,49 +294,57 @@ func (r *LocalRegistry) rebuild() error {
 	return nil
 }
 
-// posted is what the registry keeps in memory about a logged heartbeat.
+// posted is a heartbeat as posted, read once: the chp-v1 heartbeat object
+// (for a sealed heartbeat, the envelope's payload) and what the registry
+// indexes it by.
 type posted struct {
-	instanceID string
+	doc        map[string]any // the heartbeat object, for the schema check
+	sealed     bool
+	digest     [32]byte // SHA-256 of the heartbeat's canonical form
+	instanceID string   // canonical
 	status     Status
 	timestamp  time.Time
-	digest     [32]byte // SHA-256 of the canonical heartbeat
-	key        string   // sealing key, "" for a plain heartbeat
+	key        string   // sender_pubkey of a sealed heartbeat
 	nonceID    [32]byte // SHA-256 of key and nonce, for sealed heartbeats
 }
 
-// parsePosted extracts the index fields of a heartbeat the registry
-// accepted earlier (so already verified).
-func parsePosted(b []byte) (posted, error) {
-	var env struct {
-		SenderPubkey string          `json:"sender_pubkey"`
-		Nonce        string          `json:"nonce"`
-		Payload      json.RawMessage `json:"payload"`
-	}
-	if err := json.Unmarshal(b, &env); err != nil {
-		return posted{}, err
-	}
+// readPosted reads a posted body (a plain chp-v1 heartbeat or a sealed
+// envelope) with the one strict reader, tells the two apart by the members
+// an envelope has and a heartbeat may not (payload, signature; names
+// compared after unescaping), and computes the heartbeat's digest from the
+// same reading. It checks neither the schema nor the seal: [LocalRegistry.Accept]
+// does both, and the log's records passed them when they were accepted.
+func readPosted(body []byte) (posted, error) {
 	var p posted
-	hb := b
-	if env.Payload != nil {
-		hb = env.Payload
-		p.key = env.SenderPubkey
-		p.nonceID = nonceID(env.SenderPubkey, []byte(env.Nonce))
-	}
-	canon, err := envelope.CanonicalJSON(hb)
+	doc, err := parseStrict(body)
 	if err != nil {
-		return posted{}, err
+		return p, err
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return p, fmt.Errorf("%w: body is not a JSON object", ErrMalformed)
+	}
+	p.doc = obj
+	if isEnvelope(obj) {
+		p.sealed = true
+		p.key, _ = obj["sender_pubkey"].(string)
+		n, _ := obj["nonce"].(string)
+		p.nonceID = nonceID(p.key, []byte(n))
+		if p.doc, ok = obj["payload"].(map[string]any); !ok {
+			// Not a heartbeat; the envelope check refuses it first.
+			p.doc = map[string]any{}
+		}
+	}
+	canon, err := appendCanonical(make([]byte, 0, len(body)), p.doc)
+	if err != nil {
+		return p, err
 	}
 	p.digest = sha256.Sum256(canon)
-	var h struct {
-		InstanceID string `json:"instance_id"`
-		Status     Status `json:"status"`
-		Timestamp  string `json:"timestamp"`
-	}
-	if err := json.Unmarshal(hb, &h); err != nil {
-		return posted{}, err
-	}
-	p.instanceID, p.status = canonicalID(h.InstanceID), h.Status
-	p.timestamp, _ = time.Parse(time.RFC3339Nano, h.Timestamp)
+	id, _ := p.doc["instance_id"].(string)
+	st, _ := p.doc["status"].(string)
+	ts, _ := p.doc["timestamp"].(string)
+	p.instanceID, p.status = canonicalID(id), Status(st)
+	p.timestamp, _ = time.Parse(time.RFC3339Nano, ts)
 	return p, nil
 }
 

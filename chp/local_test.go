@@ -136,7 +136,7 @@ func TestHeartbeatBadInput(t *testing.T) {
 			assert.Equal(t, tt.code, eb.Code)
 			assert.NotEmpty(t, eb.Error)
 			if eb.Ack != nil {
-				hb, err := postedHeartbeat(tt.body)
+				hb, _, err := postedHeartbeat(tt.body)
 				require.NoError(t, err)
 				a, err := VerifyAck(eb.Ack, w.lrKey, hb)
 				require.NoError(t, err)

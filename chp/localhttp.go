@@ -269,7 +269,7 @@ func (p *InclusionProof) Verify(registryKey string) (*Ack, error) {
 	if err := rec.UnmarshalBinary(p.Record); err != nil {
 		return nil, err
 	}
-	hb, err := postedHeartbeat(rec.Heartbeat)
+	hb, _, err := postedHeartbeat(rec.Heartbeat)
 	if err != nil {
 		return nil, err
 	}

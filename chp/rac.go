@@ -32,11 +32,11 @@ type AdmissionCert struct {
 }
 
 type racBody struct {
-	RACID         string `json:"rac_id"`
-	LRFingerprint string `json:"lr_fingerprint"`
-	IssuedBy      string `json:"issued_by"`
-	IssuedAt      string `json:"issued_at"`
-	ExpiresAt     string `json:"expires_at"`
+	RACID         string `json:"rac_id" strictjson:"required"`
+	LRFingerprint string `json:"lr_fingerprint" strictjson:"required"`
+	IssuedBy      string `json:"issued_by" strictjson:"required"`
+	IssuedAt      string `json:"issued_at" strictjson:"required"`
+	ExpiresAt     string `json:"expires_at" strictjson:"required"`
 }
 
 func (c *AdmissionCert) body() racBody {
@@ -88,26 +88,18 @@ func IssueAdmissionCert(root envelope.Signer, issuer, lrPublicKey string, issued
 // ParseAdmissionCert decodes a RAC strictly (no unknown or duplicate
 // members, every field present and well-formed). It does not verify it.
 func ParseAdmissionCert(b []byte) (*AdmissionCert, error) {
-	doc, err := parseStrict(b)
-	if err != nil {
+	var raw struct {
+		racBody
+		Signature string `json:"signature" strictjson:"required"`
+	}
+	if err := decodeStrict(b, &raw, false); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAdmission, err)
 	}
-	m, ok := doc.(map[string]any)
-	if !ok || len(m) != 6 {
-		return nil, fmt.Errorf("%w: want an object with exactly the 6 RAC members", ErrAdmission)
-	}
-	var raw racBody
-	var sig struct {
-		Signature string `json:"signature"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrAdmission, err)
-	}
-	_ = json.Unmarshal(b, &sig)
-	c := &AdmissionCert{RACID: raw.RACID, LRFingerprint: raw.LRFingerprint, IssuedBy: raw.IssuedBy, Signature: sig.Signature}
+	c := &AdmissionCert{RACID: raw.RACID, LRFingerprint: raw.LRFingerprint, IssuedBy: raw.IssuedBy, Signature: raw.Signature}
 	if !uuidRE.MatchString(c.RACID) || !fpRE.MatchString(c.LRFingerprint) || c.IssuedBy == "" || c.Signature == "" {
 		return nil, fmt.Errorf("%w: rac_id, lr_fingerprint, issued_by or signature missing or malformed", ErrAdmission)
 	}
+	var err error
 	if c.IssuedAt, err = time.Parse(time.RFC3339, raw.IssuedAt); err != nil {
 		return nil, fmt.Errorf("%w: issued_at %q", ErrAdmission, raw.IssuedAt)
 	}

@@ -47,16 +47,3 @@ func (r *Record) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-// postedHeartbeat returns the chp-v1 heartbeat of a logged heartbeat as
-// posted: the body itself when plain, the envelope's payload when sealed.
-// It does not verify the envelope.
-func postedHeartbeat(posted []byte) ([]byte, error) {
-	f, err := fields(posted, "payload")
-	if err != nil {
-		return nil, err
-	}
-	if f[0] != nil {
-		return f[0], nil
-	}
-	return posted, nil
-}

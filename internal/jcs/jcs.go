@@ -559,6 +559,11 @@ func AppendNumber(dst []byte, f float64) []byte {
 	return dst
 }
 
+// CompareNames orders two member names as RFC 8785 §3.2.3 sorts them (by
+// UTF-16 code units), for encoders that write canonical JSON from decoded
+// values.
+func CompareNames(a, b string) int { return compareUTF16([]byte(a), []byte(b)) }
+
 // compareUTF16 compares two valid UTF-8 strings by their UTF-16 code units,
 // the member order of RFC 8785 §3.2.3.
 func compareUTF16(a, b []byte) int {

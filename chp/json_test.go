@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/internal/jcs"
 )
 
 func TestParseStrict(t *testing.T) {
@@ -55,20 +57,43 @@ func FuzzParseStrict(f *testing.F) {
 	})
 }
 
-func TestFields(t *testing.T) {
-	got, err := fields([]byte(` {"a":"x","b":{"c":[1,{"d":"}"}]},"e":"q\"","f":null} `), "b", "e", "z", "a")
-	require.NoError(t, err)
-	assert.Equal(t, `{"c":[1,{"d":"}"}]}`, string(got[0]))
-	assert.Equal(t, `"q\""`, string(got[1]))
-	assert.Nil(t, got[2])
-	s, ok := jsonString(got[1])
-	assert.True(t, ok)
-	assert.Equal(t, `q"`, s)
-	s, ok = jsonString(got[3])
-	assert.True(t, ok)
-	assert.Equal(t, "x", s)
-	for _, bad := range []string{``, `[]`, `{"a"}`, `{"a":}`, `{"a":1`, `{"a":"x}`, `{"a":[1,2}`} {
-		_, err := fields([]byte(bad), "a")
-		assert.ErrorIs(t, err, ErrMalformed, bad)
+// TestPostedHeartbeat: a sealed heartbeat is told apart from a plain one by
+// its payload member, whatever escapes spell its name.
+func TestPostedHeartbeat(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		want   string
+		sealed bool
+	}{
+		{`{"instance_id":"x"}`, `{"instance_id":"x"}`, false},
+		{`{"payload":{"a":1},"v":1}`, `{"a":1}`, true},
+		{`{"\u0070ayload":{"a":1},"v":1}`, `{"a":1}`, true},
+		{`{"Payload":{"a":1}}`, `{"Payload":{"a":1}}`, false},
+	} {
+		hb, sealed, err := postedHeartbeat([]byte(tt.in))
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, string(hb), tt.in)
+		assert.Equal(t, tt.sealed, sealed, tt.in)
 	}
+	_, _, err := postedHeartbeat([]byte(`{"payload":1,"payload":2}`))
+	assert.ErrorIs(t, err, ErrDuplicateKey)
+}
+
+// FuzzAppendCanonical: the canonical form written from a parsed document is
+// the one internal/jcs writes from its bytes.
+func FuzzAppendCanonical(f *testing.F) {
+	for _, s := range []string{plainHeartbeat, `{"b":1,"a":[1e2,-0,0.1,1e21,"\u00e9\ud83d\ude00"],"\u20ac":null,"\ud83d\ude00":true}`, `[]`, `"x\n"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := parseStrict(b)
+		if err != nil {
+			return
+		}
+		want, err := jcs.Canonicalize(b)
+		require.NoError(t, err, "%q", b)
+		got, err := appendCanonical(nil, v)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "%q", b)
+	})
 }
