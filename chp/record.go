@@ -46,4 +46,3 @@ func (r *Record) UnmarshalBinary(b []byte) error {
 	r.Heartbeat, r.Ack = b[4:4+n], b[4+n:]
 	return nil
 }
-
