@@ -117,3 +117,89 @@ func BenchmarkPairedChannelSealOpen(b *testing.B) {
 		}
 	})
 }
+
+// pairOnce runs the computation of a whole pairing for both sides (the
+// pocket's and the zone's CPace, both confirmation tags, the sealed
+// PAIR_DELIVER and PAIR_COMPLETE), through encoded messages, without a
+// transport.
+func pairOnce(b *testing.B, code Code, give *Grant) {
+	ci := channelID(flowDeliver)
+	sid := make([]byte, sidSize)
+	randReader.Read(sid)
+	a, err := newCPace(true, code.prs(), ci, sid, []byte("pocket-1"), randReader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	offer, _ := (&Message{Type: TypeOffer, V: 1, Label: "Pocket", ComputerID: "pocket-1", Session: sid, Sid: sid, Share: a.share}).Marshal()
+	om, err := ParseMessage(offer)
+	if err != nil {
+		b.Fatal(err)
+	}
+	z, err := newCPace(false, code.prs(), ci, om.Sid, []byte("zone-a"), randReader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	zr, err := z.finish(om.Share, []byte(om.ComputerID))
+	if err != nil {
+		b.Fatal(err)
+	}
+	answer, _ := (&Message{Type: TypeAnswer, V: 1, Label: "Kitchen", ComputerID: "zone-a", Sid: om.Sid, Share: z.share, Confirm: zr.ownTag}).Marshal()
+	am, err := ParseMessage(answer)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ar, err := a.finish(am.Share, []byte(am.ComputerID))
+	if err != nil || !hmac.Equal(am.Confirm, ar.peerTag) {
+		b.Fatal("answer does not confirm", err)
+	}
+	sealed, err := seal(ar.isk, sid, TypeDeliver, give.body(false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	deliver, _ := (&Message{Type: TypeDeliver, V: 1, Sid: sid, Confirm: ar.ownTag, Sealed: sealed}).Marshal()
+	dm, err := ParseMessage(deliver)
+	if err != nil || !hmac.Equal(dm.Confirm, zr.peerTag) {
+		b.Fatal("deliver does not confirm", err)
+	}
+	var body grantBody
+	if err := open(zr.isk, dm.Sid, TypeDeliver, dm.Sealed, &body); err != nil {
+		b.Fatal(err)
+	}
+	if err := body.check(TypeDeliver); err != nil {
+		b.Fatal(err)
+	}
+	cs, err := seal(zr.isk, dm.Sid, TypeComplete, &completeBody{Label: "Kitchen", Success: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	complete, _ := (&Message{Type: TypeComplete, V: 1, Sid: sid, Sealed: cs}).Marshal()
+	cm, err := ParseMessage(complete)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cb completeBody
+	if err := open(ar.isk, sid, TypeComplete, cm.Sealed, &cb); err != nil || !cb.Success {
+		b.Fatal("complete", err)
+	}
+}
+
+// BenchmarkPairedPairing: a whole pairing, both sides, against one
+// ristretto255 scalar multiplication (a pairing needs four, two generator
+// derivations, and hashing). Target: at most 2 ms of CPU.
+func BenchmarkPairedPairing(b *testing.B) {
+	code := NewCode()
+	give := testGrant()
+	s, _ := sampleScalar(randReader)
+	g := calculateGenerator([]byte("x"), nil, nil)
+	pairedMedian(b, func() { scalarMult(s, g) }, func() { pairOnce(b, code, &give) })
+}
+
+// BenchmarkPairing is the same pairing as a plain benchmark.
+func BenchmarkPairing(b *testing.B) {
+	code := NewCode()
+	give := testGrant()
+	b.ReportAllocs()
+	for b.Loop() {
+		pairOnce(b, code, &give)
+	}
+}
