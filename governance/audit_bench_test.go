@@ -155,6 +155,7 @@ func benchAudit(b *testing.B, rounds int) {
 			}
 		}
 	}()
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for b.Loop() {
 		rep, err := a.Audit(ctx, s.store)
@@ -166,11 +167,13 @@ func benchAudit(b *testing.B, rounds int) {
 		}
 	}
 	b.StopTimer()
+	cpu := cpuTime() - cpu0
 	close(stop)
 	<-done
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9, "s/audit")
 	b.ReportMetric(float64(peak.Load()-min(base, peak.Load()))/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(s.n), "receipts")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/audit")
 }
 
 // liveHeap returns the bytes of heap objects (live and not yet swept).
