@@ -165,6 +165,16 @@
 // matches; a scroll rewritten and signed again by its operator cannot match
 // the checkpoints others saw before.
 //
+// # Public scrolls
+//
+// [FileStore.Handler] serves a scroll as a c2sp.org/tlog-tiles log (its
+// signed checkpoint, Merkle tiles and entry bundles), so any tiles client
+// can fetch the receipts and check them against the checkpoint, then
+// verify each receipt with the registry's keys. The Governance scroll is
+// public: every party may audit it (ARTICLE-IV.1). Other scrolls are served
+// behind an authorizer that admits only the parties the federation's trust
+// levels entitle to them.
+//
 // Trusted: the registry (who may sign what) and the scroll operator's
 // checkpoint key. Not trusted: the storage, the operator's honesty about
 // history (held to it by earlier checkpoints and anchors), and any actor

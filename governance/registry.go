@@ -83,7 +83,8 @@ type Registry struct {
 // NewRegistry validates actors and returns the registry: IDs and keys
 // unique and well formed, known kinds and roles, one sovereign at least,
 // engines named engine:<name>, agents delegated by a non-agent actor that
-// holds every role the agent has, weights from 0 to 1,000,000.
+// holds every role the agent has (voting is never delegated, so a weight is
+// never counted twice), weights from 0 to 1,000,000.
 func NewRegistry(actors []Actor) (*Registry, error) {
 	r := &Registry{Actors: slices.Clone(actors), byID: map[string]*Actor{}, byKey: map[string]*Actor{}}
 	short := map[string]string{}
@@ -128,8 +129,8 @@ func NewRegistry(actors []Actor) (*Registry, error) {
 				return nil, fmt.Errorf("%w: registry: agent %s has role %s its delegator %s lacks", ErrMalformed, a.ID, role, d.ID)
 			}
 		}
-		if a.Weight > d.Weight {
-			return nil, fmt.Errorf("%w: registry: agent %s weighs more than its delegator %s", ErrMalformed, a.ID, d.ID)
+		if a.Has(RoleVote) {
+			return nil, fmt.Errorf("%w: registry: agent %s: a vote is not delegated (its delegator votes)", ErrMalformed, a.ID)
 		}
 	}
 	return r, nil
