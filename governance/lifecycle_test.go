@@ -328,6 +328,11 @@ func TestRegistryRefuses(t *testing.T) {
 			a[7].DelegatedBy = "did:vm:human:alice"
 			return a
 		}),
+		"agent with a vote": mod(func(a []Actor) []Actor {
+			a[7].Roles = []Role{RoleVote}
+			a[7].Weight = 1
+			return a
+		}),
 		"engine id":            mod(func(a []Actor) []Actor { a[5].ID = "guardian"; return a }),
 		"voter without weight": mod(func(a []Actor) []Actor { a[2].Weight = 0; return a }),
 		"unknown role":         mod(func(a []Actor) []Actor { a[1].Roles = []Role{"rule"}; return a }),
