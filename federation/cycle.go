@@ -486,3 +486,85 @@ func (m *Mesh) WitnessHistory(peer string, since time.Time) []ReceiptEntry {
 	}
 	return out
 }
+
+// ScrollCheck is what [Mesh.CheckPeerScroll] found.
+type ScrollCheck struct {
+	Scroll         string `json:"scroll"`
+	Size           uint64 `json:"size"`
+	Root           string `json:"root"`
+	SamplesChecked int    `json:"samples_checked"`
+	// WitnessedSize is the size this mesh's witness last cosigned, which
+	// the checked checkpoint was proven to extend (0 if none).
+	WitnessedSize uint64 `json:"witnessed_size"`
+}
+
+// CheckPeerScroll reads a peer's scroll now, without waiting for a notify:
+// it fetches and verifies the published checkpoint, proves it consistent
+// with the last checkpoint this mesh's witness cosigned, and checks random
+// samples by inclusion proofs. An inconsistent checkpoint is recorded as a
+// fork and returned as a [*ForkError].
+func (m *Mesh) CheckPeerScroll(ctx context.Context, peerID, scroll string) (*ScrollCheck, error) {
+	a, err := m.activeAgreement(peerID, ReadPublic)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(a.Terms.ScrollsShared, scroll) {
+		return nil, fmt.Errorf("%w: scroll %q is not shared under %s", ErrPolicy, scroll, a.AgreementID)
+	}
+	peer, err := m.peer(peerID)
+	if err != nil {
+		return nil, err
+	}
+	origin := OriginOf(peerID, scroll)
+	v, err := checkpoint.LogVerifier(origin, peer.Key)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := m.get(ctx, peer, peer.URL, "/federation/scrolls/"+url.PathEscape(scroll)+"/checkpoint")
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := checkpoint.Verify(signed, v)
+	if err != nil {
+		return nil, err
+	}
+	tr := &peerTiles{ctx: ctx, m: m, peer: peer, scroll: scroll}
+	out := &ScrollCheck{Scroll: scroll, Size: c.Size, Root: rootString(c.Hash)}
+	old, oldSize, err := m.witness.Latest(origin)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil {
+		oc, _, err := checkpoint.Verify(old, v)
+		if err != nil {
+			return nil, err
+		}
+		var cerr error
+		if oc.Size > c.Size {
+			cerr = &checkpoint.ConsistencyError{Old: oc, New: c, Reason: "published checkpoint is smaller than one already witnessed"}
+		} else {
+			cerr = m.consistent(tr, oc, c)
+		}
+		var ce *checkpoint.ConsistencyError
+		if errors.As(cerr, &ce) {
+			m.recordFork(peerID, scroll, old, signed, cerr)
+			return nil, &ForkError{Mesh: peerID, Scroll: scroll, Old: old, New: signed, Err: ce}
+		}
+		if cerr != nil {
+			return nil, cerr
+		}
+		out.WitnessedSize = oldSize
+	}
+	hr := tlog.TileHashReader(tlog.Tree{N: int64(c.Size), Hash: c.Hash}, tr)
+	for range min(uint64(m.opts.samples), c.Size) {
+		i, err := randIndex(c.Size)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.checkSample(tr, hr, c, i); err != nil {
+			return nil, fmt.Errorf("sample %d of %s: %w", i, scroll, err)
+		}
+		out.SamplesChecked++
+	}
+	return out, nil
+}

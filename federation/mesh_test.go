@@ -371,3 +371,22 @@ func TestRefusals(t *testing.T) {
 		require.ErrorIs(t, err, ErrRevoked)
 	})
 }
+
+func TestCheckPeerScroll(t *testing.T) {
+	f := newFixture(t, defaultPolicy)
+	ctx := context.Background()
+	f.agree(t, Verify, "Compliance")
+	appendN(t, f.dublin.Mesh, "Compliance", 0, 50)
+	_, err := f.dublin.NotifyPeer(ctx, berlinID, "Compliance")
+	require.NoError(t, err)
+	appendN(t, f.dublin.Mesh, "Compliance", 50, 30)
+	_, err = f.dublin.Checkpoint(ctx, "Compliance")
+	require.NoError(t, err)
+	sc, err := f.berlin.CheckPeerScroll(ctx, dublinID, "Compliance")
+	require.NoError(t, err)
+	require.EqualValues(t, 80, sc.Size)
+	require.EqualValues(t, 50, sc.WitnessedSize)
+	require.Equal(t, 3, sc.SamplesChecked)
+	_, err = f.berlin.CheckPeerScroll(ctx, dublinID, "Drills")
+	require.ErrorIs(t, err, ErrPolicy)
+}
