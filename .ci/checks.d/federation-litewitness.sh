@@ -7,6 +7,11 @@ cd "$(dirname "$0")/../.."
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 GOBIN="$bin" go install filippo.io/torchwood/cmd/litewitness@v0.6.1 filippo.io/torchwood/cmd/witnessctl@v0.6.1
-ACCORD_LITEWITNESS="$bin" go test -count=1 -run '^TestLitewitness$' -v ./federation/ | grep -E '^(=== RUN|--- |ok|FAIL|PASS)'
-# The test skips without the binaries; make sure it ran.
-ACCORD_LITEWITNESS="$bin" go test -count=1 -run '^TestLitewitness$' -v ./federation/ | grep -q -- '--- PASS: TestLitewitness'
+ACCORD_LITEWITNESS="$bin" go test -count=1 -run '^TestLitewitness$' -v ./federation/ >"$bin/test.log" 2>&1 || {
+	cat "$bin/test.log"; exit 1
+}
+grep -E '^(=== RUN|--- |ok|FAIL|PASS)' "$bin/test.log"
+# The test skips without the binaries; make sure it ran and passed.
+if ! grep -q -- '--- PASS: TestLitewitness' "$bin/test.log"; then
+	echo "TestLitewitness did not run"; exit 1
+fi
