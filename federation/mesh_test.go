@@ -390,3 +390,121 @@ func TestCheckPeerScroll(t *testing.T) {
 	_, err = f.berlin.CheckPeerScroll(ctx, dublinID, "Drills")
 	require.ErrorIs(t, err, ErrPolicy)
 }
+
+func TestCounterRejectAndPolicy(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, defaultPolicy)
+	p, err := f.dublin.Propose(ctx, berlinID, Integrate, terms("Compliance", "Drills"), nil)
+	require.NoError(t, err)
+	// Berlin counters with a lower level; dublin's proposal is countered and
+	// dublin now holds berlin's counter-proposal, which it accepts.
+	c, err := f.berlin.CounterProposal(ctx, p.ProposalID, Verify, terms("Compliance"))
+	require.NoError(t, err)
+	require.Equal(t, p.ProposalID, c.Counters)
+	require.Equal(t, StatusCountered, f.dublin.Proposals()[p.ProposalID].Status)
+	require.Equal(t, StatusCountered, f.berlin.Proposals()[p.ProposalID].Status)
+	a, err := f.dublin.AcceptProposal(ctx, c.ProposalID)
+	require.NoError(t, err)
+	require.Equal(t, []string{berlinID, dublinID}, a.Parties)
+	require.Equal(t, Verify, a.TrustLevel)
+	// The original can no longer be accepted.
+	_, err = f.berlin.AcceptProposal(ctx, p.ProposalID)
+	require.ErrorIs(t, err, ErrState)
+
+	// Reject: both sides record it with the reason.
+	p2, err := f.dublin.Propose(ctx, berlinID, Observe, terms("Drills"), nil)
+	require.NoError(t, err)
+	require.NoError(t, f.berlin.RejectProposal(ctx, p2.ProposalID, "not now"))
+	require.Equal(t, ProposalEntry{Proposal: f.dublin.Proposals()[p2.ProposalID].Proposal, Direction: "out", Status: StatusRejected, Reason: "not now"}, f.dublin.Proposals()[p2.ProposalID])
+
+	// Policy: a closed mesh, and a scroll only one side has under requires_mutual.
+	g := newFixture(t, TrustPolicy{AcceptsProposals: false})
+	_, err = g.dublin.Propose(ctx, berlinID, Verify, terms("Compliance"), nil)
+	require.ErrorIs(t, err, ErrPolicy)
+	_, err = f.dublin.Propose(ctx, berlinID, Verify, terms("Treasury"), nil)
+	require.ErrorIs(t, err, ErrPolicy)
+}
+
+func TestReadEndpoints(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, defaultPolicy)
+	id := f.agree(t, Verify, "Compliance")
+	appendN(t, f.dublin.Mesh, "Compliance", 0, 20)
+	appendN(t, f.dublin.Mesh, "Drills", 0, 5)
+	_, err := f.dublin.Checkpoint(ctx, "Compliance")
+	require.NoError(t, err)
+	_, err = f.dublin.Checkpoint(ctx, "Drills")
+	require.NoError(t, err)
+	peer, _ := f.berlin.peer(dublinID)
+	get := func(path string) ([]byte, error) { return f.berlin.get(ctx, peer, peer.URL, path) }
+
+	b, err := get("/federation/roots")
+	require.NoError(t, err)
+	var roots RootsAnswer
+	require.NoError(t, json.Unmarshal(b, &roots))
+	require.EqualValues(t, 20, roots.Roots["Compliance"].Size)
+	require.EqualValues(t, 5, roots.Roots["Drills"].Size, "public scroll")
+
+	b, err = get("/federation/receipts/Compliance?index=3&index=17")
+	require.NoError(t, err)
+	var rs struct {
+		Receipts []ReceiptSample `json:"receipts"`
+	}
+	require.NoError(t, json.Unmarshal(b, &rs))
+	require.Len(t, rs.Receipts, 2)
+	lv, _ := checkpoint.LogVerifier(OriginOf(dublinID, "Compliance"), f.dublin.PublicKey())
+	for _, r := range rs.Receipts {
+		p, err := checkpoint.ParseProof([]byte(r.Proof))
+		require.NoError(t, err)
+		_, err = p.Verify(r.Record, lv, nil, 0)
+		require.NoError(t, err)
+	}
+	_, err = get("/federation/receipts/Compliance?index=20")
+	require.ErrorIs(t, err, ErrNotFound)
+	_, err = get("/federation/receipts/Treasury?index=1")
+	require.ErrorIs(t, err, ErrNotFound)
+
+	rec, _ := f.dublin.scrolls["Compliance"].Record(4)
+	h := checkpoint.RecordHash(rec)
+	resp, err := f.berlin.send(ctx, peer, http.MethodPost, "/federation/verify", TypeVerifyEnvelope, VerifyRequest{Scroll: "Compliance", Index: 4, LeafHash: h.String()})
+	require.NoError(t, err)
+	var va VerifyAnswer
+	require.NoError(t, json.Unmarshal(resp, &va))
+	require.True(t, va.Included)
+	resp, err = f.berlin.send(ctx, peer, http.MethodPost, "/federation/verify", TypeVerifyEnvelope, VerifyRequest{Scroll: "Compliance", Index: 5, LeafHash: h.String()})
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(resp, &va))
+	require.False(t, va.Included)
+
+	b, err = get("/federation/agreements/" + id)
+	require.NoError(t, err)
+	mine, _ := f.berlin.Agreement(id)
+	require.Equal(t, mine, b)
+	b, err = get("/federation/agreements")
+	require.NoError(t, err)
+	require.Contains(t, string(b), id)
+
+	// A read envelope is bound to its path and used once.
+	req, _ := http.NewRequest(http.MethodGet, peer.URL+"/federation/roots", nil)
+	require.NoError(t, f.berlin.signRead(req))
+	hdr := req.Header.Get(HeaderEnvelope)
+	other, _ := http.NewRequest(http.MethodGet, peer.URL+"/federation/agreements", nil)
+	require.NoError(t, f.berlin.signRead(other))
+	other.Header.Set(HeaderEnvelope, hdr) // the envelope names /federation/roots
+	for _, tc := range []struct {
+		path string
+		want int
+	}{{"/federation/agreements", 400}, {"/federation/roots", 409}} {
+		r, _ := http.NewRequest(http.MethodGet, peer.URL+tc.path, nil)
+		r.Header.Set(HeaderEnvelope, hdr)
+		resp, err := http.DefaultClient.Do(r)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, tc.want, resp.StatusCode, tc.path)
+	}
+	// No envelope, no read.
+	resp4, err := http.Get(peer.URL + "/federation/roots")
+	require.NoError(t, err)
+	resp4.Body.Close()
+	require.Equal(t, http.StatusForbidden, resp4.StatusCode)
+}
