@@ -2,16 +2,12 @@ package chp
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
+
+	"github.com/accordsdk/accord/internal/keyfile"
 )
 
 // AdminHandler serves the operator's endpoints of a Local Registry. Mount
@@ -104,43 +100,11 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 	return mux
 }
 
-// LoadOrCreateKey reads an Ed25519 private key from a PKCS #8 PEM file,
-// or, if the file does not exist, generates one and writes it (mode 0600,
-// atomically). created reports which happened.
+// LoadOrCreateKey reads an Ed25519 private key file (PKCS #8 PEM, refused
+// if the group or others can access it) or, if there is none, generates a
+// key and writes it there (mode 0600, atomically, never over another
+// file). created reports which happened. The file format is the module's
+// one key-file format, described in internal/keyfile.
 func LoadOrCreateKey(path string) (key ed25519.PrivateKey, created bool, err error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		_, key, err = ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, false, err
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			return nil, false, err
-		}
-		out := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, false, err
-		}
-		if err := writeFileAtomic(filepath.Dir(path), filepath.Base(path), out); err != nil {
-			return nil, false, err
-		}
-		return key, true, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil || blk.Type != "PRIVATE KEY" {
-		return nil, false, fmt.Errorf("chp: %s: no PEM PRIVATE KEY block", path)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-	if err != nil {
-		return nil, false, fmt.Errorf("chp: %s: %w", path, err)
-	}
-	key, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, false, fmt.Errorf("chp: %s: %T is not an Ed25519 key", path, k)
-	}
-	return key, false, nil
+	return keyfile.LoadOrCreatePrivate(path)
 }

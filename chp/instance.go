@@ -3,10 +3,7 @@ package chp
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +20,7 @@ import (
 
 	"github.com/accordsdk/accord/envelope"
 	"github.com/accordsdk/accord/internal/durable"
+	"github.com/accordsdk/accord/internal/keyfile"
 )
 
 // Environment keys of the sandbox extension, read by [ConfigFromEnv].
@@ -107,8 +105,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 }
 
 // LoadPublicKey accepts an Ed25519 public key as a key string
-// ("ed25519:z..." or hex), or the path of a file holding a key string or a
-// PEM "PUBLIC KEY" (PKIX), and returns the "ed25519:z..." form.
+// ("ed25519:z...", "did:key:z..." or hex), or the path of a public key file
+// (a key string, or a PEM "PUBLIC KEY" block as openssl writes it), and
+// returns the "ed25519:z..." form.
 func LoadPublicKey(v string) (string, error) {
 	if v == "" {
 		return "", errors.New("not set")
@@ -116,24 +115,9 @@ func LoadPublicKey(v string) (string, error) {
 	if pub, err := envelope.ParseEd25519PublicKey(v); err == nil {
 		return envelope.FormatEd25519PublicKey(pub), nil
 	}
-	b, err := os.ReadFile(v)
+	pub, err := keyfile.LoadPublic(v)
 	if err != nil {
-		return "", fmt.Errorf("neither a key string nor a readable file: %w", err)
-	}
-	if s := strings.TrimSpace(string(b)); strings.HasPrefix(s, "ed25519:") {
-		return LoadPublicKey(s)
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil || blk.Type != "PUBLIC KEY" {
-		return "", fmt.Errorf("%s: no PEM PUBLIC KEY block", v)
-	}
-	k, err := x509.ParsePKIXPublicKey(blk.Bytes)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", v, err)
-	}
-	pub, ok := k.(ed25519.PublicKey)
-	if !ok {
-		return "", fmt.Errorf("%s: %T is not an Ed25519 key", v, k)
+		return "", fmt.Errorf("neither a key string nor a key file: %w", err)
 	}
 	return envelope.FormatEd25519PublicKey(pub), nil
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/accordsdk/accord/chp"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/keyfile"
 )
 
 func main() {
@@ -65,7 +66,7 @@ func run(state string, count int, interval time.Duration, unsigned bool, license
 	cfg.Meta = map[string]any{"client": "chp-instance/1", "hostname": host, "os": runtime.GOOS}
 	cfg.QueueDir = filepath.Join(state, "queue")
 	if !unsigned {
-		key, _, err := chp.LoadOrCreateKey(filepath.Join(state, "instance.key"))
+		key, _, err := keyfile.LoadOrCreatePrivate(filepath.Join(state, "instance.key"))
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"flag"
 	"fmt"
 	"os"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/accordsdk/accord/chp"
 	"github.com/accordsdk/accord/examples/internal/chpcli"
+	"github.com/accordsdk/accord/internal/keyfile"
 )
 
 func main() {
@@ -44,7 +46,7 @@ func run(data, from, receipt, admit, racOut string, validity time.Duration, issu
 	if (from == "") == (admit == "") {
 		return fmt.Errorf("give exactly one of -from and -admit")
 	}
-	key, created, err := chp.LoadOrCreateKey(filepath.Join(data, "gr-root.key"))
+	key, created, err := keyfile.LoadOrCreatePrivate(filepath.Join(data, "gr-root.key"))
 	if err != nil {
 		return err
 	}
@@ -54,7 +56,7 @@ func run(data, from, receipt, admit, racOut string, validity time.Duration, issu
 	}
 	defer gr.Close()
 	if created {
-		if err := os.WriteFile(filepath.Join(data, "gr-root.pub"), []byte(gr.PublicKey()+"\n"), 0o644); err != nil {
+		if err := keyfile.WritePublic(filepath.Join(data, "gr-root.pub"), key.Public().(ed25519.PublicKey)); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "created root key %s (public key in %s)\n", gr.PublicKey(), filepath.Join(data, "gr-root.pub"))

@@ -6,6 +6,7 @@ package chpcli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +15,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/accordsdk/accord/chp"
+	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/keyfile"
 )
 
 // Files in a Local Registry's data directory, besides those chp keeps.
@@ -36,17 +38,24 @@ func RememberRoot(dir, given string) (string, error) {
 	}
 	path := filepath.Join(dir, RootFile)
 	if given == "" {
-		b, err := os.ReadFile(path)
+		pub, err := keyfile.LoadPublic(path)
 		if errors.Is(err, os.ErrNotExist) {
 			return "", nil
 		}
-		return strings.TrimSpace(string(b)), err
+		if err != nil {
+			return "", err
+		}
+		return envelope.FormatEd25519PublicKey(pub), nil
 	}
 	key, err := ReadKey(given)
 	if err != nil {
 		return "", fmt.Errorf("root key: %w", err)
 	}
-	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
+	pub, err := envelope.ParseEd25519PublicKey(key)
+	if err != nil {
+		return "", err
+	}
+	return key, keyfile.WritePublic(path, pub)
 }
 
 // ReadKey accepts a key string or a file holding one (or a PEM key).
@@ -54,7 +63,7 @@ func ReadKey(v string) (string, error) { return chp.LoadPublicKey(v) }
 
 // OpenLocal opens the Local Registry in dir, creating its key on first use.
 func OpenLocal(dir, rootKey string, opts ...chp.LocalOption) (*chp.LocalRegistry, bool, error) {
-	key, created, err := chp.LoadOrCreateKey(filepath.Join(dir, KeyFile))
+	key, created, err := keyfile.LoadOrCreatePrivate(filepath.Join(dir, KeyFile))
 	if err != nil {
 		return nil, false, err
 	}
@@ -65,7 +74,7 @@ func OpenLocal(dir, rootKey string, opts ...chp.LocalOption) (*chp.LocalRegistry
 	if err != nil {
 		return nil, false, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, PubFile), []byte(lr.PublicKey()+"\n"), 0o644); err != nil {
+	if err := keyfile.WritePublic(filepath.Join(dir, PubFile), key.Public().(ed25519.PublicKey)); err != nil {
 		lr.Close()
 		return nil, false, err
 	}
