@@ -125,6 +125,7 @@ type Channel struct {
 	cur    *epochKey
 	seq    int64
 	last   map[string]seen // highest sequence number accepted per sender
+	maxTS  int64           // latest envelope timestamp accepted
 	sweep  time.Time
 }
 
@@ -224,6 +225,18 @@ func NewChannel(self string, g Grant, opts ...Option) (*Channel, error) {
 		return nil, err
 	}
 	return ch, nil
+}
+
+// LatestAccepted returns the latest timestamp of a message the channel
+// accepted (the zero time if none): a restarted device that uses it as its
+// start-up fence refuses replays of everything accepted before.
+func (ch *Channel) LatestAccepted() time.Time {
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if ch.maxTS == 0 {
+		return time.Time{}
+	}
+	return time.Unix(ch.maxTS, 0)
 }
 
 // Swarm returns the swarm identifier.
@@ -370,6 +383,7 @@ func (ch *Channel) Open(msg []byte) (*Received, error) {
 		return nil, fmt.Errorf("%w: %s from %s: seq %d, already had %d", ErrReordered, e.Type, f.From, f.Seq, s.seq)
 	}
 	ch.last[f.From] = seen{seq: f.Seq, at: now}
+	ch.maxTS = max(ch.maxTS, e.Timestamp)
 	if now.Sub(ch.sweep) > ch.c.window {
 		for id, s := range ch.last {
 			if now.Sub(s.at) > 2*ch.c.window {

@@ -94,7 +94,7 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: config: swarm %.80q epoch %d", ErrMalformed, c.Network.Swarm, c.Network.Epoch)
 	case c.Network.Secret == nil && (c.Network.Swarm != "" || c.Network.Epoch != 0 || c.Network.Enabled):
 		return fmt.Errorf("%w: config: network without a secret", ErrMalformed)
-	case c.Network.AcceptedUntil < 0:
+	case c.Network.AcceptedUntil < 0 || c.Network.AcceptedUntil > 1<<53-1:
 		return fmt.Errorf("%w: config: acceptedUntil %d", ErrMalformed, c.Network.AcceptedUntil)
 	}
 	return nil
@@ -329,15 +329,16 @@ func (d *Device) Start(ctx context.Context, t Transport, chOpts []Option, nodeOp
 	if err != nil {
 		return nil, err
 	}
-	ahead := func(by time.Duration) error {
+	setFence := func(t time.Time) error {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		if !IsInSwarm(&d.cfg) {
 			return nil
 		}
-		d.cfg.Network.AcceptedUntil = ch.c.now().Add(ch.c.skew + by).Unix()
+		d.cfg.Network.AcceptedUntil = t.Unix()
 		return d.save()
 	}
+	ahead := func(by time.Duration) error { return setFence(ch.c.now().Add(ch.c.skew + by)) }
 	if err := ahead(2 * acceptedAhead); err != nil {
 		return nil, err
 	}
@@ -347,9 +348,6 @@ func (d *Device) Start(ctx context.Context, t Transport, chOpts []Option, nodeOp
 		for {
 			select {
 			case <-ctx.Done():
-				// Stopping: nothing later than now plus the skew was
-				// accepted, so a restart pauses at most the skew.
-				ahead(time.Second)
 				return
 			case <-tick.C:
 				ahead(2 * acceptedAhead)
@@ -362,7 +360,23 @@ func (d *Device) Start(ctx context.Context, t Transport, chOpts []Option, nodeOp
 		SetNetworkSecret(&d.cfg, ng)
 		return d.save()
 	}
-	opts := append([]NodeOption{OnRekey(store)}, nodeOpts...)
+	// When the node stops, nothing later than the latest message it
+	// accepted was accepted: a restart after a clean stop barely pauses.
+	stopped := func(c *nodeConfig) error {
+		c.stopped = func() {
+			last := ch.LatestAccepted()
+			if last.Before(fence) {
+				last = fence // nothing new: the earlier fence still holds
+			}
+			if !last.IsZero() {
+				setFence(last)
+			} else {
+				setFence(time.Unix(0, 0))
+			}
+		}
+		return nil
+	}
+	opts := append([]NodeOption{OnRekey(store), stopped}, nodeOpts...)
 	if controller {
 		opts = append(opts, AsController())
 	}

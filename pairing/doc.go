@@ -134,8 +134,10 @@
 // by one when needed, so it increases across restarts. After a restart a
 // device refuses messages timestamped up to its start-up fence, the latest
 // timestamp it could have accepted before ([WithStartupFence]; a [Device]
-// records it ahead in its configuration, so the pause after a restart is at
-// most the future skew plus 10 s). A [Node] drops what fails quietly: a
+// records it in its configuration: written ahead while it runs, so the pause
+// after a crash is at most the future skew plus 10 s, and set to the latest
+// timestamp it accepted when it stops, so the pause after a clean stop is
+// about a second). A [Node] drops what fails quietly: a
 // device of another swarm, or one not in a swarm, ignores the traffic.
 //
 // Typed payloads: [Announce], [Discover], [PeriphAnnounce], [PeriphCall],

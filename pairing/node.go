@@ -126,6 +126,7 @@ type nodeConfig struct {
 	onRekey     func(Grant) error
 	log         *slog.Logger
 	resend      time.Duration
+	stopped     func() // called when Run returns
 }
 
 // A NodeOption configures [NewNode].
@@ -280,6 +281,9 @@ func (n *Node) announce(to Addr) {
 // Run takes part in the swarm until ctx ends: it asks the others to
 // announce, announces itself every interval, and handles what arrives.
 func (n *Node) Run(ctx context.Context) error {
+	if n.c.stopped != nil {
+		defer n.c.stopped()
+	}
 	n.send("", KindDiscover, "", Discover{})
 	n.announce("")
 	tick := time.NewTicker(n.c.announce)
