@@ -131,7 +131,9 @@ Devices on one machine find each other on UDP ports -port to -port+slots-1 of 12
 			{Name: "create", Purpose: "create a swarm (pocket)", Run: create},
 			{Name: "add", Purpose: "pair a zone that is accepting: choose it and type its code (pocket)", Run: add},
 			{Name: "accept", Purpose: "wait for a pocket, showing a code (zone)", Run: accept,
-				Flags: func(f *cli.FlagSet) { f.Bool(&serve, "serve", false, "stay in the swarm after pairing, serving the lamp") }},
+				Flags: func(f *cli.FlagSet) {
+					f.Bool(&serve, "serve", false, "stay in the swarm after pairing, serving the lamp")
+				}},
 			{Name: "host", Purpose: "let others join with the codes this device shows", Run: host,
 				Flags: func(f *cli.FlagSet) { f.Int(&maxJoins, "max", 0, "stop after this many joins (0: until stopped)") }},
 			{Name: "join", Purpose: "join through a host: type the code it shows", Run: join},
@@ -198,7 +200,9 @@ func add(ctx context.Context, e *cli.Env) error {
 			}
 			return n - 1, true
 		},
-		CodePrompt:  func(p pairing.Pending) (string, error) { return readLine(fmt.Sprintf("code on %s's screen: ", p.Label), e) },
+		CodePrompt: func(p pairing.Pending) (string, error) {
+			return readLine(fmt.Sprintf("code on %s's screen: ", p.Label), e)
+		},
 		CodeInvalid: func(msg string) { fmt.Fprintf(e.Stderr, "%s; try again\n", msg) },
 	}, timeout)
 	if err != nil {
