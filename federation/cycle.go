@@ -235,28 +235,37 @@ func (m *Mesh) witnessCheckpoint(ctx context.Context, peer *Peer, n *Notify, c c
 			return fail(ResultSampleFailed, "sample", i, err.Error())
 		}
 	}
-	_, oldSize, err := m.witness.Latest(c.Origin)
-	if err != nil {
-		return "", err
-	}
-	var proof tlog.TreeProof
-	if oldSize > 0 && oldSize < c.Size {
-		if proof, err = tlog.ProveTree(int64(c.Size), int64(oldSize), hr); err != nil {
-			return fail(ResultUnreachable, "unreachable", 0, "consistency proof: "+err.Error())
+	// Another cycle of the same scroll may move the witness on between
+	// reading its size and submitting: try again from the new size.
+	var line []byte
+	for attempt := 0; ; attempt++ {
+		_, oldSize, err := m.witness.Latest(c.Origin)
+		if err != nil {
+			return "", err
 		}
-	}
-	line, err := m.witness.AddCheckpoint(ctx, oldSize, proof, signed)
-	var fe *ForkError
-	switch {
-	case errors.As(err, &fe):
-		m.recordFork(peer.MeshID, n.Scroll, fe.Old, fe.New, fe.Err)
-		return fail(ResultForkDetected, "fork", c.Size, fe.Err.Error())
-	case errors.Is(err, ErrOldSize):
-		// An older checkpoint than the witness holds: not a fork, but not
-		// cosigned either.
-		return fail(ResultForkDetected, "inconsistent", c.Size, err.Error())
-	case err != nil:
-		return "", err
+		if oldSize > c.Size {
+			// A newer checkpoint is cosigned already: this one is not the
+			// largest the witness has seen, so it is not cosigned.
+			return fail(ResultSuperseded, "superseded", c.Size, fmt.Sprintf("the witness holds size %d", oldSize))
+		}
+		var proof tlog.TreeProof
+		if oldSize > 0 && oldSize < c.Size {
+			if proof, err = tlog.ProveTree(int64(c.Size), int64(oldSize), hr); err != nil {
+				return fail(ResultUnreachable, "unreachable", 0, "consistency proof: "+err.Error())
+			}
+		}
+		line, err = m.witness.AddCheckpoint(ctx, oldSize, proof, signed)
+		var fe *ForkError
+		switch {
+		case errors.As(err, &fe):
+			m.recordFork(peer.MeshID, n.Scroll, fe.Old, fe.New, fe.Err)
+			return fail(ResultForkDetected, "fork", c.Size, fe.Err.Error())
+		case errors.Is(err, ErrOldSize) && attempt < 3:
+			continue
+		case err != nil:
+			return "", err
+		}
+		break
 	}
 	r.Cosignature = string(line)
 	return ResultVerified, nil

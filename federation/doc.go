@@ -193,7 +193,8 @@
 // consistency proof from the size it last cosigned. It returns a signed
 // [WitnessReceipt] and POSTs it to /federation/witness. The
 // verification_result is one of "verified" (with the cosignature),
-// "fork_detected", "anchor_invalid", "sample_failed" or "unreachable". A
+// "fork_detected", "anchor_invalid", "sample_failed", "unreachable" or
+// "superseded" (the witness already cosigned a larger checkpoint). A
 // fork is kept as evidence ([Mesh.Forks], [Witness.Evidence]: both signed
 // checkpoints) and never cosigned. The witnessed mesh checks the
 // cosignature on its own checkpoint before storing the receipt.

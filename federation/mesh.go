@@ -459,11 +459,21 @@ func (m *Mesh) AddPeer(meshID, key, url string, discovery []byte) (*Peer, error)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if old, ok := m.st.Peers[meshID]; ok && old.Key != key {
+	old, known := m.st.Peers[meshID]
+	if known && old.Key != key {
 		return nil, fmt.Errorf("%w: %s is known with another key; remove it first", ErrPolicy, meshID)
 	}
-	if err := m.envs.KeyRing().Add(key); err != nil {
-		return nil, err
+	for _, q := range m.st.Peers {
+		if q.Key == key && q.MeshID != meshID {
+			return nil, fmt.Errorf("%w: key already belongs to %s", ErrPolicy, q.MeshID)
+		}
+	}
+	if !known {
+		if err := m.envs.KeyRing().Add(key); err != nil {
+			return nil, err
+		}
+	} else {
+		p.AddedAt = old.AddedAt // a refresh: new discovery record or URL
 	}
 	m.st.Peers[meshID] = p
 	return p, m.save()

@@ -508,3 +508,34 @@ func TestReadEndpoints(t *testing.T) {
 	resp4.Body.Close()
 	require.Equal(t, http.StatusForbidden, resp4.StatusCode)
 }
+
+func TestRetentionAndDiscoveryExpiry(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, defaultPolicy)
+	p, err := f.dublin.Propose(ctx, berlinID, Verify, ProposedTerms{ScrollsToShare: []string{"Compliance"}, VerificationFrequency: "daily", RetentionPeriodDays: 2, AuditRights: true}, nil)
+	require.NoError(t, err)
+	_, err = f.berlin.AcceptProposal(ctx, p.ProposalID)
+	require.NoError(t, err)
+	appendN(t, f.dublin.Mesh, "Compliance", 0, 3)
+	_, err = f.dublin.NotifyPeer(ctx, berlinID, "Compliance")
+	require.NoError(t, err)
+	require.Len(t, f.dublin.WitnessHistory(berlinID, time.Time{}), 1)
+	require.Len(t, f.berlin.WitnessHistory(dublinID, time.Time{}), 1)
+	f.clk.add(49 * time.Hour)
+	appendN(t, f.dublin.Mesh, "Compliance", 3, 1)
+	_, err = f.dublin.NotifyPeer(ctx, berlinID, "Compliance")
+	require.NoError(t, err)
+	// Only the receipt inside the two-day retention period is kept.
+	require.Len(t, f.dublin.WitnessHistory(berlinID, time.Time{}), 1)
+	require.Len(t, f.berlin.WitnessHistory(dublinID, time.Time{}), 1)
+
+	// Discovery records expire.
+	d, err := f.dublin.Discovery()
+	require.NoError(t, err)
+	_, err = VerifyDiscovery(d, f.dublin.PublicKey(), f.clk.now().Add(DefaultDiscoveryTTL))
+	require.ErrorIs(t, err, ErrExpired)
+	_, err = VerifyDiscovery(d, f.dublin.PublicKey(), f.clk.now().Add(-time.Second))
+	require.ErrorIs(t, err, ErrExpired)
+	_, err = f.berlin.AddPeer(dublinID, f.dublin.PublicKey(), "", d)
+	require.NoError(t, err)
+}

@@ -177,6 +177,7 @@ const (
 	ResultAnchorInvalid = "anchor_invalid" // the anchor proof did not verify
 	ResultSampleFailed  = "sample_failed"  // a sampled record's inclusion proof did not verify
 	ResultUnreachable   = "unreachable"    // the witnessed mesh's scroll could not be read
+	ResultSuperseded    = "superseded"     // the witness already cosigned a larger checkpoint
 )
 
 // WitnessReceipt is a mesh's signed statement about a peer's scroll

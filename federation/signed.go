@@ -389,7 +389,7 @@ func (r *WitnessReceipt) check() error {
 		if r.Cosignature == "" {
 			return fmt.Errorf("%w: verified receipt without a cosignature", ErrMalformed)
 		}
-	case ResultForkDetected, ResultAnchorInvalid, ResultSampleFailed, ResultUnreachable:
+	case ResultForkDetected, ResultAnchorInvalid, ResultSampleFailed, ResultUnreachable, ResultSuperseded:
 		if r.Cosignature != "" {
 			return fmt.Errorf("%w: %s receipt with a cosignature", ErrMalformed, r.VerificationResult)
 		}

@@ -73,7 +73,7 @@ func (m *Mesh) Health() []PeerHealth {
 					}
 					since = a.EstablishedAt.Time
 				}
-				sh.Overdue = now.Sub(since) > time.Duration(float64(period)*overdueFactor) || sh.LastResult != "" && sh.LastResult != ResultVerified
+				sh.Overdue = now.Sub(since) > time.Duration(float64(period)*overdueFactor) || sh.LastResult != "" && sh.LastResult != ResultVerified && sh.LastResult != ResultSuperseded
 				h.Overdue = h.Overdue || sh.Overdue
 				h.Scrolls = append(h.Scrolls, sh)
 			}

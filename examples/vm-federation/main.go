@@ -71,6 +71,7 @@ type opts struct {
 	minLevel, level, noticeDays, retention     int
 	target, mesh, scroll, reason, key, boot    string
 	freq, last                                 string
+	every                                      time.Duration
 }
 
 func command() *cli.Command {
@@ -113,9 +114,15 @@ func command() *cli.Command {
 			{Name: "serve", Purpose: "serve the federation API and the operator socket",
 				Flags: func(f *cli.FlagSet) {
 					f.String(&o.listen, "listen", "127.0.0.1:7390", "address of the federation API").Env("VM_FEDERATION_LISTEN")
+					f.Duration(&o.every, "schedule", time.Minute, "how often to run the witness cycles the agreements call for").Env("VM_FEDERATION_SCHEDULE")
 				},
-				Check: func(e *cli.Env) error { return e.Flags.HostPort("listen") },
-				Run:   func(ctx context.Context, e *cli.Env) error { return serve(ctx, e, &o) }},
+				Check: func(e *cli.Env) error {
+					if o.every <= 0 {
+						return e.Flags.Invalid("schedule", "must be positive")
+					}
+					return e.Flags.HostPort("listen")
+				},
+				Run: func(ctx context.Context, e *cli.Env) error { return serve(ctx, e, &o) }},
 			{Name: "discover", Purpose: "fetch a peer's discovery record and record the peer with the key its operator gave",
 				Flags: func(f *cli.FlagSet) {
 					f.String(&o.mesh, "mesh", "", "the peer's federation URL")
@@ -364,6 +371,28 @@ func serve(ctx context.Context, e *cli.Env, o *opts) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go func() { errc <- asrv.Serve(aln) }()
 	fmt.Fprintf(e.Stderr, "vm-federation: %s (key %s) serving on %s\n", c.MeshID, m.PublicKey(), ln.Addr())
+	// The agreements' verification_frequency schedules the witness cycles
+	// of this mesh's shared scrolls.
+	go func() {
+		t := time.NewTicker(o.every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			for _, d := range m.Due() {
+				r, err := m.NotifyPeer(ctx, d.Peer, d.Scroll)
+				switch {
+				case err != nil:
+					fmt.Fprintf(e.Stderr, "vm-federation: witness cycle of %s by %s: %s\n", d.Scroll, d.Peer, cli.OneLine(err.Error()))
+				case r.VerificationResult != federation.ResultVerified:
+					fmt.Fprintf(e.Stderr, "vm-federation: witness cycle of %s by %s: %s\n", d.Scroll, d.Peer, r.VerificationResult)
+				}
+			}
+		}
+	}()
 	select {
 	case <-ctx.Done():
 	case err = <-errc:

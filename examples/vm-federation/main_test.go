@@ -37,7 +37,7 @@ func startMesh(t *testing.T, dir, id, addr string) {
 	go func() {
 		var errb bytes.Buffer
 		done <- command().Execute(ctx, []string{"-init", "-data", dir, "-mesh-id", id, "-url", "http://" + addr,
-			"-mesh-scrolls", "Compliance,Drills", "serve", "-listen", addr}, &bytes.Buffer{}, &errb, func(string) string { return "" })
+			"-mesh-scrolls", "Compliance,Drills", "serve", "-listen", addr, "-schedule", "200ms"}, &bytes.Buffer{}, &errb, func(string) string { return "" })
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	deadline := time.Now().Add(10 * time.Second)
@@ -94,6 +94,18 @@ func TestTwoMeshes(t *testing.T) {
 	code, out, errs = run(t, "-data", bdir, "proposals", "accept", p.ProposalID)
 	require.Equal(t, 0, code, errs)
 	require.Contains(t, out, "agreement_hash")
+
+	// The schedule runs berlin's first witness cycle of its own Compliance
+	// scroll (due at once) without an operator.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, out, _ = run(t, "-data", bdir, "witness-history", "--mesh", "did:vm:mesh:vaultmesh-dublin")
+		if code == 0 && strings.Contains(out, "fed_witness_event") {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "no scheduled witness cycle")
+		time.Sleep(100 * time.Millisecond)
+	}
 
 	for _, r := range []string{`{"n":1}`, `{"n":2}`, `{"n":3}`} {
 		code, _, errs = run(t, "-data", ddir, "append", "--scroll", "Compliance", r)
