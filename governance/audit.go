@@ -67,6 +67,7 @@ type AuditError struct {
 	Err    error
 }
 
+// Error describes the failure with its evidence.
 func (e *AuditError) Error() string {
 	id := ""
 	if e.ID != "" {

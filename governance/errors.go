@@ -63,6 +63,7 @@ type StateError struct {
 	Allowed  []State
 }
 
+// Error describes the failure with its evidence.
 func (e *StateError) Error() string {
 	return fmt.Sprintf("governance: %s %s: proposal is in state %s, want %v", e.Action, e.Proposal, e.State, e.Allowed)
 }
@@ -78,6 +79,7 @@ type RoleError struct {
 	Kind  string // receipt type
 }
 
+// Error describes the failure with its evidence.
 func (e *RoleError) Error() string {
 	return fmt.Sprintf("governance: %s by %s: actor lacks role %q", e.Kind, e.Actor, e.Role)
 }
@@ -94,6 +96,7 @@ type ReceiptError struct {
 	Err    error
 }
 
+// Error describes the failure with its evidence.
 func (e *ReceiptError) Error() string {
 	id := ""
 	if e.ID != "" {

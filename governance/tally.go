@@ -14,6 +14,7 @@ type VoteError struct {
 	Err   error
 }
 
+// Error describes the failure with its evidence.
 func (e *VoteError) Error() string {
 	return fmt.Sprintf("governance: tally: vote %d: %s", e.Index, trimPrefix(e.Err))
 }
