@@ -59,8 +59,9 @@ func WithClock(now func() time.Time) Option {
 
 // WithAnchorer sets the anchoring backend. [Body.Activate] anchors the new
 // constitution's hash through it and waits for its confirmation; receipts
-// submitted with anchor proofs are checked through it. Without one, nothing
-// can be activated.
+// submitted with anchor proofs are checked through it, and so are the
+// amendments already in the scroll when it is opened. Without one, nothing
+// can be activated, and a scroll holding amendments does not open.
 func WithAnchorer(a checkpoint.Anchorer) Option {
 	return func(c *config) error {
 		if a == nil {
