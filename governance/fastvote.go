@@ -85,8 +85,11 @@ func parseVoteCanonical(b []byte) (*Vote, bool) {
 	if !ok {
 		return nil, false
 	}
-	v = Vote{Type: string(vals[2]), VoteID: string(vals[4]), ProposalID: string(vals[1]), Voter: string(vals[6]),
-		VotedAt: Timestamp{t}, Vote: string(vals[3]), Weight: w, Comments: string(vals[0])}
+	v = Vote{Type: intern(vals[2], TypeVote), VoteID: string(vals[4]), ProposalID: string(vals[1]), Voter: string(vals[6]),
+		VotedAt: Timestamp{t}, Vote: intern(vals[3], Approve, Reject, Abstain), Weight: w}
+	if vals[0] != nil {
+		v.Comments = string(vals[0])
+	}
 	if checkShape(&v) != nil {
 		return nil, false
 	}
@@ -120,4 +123,14 @@ func parseCanonical(typ string, payload []byte) (Payload, error) {
 		}
 	}
 	return ParsePayload(typ, payload)
+}
+
+// intern returns the constant b spells, or a new string.
+func intern(b []byte, consts ...string) string {
+	for _, c := range consts {
+		if string(b) == c {
+			return c
+		}
+	}
+	return string(b)
 }

@@ -72,8 +72,9 @@ func (a *Actor) validAt(t time.Time) bool {
 type Registry struct {
 	Actors []Actor `json:"actors"`
 
-	byID  map[string]*Actor
-	byKey map[string]*Actor
+	byID       map[string]*Actor
+	byKey      map[string]*Actor
+	byKeyIndex map[string]int // key -> index in Actors
 
 	once sync.Once
 	v    *envelope.Verifier
@@ -86,7 +87,7 @@ type Registry struct {
 // holds every role the agent has (voting is never delegated, so a weight is
 // never counted twice), weights from 0 to 1,000,000.
 func NewRegistry(actors []Actor) (*Registry, error) {
-	r := &Registry{Actors: slices.Clone(actors), byID: map[string]*Actor{}, byKey: map[string]*Actor{}}
+	r := &Registry{Actors: slices.Clone(actors), byID: map[string]*Actor{}, byKey: map[string]*Actor{}, byKeyIndex: map[string]int{}}
 	short := map[string]string{}
 	sovereigns := 0
 	for i := range r.Actors {
@@ -100,7 +101,7 @@ func NewRegistry(actors []Actor) (*Registry, error) {
 		if r.byKey[a.Key] != nil {
 			return nil, fmt.Errorf("%w: registry: key of %s also held by %s", ErrMalformed, a.ID, r.byKey[a.Key].ID)
 		}
-		r.byID[a.ID], r.byKey[a.Key] = a, a
+		r.byID[a.ID], r.byKey[a.Key], r.byKeyIndex[a.Key] = a, a, i
 		if other, dup := short[shortName(a.ID)]; dup {
 			return nil, fmt.Errorf("%w: registry: %s and %s end in the same name (vote IDs end in it)", ErrMalformed, other, a.ID)
 		}

@@ -41,7 +41,7 @@ func TallyVotes(p *Proposal, reg *Registry, votes [][]byte) (Tally, error) {
 	}
 	pid, _ := parseNumbered(p.ProposalID, prefixProposal)
 	type counted struct {
-		voter  *Actor
+		voter  int // index in reg.Actors
 		choice string
 		n      int // the vote's number for its voter
 	}
@@ -63,7 +63,8 @@ func TallyVotes(p *Proposal, reg *Registry, votes [][]byte) (Tally, error) {
 			return
 		}
 		vt := pl.(*Vote)
-		signer, _ := reg.ByKey(e.SenderPubkey)
+		si := reg.byKeyIndex[e.SenderPubkey]
+		signer := &reg.Actors[si]
 		t := vt.VotedAt.Time
 		switch {
 		case vt.ProposalID != p.ProposalID:
@@ -89,7 +90,7 @@ func TallyVotes(p *Proposal, reg *Registry, votes [][]byte) (Tally, error) {
 		if base := voteID(pid, signer.ID, 1); vt.VoteID != base {
 			fmt.Sscanf(vt.VoteID[len(base)+1:], "%d", &n)
 		}
-		results[i] = counted{voter: signer, choice: vt.Vote, n: n}
+		results[i] = counted{voter: si, choice: vt.Vote, n: n}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(votes))
 	var next atomic.Int64
@@ -112,35 +113,37 @@ func TallyVotes(p *Proposal, reg *Registry, votes [][]byte) (Tally, error) {
 	type latest struct {
 		n      int
 		choice string
-		weight int64
 		seen   uint64 // bit set of numbers seen, up to 64
 	}
-	by := make(map[*Actor]*latest, len(votes))
+	// One slot per registered actor: no map, no allocation per voter.
+	by := make([]latest, len(reg.Actors))
 	for i, r := range results {
 		if errs[i] != nil {
 			return Tally{}, &VoteError{Index: i, Err: errs[i]}
 		}
-		l := by[r.voter]
-		if l == nil {
-			l = &latest{}
-			by[r.voter] = l
-		} else if !p.Rules.VoteChanges {
-			return Tally{}, &VoteError{Index: i, Err: fmt.Errorf("%w: %s voted twice and %s does not allow a vote to change", ErrConflict, r.voter.ID, p.ProposalID)}
+		l := &by[r.voter]
+		id := reg.Actors[r.voter].ID
+		if l.n != 0 && !p.Rules.VoteChanges {
+			return Tally{}, &VoteError{Index: i, Err: fmt.Errorf("%w: %s voted twice and %s does not allow a vote to change", ErrConflict, id, p.ProposalID)}
 		}
 		if r.n > 64 || l.seen&(1<<(r.n-1)) != 0 {
-			return Tally{}, &VoteError{Index: i, Err: fmt.Errorf("%w: vote %d of %s twice or beyond 64", ErrConflict, r.n, r.voter.ID)}
+			return Tally{}, &VoteError{Index: i, Err: fmt.Errorf("%w: vote %d of %s twice or beyond 64", ErrConflict, r.n, id)}
 		}
 		l.seen |= 1 << (r.n - 1)
 		if r.n > l.n {
-			l.n, l.choice, l.weight = r.n, r.choice, r.voter.Weight
+			l.n, l.choice = r.n, r.choice
 		}
 	}
 	var s VoteSummary
-	for voter, l := range by {
-		if l.seen != 1<<l.n-1 {
-			return Tally{}, fmt.Errorf("%w: tally: votes of %s numbered with gaps", ErrConflict, voter.ID)
+	for i := range by {
+		l := &by[i]
+		if l.n == 0 {
+			continue
 		}
-		s.add(l.choice, l.weight)
+		if l.seen != 1<<l.n-1 {
+			return Tally{}, fmt.Errorf("%w: tally: votes of %s numbered with gaps", ErrConflict, reg.Actors[i].ID)
+		}
+		s.add(l.choice, reg.Actors[i].Weight)
 	}
 	return tallyOf(p.Rules, s, reg.totalWeight(p.SubmittedAt.Time)), nil
 }
