@@ -3,7 +3,6 @@ package trustkernel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum"
@@ -45,10 +44,10 @@ type AnchorRecord struct {
 // contract anchor.
 func AnchorCall(anchor common.Address, root [32]byte, label string) (Call, error) {
 	if root == ([32]byte{}) {
-		return Call{}, fmt.Errorf("trustkernel: anchor: %w", ErrZeroRoot)
+		return Call{}, errorf("anchor: %w", ErrZeroRoot)
 	}
 	if len(label) > MaxAnchorLabel {
-		return Call{}, fmt.Errorf("trustkernel: anchor label of %d bytes, want at most %d: %w", len(label), MaxAnchorLabel, ErrLabelTooLong)
+		return Call{}, errorf("anchor label of %d bytes, want at most %d: %w", len(label), MaxAnchorLabel, ErrLabelTooLong)
 	}
 	return Call{Method: "anchor", To: anchor, Data: anchorABI.PackAnchor(root, label)}, nil
 }
@@ -70,7 +69,7 @@ func AnchorRoot(ctx context.Context, backend Backend, opts *bind.TransactOpts, a
 			return rec, nil
 		}
 	}
-	return nil, fmt.Errorf("trustkernel: anchor transaction %s has no Anchored event: %w", rcpt.TxHash.Hex(), ErrAnchorNotFound)
+	return nil, errorf("anchor transaction %s has no Anchored event: %w", rcpt.TxHash.Hex(), ErrAnchorNotFound)
 }
 
 // AnchorQuery narrows [FindAnchor]. Zero values search every block and accept
@@ -100,7 +99,7 @@ func FindAnchor(ctx context.Context, logs LogFilterer, anchor common.Address, ro
 		Topics:    topics,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: find anchor %x: %w", root, err)
+		return nil, errorf("find anchor %x: %w", root, err)
 	}
 	var best *AnchorRecord
 	for i := range found {
@@ -117,7 +116,7 @@ func FindAnchor(ctx context.Context, logs LogFilterer, anchor common.Address, ro
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("trustkernel: root %x at %s: %w", root, anchor.Hex(), ErrAnchorNotFound)
+		return nil, errorf("root %x at %s: %w", root, anchor.Hex(), ErrAnchorNotFound)
 	}
 	return best, nil
 }

@@ -71,7 +71,7 @@ func NewAnchorer(anchor common.Address, chainID uint64, logs LogFilterer, sender
 		}
 	}
 	if a.opts != nil && a.opts.From != sender {
-		return nil, fmt.Errorf("trustkernel: anchorer sends from %s, but counts anchors by %s", a.opts.From.Hex(), sender.Hex())
+		return nil, errorf("anchorer sends from %s, but counts anchors by %s", a.opts.From.Hex(), sender.Hex())
 	}
 	return a, nil
 }
@@ -128,7 +128,7 @@ func (a *Anchorer) VerifyAnchor(ctx context.Context, root [32]byte, label string
 	})
 	if err != nil {
 		// A read failure is not evidence of absence: it is returned as is.
-		return fmt.Errorf("trustkernel: verify anchor %x: %w", root, err)
+		return errorf("verify anchor %x: %w", root, err)
 	}
 	for i := range found {
 		l := &found[i]

@@ -60,7 +60,7 @@ func (v *BurnVerifier) VerifyBurn(ctx context.Context, b cahp.Burn, minConfirmat
 		return fmt.Errorf("%w: %v", cahp.ErrBurnUnconfirmed, err)
 	}
 	if err != nil {
-		return fmt.Errorf("trustkernel: burn %s: %w", b.TxHash, err)
+		return errorf("burn %s: %w", b.TxHash, err)
 	}
 	tx := ag.Tx
 	burn := common.HexToAddress(cahp.BurnAddress)
@@ -88,15 +88,15 @@ func SendBurn(ctx context.Context, backend Backend, key *ecdsa.PrivateKey, chain
 	from := crypto.PubkeyToAddress(key.PublicKey)
 	nonce, err := backend.PendingNonceAt(ctx, from)
 	if err != nil {
-		return "", fmt.Errorf("trustkernel: burn: nonce: %w", err)
+		return "", errorf("burn: nonce: %w", err)
 	}
 	head, err := backend.HeaderByNumber(ctx, nil)
 	if err != nil {
-		return "", fmt.Errorf("trustkernel: burn: head: %w", err)
+		return "", errorf("burn: head: %w", err)
 	}
 	tip, err := backend.SuggestGasTipCap(ctx)
 	if err != nil {
-		return "", fmt.Errorf("trustkernel: burn: tip: %w", err)
+		return "", errorf("burn: tip: %w", err)
 	}
 	feeCap := new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
 	to := common.HexToAddress(cahp.BurnAddress)
@@ -106,17 +106,17 @@ func SendBurn(ctx context.Context, backend Backend, key *ecdsa.PrivateKey, chain
 		Gas: 21_000 + 16*32, To: &to, Value: amount, Data: binding[:],
 	})
 	if err != nil {
-		return "", fmt.Errorf("trustkernel: burn: sign: %w", err)
+		return "", errorf("burn: sign: %w", err)
 	}
 	if err := backend.SendTransaction(ctx, tx); err != nil {
-		return "", fmt.Errorf("trustkernel: burn: send: %w", err)
+		return "", errorf("burn: send: %w", err)
 	}
 	rcpt, err := bind.WaitMined(ctx, backend, tx.Hash())
 	if err != nil {
-		return "", fmt.Errorf("trustkernel: burn: %w", err)
+		return "", errorf("burn: %w", err)
 	}
 	if rcpt.Status != types.ReceiptStatusSuccessful {
-		return "", fmt.Errorf("trustkernel: burn %s failed in block %v", tx.Hash().Hex(), rcpt.BlockNumber)
+		return "", errorf("burn %s failed in block %v", tx.Hash().Hex(), rcpt.BlockNumber)
 	}
 	return tx.Hash().Hex(), nil
 }
@@ -133,19 +133,19 @@ func NewBurner(backend Backend, key *ecdsa.PrivateKey, chainID uint64, amount *b
 		}
 		rcpt, err := backend.TransactionReceipt(ctx, common.HexToHash(tx))
 		if err != nil {
-			return cahp.Burn{}, fmt.Errorf("trustkernel: burn: receipt: %w", err)
+			return cahp.Burn{}, errorf("burn: receipt: %w", err)
 		}
 		for {
 			head, err := backend.HeaderByNumber(ctx, nil)
 			if err != nil {
-				return cahp.Burn{}, fmt.Errorf("trustkernel: burn: head: %w", err)
+				return cahp.Burn{}, errorf("burn: head: %w", err)
 			}
 			if head.Number.Uint64()+1 >= rcpt.BlockNumber.Uint64()+confirmations {
 				break
 			}
 			select {
 			case <-ctx.Done():
-				return cahp.Burn{}, fmt.Errorf("trustkernel: burn %s: waiting for %d confirmations: %w", tx, confirmations, ctx.Err())
+				return cahp.Burn{}, errorf("burn %s: waiting for %d confirmations: %w", tx, confirmations, ctx.Err())
 			case <-time.After(poll):
 			}
 		}

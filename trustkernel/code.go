@@ -143,14 +143,14 @@ func (e *CodeMismatchError) Unwrap() error { return ErrCodeMismatch }
 func VerifyClone(ctx context.Context, backend CodeReader, controller, implementation common.Address, blockNumber *big.Int) error {
 	code, err := backend.CodeAt(ctx, controller, blockNumber)
 	if err != nil {
-		return fmt.Errorf("trustkernel: code of controller %s: %w", controller.Hex(), err)
+		return errorf("code of controller %s: %w", controller.Hex(), err)
 	}
 	if err := CheckClone(controller, code, implementation); err != nil {
 		return err
 	}
 	impl, err := backend.CodeAt(ctx, implementation, blockNumber)
 	if err != nil {
-		return fmt.Errorf("trustkernel: code of implementation %s: %w", implementation.Hex(), err)
+		return errorf("code of implementation %s: %w", implementation.Hex(), err)
 	}
 	return CheckImplementation(implementation, impl)
 }
@@ -159,14 +159,14 @@ func VerifyClone(ctx context.Context, backend CodeReader, controller, implementa
 // clone of implementation.
 func CheckClone(controller common.Address, code []byte, implementation common.Address) error {
 	if len(code) == 0 {
-		return fmt.Errorf("trustkernel: controller %s: %w", controller.Hex(), ErrNoCode)
+		return errorf("controller %s: %w", controller.Hex(), ErrNoCode)
 	}
 	if len(code) != CloneCodeSize || !bytes.HasPrefix(code, clonePrefix) || !bytes.HasSuffix(code, cloneSuffix) {
-		return fmt.Errorf("trustkernel: controller %s has %d bytes of code, want the %d-byte clone pattern: %w",
+		return errorf("controller %s has %d bytes of code, want the %d-byte clone pattern: %w",
 			controller.Hex(), len(code), CloneCodeSize, ErrNotClone)
 	}
 	if got := common.BytesToAddress(code[len(clonePrefix) : len(clonePrefix)+20]); got != implementation {
-		return fmt.Errorf("trustkernel: controller %s delegates to %s, want %s: %w",
+		return errorf("controller %s delegates to %s, want %s: %w",
 			controller.Hex(), got.Hex(), implementation.Hex(), ErrWrongImplementation)
 	}
 	return nil

@@ -1,7 +1,6 @@
 package trustkernel
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/accordsdk/accord/internal/strictjson"
 )
 
 // ErrConfig is wrapped by every configuration error.
@@ -31,6 +32,7 @@ const (
 // Limits of the configuration.
 const (
 	maxConfigBytes  = 1 << 16
+	maxConfigDepth  = 16
 	maxEndpoints    = 16
 	maxStaleSecHigh = 86400
 )
@@ -74,13 +76,6 @@ func AllowDevelopmentQuorum() ConfigOption {
 	return func(o *configOptions) error { o.development = true; return nil }
 }
 
-// prefixless reads an error of this package without its "trustkernel: "
-// prefix, for errors that are wrapped in another of the package's errors.
-type prefixless struct{ err error }
-
-func (p prefixless) Error() string { return strings.TrimPrefix(p.err.Error(), "trustkernel: ") }
-func (p prefixless) Unwrap() error { return p.err }
-
 // MaxStale returns max_stale_sec as a duration.
 func (c *Config) MaxStale() time.Duration { return time.Duration(c.MaxStaleSec) * time.Second }
 
@@ -111,16 +106,16 @@ func configErr(key, format string, args ...any) error {
 func LoadConfig(path string, opts ...ConfigOption) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: config: %w", err)
+		return nil, errorf("config: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: config: %w", err)
+		return nil, errorf("config: %w", err)
 	}
 	c, err := ParseConfig(data, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: config %s: %w", path, prefixless{err})
+		return nil, errorf("config %s: %w", path, prefixless{err: err})
 	}
 	return c, nil
 }
@@ -151,12 +146,9 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 	if len(data) > maxConfigBytes {
 		return nil, fmt.Errorf("%w: %d bytes, want at most %d", ErrConfig, len(data), maxConfigBytes)
 	}
-	if err := checkDuplicateKeys(data); err != nil {
-		return nil, err
-	}
 	var f configFile
-	if err := decodeStrictJSON(data, &f); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	if err := strictjson.Unmarshal(data, &f, strictjson.MaxSize(maxConfigBytes), strictjson.MaxDepth(maxConfigDepth)); err != nil {
+		return nil, errorf("%w: %w", ErrConfig, prefixless{err: err, prefix: "strictjson: "})
 	}
 	if f.Trust == nil || f.Trust.Web3 == nil {
 		return nil, fmt.Errorf("%w: missing trust.web3", ErrConfig)
@@ -186,7 +178,7 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 		return nil, configErr("rpc_quorum", "missing")
 	}
 	if err := checkQuorum(len(c.RPCEndpoints), *w.RPCQuorum, o.development); err != nil {
-		return nil, fmt.Errorf("%w: trust.web3.rpc_quorum: %w", ErrConfig, prefixless{err})
+		return nil, errorf("%w: trust.web3.rpc_quorum: %w", ErrConfig, prefixless{err: err})
 	}
 	c.RPCQuorum = *w.RPCQuorum
 	c.development = o.development
@@ -272,72 +264,6 @@ func (c *Config) MarshalJSON() ([]byte, error) {
 		Web3 *web3JSON `json:"web3"`
 	}{Web3: &w}
 	return json.Marshal(f)
-}
-
-// checkDuplicateKeys rejects JSON in which an object repeats a key.
-func checkDuplicateKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var walk func(depth int) error
-	walk = func(depth int) error {
-		if depth > 16 {
-			return fmt.Errorf("%w: nested too deeply", ErrConfig)
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrConfig, err)
-		}
-		switch tok {
-		case json.Delim('{'):
-			keys := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return fmt.Errorf("%w: %v", ErrConfig, err)
-				}
-				k, _ := kt.(string)
-				// encoding/json matches keys case-insensitively; every key
-				// of the configuration is lower case, so refuse any other.
-				if k != strings.ToLower(k) {
-					return fmt.Errorf("%w: key %q is not lower case", ErrConfig, k)
-				}
-				if keys[k] {
-					return fmt.Errorf("%w: duplicate key %q", ErrConfig, k)
-				}
-				keys[k] = true
-				if err := walk(depth + 1); err != nil {
-					return err
-				}
-			}
-			_, err = dec.Token()
-		case json.Delim('['):
-			for dec.More() {
-				if err := walk(depth + 1); err != nil {
-					return err
-				}
-			}
-			_, err = dec.Token()
-		}
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrConfig, err)
-		}
-		return nil
-	}
-	return walk(0)
-}
-
-// decodeStrictJSON decodes exactly one JSON value into v, rejecting unknown
-// fields and anything after the value.
-func decodeStrictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after the JSON value")
-	}
-	return nil
 }
 
 // Policy returns the outage rules for this configuration.

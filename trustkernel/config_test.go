@@ -65,11 +65,11 @@ func TestParseConfigRejects(t *testing.T) {
 		edit    func(string) string
 		wantErr string
 	}{
-		{"unknown key", func(s string) string { return strings.Replace(s, `"mode"`, `"moed"`, 1) }, "unknown field"},
-		{"upper-case key", func(s string) string { return strings.Replace(s, `"chain_id"`, `"CHAIN_ID"`, 1) }, "not lower case"},
-		{"duplicate key", func(s string) string {
+		{"unknown key", func(s string) string { return strings.Replace(s, `"mode"`, `"moed"`, 1) }, "unknown member"},
+		{"upper-case key", func(s string) string { return strings.Replace(s, `"chain_id"`, `"CHAIN_ID"`, 1) }, "$.trust.web3.CHAIN_ID: unknown member"},
+		{"duplicate member", func(s string) string {
 			return strings.Replace(s, `"rpc_quorum": 2,`, `"rpc_quorum": 2, "rpc_quorum": 3,`, 1)
-		}, "duplicate key"},
+		}, "duplicate member"},
 		{"trailing data", func(s string) string { return s + "{}" }, "trailing data"},
 		{"zero chain id", func(s string) string { return strings.Replace(s, "4207", "0", 1) }, "chain_id"},
 		{"negative chain id", func(s string) string { return strings.Replace(s, "4207", "-1", 1) }, "chain_id"},

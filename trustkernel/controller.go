@@ -35,10 +35,10 @@ func (c *Controller) call(method string, data []byte) Call {
 // ttl (whole seconds, between one minute and 30 days). Upgrade authority.
 func (c *Controller) ProposeUpgrade(root, uriHash, policyHash [32]byte, ttl time.Duration) (Call, error) {
 	if root == ([32]byte{}) {
-		return Call{}, fmt.Errorf("trustkernel: propose upgrade: %w", ErrZeroRoot)
+		return Call{}, errorf("propose upgrade: %w", ErrZeroRoot)
 	}
 	if ttl < MinProposalTTL || ttl > MaxProposalTTL || ttl%time.Second != 0 {
-		return Call{}, fmt.Errorf("trustkernel: propose upgrade: ttl %v, want whole seconds in [%v, %v]: %w", ttl, MinProposalTTL, MaxProposalTTL, ErrInvalidTTL)
+		return Call{}, errorf("propose upgrade: ttl %v, want whole seconds in [%v, %v]: %w", ttl, MinProposalTTL, MaxProposalTTL, ErrInvalidTTL)
 	}
 	return c.call("proposeUpgrade", c.abi.PackProposeUpgrade(root, uriHash, policyHash, uint64(ttl/time.Second))), nil
 }
@@ -89,11 +89,11 @@ func (c *Controller) AcceptRootAuthority() Call {
 func (c *Controller) Snapshot(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (bindings.InstanceControllerSnapshot, error) {
 	out, err := call(ctx, backend, opts, c.Address, c.abi.PackSnapshot())
 	if err != nil {
-		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
+		return bindings.InstanceControllerSnapshot{}, errorf("snapshot of %s: %w", c.Address.Hex(), err)
 	}
 	s, err := DecodeSnapshot(out)
 	if err != nil {
-		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("trustkernel: snapshot of %s: %w", c.Address.Hex(), err)
+		return bindings.InstanceControllerSnapshot{}, errorf("snapshot of %s: %w", c.Address.Hex(), err)
 	}
 	return s, nil
 }
@@ -113,7 +113,7 @@ var ErrBadSnapshot = errors.New("trustkernel: malformed snapshot")
 func DecodeSnapshot(out []byte) (bindings.InstanceControllerSnapshot, error) {
 	s, err := controllerABI.UnpackSnapshot(out)
 	if err != nil {
-		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return bindings.InstanceControllerSnapshot{}, errorf("%w: %w", ErrBadSnapshot, err)
 	}
 	if !bytes.Equal(encodeSnapshot(s), out) {
 		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %d bytes are not the canonical encoding", ErrBadSnapshot, len(out))
@@ -193,11 +193,11 @@ func (r *Registry) AcceptOwnership() Call {
 func (r *Registry) Release(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts, componentID [32]byte, version uint64) (bindings.ReleaseRegistryRelease, error) {
 	out, err := call(ctx, backend, opts, r.Address, r.abi.PackGetRelease(componentID, version))
 	if err != nil {
-		return bindings.ReleaseRegistryRelease{}, fmt.Errorf("trustkernel: release %x version %d: %w", componentID, version, err)
+		return bindings.ReleaseRegistryRelease{}, errorf("release %x version %d: %w", componentID, version, err)
 	}
 	rel, err := r.abi.UnpackGetRelease(out)
 	if err != nil {
-		return bindings.ReleaseRegistryRelease{}, fmt.Errorf("trustkernel: release %x version %d: %w", componentID, version, err)
+		return bindings.ReleaseRegistryRelease{}, errorf("release %x version %d: %w", componentID, version, err)
 	}
 	return rel, nil
 }
@@ -206,7 +206,7 @@ func (r *Registry) Release(ctx context.Context, backend bind.ContractCaller, opt
 func (r *Registry) Owner(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (common.Address, error) {
 	out, err := call(ctx, backend, opts, r.Address, r.abi.PackOwner())
 	if err != nil {
-		return common.Address{}, fmt.Errorf("trustkernel: registry owner: %w", err)
+		return common.Address{}, errorf("registry owner: %w", err)
 	}
 	return r.abi.UnpackOwner(out)
 }

@@ -3,7 +3,6 @@ package trustkernel
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -27,7 +26,7 @@ type Deployment struct {
 // runtime code.
 func Deploy(ctx context.Context, backend Backend, opts *bind.TransactOpts, registryOwner common.Address) (*Deployment, error) {
 	if registryOwner == (common.Address{}) {
-		return nil, fmt.Errorf("trustkernel: deploy: registry owner: %w", ErrZeroAddress)
+		return nil, errorf("deploy: registry owner: %w", ErrZeroAddress)
 	}
 	o := *opts
 	o.Context = ctx
@@ -36,7 +35,7 @@ func Deploy(ctx context.Context, backend Backend, opts *bind.TransactOpts, regis
 	deploy := func(name string, md *bind.MetaData, input []byte) (common.Address, error) {
 		addr, tx, err := bind.DeployContract(&o, common.FromHex(md.Bin), backend, input)
 		if err != nil {
-			return common.Address{}, fmt.Errorf("trustkernel: deploy %s: %w", name, DecodeRevertError(err))
+			return common.Address{}, errorf("deploy %s: %w", name, DecodeRevertError(err))
 		}
 		// Pin the next nonce so the deployments need not wait for each other.
 		o.Nonce = bigU64(tx.Nonce() + 1)
@@ -89,7 +88,7 @@ type InstanceParams struct {
 // check rejects parameters the contract would reject.
 func (p InstanceParams) check() error {
 	if p.RootAuthority == (common.Address{}) || p.UpgradeAuthority == (common.Address{}) || p.EmergencyAuthority == (common.Address{}) {
-		return fmt.Errorf("trustkernel: instance authorities: %w", ErrZeroAddress)
+		return errorf("instance authorities: %w", ErrZeroAddress)
 	}
 	return nil
 }
@@ -139,7 +138,7 @@ func CreateInstance(ctx context.Context, backend Backend, opts *bind.TransactOpt
 		}
 	}
 	if got != want {
-		return common.Address{}, rcpt, fmt.Errorf("trustkernel: factory created %s, want %s", got.Hex(), want.Hex())
+		return common.Address{}, rcpt, errorf("factory created %s, want %s", got.Hex(), want.Hex())
 	}
 	if err := VerifyClone(ctx, backend, got, d.Implementation, nil); err != nil {
 		return common.Address{}, rcpt, err
@@ -164,7 +163,7 @@ func VerifyDeployment(ctx context.Context, backend CodeReader, d *Deployment) er
 	for _, c := range checks {
 		code, err := backend.CodeAt(ctx, c.addr, nil)
 		if err != nil {
-			return fmt.Errorf("trustkernel: code of %s %s: %w", c.name, c.addr.Hex(), err)
+			return errorf("code of %s %s: %w", c.name, c.addr.Hex(), err)
 		}
 		if got := crypto.Keccak256Hash(code); got != c.want {
 			errs = append(errs, &CodeMismatchError{What: c.name, Address: c.addr, Got: got, Want: c.want})

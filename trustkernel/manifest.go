@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/accordsdk/accord/internal/strictjson"
 )
 
 // Manifest errors.
@@ -202,14 +204,14 @@ func (m *Manifest) MarshalJSON() ([]byte, error) {
 // rejected. Check its root against the anchored root before trusting it.
 func ParseManifest(data []byte) (*Manifest, error) {
 	var j manifestJSON
-	if err := decodeStrictJSON(data, &j); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadManifest, err)
+	if err := strictjson.Unmarshal(data, &j); err != nil {
+		return nil, errorf("%w: %w", ErrBadManifest, prefixless{err: err, prefix: "strictjson: "})
 	}
 	m := &Manifest{Entries: make([]ManifestEntry, len(j.Files))}
 	for i, f := range j.Files {
 		n, err := NormalizePath(f.Path)
 		if err != nil {
-			return nil, fmt.Errorf("%w: file %d: %w", ErrBadManifest, i, err)
+			return nil, errorf("%w: file %d: %w", ErrBadManifest, i, err)
 		}
 		if n != f.Path {
 			return nil, fmt.Errorf("%w: file %d: path %q is not normalised, want %q", ErrBadManifest, i, f.Path, n)

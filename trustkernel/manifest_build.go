@@ -26,7 +26,7 @@ import (
 func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
 	top, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: manifest: %w", err)
+		return nil, errorf("manifest: %w", err)
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -69,10 +69,10 @@ func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
 		walkErr = context.Cause(ctx)
 	}
 	if walkErr != nil {
-		return nil, fmt.Errorf("trustkernel: manifest of %s: %w", dir, walkErr)
+		return nil, errorf("manifest of %s: %w", dir, walkErr)
 	}
 	if len(entries) == 0 {
-		return nil, fmt.Errorf("trustkernel: manifest of %s: %w", dir, ErrEmptyManifest)
+		return nil, errorf("manifest of %s: %w", dir, ErrEmptyManifest)
 	}
 	slices.SortFunc(entries, func(a, b ManifestEntry) int { return strings.Compare(a.Path, b.Path) })
 	return &Manifest{Entries: entries}, nil

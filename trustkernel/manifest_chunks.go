@@ -43,7 +43,7 @@ func ManifestChunks(m *Manifest, maxBytes int) ([][]byte, error) {
 	for _, e := range m.Entries {
 		n := 2 + len(e.Path) + 32
 		if len(e.Path) > 0xffff || chunkHeaderLen+n > maxBytes {
-			return nil, fmt.Errorf("trustkernel: entry %q needs %d bytes, chunk limit %d", e.Path, chunkHeaderLen+n, maxBytes)
+			return nil, errorf("entry %q needs %d bytes, chunk limit %d", e.Path, chunkHeaderLen+n, maxBytes)
 		}
 		if size+n > maxBytes {
 			groups = append(groups, cur)
@@ -117,7 +117,7 @@ func DecodeManifestChunks(chunks [][]byte) (*Manifest, error) {
 			p := string(rest[2 : 2+l])
 			np, err := NormalizePath(p)
 			if err != nil {
-				return nil, fmt.Errorf("%w: chunk %d entry %d: %w", ErrBadManifest, i, k, err)
+				return nil, errorf("%w: chunk %d entry %d: %w", ErrBadManifest, i, k, err)
 			}
 			if np != p {
 				return nil, fmt.Errorf("%w: chunk %d entry %d: path %q is not normalised", ErrBadManifest, i, k, p)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/accordsdk/accord/internal/atomicfile"
+	"github.com/accordsdk/accord/internal/strictjson"
 )
 
 // ErrOutboxEntry means a file in the outbox directory is not a valid entry.
@@ -58,28 +59,28 @@ func OpenOutbox(dir string) (*Outbox, error) {
 		return nil, errors.New("trustkernel: outbox directory is empty")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("trustkernel: outbox: %w", err)
+		return nil, errorf("outbox: %w", err)
 	}
 	fi, err := os.Lstat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: outbox: %w", err)
+		return nil, errorf("outbox: %w", err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("trustkernel: outbox %s is not a directory", dir)
+		return nil, errorf("outbox %s is not a directory", dir)
 	}
 	if fi.Mode().Perm()&0o022 != 0 {
-		return nil, fmt.Errorf("trustkernel: outbox %s has mode %o, want no group or other write", dir, fi.Mode().Perm())
+		return nil, errorf("outbox %s has mode %o, want no group or other write", dir, fi.Mode().Perm())
 	}
 	o := &Outbox{dir: dir}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: outbox: %w", err)
+		return nil, errorf("outbox: %w", err)
 	}
 	for _, e := range entries {
 		name := e.Name()
 		if atomicfile.IsTemp(name) || strings.HasPrefix(name, ".tmp-") { // .tmp-*: written before atomicfile
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
-				return nil, fmt.Errorf("trustkernel: outbox: %w", err)
+				return nil, errorf("outbox: %w", err)
 			}
 			continue
 		}
@@ -121,7 +122,7 @@ func (o *Outbox) Put(a Action, now time.Time) (Action, error) {
 	defer o.mu.Unlock()
 	name := fmt.Sprintf("%020d%s", o.seq+1, outboxSuffix)
 	if err := atomicfile.Write(filepath.Join(o.dir, name), data, 0o600); err != nil {
-		return Action{}, fmt.Errorf("trustkernel: outbox: %w", err)
+		return Action{}, errorf("outbox: %w", err)
 	}
 	o.seq++
 	return a, nil
@@ -161,8 +162,8 @@ func (o *Outbox) entries() ([]outboxEntry, error) {
 
 func decodeAction(data []byte) (Action, error) {
 	var a Action
-	if err := decodeStrictJSON(data, &a); err != nil {
-		return Action{}, fmt.Errorf("%w: %v", ErrOutboxEntry, err)
+	if err := strictjson.Unmarshal(data, &a); err != nil {
+		return Action{}, errorf("%w: %w", ErrOutboxEntry, prefixless{err: err, prefix: "strictjson: "})
 	}
 	if a.ID == "" || a.Kind == "" {
 		return Action{}, fmt.Errorf("%w: missing id or kind", ErrOutboxEntry)
@@ -176,7 +177,7 @@ func (o *Outbox) Pending() ([]Action, error) {
 	defer o.mu.Unlock()
 	es, err := o.entries()
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: outbox: %w", err)
+		return nil, errorf("outbox: %w", err)
 	}
 	out := make([]Action, len(es))
 	for i, e := range es {
@@ -196,20 +197,20 @@ func (o *Outbox) Flush(ctx context.Context, send func(context.Context, Action) e
 	defer o.mu.Unlock()
 	es, err := o.entries()
 	if err != nil {
-		return 0, fmt.Errorf("trustkernel: outbox: %w", err)
+		return 0, errorf("outbox: %w", err)
 	}
 	for i, e := range es {
 		if err := ctx.Err(); err != nil {
 			return i, err
 		}
 		if err := send(ctx, e.action); err != nil {
-			return i, fmt.Errorf("trustkernel: outbox: deliver %s (%s): %w", e.action.ID, e.action.Kind, err)
+			return i, errorf("outbox: deliver %s (%s): %w", e.action.ID, e.action.Kind, err)
 		}
 		if err := os.Remove(filepath.Join(o.dir, e.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return i, fmt.Errorf("trustkernel: outbox: %w", err)
+			return i, errorf("outbox: %w", err)
 		}
 		if err := atomicfile.SyncDir(o.dir); err != nil {
-			return i, fmt.Errorf("trustkernel: outbox: %w", err)
+			return i, errorf("outbox: %w", err)
 		}
 	}
 	return len(es), nil

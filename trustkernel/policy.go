@@ -96,7 +96,7 @@ func (p Policy) Decide(now time.Time, last *Observation, lastErr error) Decision
 	if last == nil {
 		err := ErrNoTrustedState
 		if lastErr != nil {
-			err = fmt.Errorf("%w: %w", ErrNoTrustedState, lastErr)
+			err = errorf("%w: %w", ErrNoTrustedState, lastErr)
 		}
 		d.Reads, d.Writes = err, err
 		return d
@@ -120,7 +120,7 @@ func (p Policy) Decide(now time.Time, last *Observation, lastErr error) Decision
 		err := fmt.Errorf("%w at block %d", ErrNoActiveRoot, last.Block.Number)
 		d.Reads, d.Writes = err, err
 	case lastErr != nil:
-		d.Writes = fmt.Errorf("%w: %w", ErrQuorumLost, lastErr)
+		d.Writes = errorf("%w: %w", ErrQuorumLost, lastErr)
 	}
 	return d
 }
@@ -172,7 +172,7 @@ func (b *installBinding) verify(ctx context.Context, root [32]byte) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("trustkernel: install %s with manifest %s at active root %x: %w", b.dir, b.manifest, root, prefixless{err})
+		return errorf("install %s with manifest %s at active root %x: %w", b.dir, b.manifest, root, prefixless{err: err})
 	}
 	return nil
 }
@@ -208,7 +208,7 @@ func NewRuntime(src StateSource, p Policy, opts ...RuntimeOption) (*Runtime, err
 		return nil, errors.New("trustkernel: runtime needs a state source")
 	}
 	if p.MaxStale <= 0 || p.MaxFuture < 0 {
-		return nil, fmt.Errorf("trustkernel: policy max stale %s, max future %s: want positive and non-negative", p.MaxStale, p.MaxFuture)
+		return nil, errorf("policy max stale %s, max future %s: want positive and non-negative", p.MaxStale, p.MaxFuture)
 	}
 	r := &Runtime{src: src, policy: p, now: time.Now}
 	for _, opt := range opts {
@@ -290,7 +290,7 @@ func olderBlock(b, last BlockRef) bool {
 // [Runtime.Decision]; they do not stop the loop.
 func (r *Runtime) Run(ctx context.Context, interval time.Duration) error {
 	if interval <= 0 {
-		return fmt.Errorf("trustkernel: runtime refresh interval %s, want positive", interval)
+		return errorf("runtime refresh interval %s, want positive", interval)
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -338,7 +338,7 @@ func (r *Runtime) Submit(ctx context.Context, a Action) (buffered bool, err erro
 	d := r.Decision()
 	if r.outbox == nil {
 		if d.Writes != nil {
-			return false, fmt.Errorf("%w: %w", ErrNoOutbox, d.Writes)
+			return false, errorf("%w: %w", ErrNoOutbox, d.Writes)
 		}
 		return false, ErrNoOutbox
 	}

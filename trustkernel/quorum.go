@@ -266,15 +266,15 @@ func NewQuorumReader(endpoints []string, quorum int, opts ...QuorumOption) (*Quo
 	for i, raw := range endpoints {
 		u, err := parseEndpoint(raw)
 		if err != nil {
-			return nil, fmt.Errorf("trustkernel: endpoint %d: %w", i, err)
+			return nil, errorf("endpoint %d: %w", i, err)
 		}
 		if seen[u.String()] {
-			return nil, fmt.Errorf("trustkernel: endpoint %d (%s) listed twice", i, u.Host)
+			return nil, errorf("endpoint %d (%s) listed twice", i, u.Host)
 		}
 		seen[u.String()] = true
 		c, err := rpc.DialOptions(context.Background(), u.String(), rpc.WithHTTPClient(o.httpClient))
 		if err != nil {
-			return nil, fmt.Errorf("trustkernel: endpoint %d: %w", i, err)
+			return nil, errorf("endpoint %d: %w", i, err)
 		}
 		r.eps = append(r.eps, endpoint{name: fmt.Sprintf("#%d %s", i, u.Host), client: c})
 	}
@@ -288,10 +288,10 @@ func checkQuorum(n, k int, development bool) error {
 		return errors.New("trustkernel: no rpc endpoints, want at least 2")
 	}
 	if k < 1 || k > n {
-		return fmt.Errorf("trustkernel: rpc quorum %d out of range, want 2..%d", k, n)
+		return errorf("rpc quorum %d out of range, want 2..%d", k, n)
 	}
 	if 2*k <= n {
-		return fmt.Errorf("trustkernel: rpc quorum %d of %d is not a majority, want at least %d", k, n, n/2+1)
+		return errorf("rpc quorum %d of %d is not a majority, want at least %d", k, n, n/2+1)
 	}
 	if (n < 2 || k < 2) && !development {
 		return fmt.Errorf("%w: got %d of %d, want at least 2 of 2 (2 of 3 recommended)", ErrSingleEndpoint, k, n)
@@ -368,7 +368,7 @@ func (r *QuorumReader) gather(ctx context.Context, stage string, linger bool, as
 		case <-deadline:
 			return agreedValues(groups[decided], answers)
 		case <-ctx.Done():
-			return nil, nil, answers, fmt.Errorf("trustkernel: %s stage: %w", stage, ctx.Err())
+			return nil, nil, answers, errorf("%s stage: %w", stage, ctx.Err())
 		}
 		answers[a.idx] = a.ans
 		if a.ans.Err != nil {
@@ -515,7 +515,7 @@ wait:
 		case <-deadline:
 			break wait
 		case <-ctx.Done():
-			return 0, fmt.Errorf("trustkernel: head stage: %w", ctx.Err())
+			return 0, errorf("head stage: %w", ctx.Err())
 		}
 	}
 	low, size := headQuorum(heads, r.k, r.opts.headSpread)

@@ -32,11 +32,11 @@ type ControllerSnapshot struct {
 func (r *QuorumReader) Snapshot(ctx context.Context, controller common.Address) (*ControllerSnapshot, error) {
 	ag, err := r.Read(ctx, controller, NewController(controller).SnapshotCall().Data)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: snapshot of %s: %w", controller.Hex(), err)
+		return nil, errorf("snapshot of %s: %w", controller.Hex(), err)
 	}
 	s, err := DecodeSnapshot(ag.Result)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: snapshot of %s at block %d: %w", controller.Hex(), ag.Block.Number, err)
+		return nil, errorf("snapshot of %s at block %d: %w", controller.Hex(), ag.Block.Number, err)
 	}
 	return &ControllerSnapshot{InstanceControllerSnapshot: s, Block: ag.Block, Agreement: ag}, nil
 }
@@ -61,7 +61,7 @@ func (r *QuorumReader) codeAt(ctx context.Context, ref BlockRef, account common.
 		return string(out), EndpointAnswer{BlockHash: ref.Hash, Result: out}, []byte(out)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: code of %s at block %d: %w", account.Hex(), ref.Number, prefixless{err})
+		return nil, errorf("code of %s at block %d: %w", account.Hex(), ref.Number, prefixless{err: err})
 	}
 	return &Agreement{Result: values[0].([]byte), Block: ref, Agreed: agreed, Answers: answers}, nil
 }

@@ -187,7 +187,7 @@ func (t *SafeTx) TypedData() apitypes.TypedData {
 func (t *SafeTx) Hash() (common.Hash, error) {
 	h, _, err := apitypes.TypedDataAndHash(t.TypedData())
 	if err != nil {
-		return common.Hash{}, fmt.Errorf("trustkernel: safe tx hash: %w", err)
+		return common.Hash{}, errorf("safe tx hash: %w", err)
 	}
 	return common.BytesToHash(h), nil
 }
@@ -225,14 +225,14 @@ func (t *SafeTx) EncodeSignatures(sigs []SafeSignature) ([]byte, error) {
 	out := make([]byte, 0, len(sorted)*crypto.SignatureLength)
 	for i, s := range sorted {
 		if i > 0 && sorted[i-1].Owner == s.Owner {
-			return nil, fmt.Errorf("trustkernel: two signatures by %s: %w", s.Owner.Hex(), ErrSafeSignatures)
+			return nil, errorf("two signatures by %s: %w", s.Owner.Hex(), ErrSafeSignatures)
 		}
 		got, err := recoverDigest(h, s.Signature)
 		if err != nil {
-			return nil, fmt.Errorf("trustkernel: signature of %s: %w", s.Owner.Hex(), err)
+			return nil, errorf("signature of %s: %w", s.Owner.Hex(), err)
 		}
 		if got != s.Owner {
-			return nil, fmt.Errorf("trustkernel: signature claimed by %s recovers to %s: %w", s.Owner.Hex(), got.Hex(), ErrBadSignature)
+			return nil, errorf("signature claimed by %s recovers to %s: %w", s.Owner.Hex(), got.Hex(), ErrBadSignature)
 		}
 		out = append(out, s.Signature...)
 	}
@@ -258,17 +258,17 @@ func ExecSafeTx(ctx context.Context, backend Backend, opts *bind.TransactOpts, t
 		if slices.Contains(info.Owners, s.Owner) {
 			valid++
 		} else {
-			return nil, fmt.Errorf("trustkernel: %s is not an owner of safe %s: %w", s.Owner.Hex(), t.Safe.Hex(), ErrSafeSignatures)
+			return nil, errorf("%s is not an owner of safe %s: %w", s.Owner.Hex(), t.Safe.Hex(), ErrSafeSignatures)
 		}
 	}
 	if uint64(valid) < info.Threshold {
-		return nil, fmt.Errorf("trustkernel: %d signatures, safe %s wants %d: %w", valid, t.Safe.Hex(), info.Threshold, ErrSafeSignatures)
+		return nil, errorf("%d signatures, safe %s wants %d: %w", valid, t.Safe.Hex(), info.Threshold, ErrSafeSignatures)
 	}
 	if t.Nonce != info.Nonce {
-		return nil, fmt.Errorf("trustkernel: safe tx nonce %d, safe %s is at %d: %w", t.Nonce, t.Safe.Hex(), info.Nonce, ErrSafeSignatures)
+		return nil, errorf("safe tx nonce %d, safe %s is at %d: %w", t.Nonce, t.Safe.Hex(), info.Nonce, ErrSafeSignatures)
 	}
 	if _, err := call(ctx, backend, &bind.CallOpts{From: t.Safe}, t.To, t.Data); err != nil {
-		return nil, fmt.Errorf("trustkernel: safe tx to %s: %w", t.To.Hex(), err)
+		return nil, errorf("safe tx to %s: %w", t.To.Hex(), err)
 	}
 	return SendSafeExec(ctx, backend, opts, t, encoded)
 }
@@ -317,7 +317,7 @@ func InspectSafe(ctx context.Context, backend SafeReader, addr common.Address, k
 	}
 	code, err := backend.CodeAt(ctx, addr, nil)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: code of %s: %w", addr.Hex(), err)
+		return nil, errorf("code of %s: %w", addr.Hex(), err)
 	}
 	proxyHash := crypto.Keccak256Hash(code)
 	var release *SafeDeployment
@@ -328,27 +328,27 @@ func InspectSafe(ctx context.Context, backend SafeReader, addr common.Address, k
 		}
 	}
 	if release == nil {
-		return nil, fmt.Errorf("trustkernel: %s has code hash %s, not an official safe proxy: %w", addr.Hex(), proxyHash.Hex(), ErrNotSafe)
+		return nil, errorf("%s has code hash %s, not an official safe proxy: %w", addr.Hex(), proxyHash.Hex(), ErrNotSafe)
 	}
 	slot, err := backend.StorageAt(ctx, addr, common.Hash{}, nil)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: singleton slot of %s: %w", addr.Hex(), err)
+		return nil, errorf("singleton slot of %s: %w", addr.Hex(), err)
 	}
 	singleton := common.BytesToAddress(slot)
 	scode, err := backend.CodeAt(ctx, singleton, nil)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: code of singleton %s: %w", singleton.Hex(), err)
+		return nil, errorf("code of singleton %s: %w", singleton.Hex(), err)
 	}
 	name, ok := release.Singletons[crypto.Keccak256Hash(scode)]
 	if !ok {
-		return nil, fmt.Errorf("trustkernel: %s delegates to %s, not an official safe %s singleton: %w", addr.Hex(), singleton.Hex(), release.Version, ErrNotSafe)
+		return nil, errorf("%s delegates to %s, not an official safe %s singleton: %w", addr.Hex(), singleton.Hex(), release.Version, ErrNotSafe)
 	}
 	info, err := readSafe(ctx, backend, addr)
 	if err != nil {
 		return nil, err
 	}
 	if info.Version != release.Version {
-		return nil, fmt.Errorf("trustkernel: safe %s reports version %q, want %q: %w", addr.Hex(), info.Version, release.Version, ErrNotSafe)
+		return nil, errorf("safe %s reports version %q, want %q: %w", addr.Hex(), info.Version, release.Version, ErrNotSafe)
 	}
 	info.Singleton, info.SingletonName = singleton, name
 	return info, nil
@@ -360,11 +360,11 @@ func readSafe(ctx context.Context, backend bind.ContractCaller, addr common.Addr
 	read := func(method string) ([]any, error) {
 		out, err := call(ctx, backend, nil, addr, safePack(method))
 		if err != nil {
-			return nil, fmt.Errorf("trustkernel: safe %s %s: %w", addr.Hex(), method, err)
+			return nil, errorf("safe %s %s: %w", addr.Hex(), method, err)
 		}
 		vals, err := safeABI.Unpack(method, out)
 		if err != nil || len(vals) != 1 {
-			return nil, fmt.Errorf("trustkernel: safe %s %s: bad answer: %w", addr.Hex(), method, ErrNotSafe)
+			return nil, errorf("safe %s %s: bad answer: %w", addr.Hex(), method, ErrNotSafe)
 		}
 		return vals, nil
 	}
@@ -386,7 +386,7 @@ func readSafe(ctx context.Context, backend bind.ContractCaller, addr common.Addr
 	}
 	n, _ := v[0].(*big.Int)
 	if th == nil || n == nil || !th.IsUint64() || !n.IsUint64() {
-		return nil, fmt.Errorf("trustkernel: safe %s: threshold or nonce out of range: %w", addr.Hex(), ErrNotSafe)
+		return nil, errorf("safe %s: threshold or nonce out of range: %w", addr.Hex(), ErrNotSafe)
 	}
 	info.Threshold, info.Nonce = th.Uint64(), n.Uint64()
 	return info, nil
@@ -406,7 +406,7 @@ func SafeNonce(ctx context.Context, backend bind.ContractCaller, safe common.Add
 // fallback handler or payment, and returns its address.
 func CreateSafe(ctx context.Context, backend Backend, opts *bind.TransactOpts, factory, singleton common.Address, owners []common.Address, threshold uint64, saltNonce uint64) (common.Address, error) {
 	if threshold == 0 || threshold > uint64(len(owners)) {
-		return common.Address{}, fmt.Errorf("trustkernel: safe threshold %d with %d owners: %w", threshold, len(owners), ErrSafeSignatures)
+		return common.Address{}, errorf("safe threshold %d with %d owners: %w", threshold, len(owners), ErrSafeSignatures)
 	}
 	init := safePack("setup", owners, new(big.Int).SetUint64(threshold), common.Address{}, []byte{}, common.Address{},
 		common.Address{}, new(big.Int), common.Address{})
@@ -424,5 +424,5 @@ func CreateSafe(ctx context.Context, backend Backend, opts *bind.TransactOpts, f
 			return common.BytesToAddress(l.Topics[1].Bytes()), nil
 		}
 	}
-	return common.Address{}, fmt.Errorf("trustkernel: safe factory %s emitted no ProxyCreation: %w", factory.Hex(), ethereum.NotFound)
+	return common.Address{}, errorf("safe factory %s emitted no ProxyCreation: %w", factory.Hex(), ethereum.NotFound)
 }

@@ -69,14 +69,14 @@ func Send(ctx context.Context, backend Backend, opts *bind.TransactOpts, call Ca
 		to := call.To
 		est, err := backend.EstimateGas(ctx, ethereum.CallMsg{From: o.From, To: &to, Data: call.Data, Value: o.Value})
 		if err != nil {
-			return nil, fmt.Errorf("trustkernel: %s: %w", call.Method, DecodeRevertError(err))
+			return nil, errorf("%s: %w", call.Method, DecodeRevertError(err))
 		}
 		o.GasLimit = est + est/4 + gasHeadroom
 	}
 	bc := bind.NewBoundContract(call.To, abi.ABI{}, backend, backend, backend)
 	tx, err := bc.RawTransact(&o, call.Data)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: %s: %w", call.Method, DecodeRevertError(err))
+		return nil, errorf("%s: %w", call.Method, DecodeRevertError(err))
 	}
 	return waitSuccess(ctx, backend, call.Method, opts.From, tx)
 }
@@ -89,7 +89,7 @@ const gasHeadroom = 20_000
 func waitSuccess(ctx context.Context, backend Backend, method string, from common.Address, tx *types.Transaction) (*types.Receipt, error) {
 	rcpt, err := bind.WaitMined(ctx, backend, tx.Hash())
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: %s: waiting for %s: %w", method, tx.Hash().Hex(), err)
+		return nil, errorf("%s: waiting for %s: %w", method, tx.Hash().Hex(), err)
 	}
 	if rcpt.Status == types.ReceiptStatusSuccessful {
 		return rcpt, nil

@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"math/big"
 	"strconv"
@@ -109,19 +108,19 @@ func (r *SetupRequest) Params() InstanceParams {
 // produce.
 func (r *SetupRequest) Check() error {
 	if len(r.Install) == 0 || len(r.Install) > MaxInstallName {
-		return fmt.Errorf("trustkernel: setup install name of %d bytes, want 1 to %d: %w", len(r.Install), MaxInstallName, ErrSetupMismatch)
+		return errorf("setup install name of %d bytes, want 1 to %d: %w", len(r.Install), MaxInstallName, ErrSetupMismatch)
 	}
 	if r.ChainID == 0 {
-		return fmt.Errorf("trustkernel: setup chain id 0: %w", ErrSetupMismatch)
+		return errorf("setup chain id 0: %w", ErrSetupMismatch)
 	}
 	if r.Factory == (common.Address{}) || r.Implementation == (common.Address{}) {
-		return fmt.Errorf("trustkernel: setup factory or implementation is zero: %w", ErrSetupMismatch)
+		return errorf("setup factory or implementation is zero: %w", ErrSetupMismatch)
 	}
 	if err := r.Params().check(); err != nil {
-		return fmt.Errorf("%w: %w", ErrSetupMismatch, err)
+		return errorf("%w: %w", ErrSetupMismatch, err)
 	}
 	if want := InstanceAddress(r.Factory, r.Implementation, r.Params()); r.Controller != want {
-		return fmt.Errorf("trustkernel: setup controller %s, parameters give %s: %w", r.Controller.Hex(), want.Hex(), ErrSetupMismatch)
+		return errorf("setup controller %s, parameters give %s: %w", r.Controller.Hex(), want.Hex(), ErrSetupMismatch)
 	}
 	return nil
 }
@@ -182,7 +181,7 @@ func (r *SetupRequest) TypedData() apitypes.TypedData {
 func (r *SetupRequest) Hash() (common.Hash, error) {
 	h, _, err := apitypes.TypedDataAndHash(r.TypedData())
 	if err != nil {
-		return common.Hash{}, fmt.Errorf("trustkernel: setup request hash: %w", err)
+		return common.Hash{}, errorf("setup request hash: %w", err)
 	}
 	return common.BytesToHash(h), nil
 }
@@ -207,7 +206,7 @@ func (r *SetupRequest) Verify(sig []byte, signer common.Address, now time.Time) 
 		return err
 	}
 	if now.Unix() > int64(min(r.NotAfter, uint64(1<<63-1))) {
-		return fmt.Errorf("trustkernel: setup request valid until %d, now %d: %w", r.NotAfter, now.Unix(), ErrSetupExpired)
+		return errorf("setup request valid until %d, now %d: %w", r.NotAfter, now.Unix(), ErrSetupExpired)
 	}
 	h, err := r.Hash()
 	if err != nil {
@@ -218,7 +217,7 @@ func (r *SetupRequest) Verify(sig []byte, signer common.Address, now time.Time) 
 		return err
 	}
 	if got != signer {
-		return fmt.Errorf("trustkernel: setup request signed by %s, want %s: %w", got.Hex(), signer.Hex(), ErrBadSignature)
+		return errorf("setup request signed by %s, want %s: %w", got.Hex(), signer.Hex(), ErrBadSignature)
 	}
 	return nil
 }
@@ -230,10 +229,10 @@ func ParseSetupRequest(data []byte) (*SetupRequest, error) {
 	dec.DisallowUnknownFields()
 	var r SetupRequest
 	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("trustkernel: setup request: %w: %w", ErrSetupMismatch, err)
+		return nil, errorf("setup request: %w: %w", ErrSetupMismatch, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("trustkernel: setup request: trailing data after the object: %w", ErrSetupMismatch)
+		return nil, errorf("setup request: trailing data after the object: %w", ErrSetupMismatch)
 	}
 	if err := r.Check(); err != nil {
 		return nil, err
@@ -245,7 +244,7 @@ func ParseSetupRequest(data []byte) (*SetupRequest, error) {
 func signDigest(h common.Hash, key *ecdsa.PrivateKey) ([]byte, error) {
 	sig, err := crypto.Sign(h[:], key)
 	if err != nil {
-		return nil, fmt.Errorf("trustkernel: sign: %w", err)
+		return nil, errorf("sign: %w", err)
 	}
 	sig[64] += 27
 	return sig, nil
@@ -255,21 +254,21 @@ func signDigest(h common.Hash, key *ecdsa.PrivateKey) ([]byte, error) {
 // {27, 28}) over a digest, rejecting malleable (high s) signatures.
 func recoverDigest(h common.Hash, sig []byte) (common.Address, error) {
 	if len(sig) != crypto.SignatureLength {
-		return common.Address{}, fmt.Errorf("trustkernel: signature of %d bytes, want %d: %w", len(sig), crypto.SignatureLength, ErrBadSignature)
+		return common.Address{}, errorf("signature of %d bytes, want %d: %w", len(sig), crypto.SignatureLength, ErrBadSignature)
 	}
 	v := sig[64]
 	if v != 27 && v != 28 {
-		return common.Address{}, fmt.Errorf("trustkernel: signature v %d, want 27 or 28: %w", v, ErrBadSignature)
+		return common.Address{}, errorf("signature v %d, want 27 or 28: %w", v, ErrBadSignature)
 	}
 	rr, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:64])
 	if !crypto.ValidateSignatureValues(v-27, rr, s, true) {
-		return common.Address{}, fmt.Errorf("trustkernel: signature values out of range: %w", ErrBadSignature)
+		return common.Address{}, errorf("signature values out of range: %w", ErrBadSignature)
 	}
 	norm := append([]byte(nil), sig...)
 	norm[64] = v - 27
 	pub, err := crypto.SigToPub(h[:], norm)
 	if err != nil {
-		return common.Address{}, fmt.Errorf("trustkernel: recover signer: %w: %w", ErrBadSignature, err)
+		return common.Address{}, errorf("recover signer: %w: %w", ErrBadSignature, err)
 	}
 	return crypto.PubkeyToAddress(*pub), nil
 }
