@@ -103,7 +103,7 @@ func SendBurn(ctx context.Context, backend Backend, key *ecdsa.PrivateKey, chain
 	id := new(big.Int).SetUint64(chainID)
 	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(id), &types.DynamicFeeTx{
 		ChainID: id, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
-		Gas: 21_000 + 16*32, To: &to, Value: amount, Data: binding[:],
+		Gas: 30_000, To: &to, Value: amount, Data: binding[:],
 	})
 	if err != nil {
 		return "", errorf("burn: sign: %w", err)
