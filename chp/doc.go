@@ -92,27 +92,50 @@
 // have taken it unauthenticated anyway (a plain heartbeat where plain
 // heartbeats are allowed and its instance is not pinned); other refusals
 // are unsigned, so that no caller can obtain a signed refusal naming an
-// instance it does not control. The codes:
+// instance it does not control.
 //
-//	415 unsupported_media_type  Content-Type is not application/json
-//	400 empty_body          no body
-//	413 too_large           body over 64 KiB
-//	400 invalid_json        not one JSON object (syntax, trailing data, nesting)
-//	400 duplicate_key       an object repeats a member
-//	422 schema_violation    fails chp-v1.json (extra or missing members, types, UUID, hash, status, date-time)
-//	422 timestamp_future    timestamp ahead of the registry clock by more than the skew (5 min)
-//	422 timestamp_stale     timestamp older than the maximum age (7 days; queued heartbeats arrive late)
-//	422 wrong_registry      meta.registry_fingerprint names another registry
-//	401 signature_required  plain heartbeat where policy, or a pinned instance key, requires a seal
-//	401 bad_signature       the envelope's signature does not verify
-//	401 outside_window      the envelope's timestamp is outside ±60 s
-//	403 key_mismatch        sealed by a key other than the one pinned for that instance_id
-//	409 replay              an envelope (key, nonce) accepted before, also across restarts
-//	409 in_progress         the same heartbeat is being logged by a concurrent request
-//	400 wrong_type, malformed_envelope, unsupported_key
+// # Error codes
 //
-// 503 log_unavailable means the record could not be stored; nothing was
-// acknowledged.
+// Every 4xx and 5xx answer of a registry's handlers has the body
+// {"error": "<message>", "code": "<code>"}. The codes, with the status each
+// comes with (a test keeps this table and the code in step):
+//
+//	POST /registry/heartbeat
+//	415 unsupported_media_type  Content-Type is not application/json (also on the admin endpoints)
+//	400 read_failed             the body could not be read
+//	400 empty_body              no body
+//	413 too_large               body over 64 KiB
+//	400 invalid_json            not one JSON object (syntax, trailing data, nesting, not I-JSON)
+//	400 duplicate_key           an object repeats a member name (compared after unescaping)
+//	422 schema_violation        fails chp-v1.json (extra or missing members, types, UUID, hash, status, date-time)
+//	422 timestamp_future        timestamp ahead of the registry clock by more than the skew (5 min)
+//	422 timestamp_stale         timestamp older than the maximum age (7 days; queued heartbeats arrive late)
+//	422 wrong_registry          meta.registry_fingerprint names another registry
+//	401 signature_required      plain heartbeat where policy, or a pinned instance key, requires a seal
+//	401 bad_signature           the envelope's signature does not verify
+//	401 outside_window          the envelope's timestamp is outside ±60 s of the registry clock
+//	401 bad_key                 the envelope's sender_pubkey is not a canonical key string, or not valid at its timestamp
+//	403 key_mismatch            sealed by a key other than the one pinned for that instance_id
+//	409 replay                  an envelope (key, nonce) accepted before, also across restarts
+//	409 in_progress             the same heartbeat is being logged by a concurrent request (retry)
+//	400 wrong_type              an envelope of a type other than chp/heartbeat
+//	400 malformed_envelope      an object with payload or signature that is not a valid envelope
+//	400 unsupported_key         sealed with an algorithm other than ed25519
+//	503 log_unavailable         the record could not be stored; nothing was acknowledged (retry)
+//
+//	GET /registry/proof/{ack_id}, /registry/info, /registry/checkpoint, any path
+//	400 bad_ack_id              the path's ack_id is not a UUID
+//	404 not_found               no record with that ack_id, or no such endpoint
+//	405 method_not_allowed      a known path with another method
+//	503 log_unavailable         no checkpoint or proof could be made (retry)
+//	500 internal                an answer could not be encoded (any endpoint; a bug)
+//
+//	admin endpoints ([LocalRegistry.AdminHandler])
+//	400 bad_range               from or to is not a decimal number
+//	400 export_failed           the range cannot be exported (see the message)
+//	500 export_failed           the bundle could not be spooled or read back
+//	400 admission_refused       the certificate does not parse or verify
+//	400 receipt_refused         the receipt does not verify or is not about this registry
 //
 // # Trust model
 //
