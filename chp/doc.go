@@ -194,6 +194,80 @@
 // that it states the registry's own root, and keeps it for audit. The
 // Global Registry never connects to the enclave.
 //
+// # Wire reference
+//
+// What a second implementation needs beyond the sections above. Vectors
+// for the ACK, the admission certificate and the coherence receipt, with
+// their signed bytes, are in testdata/vectors (see its README).
+//
+// The chp-v1 schema is the file chp-v1.json in this package's directory
+// ([SchemaJSON] returns its bytes). In short: a heartbeatPacket is an object
+// with exactly the members packet (optional, "heartbeat"), instance_id (a
+// UUID: 8-4-4-4-12 hex digits, either case), home_uri (a URI), version (a
+// string), license_hash and homebase_token (optional) ("sha256:" and 64 hex
+// digits, either case), ethics_signature (a non-empty string), status (one
+// of coherent, review, repairing, failed, quiet), timestamp (an RFC 3339
+// date-time) and meta (optional, an object whose client, hostname and os
+// members, if present, are strings, and which may hold any other member);
+// all but packet, homebase_token and meta are required. An
+// acknowledgementPacket has exactly packet (optional, "ack"), ack_id and
+// instance_ref (UUIDs), received (an RFC 3339 date-time),
+// registry_signature (a non-empty string), status (verified, queued or
+// rejected) and notes (optional, a string); all but packet and notes are
+// required.
+//
+// Binary values use two base64 alphabets. Unpadded base64url (RFC 4648
+// §5) is used for registry_signature and the signature of an admission
+// certificate (after "ed25519:") and for the nonce and signature of every
+// envelope (sealed heartbeats, coherence receipts, bundle signatures).
+// Padded standard base64 (RFC 4648 §4) is used for every hash and byte
+// string of JSON documents: [ExportInfo] frontier, [Receipt] bundle_root
+// and lr_root, the record and proof hashes of [InclusionProof], and the
+// root hash line of checkpoints.
+//
+// Checkpoints are C2SP signed notes (c2sp.org/tlog-checkpoint) with an
+// Ed25519 note signature by the log's key, whose key name is the origin. A
+// Local Registry's origin is "accord.chp/lr/" and the first 16 hex digits
+// of its key fingerprint (the lower-case hex SHA-256 of the raw 32-byte
+// public key); the Global Registry ledger's origin is "accord.chp/gr/" and
+// the first 16 hex digits of the root key's fingerprint. Both are derived
+// from the key alone, so a verifier holding the key knows the origin to
+// expect. GET /registry/checkpoint answers the signed note as text/plain;
+// charset=utf-8.
+//
+// A Local Registry's log leaf is a [Record]'s binary form (a 4-byte
+// big-endian heartbeat length, the heartbeat as posted, the ACK as sent);
+// leaf and node hashes are RFC 6962's. A Global Registry ledger leaf is
+//
+//	"accord.chp/ledger/v1\n" + LR fingerprint ("sha256:<hex>") + "\n" +
+//	decimal LR log index + "\n" + the LR leaf, byte for byte
+//
+// so each ledger record names the Local Registry record it copies.
+//
+// An accepted heartbeat's answer carries X-Chp-Log-Index (the decimal index
+// of its record in the registry's log) and, when the heartbeat had been
+// logged before and the original ACK is returned, X-Chp-Duplicate: true.
+// GET /registry/proof/{ack_id} answers an [InclusionProof] as JSON.
+//
+// In a provenance bundle, log record i becomes the members
+// acks/DDDDDDDDD/IIIIIIIIIIII.json and heartbeats/DDDDDDDDD/IIIIIIIIIIII.json,
+// where D is i/1000 (integer division) in decimal zero-padded to 9 digits
+// and I is i zero-padded to 12 digits, so that name order is log order.
+// bundle.json's metadata "chp" member is an [ExportInfo]; its frontier
+// lists the roots of the perfect subtrees of the log's first From records,
+// left to right (largest first: one per 1-bit of From, from the most
+// significant), and the root of the tree of the first From records is
+// these hashes folded from the right with RFC 6962 node hashing (the empty
+// list is the empty tree, From = 0).
+//
+// In a coherence receipt ([Receipt]), bundle_digest is "sha256:" and the
+// lower-case hex SHA-256 of the bundle file's bytes as imported;
+// bundle_root is the bundle manifest's Merkle root; lr_root the Local
+// Registry's tree root at To; imported_at the Global Registry's clock at
+// import, RFC 3339 UTC truncated to whole seconds, also the envelope's
+// timestamp; ledger the ledger's signed checkpoint after the import.
+// accepted + duplicate + rejected = to - from.
+//
 // # Configuration
 //
 // [ConfigFromEnv] reads CHP_HOME_URI, CHP_REGISTRY_PUBKEY (a key string or
