@@ -81,6 +81,9 @@ func Parse(text []byte) (Checkpoint, error) {
 			return c, fmt.Errorf("%w: control character %#02x at byte %d", ErrMalformed, b, i)
 		}
 	}
+	if bytes.Contains(text, []byte("\n\n\u2014 ")) {
+		return c, fmt.Errorf("%w: the text is a signed note (checkpoint, blank line, signature lines): verify it with Verify or VerifyWithKey, or give Parse only the text before the blank line", ErrMalformed)
+	}
 	if len(text) == 0 || text[len(text)-1] != '\n' {
 		return c, fmt.Errorf("%w: text does not end in a newline", ErrMalformed)
 	}
@@ -129,6 +132,18 @@ func Sign(c Checkpoint, signers ...note.Signer) ([]byte, error) {
 // note.
 func Verify(signed []byte, log note.Verifier) (Checkpoint, *note.Note, error) {
 	return open(signed, log, note.VerifierList(log))
+}
+
+// VerifyWithKey is [Verify] with the log's key given as a C2SP verifier
+// key string ("<name>+<key hash>+<base64 key>", see [ParseVerifierKey]): the
+// origin the checkpoint must carry is the key's name, so the key alone is
+// enough.
+func VerifyWithKey(signed []byte, verifierKey string) (Checkpoint, *note.Note, error) {
+	v, err := ParseVerifierKey(verifierKey)
+	if err != nil {
+		return Checkpoint{}, nil, err
+	}
+	return Verify(signed, v)
 }
 
 // open opens signed with the verifiers known and checks that log, one of

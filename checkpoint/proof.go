@@ -111,3 +111,32 @@ func VerifyConsistency(old, new Checkpoint, proof tlog.TreeProof) error {
 	}
 	return nil
 }
+
+// ToRecordProof converts an inclusion proof carried as byte strings (as
+// JSON carries them) into a [tlog.RecordProof], checking that each hash is
+// [tlog.HashSize] bytes and that there are at most 63 of them.
+func ToRecordProof(hashes [][]byte) (tlog.RecordProof, error) {
+	p, err := toHashes(hashes)
+	return tlog.RecordProof(p), err
+}
+
+// ToTreeProof converts a consistency proof carried as byte strings into a
+// [tlog.TreeProof], with the checks of [ToRecordProof].
+func ToTreeProof(hashes [][]byte) (tlog.TreeProof, error) {
+	p, err := toHashes(hashes)
+	return tlog.TreeProof(p), err
+}
+
+func toHashes(hashes [][]byte) ([]tlog.Hash, error) {
+	if len(hashes) > maxProofHashes {
+		return nil, fmt.Errorf("%w: proof of %d hashes, at most %d", ErrMalformed, len(hashes), maxProofHashes)
+	}
+	out := make([]tlog.Hash, len(hashes))
+	for i, h := range hashes {
+		if len(h) != tlog.HashSize {
+			return nil, fmt.Errorf("%w: proof hash %d of %d bytes, want %d", ErrMalformed, i, len(h), tlog.HashSize)
+		}
+		copy(out[i][:], h)
+	}
+	return out, nil
+}

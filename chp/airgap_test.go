@@ -56,7 +56,7 @@ func TestAirGapEndToEnd(t *testing.T) {
 	assert.Equal(t, StatusCoherent, ins[0].State())
 	assert.Equal(t, uint64(0), ins[0].Pending())
 	require.Equal(t, uint64(12), w.lr.Size())
-	var p InclusionProof
+	var p RecordProof
 	require.Equal(t, 200, w.getJSON("/registry/proof/"+ack.AckID, &p))
 	_, err = p.Verify(w.lrKey)
 	require.NoError(t, err)

@@ -77,7 +77,8 @@
 //	POST /registry/heartbeat      validate, log durably, answer the signed ACK
 //	GET  /registry/info           name, public_key, fingerprint, admission_cert, schema, checkpoint
 //	GET  /registry/checkpoint     the log's signed checkpoint (C2SP signed note)
-//	GET  /registry/proof/{ack_id} inclusion proof of that ACK's record ([InclusionProof])
+//	GET  /registry/proof/{ack_id} that ACK's record beside its C2SP tlog-proof ([RecordProof])
+//	GET  /registry/consistency?old=N&new=M  RFC 6962 consistency proof ([ConsistencyProof])
 //	GET  /hud/status.json         state, colour, fingerprint, counts ([HUDStatus])
 //
 // Each accepted heartbeat becomes one record of an RFC 6962 Merkle log
@@ -123,8 +124,9 @@
 //	400 unsupported_key         sealed with an algorithm other than ed25519
 //	503 log_unavailable         the record could not be stored; nothing was acknowledged (retry)
 //
-//	GET /registry/proof/{ack_id}, /registry/info, /registry/checkpoint, any path
+//	GET /registry/proof/{ack_id}, /registry/consistency, /registry/info, /registry/checkpoint, any path
 //	400 bad_ack_id              the path's ack_id is not a UUID
+//	400 bad_range               old or new is not a decimal, old > new, or new beyond the log's size
 //	404 not_found               no record with that ack_id, or no such endpoint
 //	405 method_not_allowed      a known path with another method
 //	503 log_unavailable         no checkpoint or proof could be made (retry)
@@ -222,8 +224,9 @@
 // envelope (sealed heartbeats, coherence receipts, bundle signatures).
 // Padded standard base64 (RFC 4648 §4) is used for every hash and byte
 // string of JSON documents: [ExportInfo] frontier, [Receipt] bundle_root
-// and lr_root, the record and proof hashes of [InclusionProof], and the
-// root hash line of checkpoints.
+// and lr_root, the record of [RecordProof], the proof hashes of
+// [ConsistencyProof], and the root hash and proof lines of checkpoints and
+// tlog-proofs.
 //
 // Checkpoints are C2SP signed notes (c2sp.org/tlog-checkpoint) with an
 // Ed25519 note signature by the log's key, whose key name is the origin. A
@@ -247,7 +250,15 @@
 // An accepted heartbeat's answer carries X-Chp-Log-Index (the decimal index
 // of its record in the registry's log) and, when the heartbeat had been
 // logged before and the original ACK is returned, X-Chp-Duplicate: true.
-// GET /registry/proof/{ack_id} answers an [InclusionProof] as JSON.
+// GET /registry/proof/{ack_id} answers a [RecordProof] as JSON: the
+// record's log form beside a c2sp.org/tlog-proof@v1 text (index, inclusion
+// proof, signed checkpoint), which any tlog-proof verifier checks with the
+// registry's key and the origin above; a proof that does not lead from the
+// record to the checkpoint's root fails with [checkpoint.ErrInclusion].
+// GET /registry/consistency?old=N&new=M (new defaults to the log's size)
+// answers a [ConsistencyProof], with the signed checkpoint at new when new
+// is the log's size. The Global Registry offers the same for its ledger
+// ([GlobalRegistry.LedgerProof], [GlobalRegistry.LedgerConsistency]).
 //
 // In a provenance bundle, log record i becomes the members
 // acks/DDDDDDDDD/IIIIIIIIIIII.json and heartbeats/DDDDDDDDD/IIIIIIIIIIII.json,

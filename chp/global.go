@@ -294,6 +294,32 @@ func (g *GlobalRegistry) LedgerCheckpoint(ctx context.Context) ([]byte, error) {
 	return g.ledger.Checkpoint(ctx)
 }
 
+// LedgerProof returns a C2SP tlog-proof that ledger record index is in
+// the ledger, under a freshly signed ledger checkpoint; it verifies with
+// the root key alone ([checkpoint.Proof.Verify] with the verifier of the
+// ledger's origin, see the package documentation).
+func (g *GlobalRegistry) LedgerProof(ctx context.Context, index uint64) (*checkpoint.Proof, error) {
+	if index >= g.ledger.Size() {
+		return nil, fmt.Errorf("%w: ledger record %d of %d", ErrNotFound, index, g.ledger.Size())
+	}
+	return g.ledger.Proof(ctx, index)
+}
+
+// LedgerRecord returns ledger record index (see the package documentation
+// for its form).
+func (g *GlobalRegistry) LedgerRecord(index uint64) ([]byte, error) {
+	if index >= g.ledger.Size() {
+		return nil, fmt.Errorf("%w: ledger record %d of %d", ErrNotFound, index, g.ledger.Size())
+	}
+	return g.ledger.Record(index)
+}
+
+// LedgerConsistency returns the consistency proof between ledger sizes old
+// and new (0 means the current size).
+func (g *GlobalRegistry) LedgerConsistency(ctx context.Context, old, new uint64) (*ConsistencyProof, error) {
+	return consistency(ctx, g.ledger, old, new)
+}
+
 // Close closes the ledger.
 func (g *GlobalRegistry) Close() error { return g.ledger.Close() }
 

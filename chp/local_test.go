@@ -2,7 +2,9 @@ package chp
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +14,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/checkpoint"
+	"github.com/accordsdk/accord/envelope"
 )
 
 func TestLocalRegistryAcceptsPlainAndSealed(t *testing.T) {
@@ -36,14 +41,37 @@ func TestLocalRegistryAcceptsPlainAndSealed(t *testing.T) {
 	assert.Equal(t, uint64(2), w.lr.Size())
 
 	// The ACK's record is provably in the log.
-	var p InclusionProof
+	var p RecordProof
 	require.Equal(t, 200, w.getJSON("/registry/proof/"+ack.AckID, &p))
 	proven, err := p.Verify(w.lrKey)
 	require.NoError(t, err)
 	assert.Equal(t, ack.AckID, proven.AckID)
-	p.Index = 0
-	_, err = p.Verify(w.lrKey)
-	assert.Error(t, err, "proof moved to another index")
+	// Another record beside the proof fails inclusion, not a signature.
+	other := p
+	other.Record = mustRecordBytes(t, w.lr, 0)
+	_, err = other.Verify(w.lrKey)
+	assert.ErrorIs(t, err, checkpoint.ErrInclusion)
+	assert.NotErrorIs(t, err, ErrBadSignature)
+	// The proof moved to another index fails inclusion too.
+	tp, err := checkpoint.ParseProof([]byte(p.Proof))
+	require.NoError(t, err)
+	tp.Index = 0
+	moved := p
+	moved.Proof = string(tp.Marshal())
+	_, err = moved.Verify(w.lrKey)
+	assert.ErrorIs(t, err, checkpoint.ErrInclusion)
+	// Verified by a generic tlog-proof verifier with the registry's key.
+	origin, err := lrOrigin(w.lrKey)
+	require.NoError(t, err)
+	pub, err := envelope.ParseEd25519PublicKey(w.lrKey)
+	require.NoError(t, err)
+	v, err := checkpoint.NewVerifier(origin, pub)
+	require.NoError(t, err)
+	tp, err = checkpoint.ParseProof([]byte(p.Proof))
+	require.NoError(t, err)
+	_, err = tp.Verify(p.Record, v, nil, 0)
+	require.NoError(t, err)
+
 	var eb errorBody
 	assert.Equal(t, 404, w.getJSON("/registry/proof/"+newUUIDv4(), &eb))
 	assert.Equal(t, "not_found", eb.Code)
@@ -78,6 +106,24 @@ func TestLocalRegistryAcceptsPlainAndSealed(t *testing.T) {
 	require.Equal(t, 200, status, "%s", body2)
 	assert.Equal(t, string(body), string(body2))
 	assert.Equal(t, uint64(2), w.lr.Size())
+
+	// Consistency between two sizes, served and verified.
+	signed1, err := w.lr.Checkpoint(context.Background())
+	require.NoError(t, err)
+	cp1, _, err := checkpoint.Verify(signed1, v)
+	require.NoError(t, err)
+	status, _ = w.post(w.heartbeat(uuidN(3)))
+	require.Equal(t, 200, status)
+	var cons ConsistencyProof
+	require.Equal(t, 200, w.getJSON(fmt.Sprintf("/registry/consistency?old=%d", cp1.Size), &cons))
+	cp2, _, err := checkpoint.Verify([]byte(cons.Checkpoint), v)
+	require.NoError(t, err)
+	require.NoError(t, cons.Verify(cp1, cp2))
+	cons.Proof[0][0] ^= 1
+	assert.ErrorIs(t, cons.Verify(cp1, cp2), checkpoint.ErrConsistency)
+	var eb0 errorBody
+	assert.Equal(t, 400, w.getJSON("/registry/consistency?old=9&new=99", &eb0))
+	assert.Equal(t, "bad_range", eb0.Code)
 }
 
 // TestHeartbeatBadInput is the bad-input table of POST /registry/heartbeat:
@@ -250,4 +296,11 @@ func TestLeftoversRemovedOnOpen(t *testing.T) {
 	// The registries still work after the clean-up.
 	_, err = w.lr.Export(t.Context(), io.Discard, ExportOptions{})
 	require.NoError(t, err)
+}
+
+func mustRecordBytes(t testing.TB, lr *LocalRegistry, i uint64) []byte {
+	t.Helper()
+	b, err := lr.log.Record(i)
+	require.NoError(t, err)
+	return b
 }

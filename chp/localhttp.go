@@ -23,8 +23,9 @@ func (r *LocalRegistry) routes() {
 	mux.HandleFunc("GET /registry/info", r.handleInfo)
 	mux.HandleFunc("GET /registry/checkpoint", r.handleCheckpoint)
 	mux.HandleFunc("GET /registry/proof/{ack_id}", r.handleProof)
+	mux.HandleFunc("GET /registry/consistency", r.handleConsistency)
 	mux.HandleFunc("GET /hud/status.json", r.handleHUD)
-	for _, path := range []string{"/registry/heartbeat", "/registry/info", "/registry/checkpoint", "/registry/proof/{ack_id}", "/hud/status.json"} {
+	for _, path := range []string{"/registry/heartbeat", "/registry/info", "/registry/checkpoint", "/registry/proof/{ack_id}", "/registry/consistency", "/hud/status.json"} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, req *http.Request) {
 			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "method "+req.Method+" not allowed on "+req.URL.Path)
 		})
@@ -163,44 +164,168 @@ func (r *LocalRegistry) handleCheckpoint(w http.ResponseWriter, req *http.Reques
 	w.Write(cp)
 }
 
-// InclusionProof proves that the record holding one ACK is in the log
-// under a signed checkpoint. It is served at GET /registry/proof/{ack_id}.
-type InclusionProof struct {
-	AckID      string   `json:"ack_id"`
-	Index      uint64   `json:"index"`
-	TreeSize   uint64   `json:"tree_size"`
-	Record     []byte   `json:"record"`     // the record's log form (base64)
-	Proof      [][]byte `json:"proof"`      // RFC 6962 audit path (base64 hashes)
-	Checkpoint string   `json:"checkpoint"` // signed note at TreeSize
+// RecordProof proves that the record holding one ACK is in the log under a
+// signed checkpoint. It is served at GET /registry/proof/{ack_id} as JSON:
+// the record beside a C2SP tlog-proof (c2sp.org/tlog-proof@v1: the
+// record's index, its RFC 6962 inclusion proof and the signed checkpoint),
+// which any tlog-proof verifier can check against the registry's key.
+type RecordProof struct {
+	AckID  string `json:"ack_id"`
+	Record []byte `json:"record"` // the record's log form ([Record]), padded standard base64
+	Proof  string `json:"proof"`  // the tlog-proof text
 }
 
-// Proof returns the inclusion proof of the record whose ACK has id ackID,
-// under a freshly signed checkpoint. It returns [ErrNotFound] for an
-// unknown id.
-func (r *LocalRegistry) Proof(ctx context.Context, ackID string) (*InclusionProof, error) {
+// Proof returns the proof of the record whose ACK has id ackID, under a
+// freshly signed checkpoint. It returns [ErrNotFound] for an unknown id.
+func (r *LocalRegistry) Proof(ctx context.Context, ackID string) (*RecordProof, error) {
 	r.mu.Lock()
 	idx, ok := r.acks[ackID]
 	r.mu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("%w: ack %q", ErrNotFound, ackID)
 	}
-	cpText, cp, err := r.checkpoint(ctx)
-	if err != nil {
-		return nil, err
-	}
 	rec, err := r.log.Record(idx)
 	if err != nil {
 		return nil, err
 	}
-	proof, err := r.log.InclusionProof(idx, cp.Size)
+	p, err := r.log.Proof(ctx, idx)
 	if err != nil {
 		return nil, err
 	}
-	p := &InclusionProof{AckID: ackID, Index: idx, TreeSize: cp.Size, Record: rec, Checkpoint: string(cpText)}
-	for _, h := range proof {
-		p.Proof = append(p.Proof, h[:])
+	return &RecordProof{AckID: ackID, Record: rec, Proof: string(p.Marshal())}, nil
+}
+
+// Verify checks the proof offline against the registry's public key: the
+// checkpoint's signature (origin derived from the key), the inclusion proof
+// from the record to the checkpoint's root (a failure matches
+// [checkpoint.ErrInclusion]), and the ACK's own signature for the
+// heartbeat in the record, and its id. It returns the proven ACK.
+func (p *RecordProof) Verify(registryKey string) (*Ack, error) {
+	origin, err := lrOrigin(registryKey)
+	if err != nil {
+		return nil, err
+	}
+	pub, _ := envelope.ParseEd25519PublicKey(registryKey)
+	v, err := checkpoint.NewVerifier(origin, pub)
+	if err != nil {
+		return nil, err
+	}
+	tp, err := checkpoint.ParseProof([]byte(p.Proof))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if _, err := tp.Verify(p.Record, v, nil, 0); err != nil {
+		if errors.Is(err, checkpoint.ErrInclusion) {
+			return nil, fmt.Errorf("chp: record proof: %w", err)
+		}
+		return nil, fmt.Errorf("%w: record proof: %w", ErrBadSignature, err)
+	}
+	var rec Record
+	if err := rec.UnmarshalBinary(p.Record); err != nil {
+		return nil, err
+	}
+	hb, _, err := postedHeartbeat(rec.Heartbeat)
+	if err != nil {
+		return nil, err
+	}
+	a, err := VerifyAck(rec.Ack, registryKey, hb)
+	if err != nil {
+		return nil, err
+	}
+	if a.AckID != p.AckID {
+		return nil, fmt.Errorf("%w: record holds ack %s, proof is for %s", ErrBadSignature, a.AckID, p.AckID)
+	}
+	return a, nil
+}
+
+// ConsistencyProof shows that a log of size New extends the log of size
+// Old: an RFC 6962 consistency proof, served at
+// GET /registry/consistency?old=N&new=M. Checkpoint, present when New is the
+// log's size when the proof was made, is the signed checkpoint at New.
+type ConsistencyProof struct {
+	Old        uint64   `json:"old"`
+	New        uint64   `json:"new"`
+	Proof      [][]byte `json:"proof"` // padded standard base64 hashes
+	Checkpoint string   `json:"checkpoint,omitempty"`
+}
+
+// Verify checks the proof between two checkpoints of one log, each verified
+// before (for example with [checkpoint.Verify]); a failure matches
+// [checkpoint.ErrConsistency].
+func (p *ConsistencyProof) Verify(old, new checkpoint.Checkpoint) error {
+	if old.Size != p.Old || new.Size != p.New {
+		return fmt.Errorf("%w: proof from %d to %d, checkpoints at %d and %d", ErrMalformed, p.Old, p.New, old.Size, new.Size)
+	}
+	tp, err := checkpoint.ToTreeProof(p.Proof)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return checkpoint.VerifyConsistency(old, new, tp)
+}
+
+// Consistency returns the consistency proof between log sizes old and
+// new (0 means the current size). new may not exceed the log's size.
+func (r *LocalRegistry) Consistency(ctx context.Context, old, new uint64) (*ConsistencyProof, error) {
+	return consistency(ctx, r.log, old, new)
+}
+
+// consistency builds a [ConsistencyProof] of log.
+func consistency(ctx context.Context, log interface {
+	Checkpoint(context.Context) ([]byte, error)
+	Size() uint64
+	ConsistencyProof(uint64, uint64) (tlog.TreeProof, error)
+}, old, new uint64) (*ConsistencyProof, error) {
+	signed, err := log.Checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := checkpoint.Parse(noteBody(signed))
+	if err != nil {
+		return nil, err
+	}
+	if new == 0 {
+		new = cp.Size
+	}
+	if old > new || new > cp.Size {
+		return nil, fmt.Errorf("%w: sizes %d to %d, log size %d", ErrNotFound, old, new, cp.Size)
+	}
+	tp, err := log.ConsistencyProof(old, new)
+	if err != nil {
+		return nil, err
+	}
+	p := &ConsistencyProof{Old: old, New: new, Proof: make([][]byte, len(tp))}
+	for i, h := range tp {
+		p.Proof[i] = h[:]
+	}
+	if new == cp.Size {
+		p.Checkpoint = string(signed)
 	}
 	return p, nil
+}
+
+func (r *LocalRegistry) handleConsistency(w http.ResponseWriter, req *http.Request) {
+	var sizes [2]uint64
+	for i, name := range []string{"old", "new"} {
+		if v := req.URL.Query().Get(name); v != "" {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, "bad_range", name+": "+err.Error())
+				return
+			}
+			sizes[i] = n
+		}
+	}
+	p, err := r.Consistency(req.Context(), sizes[0], sizes[1])
+	if errors.Is(err, ErrNotFound) {
+		writeError(w, http.StatusBadRequest, "bad_range", err.Error())
+		return
+	}
+	if err != nil {
+		r.logger.Error("consistency proof", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "log_unavailable", "cannot build the proof")
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
 }
 
 // checkpoint signs a checkpoint of the log at its current size and
@@ -241,46 +366,6 @@ func (r *LocalRegistry) handleProof(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
-}
-
-// Verify checks the proof offline against the registry's public key: the
-// checkpoint's signature (origin derived from the key), the audit path from
-// the record to the checkpoint's root, and the ACK's own signature and id.
-// It returns the proven ACK.
-func (p *InclusionProof) Verify(registryKey string) (*Ack, error) {
-	cp, err := verifyLRCheckpoint([]byte(p.Checkpoint), registryKey)
-	if err != nil {
-		return nil, err
-	}
-	if cp.Size != p.TreeSize || p.Index >= cp.Size {
-		return nil, fmt.Errorf("%w: proof for index %d in size %d, checkpoint size %d", ErrBadSignature, p.Index, p.TreeSize, cp.Size)
-	}
-	proof := make(tlog.RecordProof, len(p.Proof))
-	for i, h := range p.Proof {
-		if len(h) != tlog.HashSize {
-			return nil, fmt.Errorf("%w: proof hash %d of %d bytes", ErrMalformed, i, len(h))
-		}
-		copy(proof[i][:], h)
-	}
-	if err := tlog.CheckRecord(proof, int64(cp.Size), cp.Hash, int64(p.Index), tlog.RecordHash(p.Record)); err != nil {
-		return nil, fmt.Errorf("%w: inclusion: %v", ErrBadSignature, err)
-	}
-	var rec Record
-	if err := rec.UnmarshalBinary(p.Record); err != nil {
-		return nil, err
-	}
-	hb, _, err := postedHeartbeat(rec.Heartbeat)
-	if err != nil {
-		return nil, err
-	}
-	a, err := VerifyAck(rec.Ack, registryKey, hb)
-	if err != nil {
-		return nil, err
-	}
-	if a.AckID != p.AckID {
-		return nil, fmt.Errorf("%w: record holds ack %s, proof is for %s", ErrBadSignature, a.AckID, p.AckID)
-	}
-	return a, nil
 }
 
 // lrOrigin returns the checkpoint origin of the Local Registry with key.
