@@ -8,8 +8,8 @@
 // transparency-log verifiers and witnesses can check accord logs and this
 // package can check theirs.
 //
-// DESIGN.md places all log machinery under internal/. This small public
-// package is a deliberate departure from that list: users must be able to
+// The module keeps its log machinery under internal/. This small public
+// package is the deliberate exception: users must be able to
 // verify checkpoints and proofs, and cosign checkpoints, without importing
 // internal packages. The log itself (appending, proving, signing) stays
 // internal and is reached through the public packages that keep logs.

@@ -65,7 +65,7 @@
 // canonical form itself. An [Instance] also refuses an ACK whose received
 // time is older than [Config.AckMaxAge] (default [DefaultAckMaxAge]).
 //
-// The Registry Admission Certificate ([AdmissionCert]) has the seed's
+// The Registry Admission Certificate ([AdmissionCert]) has CHP v1's
 // fields and a detached signature of the same form by the GR root key.
 // A coherence receipt ([Receipt]) is an envelope of type [ReceiptType]
 // sealed by the GR root key.

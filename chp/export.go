@@ -19,7 +19,7 @@ import (
 	"github.com/accordsdk/accord/bundle"
 )
 
-// BundleFile is the name the seed gives an exported bundle.
+// BundleFile is the name CHP v1 gives an exported bundle.
 const BundleFile = "provenance_bundle.tar"
 
 // metadataKey is the bundle.json metadata entry holding an [ExportInfo].

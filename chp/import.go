@@ -26,7 +26,7 @@ type ImportResult struct {
 	Signed  []byte // coherence_receipt.json: the receipt sealed by the GR root key
 }
 
-// Import reads a provenance bundle (the seed's registry_import) and, if
+// Import reads a provenance bundle (CHP v1's registry_import) and, if
 // every check passes, appends its new heartbeats to the global ledger and
 // returns a signed coherence receipt. The checks, in order:
 //

@@ -31,7 +31,7 @@ const (
 	EnvRootKey     = "CHP_GR_ROOT_PUBKEY"  // the Global Registry root key, or a path to its PEM file
 )
 
-// DefaultHomeURI is the seed's default heartbeat endpoint.
+// DefaultHomeURI is CHP v1's default heartbeat endpoint.
 const DefaultHomeURI = "https://spiralos.local/registry/heartbeat"
 
 // DefaultAckMaxAge is the default of [Config.AckMaxAge]: a Local
@@ -76,7 +76,7 @@ type Config struct {
 	Logger    *slog.Logger     // default: discarded
 }
 
-// ConfigFromEnv fills the registry fields of a Config from the seed's
+// ConfigFromEnv fills the registry fields of a Config from CHP v1's
 // environment keys, read through getenv (os.Getenv in production).
 // CHP_REGISTRY_PUBKEY and CHP_GR_ROOT_PUBKEY may hold a key string or the
 // path of a PEM ("PUBLIC KEY", PKIX Ed25519) file.
@@ -129,7 +129,7 @@ func LicenseHash(license []byte) string { return envelope.SHA256(license).String
 // Instance is a CHP client: it builds heartbeats, keeps them in a local
 // append-only log, and sends them in order to the Local Registry,
 // verifying each ACK's signature and the registry's admission certificate.
-// Its [Instance.State] follows the seed's failure modes:
+// Its [Instance.State] follows CHP v1's failure modes:
 //
 //   - registry unreachable (network error, timeout, 5xx) after the retry
 //     budget: quiet; heartbeats stay queued and go out in order later;

@@ -15,7 +15,7 @@ import (
 // Registry only if it presents a RAC that verifies against the GR root
 // public key they were given out of band.
 //
-// Wire form (the seed's fields; times RFC 3339 UTC):
+// Wire form (CHP v1's fields; times RFC 3339 UTC):
 //
 //	{"rac_id": "<uuid>", "lr_fingerprint": "sha256:<hex>", "issued_by": "GR",
 //	 "issued_at": "...", "expires_at": "...", "signature": "ed25519:<base64url>"}
@@ -59,7 +59,7 @@ var (
 // IssueAdmissionCert is run by the Global Registry: root signs a RAC for
 // the Local Registry whose public key is lrPublicKey ("ed25519:z..."),
 // valid from issuedAt until expiresAt. issuer names the Global Registry
-// ("GR" in the seed).
+// ("GR" in CHP v1).
 func IssueAdmissionCert(root envelope.Signer, issuer, lrPublicKey string, issuedAt, expiresAt time.Time) (*AdmissionCert, error) {
 	pub, err := envelope.ParseEd25519PublicKey(lrPublicKey)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 // ReceiptType is the envelope type of a coherence receipt.
 const ReceiptType = "chp/coherence-receipt"
 
-// ReceiptFile is the name the seed gives a receipt on disk.
+// ReceiptFile is the name CHP v1 gives a receipt on disk.
 const ReceiptFile = "coherence_receipt.json"
 
 // Receipt is the payload of coherence_receipt.json: the Global Registry's

@@ -18,7 +18,7 @@ import (
 // ErrConfig is wrapped by every configuration error.
 var ErrConfig = errors.New("trustkernel: bad config")
 
-// Mode is the seed's trust mode (trust.web3.mode).
+// Mode is the Trust Kernel's trust mode (trust.web3.mode).
 type Mode string
 
 // Trust modes.
@@ -37,7 +37,7 @@ const (
 	maxStaleSecHigh = 86400
 )
 
-// Config is the seed's trust.web3 runtime configuration.
+// Config is the Trust Kernel's trust.web3 runtime configuration.
 type Config struct {
 	// ChainID is trust.web3.chain_id.
 	ChainID uint64

@@ -2,7 +2,7 @@
 // release an install may run, who may change that, and a switch that makes
 // every runtime fail closed.
 //
-// It implements the Trust Kernel seed against a real EVM: Solidity contracts
+// It implements the Trust Kernel design against a real EVM: Solidity contracts
 // with committed artifacts and Go bindings, deployment and clone
 // verification, an authority client whose calls can be sent from an EOA or
 // through a Safe multisig, an EIP-712 setup request for offline review, and
@@ -21,7 +21,7 @@
 //     published once and versions of a component strictly increase.
 //     Publishing is gated by an owner, handed over in two steps
 //     ([Registry.TransferOwnership], [Registry.AcceptOwnership]).
-//   - InstanceController: the per-install state of the seed (activeRoot,
+//   - InstanceController: the per-install state of the Trust Kernel (activeRoot,
 //     activeUriHash, activePolicyHash, paused, a pending upgrade with a TTL of
 //     one minute to 30 days, the root, upgrade and emergency authorities). One
 //     call, snapshot(), returns all of it together with a changeCount that
@@ -78,7 +78,7 @@
 //
 // # Setup on a separate device
 //
-// The seed's setup is done away from the server: a [SetupRequest] is EIP-712
+// The Trust Kernel's setup is done away from the server: a [SetupRequest] is EIP-712
 // typed data naming the chain id, factory, implementation, authorities,
 // genesis state and salt. The reviewing device computes the controller
 // address offline with [InstanceAddress], signs the request, and the server
@@ -122,7 +122,7 @@
 // strict majority (2k > N, so two disjoint quorums cannot both exist) and
 // at least 2 of 2: fewer than two endpoints or a quorum of one is refused
 // ([ErrSingleEndpoint]) unless [WithDevelopmentQuorum] says the chain is a
-// development chain (the seed recommends 2 of 3). A read:
+// development chain (the Trust Kernel recommends 2 of 3). A read:
 //
 //  1. Pins a block. Every endpoint is asked for its latest header (and, with
 //     [WithChainID], its chain id, in the same batch). Heads whose timestamp
@@ -177,7 +177,7 @@
 //
 // # Runtime policy (outage rules)
 //
-// [Policy.Decide] applies the seed's rules to the latest agreed state and
+// [Policy.Decide] applies the Trust Kernel's rules to the latest agreed state and
 // reads no clock: no agreed state yet, an agreed block more than
 // [Policy.MaxFuture] ahead of the clock, a block older than max_stale_sec
 // ([DefaultMaxStale], 180 s), a paused controller or a zero activeRoot (no
@@ -212,7 +212,7 @@
 //
 // # Configuration
 //
-// [ParseConfig] and [LoadConfig] read the seed's trust.web3 keys from JSON
+// [ParseConfig] and [LoadConfig] read the Trust Kernel's trust.web3 keys from JSON
 // ({"trust": {"web3": {...}}}): chain_id, rpc_endpoints, rpc_quorum,
 // max_stale_sec, mode (root_uri or full), contracts.instance_controller,
 // contracts.release_registry and tx_outbox_dir. Unknown, duplicate or

@@ -39,7 +39,7 @@ type Action struct {
 }
 
 // Outbox is a durable, ordered buffer of [Action]s in a directory (the
-// seed's tx_outbox_dir). Each entry is one file named by a sequence number,
+// Trust Kernel's tx_outbox_dir). Each entry is one file named by a sequence number,
 // written atomically (temporary file, fsync, rename, directory fsync) with
 // mode 0600. [Outbox.Flush] delivers entries in order and removes each one
 // after its delivery succeeded.

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// DefaultMaxStale is the seed's recommended production max_stale_sec.
+// DefaultMaxStale is the Trust Kernel's recommended production max_stale_sec.
 const DefaultMaxStale = 180 * time.Second
 
 // Reasons the runtime refuses to serve. A [Decision] carries them wrapped
@@ -48,7 +48,7 @@ type Observation struct {
 	ActiveRoot [32]byte
 }
 
-// Policy is the seed's outage rules. The zero value is not valid; use
+// Policy is the Trust Kernel's outage rules. The zero value is not valid; use
 // [NewPolicy] or set both fields.
 type Policy struct {
 	// MaxStale is how old the agreed block may be for reads.

@@ -37,7 +37,7 @@ const (
 	SetupDomainVersion = "1"
 )
 
-// A SetupRequest is the seed's "setup request": everything a separate device
+// A SetupRequest is the Trust Kernel's "setup request": everything a separate device
 // must review before an install's controller is created, as EIP-712 typed
 // data so that a hardware wallet or any EIP-712 signer can display and sign
 // it. Controller is the address the parameters produce (see

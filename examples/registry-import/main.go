@@ -1,5 +1,5 @@
 // Command registry-import is the Global Registry's side of the air gap
-// (the seed's registry_import):
+// (CHP v1's registry_import):
 //
 //	registry-import -data ./gr --admit lr.pub --rac-out admission.json
 //	registry-import -data ./gr --from provenance_bundle.tar --receipt coherence_receipt.json
