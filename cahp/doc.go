@@ -35,7 +35,11 @@
 // (its challenge to the responder has difficulty 0, and a responder refuses
 // any other) for a peer it has not accepted. The initiator verifies the
 // responder completely (proof, openings, key confirmation, burn) before it
-// spends the work.
+// spends the work. The proofs of phase 2 cross: a metabolic initiator burns
+// before it sees the responder's proof, which is one reason the responder's
+// key must be pinned (a stranger cannot make it burn), and a metabolic
+// responder burns inside the proof request, so its HTTP server's write
+// timeout must cover the burn's confirmations.
 //
 // Either side may end a session with cahp/abort (session_id, reason). Any
 // refused message ends the session on both sides: the responder drops it,
