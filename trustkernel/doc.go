@@ -51,6 +51,11 @@
 // Authorities are addresses: an EOA or a Safe multisig; the contracts know
 // nothing of Safe. A [Controller] or [Registry] method builds a [Call];
 // [Send] sends it from a key, [SafeTx] wraps it for a Safe's owners to sign.
+// Safe owners and setup reviewers sign through a [DigestSigner]
+// ([SafeTx.SignWith], [SetupRequest.SignWith]): any signer of secp256k1
+// digests, such as a hardware security module or a key service, with
+// [KeySigner] for an in-memory key; its signatures are normalised (low s,
+// v in {27, 28}) and checked to recover to its address before use.
 // [InspectSafe] tells whether an authority address is a genuine Safe (proxy
 // and singleton code hashes of the official deployments) and returns its
 // owners and threshold; a Safe of a release it does not know is reported as

@@ -199,17 +199,24 @@ type SafeSignature struct {
 	Signature []byte
 }
 
-// Sign signs the SafeTx digest with an owner's key.
+// Sign signs the SafeTx digest with an owner's in-memory key.
 func (t *SafeTx) Sign(key *ecdsa.PrivateKey) (SafeSignature, error) {
+	return t.SignWith(context.Background(), KeySigner(key))
+}
+
+// SignWith signs the SafeTx digest through any [DigestSigner], such as an
+// owner's hardware-held key. The signature is normalised (low s, v in
+// {27, 28}) and checked to recover to the signer's address.
+func (t *SafeTx) SignWith(ctx context.Context, s DigestSigner) (SafeSignature, error) {
 	h, err := t.Hash()
 	if err != nil {
 		return SafeSignature{}, err
 	}
-	sig, err := signDigest(h, key)
+	sig, err := signWith(ctx, s, h)
 	if err != nil {
 		return SafeSignature{}, err
 	}
-	return SafeSignature{Owner: crypto.PubkeyToAddress(key.PublicKey), Signature: sig}, nil
+	return SafeSignature{Owner: s.Address(), Signature: sig}, nil
 }
 
 // EncodeSignatures checks each signature against the SafeTx digest and its

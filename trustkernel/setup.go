@@ -2,6 +2,7 @@ package trustkernel
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
@@ -186,9 +187,16 @@ func (r *SetupRequest) Hash() (common.Hash, error) {
 	return common.BytesToHash(h), nil
 }
 
-// Sign checks the request and signs its EIP-712 digest, returning the
-// 65-byte signature r || s || v with v in {27, 28}.
+// Sign checks the request and signs its EIP-712 digest with an in-memory
+// key, returning the 65-byte signature r || s || v with v in {27, 28}.
 func (r *SetupRequest) Sign(key *ecdsa.PrivateKey) ([]byte, error) {
+	return r.SignWith(context.Background(), KeySigner(key))
+}
+
+// SignWith is [SetupRequest.Sign] through any [DigestSigner], such as a
+// hardware-held key. The signature is normalised (low s, v in {27, 28}) and
+// checked to recover to the signer's address.
+func (r *SetupRequest) SignWith(ctx context.Context, s DigestSigner) ([]byte, error) {
 	if err := r.Check(); err != nil {
 		return nil, err
 	}
@@ -196,7 +204,7 @@ func (r *SetupRequest) Sign(key *ecdsa.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return signDigest(h, key)
+	return signWith(ctx, s, h)
 }
 
 // Verify checks the request (as [SetupRequest.Check]), that now is not past
@@ -238,16 +246,6 @@ func ParseSetupRequest(data []byte) (*SetupRequest, error) {
 		return nil, err
 	}
 	return &r, nil
-}
-
-// signDigest signs a 32-byte digest, returning r || s || v with v in {27, 28}.
-func signDigest(h common.Hash, key *ecdsa.PrivateKey) ([]byte, error) {
-	sig, err := crypto.Sign(h[:], key)
-	if err != nil {
-		return nil, errorf("sign: %w", err)
-	}
-	sig[64] += 27
-	return sig, nil
 }
 
 // recoverDigest recovers the signer of a 65-byte r || s || v signature (v in
