@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/internal/strictjson"
 )
 
 // Info is the content of bundle.json: who issued the bundle and when, the
@@ -76,9 +78,7 @@ func (i *Info) encode() ([]byte, error) {
 // encode writes (which also rules out duplicate keys).
 func parseInfo(b []byte) (*Info, error) {
 	var w infoJSON
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&w); err != nil {
+	if err := strictjson.Unmarshal(b, &w); err != nil {
 		return nil, fmt.Errorf("%w: bundle.json: %w", ErrMalformed, err)
 	}
 	if w.V != manifestVersion {
