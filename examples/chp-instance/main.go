@@ -1,72 +1,135 @@
 // Command chp-instance is a call-home client: it sends heartbeats to a
-// Local Registry and prints its state after each one.
+// Local Registry (LR) and reports what the registry acknowledged.
 //
-//	CHP_HOME_URI=http://127.0.0.1:8443/registry/heartbeat \
-//	CHP_REGISTRY_PUBKEY=./lr/lr.pub CHP_GR_ROOT_PUBKEY=./gr/gr-root.pub \
-//	chp-instance -count 3 -interval 2s
+//	chp-instance -init -state ./inst -home http://127.0.0.1:8443/registry/heartbeat \
+//	    -registry-key ./lr/lr.pub -root ./gr/gr-root.pub -count 3 -interval 2s
 //
-// The instance's identity (a UUID), its signing key and its queue of
-// heartbeats live in -state; heartbeats that could not be delivered are
-// sent, in order, the next time the registry answers.
+// Every setting is a flag with an environment variable as its fallback
+// (CHP_HOME_URI, CHP_REGISTRY_PUBKEY, CHP_GR_ROOT_PUBKEY, CHP_SANDBOX,
+// CHP_INSTANCE_STATE); -h lists them. The instance's identity (a UUID and a
+// signing key) and its queue of heartbeats live in -state; -init creates the
+// identity the first time. Heartbeats that could not be delivered are sent,
+// in order, the next time the registry answers. The command exits with
+// status 1 if the last heartbeat was not acknowledged, or the registry is
+// not trusted, after printing "sent N, acknowledged N, pending N".
 package main
 
 import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/accordsdk/accord/chp"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/examples/internal/chpcli"
+	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/internal/keyfile"
 )
 
-func main() {
-	state := flag.String("state", "chp-instance-data", "directory for the instance's id, key and queue")
-	count := flag.Int("count", 1, "heartbeats to send (0: until interrupted)")
-	interval := flag.Duration("interval", 10*time.Second, "time between heartbeats")
-	unsigned := flag.Bool("unsigned", false, "send plain chp-v1 heartbeats instead of sealed ones")
-	license := flag.String("license", "", "licence file whose hash is reported (default: this program's path)")
-	flag.Parse()
-	if err := run(*state, *count, *interval, *unsigned, *license); err != nil {
-		fmt.Fprintln(os.Stderr, "chp-instance:", err)
-		os.Exit(1)
+type options struct {
+	state, home, registryKey, root, license string
+	sandbox, unsigned, init                 bool
+	count                                   int
+	interval                                time.Duration
+}
+
+func main() { cli.Main(command()) }
+
+func command() *cli.Command {
+	var o options
+	return &cli.Command{
+		Name:    "chp-instance",
+		Purpose: "send call-home heartbeats to a Local Registry (LR) and report what it acknowledged",
+		Workflow: `Usual workflow: start the LR (chp-registry -init), carry its public key
+(DIR/lr.pub) and the Global Registry (GR) root key (gr-root.pub) here, then
+  chp-instance -init -home URL -registry-key LR.pub -root GR-ROOT.pub
+The first run needs -init to create the instance's identity in -state.
+In sandbox mode (the default) -root is required: the LR is trusted only with
+an admission certificate signed by that root. Exit status 1 if the last
+heartbeat was not acknowledged.`,
+		Flags: func(f *cli.FlagSet) {
+			f.String(&o.state, "state", "chp-instance-data", "`DIR` of the instance's id, key and queue").Env("CHP_INSTANCE_STATE")
+			f.Init(&o.init)
+			f.String(&o.home, "home", "", "the LR's heartbeat `URL` (http://host:port/registry/heartbeat)").Env(chp.EnvHomeURI).Required()
+			f.String(&o.registryKey, "registry-key", "", "the LR's public `KEY` (ed25519:z... or a file)").Env(chp.EnvRegistryKey).Required()
+			f.String(&o.root, "root", "", "the GR root public `KEY` (ed25519:z... or a file); required in sandbox mode").Env(chp.EnvRootKey)
+			f.Bool(&o.sandbox, "sandbox", true, "sandbox mode: trust the LR only with an admission certificate from -root").Env(chp.EnvSandbox)
+			f.Int(&o.count, "count", 1, "heartbeats to send (0: until interrupted)")
+			f.Duration(&o.interval, "interval", 10*time.Second, "time between heartbeats")
+			f.Bool(&o.unsigned, "unsigned", false, "send plain chp-v1 heartbeats instead of sealed ones")
+			f.String(&o.license, "license", "", "licence `FILE` whose hash is reported (default: this program)")
+		},
+		Check: func(e *cli.Env) error {
+			if err := e.Flags.NonNegative("count"); err != nil {
+				return err
+			}
+			if err := e.Flags.Positive("interval"); err != nil {
+				return err
+			}
+			if err := e.Flags.URL("home", "http", "https"); err != nil {
+				return err
+			}
+			if o.sandbox && o.root == "" {
+				return &cli.UsageError{Err: errors.New("missing -root (or $CHP_GR_ROOT_PUBKEY): sandbox mode trusts the LR only with an admission certificate; give the GR root key, or -sandbox=false")}
+			}
+			return e.Flags.File("license")
+		},
+		Run: func(ctx context.Context, e *cli.Env) error { return run(ctx, e, o) },
 	}
 }
 
-func run(state string, count int, interval time.Duration, unsigned bool, license string) error {
-	cfg, err := chp.ConfigFromEnv(os.Getenv)
+func run(ctx context.Context, e *cli.Env, o options) error {
+	// Everything is checked before anything is written.
+	registryKey, err := chp.LoadPublicKey(o.registryKey)
 	if err != nil {
-		return err
+		return fmt.Errorf("invalid -registry-key: %w", err)
 	}
-	if err := os.MkdirAll(state, 0o700); err != nil {
-		return err
+	var rootKey string
+	if o.root != "" {
+		if rootKey, err = chp.LoadPublicKey(o.root); err != nil {
+			return fmt.Errorf("invalid -root: %w", err)
+		}
 	}
-	if cfg.InstanceID, err = instanceID(filepath.Join(state, "instance_id")); err != nil {
-		return err
-	}
+	license := o.license
 	if license == "" {
 		license, _ = os.Executable()
 	}
 	lic, err := os.ReadFile(license)
 	if err != nil {
+		return fmt.Errorf("invalid -license: %w", err)
+	}
+	fresh, err := chpcli.CheckRole(o.state, chpcli.RoleInstance, o.init)
+	if err != nil {
 		return err
 	}
-	cfg.LicenseHash = chp.LicenseHash(lic)
-	cfg.Version = "accord-example/1"
+	if fresh {
+		if err := cli.MarkDir(o.state, chpcli.RoleInstance); err != nil {
+			return err
+		}
+	}
+	id, err := instanceID(filepath.Join(o.state, chpcli.InstanceIDFile), o.init)
+	if err != nil {
+		return err
+	}
 	host, _ := os.Hostname()
-	cfg.Meta = map[string]any{"client": "chp-instance/1", "hostname": host, "os": runtime.GOOS}
-	cfg.QueueDir = filepath.Join(state, "queue")
-	if !unsigned {
-		key, _, err := keyfile.LoadOrCreatePrivate(filepath.Join(state, "instance.key"))
+	cfg := chp.Config{
+		HomeURI: o.home, RegistryKey: registryKey, RootKey: rootKey, Sandbox: o.sandbox,
+		InstanceID: id, LicenseHash: chp.LicenseHash(lic), Version: "accord-example/1",
+		Meta:     map[string]any{"client": "chp-instance/1", "hostname": host, "os": runtime.GOOS},
+		QueueDir: filepath.Join(o.state, "queue"),
+	}
+	if !o.unsigned {
+		keyPath := filepath.Join(o.state, "instance.key")
+		if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) && !o.init {
+			return &cli.NoIdentityError{Dir: o.state, Role: chpcli.RoleInstance}
+		}
+		key, _, err := keyfile.LoadOrCreatePrivate(keyPath)
 		if err != nil {
 			return err
 		}
@@ -78,39 +141,50 @@ func run(state string, count int, interval time.Duration, unsigned bool, license
 	}
 	defer in.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	fmt.Printf("instance %s calling home to %s\n", cfg.InstanceID, cfg.HomeURI)
-	for i := 0; count == 0 || i < count; i++ {
+	fmt.Fprintf(e.Stdout, "instance %s calling home to %s\n", id, o.home)
+	var sent, acked int
+	var last error
+	for i := 0; o.count == 0 || i < o.count; i++ {
 		if i > 0 {
 			select {
 			case <-ctx.Done():
-				return nil
-			case <-time.After(interval):
+			case <-time.After(o.interval):
 			}
 		}
-		ack, err := in.Beat(ctx)
-		st := in.State()
-		switch {
-		case errors.Is(err, context.Canceled):
-			return nil
-		case err != nil:
-			fmt.Printf("state %-9s %s  pending %d  %v\n", st, st.Color(), in.Pending(), err)
-		default:
-			fmt.Printf("state %-9s %s  ack %s %s\n", st, st.Color(), ack.AckID, ack.Status)
+		if ctx.Err() != nil {
+			break
 		}
+		ack, err := in.Beat(ctx)
+		if errors.Is(err, context.Canceled) {
+			break
+		}
+		sent++
+		last = err
+		if err != nil {
+			fmt.Fprintf(e.Stderr, "chp-instance: heartbeat %d: %s (state %s)\n", sent, cli.OneLine(err.Error()), in.State())
+			continue
+		}
+		acked++
+		fmt.Fprintf(e.Stdout, "heartbeat %d: ack %s %s (state %s)\n", sent, ack.AckID, ack.Status, in.State())
+	}
+	fmt.Fprintf(e.Stdout, "sent %d, acknowledged %d, pending %d\n", sent, acked, in.Pending())
+	if last != nil {
+		return fmt.Errorf("last heartbeat not acknowledged: %w", last)
 	}
 	return nil
 }
 
-// instanceID reads the instance's UUID, creating it on first use.
-func instanceID(path string) (string, error) {
+// instanceID reads the instance's UUID, creating it only with -init.
+func instanceID(path string, init bool) (string, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return "", err
+	}
+	if !init {
+		return "", &cli.NoIdentityError{Dir: filepath.Dir(path), Role: chpcli.RoleInstance}
 	}
 	var u [16]byte
 	if _, err := rand.Read(u[:]); err != nil {

@@ -1,151 +1,268 @@
-// Command chp-registry runs a call-home Local Registry (the sandbox
-// extension's in-enclave registry) on loopback by default.
+// Command chp-registry runs a call-home Local Registry (LR), the sandbox
+// extension's in-enclave registry, on loopback by default.
 //
-//	chp-registry -data ./lr -root GR-ROOT.pub -rac admission.json -allow-unsigned
+//	chp-registry -init -data ./lr -root GR-ROOT.pub -rac admission.json -allow-unsigned
 //
-// On first start it creates its key in DIR/lr.key and writes its public
-// key to DIR/lr.pub (carry that to the Global Registry to be admitted).
-// It serves POST /registry/heartbeat, GET /registry/info,
+// -init creates the registry's key in DIR/lr.key the first time and writes
+// its public key to DIR/lr.pub (carry that to the Global Registry (GR) to
+// be admitted). It serves POST /registry/heartbeat, GET /registry/info,
 // GET /registry/checkpoint, GET /registry/proof/{ack_id} and
 // GET /hud/status.json on -addr, and the operator endpoints (export,
 // admission, receipt) on the Unix socket DIR/admin.sock. -pin-receipt
 // verifies and pins a coherence receipt and exits; with the registry
 // already running, -pin-receipt and -rac are handed to it through that
-// socket.
+// socket. Every flag has an environment variable as its fallback (-h).
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/accordsdk/accord/chp"
 	"github.com/accordsdk/accord/examples/internal/chpcli"
+	"github.com/accordsdk/accord/examples/internal/cli"
 )
 
-func main() {
-	addr := flag.String("addr", "127.0.0.1:8443", "listen address (host:port)")
-	data := flag.String("data", "chp-registry-data", "directory for the registry's key, log and state")
-	allowUnsigned := flag.Bool("allow-unsigned", false, "accept plain (unsigned) chp-v1 heartbeats")
-	root := flag.String("root", "", "Global Registry root public key (ed25519:z... or a file); remembered in DIR")
-	rac := flag.String("rac", "", "admission certificate file to install (before serving, or into the running registry)")
-	name := flag.String("name", "local-registry", "registry name")
-	certFile := flag.String("tls-cert", "", "TLS certificate (PEM); plain HTTP when empty")
-	keyFile := flag.String("tls-key", "", "TLS private key (PEM)")
-	pin := flag.String("pin-receipt", "", "verify and pin a coherence receipt, then exit")
-	flag.Parse()
+type options struct {
+	addr, data, root, rac, name, certFile, keyFile, pin string
+	allowUnsigned, init                                 bool
+	logEvery                                            time.Duration
+}
 
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(logger, *addr, *data, *allowUnsigned, *root, *rac, *name, *certFile, *keyFile, *pin); err != nil {
-		fmt.Fprintln(os.Stderr, "chp-registry:", err)
-		os.Exit(1)
+func main() { cli.Main(command()) }
+
+func command() *cli.Command {
+	var o options
+	return &cli.Command{
+		Name:    "chp-registry",
+		Purpose: "run a call-home Local Registry (LR): log heartbeats, answer with signed ACKs, export to the Global Registry (GR)",
+		Workflow: `Usual workflow:
+  chp-registry -init -data ./lr              create the LR's key (./lr/lr.pub), then serve
+  registry-import -init -data ./gr -admit ./lr/lr.pub -rac-out admission.json   (at the GR)
+  chp-registry -data ./lr -root ./gr/gr-root.pub -rac admission.json
+  registry-export -data ./lr -out bundle.tar  (carry the bundle to the GR)
+  chp-registry -data ./lr -pin-receipt coherence_receipt.json
+-rac and -pin-receipt go to the running registry through DIR/admin.sock when
+it is running; otherwise -pin-receipt pins and exits, and -rac installs the
+certificate and then serves. -root is remembered in DIR. -tls-cert needs -tls-key.`,
+		Flags: func(f *cli.FlagSet) {
+			f.String(&o.data, "data", "chp-registry-data", "`DIR` of the registry's key, log and state").Env("CHP_REGISTRY_DATA")
+			f.Init(&o.init)
+			f.String(&o.addr, "addr", "127.0.0.1:8443", "listen address (`host:port`)").Env("CHP_REGISTRY_ADDR")
+			f.Bool(&o.allowUnsigned, "allow-unsigned", false, "accept plain (unsigned) chp-v1 heartbeats").Env("CHP_ALLOW_UNSIGNED")
+			f.String(&o.root, "root", "", "GR root public `KEY` (ed25519:z... or a file); remembered in DIR").Env(chp.EnvRootKey)
+			f.String(&o.rac, "rac", "", "admission certificate `FILE` to install")
+			f.String(&o.name, "name", "local-registry", "registry name").Env("CHP_REGISTRY_NAME")
+			f.String(&o.certFile, "tls-cert", "", "TLS certificate `FILE` (PEM); plain HTTP without it").Env("CHP_TLS_CERT")
+			f.String(&o.keyFile, "tls-key", "", "TLS private key `FILE` (PEM)").Env("CHP_TLS_KEY")
+			f.Together("tls-cert", "tls-key")
+			f.String(&o.pin, "pin-receipt", "", "verify and pin a coherence receipt `FILE`, then exit")
+			f.Duration(&o.logEvery, "log-every", time.Minute, "how often a running registry logs its heartbeat counters")
+		},
+		Check: func(e *cli.Env) error {
+			for _, check := range []func() error{
+				func() error { return e.Flags.HostPort("addr") },
+				func() error { return e.Flags.File("tls-cert") },
+				func() error { return e.Flags.File("tls-key") },
+				func() error { return e.Flags.File("rac") },
+				func() error { return e.Flags.File("pin-receipt") },
+				func() error { return e.Flags.Positive("log-every") },
+			} {
+				if err := check(); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Run: func(ctx context.Context, e *cli.Env) error { return run(ctx, e, o) },
 	}
 }
 
-func run(logger *slog.Logger, addr, data string, allowUnsigned bool, root, rac, name, certFile, keyFile, pin string) error {
-	rootKey, err := chpcli.RememberRoot(data, root)
+func run(ctx context.Context, e *cli.Env, o options) error {
+	logger := cli.Logger(e.Stderr)
+	fresh, err := chpcli.CheckRole(o.data, chpcli.RoleLocal, o.init)
 	if err != nil {
 		return err
 	}
+	var rootGiven string
+	if o.root != "" {
+		if rootGiven, err = chpcli.ReadKey(o.root); err != nil {
+			return fmt.Errorf("invalid -root: %w", err)
+		}
+	}
 	// With the registry already running, -pin-receipt and -rac go to it
 	// through its operator socket.
-	if chpcli.AdminRunning(data) && (pin != "" || rac != "") {
-		path, file := "/admin/receipt", pin
-		if pin == "" {
-			path, file = "/admin/admission", rac
-			if rootKey != "" {
-				path += "?root=" + url.QueryEscape(rootKey)
-			}
-		}
-		b, err := os.ReadFile(file)
+	if !fresh && chpcli.AdminRunning(o.data) && (o.pin != "" || o.rac != "") {
+		return handOver(e, o, rootGiven)
+	}
+	var rac *chp.AdmissionCert
+	if o.rac != "" {
+		b, err := os.ReadFile(o.rac)
 		if err != nil {
 			return err
 		}
-		if err := chpcli.AdminPost(data, path, b, os.Stdout); err != nil {
+		if rac, err = chp.ParseAdmissionCert(b); err != nil {
+			return fmt.Errorf("-rac %s: %w", o.rac, err)
+		}
+	}
+	var pinned []byte
+	if o.pin != "" {
+		if pinned, err = os.ReadFile(o.pin); err != nil {
 			return err
 		}
-		fmt.Println()
-		return nil
 	}
-	lr, created, err := chpcli.OpenLocal(data, rootKey, chp.WithAllowUnsigned(allowUnsigned), chp.WithName(name), chp.WithLogger(logger))
+	// The port is taken before anything is written, so a failed start
+	// leaves no key behind.
+	var ln net.Listener
+	if o.pin == "" {
+		if ln, err = net.Listen("tcp", o.addr); err != nil {
+			return fmt.Errorf("cannot listen on -addr %s: %w", o.addr, err)
+		}
+		defer ln.Close()
+	}
+	if fresh {
+		if err := cli.MarkDir(o.data, chpcli.RoleLocal); err != nil {
+			return err
+		}
+	}
+	rootKey, err := chpcli.RememberRoot(o.data, o.root)
+	if err != nil {
+		return err
+	}
+	// The library logs refusals (at warn); accepted heartbeats are counted
+	// in a periodic line instead.
+	lr, created, err := chpcli.OpenLocal(o.data, rootKey, o.init, chp.WithAllowUnsigned(o.allowUnsigned), chp.WithName(o.name), chp.WithLogger(logger))
 	if err != nil {
 		return err
 	}
 	defer lr.Close()
 	if created {
-		logger.Info("created registry key", "public_key", lr.PublicKey(), "file", filepath.Join(data, chpcli.PubFile))
+		logger.Info("created registry key", "public_key", lr.PublicKey(), "file", filepath.Join(o.data, chpcli.PubFile))
 	}
-	if pin != "" {
-		b, _ := os.ReadFile(pin)
-		rc, err := lr.PinReceipt(b)
+	if o.pin != "" {
+		if rootKey == "" {
+			return errors.New("missing -root: a receipt is verified with the GR root key")
+		}
+		rc, err := lr.PinReceipt(pinned)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("pinned receipt %s: %d accepted, %d duplicate, %d rejected, records %d..%d\n",
-			rc.ReceiptID, rc.Accepted, rc.Duplicate, rc.Rejected, rc.From, rc.To)
+		fmt.Fprintln(e.Stdout, receiptLine(rc))
 		return nil
 	}
-	if rac != "" {
-		b, err := os.ReadFile(rac)
-		if err != nil {
+	if rac != nil {
+		if rootKey == "" {
+			return errors.New("missing -root: the admission certificate is verified with the GR root key")
+		}
+		if err := lr.InstallAdmissionCert(rac); err != nil {
 			return err
 		}
-		c, err := chp.ParseAdmissionCert(b)
-		if err != nil {
-			return err
-		}
-		if err := lr.InstallAdmissionCert(c); err != nil {
-			return err
-		}
-		logger.Info("installed admission certificate", "rac_id", c.RACID, "expires", c.ExpiresAt)
+		logger.Info(racLine(rac))
 	}
 	if lr.AdmissionCert() == nil {
 		logger.Warn("no admission certificate: instances will not trust this registry until one is installed (-rac)")
 	}
+	return serve(ctx, logger, o, lr, ln)
+}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-
-	srv := &http.Server{
-		Addr: addr, Handler: lr, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
-		IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10,
+// handOver gives -pin-receipt or -rac to the running registry.
+func handOver(e *cli.Env, o options, rootKey string) error {
+	if o.pin != "" {
+		b, err := os.ReadFile(o.pin)
+		if err != nil {
+			return err
+		}
+		var out jsonBuffer
+		if err := chpcli.AdminPost(o.data, "/admin/receipt", b, &out); err != nil {
+			return err
+		}
+		var rc chp.Receipt
+		if err := json.Unmarshal(out, &rc); err != nil {
+			return fmt.Errorf("reading the registry's answer: %w", err)
+		}
+		fmt.Fprintln(e.Stdout, receiptLine(&rc))
+		return nil
 	}
-	ln, err := net.Listen("tcp", addr)
+	b, err := os.ReadFile(o.rac)
 	if err != nil {
 		return err
 	}
-	admin, adminLn, err := chpcli.ServeAdmin(data, lr, logger)
+	path := "/admin/admission"
+	if rootKey != "" {
+		path += "?root=" + url.QueryEscape(rootKey)
+	}
+	var out jsonBuffer
+	if err := chpcli.AdminPost(o.data, path, b, &out); err != nil {
+		return err
+	}
+	c, err := chp.ParseAdmissionCert(out)
 	if err != nil {
-		ln.Close()
+		return fmt.Errorf("reading the registry's answer: %w", err)
+	}
+	fmt.Fprintln(e.Stdout, racLine(c))
+	return nil
+}
+
+type jsonBuffer []byte
+
+func (b *jsonBuffer) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
+
+func racLine(c *chp.AdmissionCert) string {
+	return fmt.Sprintf("installed admission certificate %s valid until %s", c.RACID, c.ExpiresAt.Format("2006-01-02"))
+}
+
+func receiptLine(rc *chp.Receipt) string {
+	return fmt.Sprintf("pinned receipt %s: %d accepted, %d duplicate, %d rejected, records %d..%d",
+		rc.ReceiptID, rc.Accepted, rc.Duplicate, rc.Rejected, rc.From, rc.To)
+}
+
+func serve(ctx context.Context, logger *slog.Logger, o options, lr *chp.LocalRegistry, ln net.Listener) error {
+	srv := &http.Server{
+		Handler: lr, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+		IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10,
+	}
+	admin, adminPath, err := chpcli.ServeAdmin(o.data, lr, logger)
+	if err != nil {
 		return err
 	}
 	errc := make(chan error, 1)
 	go func() {
-		if certFile != "" {
-			errc <- srv.ServeTLS(ln, certFile, keyFile)
+		if o.certFile != "" {
+			errc <- srv.ServeTLS(ln, o.certFile, o.keyFile)
 		} else {
 			errc <- srv.Serve(ln)
 		}
 	}()
 	logger.Info("local registry serving", "addr", ln.Addr().String(), "public_key", lr.PublicKey(),
-		"fingerprint", lr.Fingerprint(), "records", lr.Size(), "admin", adminLn)
+		"fingerprint", lr.Fingerprint(), "records", lr.Size(), "admin", adminPath)
 
-	select {
-	case err := <-errc:
-		admin.Close()
-		return err
-	case <-ctx.Done():
+	tick := time.NewTicker(o.logEvery)
+	defer tick.Stop()
+	last := lr.Size()
+	for {
+		select {
+		case err := <-errc:
+			admin.Close()
+			return err
+		case <-tick.C:
+			if n := lr.Size(); n != last {
+				logger.Info("heartbeats logged", "new", n-last, "records", n)
+				last = n
+			}
+			continue
+		case <-ctx.Done():
+		}
+		break
 	}
 	logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

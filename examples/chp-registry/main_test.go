@@ -39,7 +39,7 @@ func TestShutdownKeepsAcknowledged(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	cmd := exec.Command(bin, "-addr", addr, "-data", data, "-allow-unsigned")
+	cmd := exec.Command(bin, "-init", "-addr", addr, "-data", data, "-allow-unsigned")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
@@ -95,7 +95,7 @@ func TestShutdownKeepsAcknowledged(t *testing.T) {
 	require.NotEmpty(t, acked)
 
 	// Reopen the directory: same key, every acknowledged record present.
-	lr, created, err := chpcli.OpenLocal(data, "")
+	lr, created, err := chpcli.OpenLocal(data, "", false)
 	require.NoError(t, err)
 	defer lr.Close()
 	assert.False(t, created, "key reused")

@@ -1,53 +1,83 @@
-// Command registry-export writes a Local Registry's provenance bundle
-// (the protocol's registry_export operation):
+// Command registry-export writes a Local Registry's (LR's) provenance
+// bundle, to carry across the air gap to the Global Registry (GR):
 //
-//	registry-export -data ./lr --out provenance_bundle.tar
+//	registry-export -data ./lr -out provenance_bundle.tar
 //
 // By default the bundle holds the records added since the last export;
 // -from and -to choose a range (re-exporting a range writes the same
 // bytes). If the registry is running, the bundle is made through its
-// operator socket; otherwise the data directory is opened directly.
+// operator socket; otherwise the data directory is opened directly. The
+// bundle is written to a temporary file and renamed into place only when
+// complete (internal/atomicfile).
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/accordsdk/accord/chp"
 	"github.com/accordsdk/accord/examples/internal/chpcli"
+	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/internal/atomicfile"
 )
 
-func main() {
-	data := flag.String("data", "chp-registry-data", "the Local Registry's data directory")
-	out := flag.String("out", chp.BundleFile, "bundle file to write")
-	from := flag.Int64("from", -1, "first record (default: where the last export ended)")
-	to := flag.Uint64("to", 0, "end of the range (default: the current size)")
-	flag.Parse()
-	if err := run(*data, *out, *from, *to); err != nil {
-		fmt.Fprintln(os.Stderr, "registry-export:", err)
-		os.Exit(1)
+type options struct {
+	data, out string
+	from      int64
+	to        uint64
+}
+
+func main() { cli.Main(command()) }
+
+func command() *cli.Command {
+	var o options
+	return &cli.Command{
+		Name:    "registry-export",
+		Purpose: "write a Local Registry's (LR's) provenance bundle for the Global Registry (GR)",
+		Workflow: `Usual workflow: registry-export -data ./lr -out bundle.tar, carry bundle.tar
+to the GR (registry-import -from bundle.tar), and bring the receipt back
+(chp-registry -pin-receipt). The LR must hold an admission certificate.
+-from defaults to where the last export ended; -to must be the LR's current
+size (the default) or the end of an earlier export, whose checkpoint the LR
+kept: re-exporting a range writes the same bytes.`,
+		Flags: func(f *cli.FlagSet) {
+			f.String(&o.data, "data", "chp-registry-data", "the LR's data `DIR`").Env("CHP_REGISTRY_DATA")
+			f.String(&o.out, "out", chp.BundleFile, "bundle `FILE` to write")
+			f.Int64(&o.from, "from", -1, "first record (default: where the last export ended)")
+			f.Uint64(&o.to, "to", 0, "end of the range: the current size (default) or an earlier export's end")
+		},
+		Check: func(e *cli.Env) error {
+			if o.from < -1 {
+				return e.Flags.Invalid("from", "must be 0 or more")
+			}
+			if st, err := os.Stat(o.out); err == nil && st.IsDir() {
+				return e.Flags.Invalid("out", "is a directory")
+			}
+			return nil
+		},
+		Run: func(ctx context.Context, e *cli.Env) error { return run(ctx, e, o) },
 	}
 }
 
-func run(data, out string, from int64, to uint64) error {
+func run(ctx context.Context, e *cli.Env, o options) error {
+	if _, err := chpcli.CheckRole(o.data, chpcli.RoleLocal, false); err != nil {
+		return err
+	}
 	var first, end uint64
 	var root string
-	err := atomicfile.WriteFunc(out, 0o600, func(f io.Writer) error {
-		if chpcli.AdminRunning(data) {
+	err := atomicfile.WriteFunc(o.out, 0o600, func(f io.Writer) error {
+		if chpcli.AdminRunning(o.data) {
 			q := "?"
-			if from >= 0 {
-				q += "from=" + strconv.FormatInt(from, 10) + "&"
+			if o.from >= 0 {
+				q += "from=" + strconv.FormatInt(o.from, 10) + "&"
 			}
-			if to > 0 {
-				q += "to=" + strconv.FormatUint(to, 10)
+			if o.to > 0 {
+				q += "to=" + strconv.FormatUint(o.to, 10)
 			}
-			h, err := chpcli.AdminGet(data, "/admin/export"+q, f)
+			h, err := chpcli.AdminGet(o.data, "/admin/export"+q, f)
 			if err != nil {
 				return err
 			}
@@ -56,24 +86,21 @@ func run(data, out string, from int64, to uint64) error {
 			root = h.Get("X-CHP-Bundle-Root")
 			return nil
 		}
-		rootKey, err := chpcli.RememberRoot(data, "")
+		rootKey, err := chpcli.RememberRoot(o.data, "")
 		if err != nil {
 			return err
 		}
-		if _, err := os.Stat(filepath.Join(data, chpcli.KeyFile)); err != nil {
-			return fmt.Errorf("no registry in %s: %w", data, err)
-		}
-		lr, _, err := chpcli.OpenLocal(data, rootKey)
+		lr, _, err := chpcli.OpenLocal(o.data, rootKey, false)
 		if err != nil {
 			return err
 		}
 		defer lr.Close()
-		opts := chp.ExportOptions{To: to}
-		if from >= 0 {
-			u := uint64(from)
+		opts := chp.ExportOptions{To: o.to}
+		if o.from >= 0 {
+			u := uint64(o.from)
 			opts.From = &u
 		}
-		res, err := lr.Export(context.Background(), f, opts)
+		res, err := lr.Export(ctx, f, opts)
 		if err != nil {
 			return err
 		}
@@ -83,6 +110,6 @@ func run(data, out string, from int64, to uint64) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s: records %d..%d (%d), bundle root %s\n", out, first, end, end-first, root)
+	fmt.Fprintf(e.Stdout, "wrote %s: records %d..%d (%d), bundle root %s\n", o.out, first, end, end-first, root)
 	return nil
 }

@@ -38,7 +38,7 @@ func tourCHP(ctx context.Context, r *report) error {
 	}
 	defer gr.Close()
 	root := gr.PublicKey()
-	r.step("global registry root key %.32s... (given to the enclave out of band)", root)
+	r.step("Global Registry (GR) root key %.32s... (given to the enclave out of band)", root)
 
 	lrDir := filepath.Join(r.dir, "lr")
 	lr, err := chp.OpenLocalRegistry(lrDir, lrKey, chp.WithRootKey(root), chp.WithAllowUnsigned(true))
@@ -52,7 +52,7 @@ func tourCHP(ctx context.Context, r *report) error {
 	if err := lr.InstallAdmissionCert(rac); err != nil {
 		return err
 	}
-	r.verified("GR issued RAC %s for LR %s, LR verified and installed it", rac.RACID, rac.LRFingerprint[:19])
+	r.verified("GR issued registry admission certificate (RAC) %s for Local Registry (LR) %s; the LR verified and installed it", rac.RACID, rac.LRFingerprint[:19])
 
 	srv, addr, err := serveLR(lr, "127.0.0.1:0")
 	if err != nil {
@@ -108,7 +108,7 @@ func tourCHP(ctx context.Context, r *report) error {
 	if ins[0].State() != chp.StatusQuiet || ins[0].Pending() != 1 {
 		return fmt.Errorf("instance 0 is %s with %d pending, want quiet with 1", ins[0].State(), ins[0].Pending())
 	}
-	r.verified("registry down: instance 0 is %s (%s), 1 heartbeat kept in its local log", ins[0].State(), ins[0].State().Color())
+	r.verified("registry down: instance 0 is %s, 1 heartbeat kept in its local log", ins[0].State())
 
 	lr, err = chp.OpenLocalRegistry(lrDir, lrKey, chp.WithRootKey(root), chp.WithAllowUnsigned(true))
 	if err != nil {

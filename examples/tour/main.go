@@ -9,11 +9,13 @@ package main
 import (
 	"cmp"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/accordsdk/accord/examples/internal/cli"
 )
 
 // A stage is one protocol's walk-through. It reports progress through the
@@ -51,23 +53,44 @@ func (r *report) verified(format string, args ...any) {
 }
 
 func main() {
-	only := flag.String("only", "", "run only the stage with this name")
-	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
-	flag.Parse()
-
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
-
 	slices.SortStableFunc(stages, func(a, b stage) int { return cmp.Compare(a.rank, b.rank) })
+	var names []string
+	for _, s := range stages {
+		names = append(names, s.name)
+	}
+	var only string
+	var timeout time.Duration
+	cli.Main(&cli.Command{
+		Name:    "tour",
+		Purpose: "run every protocol of accord end to end on this machine and report what was verified",
+		Workflow: `Each stage uses only loopback servers and temporary directories; the tour
+exits with status 1 if any check fails. Stages: ` + strings.Join(names, ", ") + ".",
+		Flags: func(f *cli.FlagSet) {
+			f.String(&only, "only", "", "run only the stage with this `NAME`: "+strings.Join(names, ", "))
+			f.Duration(&timeout, "timeout", 2*time.Minute, "give up after this long")
+		},
+		Check: func(e *cli.Env) error {
+			if only != "" && !slices.Contains(names, only) {
+				return e.Flags.Invalid("only", "no such stage; want one of "+strings.Join(names, ", "))
+			}
+			return e.Flags.Positive("timeout")
+		},
+		Run: func(ctx context.Context, e *cli.Env) error { return tour(ctx, e, only, timeout) },
+	})
+}
+
+func tour(ctx context.Context, e *cli.Env, only string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	start := time.Now()
 	total, ran := 0, 0
 	for _, s := range stages {
-		if *only != "" && s.name != *only {
+		if only != "" && s.name != only {
 			continue
 		}
 		dir, err := os.MkdirTemp("", "accord-tour-"+s.name+"-")
 		if err != nil {
-			fatalf("%v", err)
+			return err
 		}
 		fmt.Printf("== %s\n", s.name)
 		r := &report{stage: s.name, dir: dir}
@@ -75,19 +98,20 @@ func main() {
 		err = s.run(ctx, r)
 		os.RemoveAll(dir)
 		if err != nil {
-			fatalf("stage %s failed: %v", s.name, err)
+			return fmt.Errorf("stage %s failed: %w", s.name, err)
 		}
-		fmt.Printf("  %d checks passed in %s\n\n", r.checks, time.Since(t0).Round(time.Millisecond))
+		fmt.Printf("  %s passed in %s\n\n", plural(r.checks, "check"), time.Since(t0).Round(time.Millisecond))
 		total += r.checks
 		ran++
 	}
-	if *only != "" && ran == 0 {
-		fatalf("no stage named %q", *only)
-	}
-	fmt.Printf("tour complete: %d stages, %d checks, %s\n", ran, total, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.Stdout, "tour complete: %s, %s, %s\n", plural(ran, "stage"), plural(total, "check"), time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
-func fatalf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "tour: "+format+"\n", args...)
-	os.Exit(1)
+// plural returns "1 stage" or "n stages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -1,6 +1,6 @@
-// Package chpcli holds what the call-home example commands share: key
-// files, the Global Registry root key, and the Local Registry's operator
-// socket.
+// Package chpcli holds what the call-home example commands share: the
+// roles of their data directories, key files, the Global Registry root
+// key, and the Local Registry's operator socket.
 package chpcli
 
 import (
@@ -19,6 +19,7 @@ import (
 
 	"github.com/accordsdk/accord/chp"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/internal/keyfile"
 )
 
@@ -30,12 +31,44 @@ const (
 	SocketFile = "admin.sock"  // operator endpoints while the registry runs
 )
 
+// Roles of call-home data directories (see cli.CheckDir).
+const (
+	RoleInstance = "chp-instance"
+	RoleLocal    = "chp-local-registry"
+	RoleGlobal   = "chp-global-registry"
+)
+
+// Files that identify a directory written before roles were recorded.
+const (
+	GlobalKeyFile  = "gr-root.key" // the Global Registry's root private key
+	GlobalPubFile  = "gr-root.pub" // its public key, for enclaves
+	InstanceIDFile = "instance_id"
+)
+
+// CheckRole is cli.CheckDir for call-home directories: a directory written
+// before roles were recorded is recognised by its identity file. It writes
+// nothing; fresh reports that the identity is still to be created.
+func CheckRole(dir, role string, init bool) (fresh bool, err error) {
+	got, err := cli.ReadRole(dir)
+	if err != nil {
+		return false, err
+	}
+	if got == "" {
+		for file, r := range map[string]string{KeyFile: RoleLocal, GlobalKeyFile: RoleGlobal, InstanceIDFile: RoleInstance} {
+			if _, err := os.Stat(filepath.Join(dir, file)); err == nil {
+				if r != role {
+					return false, &cli.RoleError{Dir: dir, Want: role, Got: r}
+				}
+				return false, cli.MarkDir(dir, role) // an existing identity: record its role
+			}
+		}
+	}
+	return cli.CheckDir(dir, role, init)
+}
+
 // RememberRoot returns the GR root key: the one given (a key string or a
 // file), saved in dir for next time, or the one saved before ("" if none).
 func RememberRoot(dir, given string) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
 	path := filepath.Join(dir, RootFile)
 	if given == "" {
 		pub, err := keyfile.LoadPublic(path)
@@ -49,11 +82,11 @@ func RememberRoot(dir, given string) (string, error) {
 	}
 	key, err := ReadKey(given)
 	if err != nil {
-		return "", fmt.Errorf("root key: %w", err)
+		return "", fmt.Errorf("invalid -root: %w", err)
 	}
 	pub, err := envelope.ParseEd25519PublicKey(key)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("invalid -root: %w", err)
 	}
 	return key, keyfile.WritePublic(path, pub)
 }
@@ -61,9 +94,15 @@ func RememberRoot(dir, given string) (string, error) {
 // ReadKey accepts a key string or a file holding one (or a PEM key).
 func ReadKey(v string) (string, error) { return chp.LoadPublicKey(v) }
 
-// OpenLocal opens the Local Registry in dir, creating its key on first use.
-func OpenLocal(dir, rootKey string, opts ...chp.LocalOption) (*chp.LocalRegistry, bool, error) {
-	key, created, err := keyfile.LoadOrCreatePrivate(filepath.Join(dir, KeyFile))
+// OpenLocal opens the Local Registry in dir. Its key is created only when
+// create is set (the user gave -init); otherwise a missing key is an error
+// naming -init.
+func OpenLocal(dir, rootKey string, create bool, opts ...chp.LocalOption) (*chp.LocalRegistry, bool, error) {
+	keyPath := filepath.Join(dir, KeyFile)
+	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) && !create {
+		return nil, false, &cli.NoIdentityError{Dir: dir, Role: RoleLocal}
+	}
+	key, created, err := keyfile.LoadOrCreatePrivate(keyPath)
 	if err != nil {
 		return nil, false, err
 	}
@@ -127,8 +166,7 @@ func AdminGet(dir, path string, w io.Writer) (http.Header, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return nil, fmt.Errorf("registry answered %d: %s", resp.StatusCode, bytes.TrimSpace(b))
+		return nil, cli.NewReplyError(resp.StatusCode, resp.Body)
 	}
 	_, err = io.Copy(w, resp.Body)
 	return resp.Header, err
@@ -144,7 +182,7 @@ func AdminPost(dir, path string, body []byte, w io.Writer) error {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("registry answered %d: %s", resp.StatusCode, bytes.TrimSpace(b))
+		return cli.ParseReply(resp.StatusCode, b)
 	}
 	_, err = w.Write(b)
 	return err
