@@ -12,7 +12,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -67,45 +66,12 @@ func signerKey(v string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// describe says what a file that is not a bundle is, from its first bytes.
-func describe(path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if st.IsDir() {
-		return fmt.Errorf("%s is a directory, not a bundle file", path)
-	}
-	if st.Size() == 0 {
-		return fmt.Errorf("%s is empty, not a bundle", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	switch {
-	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
-		return fmt.Errorf("%s is gzip-compressed; a bundle is a plain tar file (gunzip it first)", path)
-	case bytes.HasPrefix(head, []byte("BZh")), bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z'}), bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		return fmt.Errorf("%s is compressed (bzip2, xz or zstd); a bundle is a plain tar file", path)
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return fmt.Errorf("%s is a zip archive, not a bundle (a tar file)", path)
-	case n < 512 || string(head[257:262]) != "ustar":
-		return fmt.Errorf("%s is not a tar archive, so not a bundle", path)
-	}
-	return nil
-}
-
 func run(e *cli.Env, path, keyArg, extract string) error {
 	key, err := signerKey(keyArg)
 	if err != nil {
 		return err
 	}
-	if err := describe(path); err != nil {
+	if err := cli.CheckTarFile(path); err != nil {
 		return err
 	}
 	f, err := os.Open(path)

@@ -65,7 +65,10 @@ Give exactly one of -admit and -from. The GR root public key is DIR/gr-root.pub.
 			if err := e.Flags.Positive("validity"); err != nil {
 				return err
 			}
-			return e.Flags.File("from")
+			if o.from != "" {
+				return cli.CheckTarFile(o.from)
+			}
+			return nil
 		},
 		Run: func(ctx context.Context, e *cli.Env) error { return run(ctx, e, o) },
 	}

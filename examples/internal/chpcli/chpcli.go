@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -132,7 +133,7 @@ func ServeAdmin(dir string, lr *chp.LocalRegistry, logger *slog.Logger) (*http.S
 		ln.Close()
 		return nil, "", err
 	}
-	srv := &http.Server{Handler: lr.AdminHandler(), ReadHeaderTimeout: 5 * time.Second,
+	srv := &http.Server{Handler: logAdmin(lr, logger), ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	go srv.Serve(ln)
 	return srv, path, nil
@@ -186,4 +187,52 @@ func AdminPost(dir, path string, body []byte, w io.Writer) error {
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// logAdmin serves lr's operator endpoints and logs, at info, what they
+// changed: installed certificates, pinned receipts and exports.
+func logAdmin(lr *chp.LocalRegistry, logger *slog.Logger) http.Handler {
+	h := lr.AdminHandler()
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, req)
+		if rec.status != http.StatusOK {
+			logger.Warn("operator request refused", "path", req.URL.Path, "status", rec.status)
+			return
+		}
+		switch req.URL.Path {
+		case "/admin/admission":
+			if c := lr.AdmissionCert(); c != nil {
+				logger.Info("installed admission certificate", "rac_id", c.RACID, "valid_until", c.ExpiresAt.Format("2006-01-02"))
+			}
+		case "/admin/receipt":
+			var rc chp.Receipt
+			if json.Unmarshal(rec.body, &rc) == nil {
+				logger.Info("pinned receipt", "receipt_id", rc.ReceiptID, "accepted", rc.Accepted,
+					"duplicate", rc.Duplicate, "rejected", rc.Rejected, "from", rc.From, "to", rc.To)
+			}
+		case "/admin/export":
+			logger.Info("exported bundle", "from", w.Header().Get("X-CHP-Export-From"),
+				"to", w.Header().Get("X-CHP-Export-To"), "bundle_root", w.Header().Get("X-CHP-Bundle-Root"))
+		}
+	})
+}
+
+// recorder keeps the status of a reply, and its body up to 64 KiB.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   []byte
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if len(r.body) < 64<<10 {
+		r.body = append(r.body, p[:min(len(p), 64<<10-len(r.body))]...)
+	}
+	return r.ResponseWriter.Write(p)
 }
