@@ -285,7 +285,7 @@ func TestHelp(t *testing.T) {
 		"registry-export": {"-to must be the LR's current\nsize (the default) or the end of an earlier export"},
 		"registry-import": {"-init", "not with -admit"},
 		"bundle-verify":   {"Usage: bundle-verify [flags] FILE", "-extract DIR"},
-		"tour":            {"envelope, bundle, log, chp, trustkernel"},
+		"tour":            {"Stages: envelope, bundle, log, chp, trustkernel"},
 	} {
 		r := run(t, nil, bin, "-h")
 		require.Equal(t, 0, r.code, "%s -h: %s", bin, r.stderr)
