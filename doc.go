@@ -19,11 +19,16 @@
 //	trustkernel   install trust anchored on an EVM chain: contracts, an RPC
 //	              quorum reader, a runtime policy that fails closed,
 //	              integrity manifests, Safe multisig authorities
-//
-// Still to come: cahp (a five-phase handshake between unlike agents),
-// federation and governance (meshes that witness each other's logs; a
-// constitution whose every change is a signed receipt) and pairing (devices
-// join a swarm with a code shown on their own screen).
+//	cahp          a five-phase handshake between unlike agents (proof of
+//	              burn, weight commitments, hashcash) ending in a signed
+//	              session ticket
+//	federation    meshes that sign agreements, witness each other's logs
+//	              (c2sp.org/tlog-witness) and cross-anchor their roots
+//	governance    a constitution whose every change is a signed,
+//	              append-only, auditable receipt
+//	pairing       devices join a swarm through a PAKE (CPace) on a code
+//	              shown on their own screen; an authenticated, encrypted
+//	              swarm channel
 //
 // The program in examples/tour runs every protocol end to end on one machine:
 //

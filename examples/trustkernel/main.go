@@ -8,23 +8,22 @@
 //
 //	go run ./examples/trustkernel
 //
-// With --rpc it reads a real chain instead: it verifies that the pinned
+// With -rpc it reads a real chain instead: it verifies that the pinned
 // controller is a genuine clone of the expected implementation and reads its
-// state, accepting it only when --quorum endpoints agree on the block and the
+// state, accepting it only when -quorum endpoints agree on the block and the
 // answer:
 //
-//	go run ./examples/trustkernel --rpc URL,URL,URL --quorum 2 \
-//	    --controller 0x... --implementation 0x...
+//	go run ./examples/trustkernel -rpc URL,URL,URL -quorum 2 \
+//	    -controller 0x... -implementation 0x...
 //
 // As everywhere in the Trust Kernel, at least two endpoints must agree:
-// a single --rpc endpoint (--quorum 1) is refused unless --dev says the
+// a single -rpc endpoint (-quorum 1) is refused unless -dev says the
 // chain is a development chain.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"math/big"
 	"os"
@@ -37,32 +36,59 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
-func main() {
-	rpc := flag.String("rpc", "", "comma-separated JSON-RPC endpoints of a real chain (default: a simulated chain)")
-	quorum := flag.Int("quorum", 2, "with --rpc: how many endpoints must agree")
-	controller := flag.String("controller", "", "with --rpc: the pinned InstanceController address")
-	implementation := flag.String("implementation", "", "with --rpc: the expected implementation address")
-	confirmations := flag.Uint64("confirmations", 2, "with --rpc: read this many blocks below the agreed head")
-	dev := flag.Bool("dev", false, "with --rpc: allow a single endpoint (--quorum 1), for a development chain only")
-	timeout := flag.Duration("timeout", time.Minute, "give up after this long")
-	flag.Parse()
+func main() { cli.Main(command()) }
 
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
-	var err error
-	if *rpc == "" {
-		err = walk(ctx)
-	} else {
-		err = inspect(ctx, strings.Split(*rpc, ","), *quorum, *controller, *implementation, *confirmations, *dev)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "trustkernel: %v\n", err)
-		os.Exit(1)
+// command is the program's command line; main runs it and tests execute it.
+func command() *cli.Command {
+	var (
+		rpc, controller, implementation string
+		quorum, confirmations           int
+		dev                             bool
+		timeout                         time.Duration
+	)
+	return &cli.Command{
+		Name:    "trustkernel",
+		Purpose: "walk an install's life on a simulated chain, or check a controller on a real one",
+		Workflow: `With no flags it starts a simulated chain on loopback and walks an install's life:
+deploy, publish, review a setup request, create and verify the controller clone,
+upgrade, anchor, pause, and fail closed. With -rpc it reads a real chain through
+a quorum instead: -quorum endpoints must agree (at least 2 unless -dev), and
+-controller and -implementation name the clone to check.`,
+		Flags: func(f *cli.FlagSet) {
+			f.String(&rpc, "rpc", "", "comma-separated JSON-RPC endpoint `URLs` of a real chain (default: a simulated chain)").Env("TRUSTKERNEL_RPC")
+			f.Int(&quorum, "quorum", 2, "with -rpc: how many endpoints must agree")
+			f.String(&controller, "controller", "", "with -rpc: the pinned InstanceController `address`")
+			f.String(&implementation, "implementation", "", "with -rpc: the expected implementation `address`")
+			f.Int(&confirmations, "confirmations", 2, "with -rpc: read this many blocks below the agreed head")
+			f.Bool(&dev, "dev", false, "with -rpc: allow a single endpoint (-quorum 1), for a development chain only")
+			f.Duration(&timeout, "timeout", time.Minute, "give up after this long")
+		},
+		Check: func(e *cli.Env) error {
+			if err := e.Flags.Positive("quorum", "timeout"); err != nil {
+				return err
+			}
+			if err := e.Flags.NonNegative("confirmations"); err != nil {
+				return err
+			}
+			if rpc == "" && (controller != "" || implementation != "" || dev) {
+				return cli.Exit(2, errors.New("-controller, -implementation and -dev need -rpc"))
+			}
+			return nil
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			if rpc == "" {
+				return walk(ctx)
+			}
+			return inspect(ctx, strings.Split(rpc, ","), quorum, controller, implementation, uint64(confirmations), dev)
+		},
 	}
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +76,31 @@ func TestHardening14ExampleSingleEndpoint(t *testing.T) {
 	one := []string{chain.URL()}
 	require.ErrorIs(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrSingleEndpoint)
 	require.NoError(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, true))
+}
+
+// TestCommandLine: the shared command-line rules (one-line errors on stderr,
+// exit 2 for usage errors, -h that starts with the purpose).
+func TestCommandLine(t *testing.T) {
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := command().Execute(context.Background(), args, &out, &errb, func(string) string { return "" })
+		return code, out.String(), errb.String()
+	}
+	code, out, errs := run("-h")
+	require.Equal(t, 0, code)
+	require.True(t, strings.HasPrefix(out+errs, "trustkernel: walk an install's life"), out+errs)
+	require.Contains(t, out+errs, "-rpc")
+
+	for _, args := range [][]string{
+		{"-dev"},
+		{"-controller", "0x01"},
+		{"-rpc", "http://127.0.0.1:1", "-quorum", "0"},
+		{"-confirmations", "-1"},
+		{"stray"},
+	} {
+		code, _, errs := run(args...)
+		require.Equal(t, 2, code, "%v", args)
+		require.Equal(t, 1, strings.Count(errs, "\n"), "one line for %v: %q", args, errs)
+		require.True(t, strings.HasPrefix(errs, "trustkernel: "), "%q", errs)
+	}
 }
