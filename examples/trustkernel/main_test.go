@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
@@ -20,12 +21,13 @@ func TestWalk(t *testing.T) {
 	require.NoError(t, walk(ctx))
 }
 
-func TestInspect(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+// newInstance starts a simulated chain, deploys the contracts and creates one
+// controller clone, three blocks deep; the chain closes when the test ends.
+func newInstance(t *testing.T, ctx context.Context) (*simchain.Chain, *trustkernel.Deployment, common.Address) {
+	t.Helper()
 	chain, err := simchain.New(nil)
 	require.NoError(t, err)
-	defer chain.Close()
+	t.Cleanup(func() { chain.Close() })
 	client, err := chain.Dial(ctx)
 	require.NoError(t, err)
 	defer client.Close()
@@ -37,6 +39,13 @@ func TestInspect(t *testing.T) {
 	})
 	require.NoError(t, err)
 	chain.Mine(3)
+	return chain, dep, addr
+}
+
+func TestInspect(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	chain, dep, addr := newInstance(t, ctx)
 	a, b := simchain.NewProxy(chain.URL(), simchain.Behaviour{}), simchain.NewProxy(chain.URL(), simchain.Behaviour{})
 	defer a.Close()
 	defer b.Close()
@@ -59,20 +68,7 @@ func TestInspect(t *testing.T) {
 func TestHardening14ExampleSingleEndpoint(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	chain, err := simchain.New(nil)
-	require.NoError(t, err)
-	defer chain.Close()
-	client, err := chain.Dial(ctx)
-	require.NoError(t, err)
-	defer client.Close()
-	dep, err := trustkernel.Deploy(ctx, client, opts(0), simchain.Address(0))
-	require.NoError(t, err)
-	addr, _, err := trustkernel.CreateInstance(ctx, client, opts(0), dep, trustkernel.InstanceParams{
-		RootAuthority: simchain.Address(1), UpgradeAuthority: simchain.Address(2), EmergencyAuthority: simchain.Address(3),
-		GenesisRoot: crypto.Keccak256Hash([]byte("r")),
-	})
-	require.NoError(t, err)
-	chain.Mine(3)
+	chain, dep, addr := newInstance(t, ctx)
 	one := []string{chain.URL()}
 	require.ErrorIs(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrSingleEndpoint)
 	require.NoError(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, true))
