@@ -29,6 +29,44 @@
 // the deterministic encoding of the map without "signature". [Verifier.Open]
 // reads both forms.
 //
+// Member by member, for a second implementation:
+//
+//   - v: the integer 1 (CBOR: unsigned integer).
+//   - alg: one of the four algorithm names below, exactly as written.
+//   - type and sender_type: 1 to 128 (type) or 64 (sender_type) characters
+//     of [A-Za-z0-9._:/+-].
+//   - nonce: 16 bytes; JSON: 22 characters of unpadded base64url; CBOR: a
+//     byte string.
+//   - timestamp: Unix seconds, an integer from 0 to 2^53-1 (CBOR: unsigned
+//     integer). A fraction or exponent is refused.
+//   - sender_pubkey: the signer's key string (see "Keys and digests"); for
+//     hmac-sha256, "hmac:" followed by a key id of 1 to 64 characters of
+//     [A-Za-z0-9._-] that names a shared secret; for the hybrid, the Ed25519
+//     and the ML-DSA-65 key strings joined by "+".
+//   - payload: any JSON value, in RFC 8785 form; in CBOR any data item in
+//     Core Deterministic Encoding without tags, with no simple values other
+//     than false, true and null, floats in their shortest form and no NaN or
+//     infinity.
+//   - signature: JSON unpadded base64url, CBOR a byte string; 64 bytes
+//     (Ed25519, RFC 8032 pure), 32 (HMAC-SHA256 under the shared secret), 3309
+//     (ML-DSA-65, FIPS 204, empty context string; hedged or deterministic
+//     signatures both verify), or 3373 for the hybrid (the Ed25519 signature
+//     then the ML-DSA-65 signature, each over the same signing bytes).
+//
+// A JSON envelope need not arrive in canonical form: the verifier
+// canonicalizes what it reads (member order, whitespace, number spelling such
+// as 7.0 for 7, string escapes) and checks the signature over that, so any
+// spelling of a signed envelope verifies and means the same thing; the
+// duplicate and base64 rules above are what keep it to one meaning. A CBOR
+// envelope must arrive in deterministic form.
+//
+// In CBOR the keys sort by their encoded bytes, so the map reads v, alg, type,
+// nonce, payload, signature, timestamp, sender_type, sender_pubkey; heads take
+// their shortest form and lengths are definite. testdata/vectors/envelopes.json
+// has one JSON and one CBOR envelope per algorithm, with keys, signing bytes
+// and signatures, and envelopes that must be refused with the error each must
+// produce.
+//
 // Algorithms: [AlgEd25519]; [AlgHMACSHA256] for shared-secret group traffic
 // (sender_pubkey "hmac:<key id>"); [AlgMLDSA65] (FIPS 204); and [AlgHybrid],
 // whose signature is an Ed25519 signature followed by an ML-DSA-65 signature,
@@ -86,7 +124,10 @@
 // # Keys and digests
 //
 // Public keys are strings: "ed25519:" or "mldsa65:" followed by the did:key
-// multibase form ([FormatEd25519PublicKey], [ParseEd25519PublicKey]); hex is
+// multibase form ([FormatEd25519PublicKey], [ParseEd25519PublicKey]): "z"
+// then the base58btc (Bitcoin alphabet) encoding of the multicodec prefix
+// and the raw key, 0xed 0x01 and 32 bytes for Ed25519, 0x91 0x24 (the varint
+// of 0x1211) and the 1952-byte FIPS 204 encoding for ML-DSA-65; hex is
 // accepted on input. An Ed25519 key must be the canonical encoding of a
 // curve point of large order ([CheckEd25519PublicKey]): a small-order key,
 // under which a signature with R the identity and S = 0 verifies for every
