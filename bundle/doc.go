@@ -55,9 +55,13 @@
 //
 // The signature's payload is {"bundle_digest", "manifest_digest",
 // "merkle_root", "member_count"}: blake3 digests of the two header files and
-// the tree head. Its timestamp is created_at; its nonce is derived from the
-// payload, so two builds of the same members with the same options are
-// byte-identical.
+// the tree head. Its timestamp is created_at; its nonce is the first 16
+// bytes of the BLAKE3 hash of "accord bundle manifest nonce\n" followed by
+// bundle_digest, manifest_digest, merkle_root, member_count, the signer's key
+// string and the timestamp in Unix seconds, each written as in the payload
+// and ended by "\n". So two builds of the same members with the same options
+// are byte-identical. testdata/vectors/small.tar is such a bundle, with its
+// inputs and each intermediate value in small.json.
 //
 // # Trust model
 //
