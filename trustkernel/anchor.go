@@ -11,7 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 )
 
 // MaxAnchorLabel is the longest anchor label in bytes, as the Anchor contract enforces.

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 )
 
 // Controller builds the authority calls of one InstanceController and reads
@@ -84,16 +84,81 @@ func (c *Controller) AcceptRootAuthority() Call {
 	return c.call("acceptRootAuthority", c.abi.PackAcceptRootAuthority())
 }
 
+// Snapshot is an InstanceController's whole state, as its snapshot()
+// function returns it (a tuple of 17 static words, in this order).
+type Snapshot struct {
+	// Version is the contract's VERSION.
+	Version uint64
+	// Initialized reports whether initialize was called; an uninitialised
+	// controller attests nothing.
+	Initialized bool
+	// RootAuthority replaces the other authorities and hands its own role
+	// over in two steps (PendingRootAuthority is the offered successor).
+	RootAuthority        common.Address
+	UpgradeAuthority     common.Address
+	EmergencyAuthority   common.Address
+	PendingRootAuthority common.Address
+	// ActiveRoot, ActiveURIHash and ActivePolicyHash are the active release:
+	// its manifest root, the Keccak-256 of its manifest URI and of its
+	// policy.
+	ActiveRoot       [32]byte
+	ActiveURIHash    [32]byte
+	ActivePolicyHash [32]byte
+	// ActivatedAt is when the active release was activated (Unix seconds).
+	ActivatedAt uint64
+	// Paused is the emergency switch: runtimes fail closed while it is set.
+	Paused bool
+	// PendingUpgrade is the proposed release (all zero when none).
+	PendingUpgrade Proposal
+	// ChangeCount grows with every change of the controller's state.
+	ChangeCount uint64
+}
+
+// Proposal is a pending upgrade of an InstanceController.
+type Proposal struct {
+	Root       [32]byte
+	URIHash    [32]byte
+	PolicyHash [32]byte
+	// ProposedAt and ExpiresAt are Unix seconds; the upgrade can be
+	// activated until ExpiresAt.
+	ProposedAt uint64
+	ExpiresAt  uint64
+}
+
+func snapshotFromBinding(b bindings.InstanceControllerSnapshot) Snapshot {
+	return Snapshot{
+		Version:              b.Version,
+		Initialized:          b.Initialized,
+		RootAuthority:        b.RootAuthority,
+		UpgradeAuthority:     b.UpgradeAuthority,
+		EmergencyAuthority:   b.EmergencyAuthority,
+		PendingRootAuthority: b.PendingRootAuthority,
+		ActiveRoot:           b.ActiveRoot,
+		ActiveURIHash:        b.ActiveUriHash,
+		ActivePolicyHash:     b.ActivePolicyHash,
+		ActivatedAt:          b.ActivatedAt,
+		Paused:               b.Paused,
+		PendingUpgrade: Proposal{
+			Root:       b.PendingUpgrade.Root,
+			URIHash:    b.PendingUpgrade.UriHash,
+			PolicyHash: b.PendingUpgrade.PolicyHash,
+			ProposedAt: b.PendingUpgrade.ProposedAt,
+			ExpiresAt:  b.PendingUpgrade.ExpiresAt,
+		},
+		ChangeCount: b.ChangeCount,
+	}
+}
+
 // Snapshot reads the controller's whole state in one call. opts may pin the
 // block (BlockNumber or BlockHash).
-func (c *Controller) Snapshot(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (bindings.InstanceControllerSnapshot, error) {
+func (c *Controller) Snapshot(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts) (Snapshot, error) {
 	out, err := call(ctx, backend, opts, c.Address, c.abi.PackSnapshot())
 	if err != nil {
-		return bindings.InstanceControllerSnapshot{}, errorf("snapshot of %s: %w", c.Address.Hex(), err)
+		return Snapshot{}, errorf("snapshot of %s: %w", c.Address.Hex(), err)
 	}
 	s, err := DecodeSnapshot(out)
 	if err != nil {
-		return bindings.InstanceControllerSnapshot{}, errorf("snapshot of %s: %w", c.Address.Hex(), err)
+		return Snapshot{}, errorf("snapshot of %s: %w", c.Address.Hex(), err)
 	}
 	return s, nil
 }
@@ -110,13 +175,14 @@ var ErrBadSnapshot = errors.New("trustkernel: malformed snapshot")
 // DecodeSnapshot decodes what snapshot() returned. It accepts only the
 // canonical ABI encoding (the bytes must re-encode identically), so readers
 // that agree on the bytes agree on the state and vice versa.
-func DecodeSnapshot(out []byte) (bindings.InstanceControllerSnapshot, error) {
-	s, err := controllerABI.UnpackSnapshot(out)
+func DecodeSnapshot(out []byte) (Snapshot, error) {
+	b, err := controllerABI.UnpackSnapshot(out)
 	if err != nil {
-		return bindings.InstanceControllerSnapshot{}, errorf("%w: %w", ErrBadSnapshot, err)
+		return Snapshot{}, errorf("%w: %w", ErrBadSnapshot, err)
 	}
+	s := snapshotFromBinding(b)
 	if !bytes.Equal(encodeSnapshot(s), out) {
-		return bindings.InstanceControllerSnapshot{}, fmt.Errorf("%w: %d bytes are not the canonical encoding", ErrBadSnapshot, len(out))
+		return Snapshot{}, fmt.Errorf("%w: %d bytes are not the canonical encoding", ErrBadSnapshot, len(out))
 	}
 	return s, nil
 }
@@ -130,7 +196,7 @@ const snapshotSize = 17 * 32
 
 // encodeSnapshot is the canonical ABI encoding of s (every member padded to
 // a word, in declaration order, the nested Proposal inline).
-func encodeSnapshot(s bindings.InstanceControllerSnapshot) []byte {
+func encodeSnapshot(s Snapshot) []byte {
 	out := make([]byte, 0, snapshotSize)
 	u64 := func(v uint64) { out = append(out, common.LeftPadBytes(new(big.Int).SetUint64(v).Bytes(), 32)...) }
 	flag := func(v bool) {
@@ -149,12 +215,12 @@ func encodeSnapshot(s bindings.InstanceControllerSnapshot) []byte {
 	addr(s.EmergencyAuthority)
 	addr(s.PendingRootAuthority)
 	word(s.ActiveRoot)
-	word(s.ActiveUriHash)
+	word(s.ActiveURIHash)
 	word(s.ActivePolicyHash)
 	u64(s.ActivatedAt)
 	flag(s.Paused)
 	word(s.PendingUpgrade.Root)
-	word(s.PendingUpgrade.UriHash)
+	word(s.PendingUpgrade.URIHash)
 	word(s.PendingUpgrade.PolicyHash)
 	u64(s.PendingUpgrade.ProposedAt)
 	u64(s.PendingUpgrade.ExpiresAt)
@@ -189,17 +255,30 @@ func (r *Registry) AcceptOwnership() Call {
 	return Call{Method: "acceptOwnership", To: r.Address, Data: r.abi.PackAcceptOwnership()}
 }
 
+// Release is a release published in a ReleaseRegistry.
+type Release struct {
+	// Root is the release's manifest root.
+	Root [32]byte
+	// URIHash is the Keccak-256 of the manifest's URI ([URIHash]).
+	URIHash [32]byte
+	// MetaHash is the hash of the release's metadata, as the publisher
+	// chose it.
+	MetaHash [32]byte
+	// PublishedAt is the block timestamp of the publication (Unix seconds).
+	PublishedAt uint64
+}
+
 // Release reads a published release; a missing one is [ErrReleaseNotFound].
-func (r *Registry) Release(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts, componentID [32]byte, version uint64) (bindings.ReleaseRegistryRelease, error) {
+func (r *Registry) Release(ctx context.Context, backend bind.ContractCaller, opts *bind.CallOpts, componentID [32]byte, version uint64) (Release, error) {
 	out, err := call(ctx, backend, opts, r.Address, r.abi.PackGetRelease(componentID, version))
 	if err != nil {
-		return bindings.ReleaseRegistryRelease{}, errorf("release %x version %d: %w", componentID, version, err)
+		return Release{}, errorf("release %x version %d: %w", componentID, version, err)
 	}
 	rel, err := r.abi.UnpackGetRelease(out)
 	if err != nil {
-		return bindings.ReleaseRegistryRelease{}, errorf("release %x version %d: %w", componentID, version, err)
+		return Release{}, errorf("release %x version %d: %w", componentID, version, err)
 	}
-	return rel, nil
+	return Release{Root: rel.Root, URIHash: rel.UriHash, MetaHash: rel.MetaHash, PublishedAt: rel.PublishedAt}, nil
 }
 
 // Owner reads the registry's owner.

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -57,7 +57,7 @@ func TestControllerLifecycle(t *testing.T) {
 	raw := func(method string, data []byte) func() (trustkernel.Call, error) {
 		return ok(trustkernel.Call{Method: method, To: ctl.Address, Data: data})
 	}
-	snap := func(t *testing.T) bindings.InstanceControllerSnapshot {
+	snap := func(t *testing.T) trustkernel.Snapshot {
 		s, err := ctl.Snapshot(ctx, f.client, nil)
 		require.NoError(t, err)
 		return s
@@ -99,7 +99,7 @@ func TestControllerLifecycle(t *testing.T) {
 			changed(t)
 			s := snap(t)
 			require.Equal(t, h32("r2"), s.ActiveRoot)
-			require.Equal(t, h32("uri r2"), s.ActiveUriHash)
+			require.Equal(t, h32("uri r2"), s.ActiveURIHash)
 			require.Equal(t, h32("policy r2"), s.ActivePolicyHash)
 			require.Zero(t, s.PendingUpgrade.ExpiresAt)
 		}},
@@ -189,7 +189,7 @@ func TestRegistry(t *testing.T) {
 	rel, err := reg.Release(ctx, f.client, nil, comp, 2)
 	require.NoError(t, err)
 	require.Equal(t, h32("r2"), rel.Root)
-	require.Equal(t, h32("u2"), rel.UriHash)
+	require.Equal(t, h32("u2"), rel.URIHash)
 	require.Equal(t, h32("m2"), rel.MetaHash)
 	_, err = reg.Release(ctx, f.client, nil, comp, 1)
 	require.ErrorIs(t, err, trustkernel.ErrReleaseNotFound)

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -54,7 +54,7 @@ func FuzzDecodeSnapshot(f *testing.F) {
 			require.ErrorIs(t, err, trustkernel.ErrBadSnapshot)
 			return
 		}
-		again, err := bindings.NewInstanceController().GetABI().Methods["snapshot"].Outputs.Pack(s)
+		again, err := bindings.NewInstanceController().GetABI().Methods["snapshot"].Outputs.Pack(snapshotBinding(s))
 		require.NoError(t, err)
 		require.Equal(t, data, again)
 	})
@@ -109,4 +109,44 @@ func FuzzFindAnchor(f *testing.F) {
 		require.Equal(t, root, rec.Root)
 		require.Equal(t, common.BytesToHash(t3), crypto.Keccak256Hash([]byte(rec.Label)))
 	})
+}
+
+// snapshotBinding is s as the generated binding's struct, for packing with
+// the contract's ABI (an encoder independent of the package's own).
+func snapshotBinding(s trustkernel.Snapshot) bindings.InstanceControllerSnapshot {
+	return bindings.InstanceControllerSnapshot{
+		Version: s.Version, Initialized: s.Initialized,
+		RootAuthority: s.RootAuthority, UpgradeAuthority: s.UpgradeAuthority,
+		EmergencyAuthority: s.EmergencyAuthority, PendingRootAuthority: s.PendingRootAuthority,
+		ActiveRoot: s.ActiveRoot, ActiveUriHash: s.ActiveURIHash, ActivePolicyHash: s.ActivePolicyHash,
+		ActivatedAt: s.ActivatedAt, Paused: s.Paused,
+		PendingUpgrade: bindings.InstanceControllerProposal{
+			Root: s.PendingUpgrade.Root, UriHash: s.PendingUpgrade.URIHash, PolicyHash: s.PendingUpgrade.PolicyHash,
+			ProposedAt: s.PendingUpgrade.ProposedAt, ExpiresAt: s.PendingUpgrade.ExpiresAt,
+		},
+		ChangeCount: s.ChangeCount,
+	}
+}
+
+// TestDecodeSnapshotEveryField packs a snapshot whose members all differ with
+// the generated ABI and checks that every member lands in its field of the
+// hand-written Snapshot.
+func TestDecodeSnapshotEveryField(t *testing.T) {
+	want := trustkernel.Snapshot{
+		Version: 7, Initialized: true,
+		RootAuthority: simchain.Address(1), UpgradeAuthority: simchain.Address(2),
+		EmergencyAuthority: simchain.Address(3), PendingRootAuthority: simchain.Address(4),
+		ActiveRoot: h32("root"), ActiveURIHash: h32("uri"), ActivePolicyHash: h32("policy"),
+		ActivatedAt: 1_700_000_000, Paused: true,
+		PendingUpgrade: trustkernel.Proposal{
+			Root: h32("next root"), URIHash: h32("next uri"), PolicyHash: h32("next policy"),
+			ProposedAt: 1_700_000_100, ExpiresAt: 1_700_000_200,
+		},
+		ChangeCount: 42,
+	}
+	out, err := bindings.NewInstanceController().GetABI().Methods["snapshot"].Outputs.Pack(snapshotBinding(want))
+	require.NoError(t, err)
+	got, err := trustkernel.DecodeSnapshot(out)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
 }

@@ -13,8 +13,9 @@
 // The sources are in contracts/src, compiled by solc-js at the exact version
 // in contracts/package-lock.json for the Prague EVM; artifacts (abi, bin,
 // bin-runtime) are in contracts/artifacts and abigen v2 bindings in the
-// bindings package. `go generate ./trustkernel` rebuilds both; CI rebuilds
-// them from scratch and fails if they differ from what is committed.
+// internal package internal/bindings (no exported signature of this package
+// mentions a generated type). `go generate ./trustkernel` rebuilds both; CI
+// rebuilds them from scratch and fails if they differ from what is committed.
 //
 //   - ReleaseRegistry: componentId (bytes32) + version (uint64) ->
 //     {root, uriHash, metaHash, publishedAt}. Append-only: a version is

@@ -84,7 +84,7 @@ func TestDeployAndCreateInstance(t *testing.T) {
 	require.Equal(t, simchain.Address(2), s.UpgradeAuthority)
 	require.Equal(t, simchain.Address(3), s.EmergencyAuthority)
 	require.Equal(t, h32("genesis root"), s.ActiveRoot)
-	require.Equal(t, h32("ipfs://genesis"), s.ActiveUriHash)
+	require.Equal(t, h32("ipfs://genesis"), s.ActiveURIHash)
 	require.Equal(t, h32("policy v1"), s.ActivePolicyHash)
 	require.False(t, s.Paused)
 	require.Equal(t, uint64(0), s.PendingUpgrade.ExpiresAt)

@@ -8,8 +8,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-
-	"github.com/accordsdk/accord/trustkernel/bindings"
 )
 
 // ErrNotInitialized means the controller has not been initialised, so it
@@ -19,7 +17,7 @@ var ErrNotInitialized = errors.New("trustkernel: instance controller not initial
 // ControllerSnapshot is an InstanceController's whole state, as a quorum of
 // endpoints agreed on it at Block.
 type ControllerSnapshot struct {
-	bindings.InstanceControllerSnapshot
+	Snapshot
 	// Block is the block the state was read at.
 	Block BlockRef
 	// Agreement is the quorum's evidence.
@@ -38,7 +36,7 @@ func (r *QuorumReader) Snapshot(ctx context.Context, controller common.Address) 
 	if err != nil {
 		return nil, errorf("snapshot of %s at block %d: %w", controller.Hex(), ag.Block.Number, err)
 	}
-	return &ControllerSnapshot{InstanceControllerSnapshot: s, Block: ag.Block, Agreement: ag}, nil
+	return &ControllerSnapshot{Snapshot: s, Block: ag.Block, Agreement: ag}, nil
 }
 
 // Code returns the runtime code at account that a quorum of endpoints

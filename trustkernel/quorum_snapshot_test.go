@@ -95,11 +95,11 @@ func TestQuorumSnapshotOfController(t *testing.T) {
 	assert.True(t, snap.Initialized)
 	assert.False(t, snap.Paused)
 	assert.Equal(t, c.root, snap.ActiveRoot)
-	assert.Equal(t, trustkernel.URIHash("https://releases.example/app/1/manifest.json"), snap.ActiveUriHash)
+	assert.Equal(t, trustkernel.URIHash("https://releases.example/app/1/manifest.json"), snap.ActiveURIHash)
 	assert.Equal(t, simchain.Address(3), snap.EmergencyAuthority)
 	direct, err := c.controller.Snapshot(ctx, c.client, &bind.CallOpts{BlockHash: snap.Block.Hash})
 	require.NoError(t, err)
-	assert.Equal(t, direct, snap.InstanceControllerSnapshot)
+	assert.Equal(t, direct, snap.Snapshot)
 
 	// The install verifies against the quorum-agreed active root.
 	require.NoError(t, trustkernel.VerifyInstall(ctx, c.installDir, c.manifest, snap.ActiveRoot))

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 

@@ -24,11 +24,11 @@ diff -r "$src/artifacts" "$tmp/contracts/artifacts" || status=1
 # The bindings folder also holds hand-written files (doc.go,
 # staticcheck.conf): compare the generated ones, and flag a committed
 # generated file that a fresh build no longer produces.
-for f in "$tmp"/bindings/*.go; do
-	diff "trustkernel/bindings/$(basename "$f")" "$f" || status=1
+for f in "$tmp"/internal/bindings/*.go; do
+	diff "trustkernel/internal/bindings/$(basename "$f")" "$f" || status=1
 done
-for f in trustkernel/bindings/*.go; do
-	if grep -q '^// Code generated' "$f" && [ ! -f "$tmp/bindings/$(basename "$f")" ]; then
+for f in trustkernel/internal/bindings/*.go; do
+	if grep -q '^// Code generated' "$f" && [ ! -f "$tmp/internal/bindings/$(basename "$f")" ]; then
 		echo "stale generated file: $f"; status=1
 	fi
 done

@@ -38,7 +38,6 @@ import (
 
 	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -162,7 +161,7 @@ func walk(ctx context.Context) error {
 	}
 	params := trustkernel.InstanceParams{
 		RootAuthority: simchain.Address(1), UpgradeAuthority: simchain.Address(2), EmergencyAuthority: simchain.Address(3),
-		GenesisRoot: rel1.Root, GenesisURIHash: rel1.UriHash, Salt: crypto.Keccak256Hash([]byte("example install")),
+		GenesisRoot: rel1.Root, GenesisURIHash: rel1.URIHash, Salt: crypto.Keccak256Hash([]byte("example install")),
 	}
 	req, err := trustkernel.NewSetupRequest("example install", simchain.ChainID, dep, params, time.Now().Add(time.Hour))
 	if err != nil {
@@ -254,7 +253,7 @@ func walk(ctx context.Context) error {
 }
 
 // serve is the decision an install takes from its controller's state.
-func serve(s bindings.InstanceControllerSnapshot) error {
+func serve(s trustkernel.Snapshot) error {
 	switch {
 	case !s.Initialized:
 		return errors.New("controller not initialised")
@@ -325,7 +324,7 @@ func inspect(ctx context.Context, urls []string, quorum int, controller, impleme
 	}
 	step("controller %s is a genuine clone of %s", ctlAddr.Hex(), implAddr.Hex())
 	step("active root %x, paused %v, change %d", snap.ActiveRoot, snap.Paused, snap.ChangeCount)
-	if err := serve(snap.InstanceControllerSnapshot); err != nil {
+	if err := serve(snap.Snapshot); err != nil {
 		step("the install must fail closed: %v", err)
 	} else {
 		step("the install may serve")

@@ -4,7 +4,7 @@
 #
 # Usage: generate.sh [root]
 # Writes <root>/contracts/artifacts/*.{abi,bin,bin-runtime} and
-# <root>/bindings/*.go; root defaults to the trustkernel directory. The CI
+# <root>/internal/bindings/*.go; root defaults to the trustkernel directory. The CI
 # check passes a temporary root and compares the result with what is committed.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,12 +17,12 @@ if [ ! -d node_modules/solc ]; then
 fi
 node compile.js "$root/contracts/artifacts"
 
-mkdir -p "$root/bindings"
+mkdir -p "$root/internal/bindings"
 for pair in Anchor:anchor InstanceController:instance_controller InstanceFactory:instance_factory ReleaseRegistry:release_registry; do
 	name=${pair%%:*}
 	file=${pair#*:}
 	$abigen --v2 --pkg bindings --type "$name" \
 		--abi "$root/contracts/artifacts/$name.abi" \
 		--bin "$root/contracts/artifacts/$name.bin" \
-		--out "$root/bindings/$file.go"
+		--out "$root/internal/bindings/$file.go"
 done
