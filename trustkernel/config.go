@@ -39,6 +39,10 @@ const (
 
 // Config is the Trust Kernel's trust.web3 runtime configuration.
 type Config struct {
+	// Network is trust.web3.network, the name of a [Network] preset, or
+	// "" for none. After parsing, ChainID, RPCEndpoints and RPCQuorum hold
+	// the values in force, whether from the file or from the preset.
+	Network string
 	// ChainID is trust.web3.chain_id.
 	ChainID uint64
 	// RPCEndpoints is trust.web3.rpc_endpoints (http or https URLs).
@@ -86,6 +90,7 @@ type configFile struct {
 }
 
 type web3JSON struct {
+	Network      *string  `json:"network,omitempty"`
 	ChainID      *uint64  `json:"chain_id"`
 	RPCEndpoints []string `json:"rpc_endpoints"`
 	RPCQuorum    *int     `json:"rpc_quorum"`
@@ -123,6 +128,7 @@ func LoadConfig(path string, opts ...ConfigOption) (*Config, error) {
 // ParseConfig parses the JSON form of the configuration:
 //
 //	{"trust": {"web3": {
+//	  "network": "edgen",
 //	  "chain_id": 4207,
 //	  "rpc_endpoints": ["https://a.example", "https://b.example", "https://c.example"],
 //	  "rpc_quorum": 2,
@@ -136,6 +142,12 @@ func LoadConfig(path string, opts ...ConfigOption) (*Config, error) {
 // with an error naming the key. The quorum must be a strict majority of
 // the endpoints, and at least 2 of 2 ([ErrSingleEndpoint] otherwise) unless
 // [AllowDevelopmentQuorum] is given.
+//
+// network is optional and names a [Network] preset. With it, chain_id may
+// be left out (if given, it must be the preset's), rpc_endpoints default to
+// the preset's endpoints and rpc_quorum to the smallest strict majority of
+// the endpoints. The quorum rule above applies unchanged: a preset never
+// lowers it.
 func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 	var o configOptions
 	for _, opt := range opts {
@@ -155,6 +167,23 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 	}
 	w := f.Trust.Web3
 	c := &Config{MaxStaleSec: int(DefaultMaxStale / time.Second), Mode: ModeRootURI}
+	var preset *Network
+	fromPreset := false // rpc_endpoints are the preset's defaults
+	if w.Network != nil {
+		n, err := LookupNetwork(*w.Network)
+		if err != nil {
+			return nil, err
+		}
+		preset, c.Network = &n, n.Name
+		if w.ChainID == nil {
+			w.ChainID = &n.ChainID
+		} else if *w.ChainID != n.ChainID {
+			return nil, configErr("chain_id", "%d, network %s is chain %d", *w.ChainID, n.Name, n.ChainID)
+		}
+		if w.RPCEndpoints == nil {
+			w.RPCEndpoints, fromPreset = n.RPCEndpoints, true
+		}
+	}
 	if w.ChainID == nil || *w.ChainID == 0 {
 		return nil, configErr("chain_id", "missing or zero")
 	}
@@ -174,10 +203,18 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 		seen[u.String()] = true
 	}
 	c.RPCEndpoints = w.RPCEndpoints
+	if w.RPCQuorum == nil && preset != nil {
+		q := majority(len(c.RPCEndpoints))
+		w.RPCQuorum = &q
+	}
 	if w.RPCQuorum == nil {
 		return nil, configErr("rpc_quorum", "missing")
 	}
 	if err := checkQuorum(len(c.RPCEndpoints), *w.RPCQuorum, o.development); err != nil {
+		if fromPreset {
+			return nil, errorf("%w: trust.web3.rpc_quorum: %w (network %s supplies %d default endpoint; list two or more in rpc_endpoints)",
+				ErrConfig, prefixless{err: err}, preset.Name, len(c.RPCEndpoints))
+		}
 		return nil, errorf("%w: trust.web3.rpc_quorum: %w", ErrConfig, prefixless{err: err})
 	}
 	c.RPCQuorum = *w.RPCQuorum
@@ -245,6 +282,9 @@ func parseAddress(s string) (common.Address, error) {
 // MarshalJSON encodes the configuration in the form [ParseConfig] reads.
 func (c *Config) MarshalJSON() ([]byte, error) {
 	w := web3JSON{ChainID: &c.ChainID, RPCEndpoints: c.RPCEndpoints, RPCQuorum: &c.RPCQuorum, MaxStaleSec: &c.MaxStaleSec}
+	if c.Network != "" {
+		w.Network = &c.Network
+	}
 	mode := string(c.Mode)
 	w.Mode = &mode
 	ic := c.InstanceController.Hex()

@@ -25,6 +25,15 @@ func TestConfigFiles(t *testing.T) {
 			ReleaseRegistry:    &registry,
 			TxOutboxDir:        "/var/lib/accord/tx-outbox",
 		},
+		"network-edgen.json": {
+			Network:            NetworkEdgen,
+			ChainID:            4207,
+			RPCEndpoints:       []string{"https://rpc.layeredge.io", "https://edgen-rpc.example", "https://edgen-rpc2.example"},
+			RPCQuorum:          2,
+			MaxStaleSec:        180,
+			Mode:               ModeRootURI,
+			InstanceController: common.HexToAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
+		},
 		"minimal.json": {
 			ChainID:            1,
 			RPCEndpoints:       []string{"https://a.example", "https://b.example"},
@@ -36,7 +45,7 @@ func TestConfigFiles(t *testing.T) {
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "config", "*.json"))
 	require.NoError(t, err)
-	require.Len(t, files, len(want)+5)
+	require.Len(t, files, len(want)+9)
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
@@ -60,5 +69,17 @@ func TestConfigFiles(t *testing.T) {
 	require.NoError(t, err)
 	c, err := ParseConfig(data, AllowDevelopmentQuorum())
 	require.NoError(t, err)
+	assert.Equal(t, 1, c.RPCQuorum)
+
+	// The local preset's one endpoint, like any single endpoint, needs the
+	// development option.
+	data, err = os.ReadFile(filepath.Join("testdata", "config", "bad-network-single.json"))
+	require.NoError(t, err)
+	_, err = ParseConfig(data)
+	require.ErrorIs(t, err, ErrSingleEndpoint)
+	c, err = ParseConfig(data, AllowDevelopmentQuorum())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"http://127.0.0.1:8545"}, c.RPCEndpoints)
+	assert.Equal(t, uint64(1337), c.ChainID)
 	assert.Equal(t, 1, c.RPCQuorum)
 }

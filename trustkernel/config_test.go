@@ -119,6 +119,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(goodConfig))
 	f.Add([]byte(`{"trust":{"web3":{"chain_id":1,"rpc_endpoints":["http://127.0.0.1:8545"],"rpc_quorum":1,"contracts":{"instance_controller":"0x00000000000000000000000000000000000000aa"}}}}`))
 	f.Add([]byte(`{"trust":{"web3":{"chain_id":1,"chain_id":2}}}`))
+	f.Add([]byte(`{"trust":{"web3":{"network":"edgen","rpc_endpoints":["https://a.example","https://b.example"],"contracts":{"instance_controller":"0x00000000000000000000000000000000000000aa"}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data)
 		if err != nil {

@@ -227,6 +227,16 @@
 // refused ([ErrSingleEndpoint]) unless the file is read with
 // [AllowDevelopmentQuorum].
 //
+// The optional key network names a preset ([Network], [Networks]): "edgen"
+// is the reference network (Edgen Chain, chain id 4207, endpoint
+// https://rpc.layeredge.io) and "local" a development chain on this machine
+// (chain id 1337, http://127.0.0.1:8545). A preset supplies chain_id,
+// rpc_endpoints and rpc_quorum (the smallest strict majority) when the file
+// leaves them out, and refuses a chain_id other than its own. It never
+// lowers the quorum rule: each preset has a single default endpoint, so a
+// production file lists at least two, and the local preset alone is
+// accepted only with [AllowDevelopmentQuorum].
+//
 // # Integrity manifests
 //
 // A manifest lists every file of an install with the SHA-256 of its
