@@ -12,6 +12,7 @@ require (
 	github.com/gowebpki/jcs v1.0.2
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/stretchr/testify v1.12.1
+	github.com/transparency-dev/merkle v0.0.2
 	github.com/x448/float16 v0.8.4
 	github.com/zeebo/blake3 v0.2.4
 	golang.org/x/crypto v0.55.0

@@ -377,30 +377,6 @@ func TestProofs(t *testing.T) {
 	assert.ErrorIs(t, err, ErrMissingMember)
 }
 
-// TestTreeMatchesTlog checks the incremental tree head against
-// tlog.TreeHash for many sizes.
-func TestTreeMatchesTlog(t *testing.T) {
-	var stored []tlog.Hash
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(idx))
-		for i, x := range idx {
-			out[i] = stored[x]
-		}
-		return out, nil
-	})
-	var tb treeBuilder
-	for n := int64(0); n < 70; n++ {
-		leaf := tlog.RecordHash([]byte{byte(n)})
-		hs, err := tlog.StoredHashesForRecordHash(n, leaf, reader)
-		require.NoError(t, err)
-		stored = append(stored, hs...)
-		tb.add(leaf)
-		want, err := tlog.TreeHash(n+1, reader)
-		require.NoError(t, err)
-		require.Equal(t, want, tb.root(), "tree of %d leaves", n+1)
-	}
-}
-
 func TestCheckNameAccepts(t *testing.T) {
 	for _, name := range []string{strings.Repeat("x", MaxElemLen), "a", "a/b/c.json", "heartbeats/2025-12-06/x.json", "名前", "a b", "..a", "a..", ".hidden"} {
 		assert.NoError(t, CheckName(name), name)

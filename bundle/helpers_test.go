@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"crypto/ed25519"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"io"
 	"slices"
 	"strings"
@@ -176,18 +177,18 @@ func assembleNoEnd(entries []rawEntry) []byte {
 // as the Writer would write it; tests use it to forge manifests.
 func (m *Manifest) encode() []byte {
 	var body []byte
-	var tb treeBuilder
+	var tb merkletree.Frontier
 	t := m.table
 	for i := range t.sizes {
 		start := len(body)
 		body = appendLeaf(body, t.name(i), t.sizes[i], &t.sums[i])
-		tb.add(tlog.RecordHash(body[start:]))
+		tb.Append(tlog.RecordHash(body[start:]))
 		if i < len(t.sizes)-1 {
 			body = append(body, ',')
 		}
 		body = append(body, '\n')
 	}
-	m.root = tb.root()
+	m.root = tb.Root()
 	out := make([]byte, 0, len(body)+128)
 	out = append(out, manifestHead1...)
 	out = append(out, m.root.String()...)

@@ -3,9 +3,9 @@ package bundle
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"io"
 	"maps"
 	"sort"
@@ -154,35 +154,6 @@ func leafHash(buf []byte, name string, size int64, sum *[32]byte) ([]byte, tlog.
 	return buf, tlog.RecordHash(buf)
 }
 
-// treeBuilder computes an RFC 6962 tree head incrementally, holding one hash
-// per level.
-type treeBuilder struct {
-	n     int64
-	stack []tlog.Hash
-}
-
-func (t *treeBuilder) add(h tlog.Hash) {
-	for n := t.n; n&1 == 1; n >>= 1 {
-		h = tlog.NodeHash(t.stack[len(t.stack)-1], h)
-		t.stack = t.stack[:len(t.stack)-1]
-	}
-	t.stack = append(t.stack, h)
-	t.n++
-}
-
-// root returns the tree head; for no leaves, SHA-256 of the empty string
-// (RFC 6962, section 2.1).
-func (t *treeBuilder) root() tlog.Hash {
-	if t.n == 0 {
-		return sha256.Sum256(nil)
-	}
-	h := t.stack[len(t.stack)-1]
-	for i := len(t.stack) - 2; i >= 0; i-- {
-		h = tlog.NodeHash(t.stack[i], h)
-	}
-	return h
-}
-
 // manifestHead and manifestTail frame manifest.json:
 //
 //	{"v":1,"merkle_root":"<base64>","members":[
@@ -238,7 +209,7 @@ func readManifest(r *bufio.Reader, lim *limits, list *memberList) (*Manifest, er
 		return nil, bad("no members array after merkle_root")
 	}
 	m := &Manifest{table: list.table}
-	var tb treeBuilder
+	var tb merkletree.Frontier
 	var leaf []byte
 	var prev string
 	more := true // a member or the end may follow; false after a member without comma
@@ -285,7 +256,7 @@ func readManifest(r *bufio.Reader, lim *limits, list *memberList) (*Manifest, er
 		if leaf, h = leafHash(leaf, name, size, &sum); !bytes.Equal(leaf, line) {
 			return nil, bad("member %q is not in canonical form", name)
 		}
-		tb.add(h)
+		tb.Append(h)
 		m.add(name, size, sum)
 		if err := list.add(name, size, &sum); err != nil {
 			return nil, err
@@ -295,7 +266,7 @@ func readManifest(r *bufio.Reader, lim *limits, list *memberList) (*Manifest, er
 	if _, err := r.ReadByte(); err != io.EOF {
 		return nil, bad("data after the closing %q", manifestTail)
 	}
-	m.root = tb.root()
+	m.root = tb.Root()
 	if m.root != claimed {
 		return nil, bad("merkle_root %s, members hash to %s", claimed, m.root)
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"io"
 
 	"github.com/accordsdk/accord/envelope"
@@ -338,7 +339,7 @@ func (t *tarReader) readMembers(m *Manifest, list *memberList, member func(strin
 		return err
 	}
 	h := blake3.New()
-	var tb treeBuilder
+	var tb merkletree.Frontier
 	var leaf []byte
 	var prev string
 	for i := 0; ; i++ {
@@ -390,10 +391,10 @@ func (t *tarReader) readMembers(m *Manifest, list *memberList, member func(strin
 		}
 		var lh tlog.Hash
 		leaf, lh = leafHash(leaf, e.name, e.size, &mr.got)
-		tb.add(lh)
+		tb.Append(lh)
 		prev = e.name
 	}
-	if got := tb.root(); got != m.root {
+	if got := tb.Root(); got != m.root {
 		return fmt.Errorf("%w: members hash to %s, signed merkle_root %s", ErrMalformed, got, m.root)
 	}
 	return nil

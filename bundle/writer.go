@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"io"
 	"slices"
 	"time"
@@ -126,7 +127,7 @@ type Writer struct {
 	list    memberList
 	inOrder bool
 	last    string
-	tb      treeBuilder
+	tb      merkletree.Frontier
 	// members and names hold every member once they arrive out of order.
 	members []spooled
 	names   map[string]bool
@@ -230,7 +231,7 @@ func (w *Writer) Add(name string, r io.Reader) error {
 		}
 		var leaf tlog.Hash
 		w.scratch, leaf = leafHash(w.scratch, name, size, &sum)
-		w.tb.add(leaf)
+		w.tb.Append(leaf)
 		w.lines += int64(len(w.scratch) + len(",\n"))
 		w.last = name
 	} else {
@@ -323,7 +324,7 @@ func (w *Writer) unorder() error {
 	w.members, w.names, w.inOrder = members, names, false
 	w.list.close()
 	w.list = memberList{}
-	w.last, w.tb, w.lines = "", treeBuilder{}, 0
+	w.last, w.tb, w.lines = "", merkletree.Frontier{}, 0
 	return nil
 }
 
@@ -346,7 +347,7 @@ func (w *Writer) Close() error {
 		for i := range w.members {
 			var leaf tlog.Hash
 			w.scratch, leaf = leafHash(w.scratch, w.members[i].name, w.members[i].size, &w.members[i].sum)
-			w.tb.add(leaf)
+			w.tb.Append(leaf)
 			w.lines += int64(len(w.scratch) + len(",\n"))
 		}
 		each = w.eachMember
@@ -354,7 +355,7 @@ func (w *Writer) Close() error {
 	if err := w.bodies.flush(); err != nil {
 		return fmt.Errorf("bundle: %w", err)
 	}
-	root := w.tb.root()
+	root := w.tb.Root()
 	info := Info{
 		Issuer:      w.cfg.issuer,
 		CreatedAt:   w.cfg.createdAt,
