@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -162,11 +163,11 @@ func (a *Auditor) auditScroll(ctx context.Context, store Store, name string, l *
 	if cp.Size != size {
 		return fail("checkpoint", cp.Size, fmt.Errorf("signed checkpoint covers %d receipts, the scroll holds %d", cp.Size, size))
 	}
-	var f frontier
+	var f merkletree.Frontier
 	check := func() error {
-		if h, ok := want[f.size]; ok {
-			if h != f.root() {
-				return fmt.Errorf("replayed root %v at size %d, a trusted checkpoint has %v", f.root(), f.size, h)
+		if h, ok := want[f.Size()]; ok {
+			if h != f.Root() {
+				return fmt.Errorf("replayed root %v at size %d, a trusted checkpoint has %v", f.Root(), f.Size(), h)
 			}
 			sa.Trusted++
 		}
@@ -199,13 +200,13 @@ func (a *Auditor) auditScroll(ctx context.Context, store Store, name string, l *
 					return sa, &AuditError{Scroll: name, Index: i, ID: id, What: "receipt", Err: err}
 				}
 			}
-			f.add(tlog.RecordHash(rec))
+			f.Append(tlog.RecordHash(rec))
 			if err := check(); err != nil {
-				return fail("trusted checkpoint", f.size, err)
+				return fail("trusted checkpoint", f.Size(), err)
 			}
 		}
 	}
-	sa.Size, sa.Root = f.size, f.root()
+	sa.Size, sa.Root = f.Size(), f.Root()
 	if sa.Root != cp.Hash {
 		return fail("checkpoint", cp.Size, fmt.Errorf("replayed root %v, the signed checkpoint has %v", sa.Root, cp.Hash))
 	}
@@ -258,34 +259,4 @@ func (b *Body) Audit(ctx context.Context, verifier func(scroll string) (note.Ver
 			Err: fmt.Errorf("replayed constitution %s (%s), in force is %s", rep.Constitution.Version, rep.Hash, current)}
 	}
 	return rep, nil
-}
-
-// frontier is the compact form of an RFC 6962 tree: the roots of its
-// perfect subtrees from left to right. It hashes a tree one leaf at a time
-// in O(log n) memory.
-type frontier struct {
-	size   uint64
-	hashes []tlog.Hash
-}
-
-func (f *frontier) add(h tlog.Hash) {
-	f.hashes = append(f.hashes, h)
-	for s := f.size; s&1 == 1; s >>= 1 {
-		n := len(f.hashes)
-		f.hashes[n-2] = tlog.NodeHash(f.hashes[n-2], f.hashes[n-1])
-		f.hashes = f.hashes[:n-1]
-	}
-	f.size++
-}
-
-func (f *frontier) root() tlog.Hash {
-	if len(f.hashes) == 0 {
-		return tlog.Hash{0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
-			0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55}
-	}
-	h := f.hashes[len(f.hashes)-1]
-	for i := len(f.hashes) - 2; i >= 0; i-- {
-		h = tlog.NodeHash(f.hashes[i], h)
-	}
-	return h
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"sync"
 	"testing"
 	"time"
@@ -119,11 +120,11 @@ func (s *memScroll) Checkpoint(_ context.Context) ([]byte, error) {
 }
 
 func rootOf(records [][]byte) tlog.Hash {
-	var f frontier
+	var f merkletree.Frontier
 	for _, r := range records {
-		f.add(tlog.RecordHash(r))
+		f.Append(tlog.RecordHash(r))
 	}
-	return f.root()
+	return f.Root()
 }
 
 // memStore is an in-memory Store.
