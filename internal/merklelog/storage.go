@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"io/fs"
 	"log/slog"
 	"math/bits"
@@ -91,10 +92,10 @@ type FileStorage struct {
 	index   *durable.Table
 
 	// Owned by the committer (the records file's OnCommit, or Open): the
-	// roots of the complete subtrees at the right edge of the tree, by level
-	// (edge[l] for each bit l set in the size), the entries not yet handed
-	// to the writer, and room to make one.
-	edge     [64]tlog.Hash
+	// roots of the complete subtrees at the right edge of the tree (the
+	// frontier of the records indexed or pending), the entries not yet
+	// handed to the writer, and room to make one.
+	edge     merkletree.Frontier
 	building *batch
 	entryBuf []byte
 
@@ -231,17 +232,27 @@ func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 	return s, nil
 }
 
-// loadEdge reads the right edge of the tree from the index.
+// loadEdge reads the right edge of the tree from the index: the root of
+// each perfect subtree, largest (leftmost) first.
 func (s *FileStorage) loadEdge() error {
-	for l := range 64 {
+	var idx []int64
+	for l := 63; l >= 0; l-- {
 		if s.size>>l&1 == 1 {
-			hs, err := s.ReadHashes([]int64{tlog.StoredHashIndex(l, int64(s.size>>l)-1)})
-			if err != nil {
-				return err
-			}
-			s.edge[l] = hs[0]
+			idx = append(idx, tlog.StoredHashIndex(l, int64(s.size>>l)-1))
 		}
 	}
+	var hs []tlog.Hash
+	if len(idx) > 0 {
+		var err error
+		if hs, err = s.ReadHashes(idx); err != nil {
+			return err
+		}
+	}
+	edge, err := merkletree.FromHashes(s.size, hs)
+	if err != nil {
+		return err
+	}
+	s.edge = edge
 	return nil
 }
 
@@ -279,14 +290,7 @@ func (s *FileStorage) add(i uint64, at durable.Frame, rec []byte) {
 	// each subtree it completes, joining the edge's roots from the bottom.
 	e := binary.LittleEndian.AppendUint64(s.entryBuf[:0], uint64(at.Offset))
 	e = binary.LittleEndian.AppendUint32(e, uint32(at.Length))
-	h := tlog.RecordHash(rec)
-	e = append(e, h[:]...)
-	l := 0
-	for ; i>>l&1 == 1; l++ {
-		h = tlog.NodeHash(s.edge[l], h)
-		e = append(e, h[:]...)
-	}
-	s.edge[l] = h
+	e = s.edge.AppendStored(e, tlog.RecordHash(rec))
 	s.entryBuf = e
 	b.frames = durable.AppendFrame(b.frames, e)
 	b.n++
