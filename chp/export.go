@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"io"
 	"os"
 	"path/filepath"
@@ -170,7 +171,7 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 	}
 	info := ExportInfo{
 		Registry: r.name, PublicKey: r.publicKey, Fingerprint: r.fingerprint, AdmissionCert: rac,
-		Checkpoint: string(cpText), From: from, To: to, Frontier: fr.encode(),
+		Checkpoint: string(cpText), From: from, To: to, Frontier: fr.Encode(),
 	}
 	bw, err := bundle.NewWriter(w, r.signer, bundle.WithIssuer(r.name), bundle.WithCreatedAt(createdAt),
 		bundle.WithMetadata(metadataKey, info), bundle.WithTempDir(r.dir), bundle.WithSpoolMemory(exportSpoolMemory))
@@ -296,44 +297,32 @@ func (r *LocalRegistry) saveExports(h []exportEntry) error {
 	return writeFileAtomic(r.dir, lrExportsFile, b)
 }
 
-// frontierAt returns the compact tree of the log's first n records. The
-// audit path of the last leaf of a tree of size n holds, after the hashes
-// inside the last perfect subtree, the roots of all the perfect subtrees
-// to its left; with the leaf it gives the whole frontier.
-func (r *LocalRegistry) frontierAt(n uint64) (frontier, error) {
+// frontierAt returns the compact tree of the log's first n records, from
+// the last record and its audit path in the tree of size n (the path holds
+// the roots of all the perfect subtrees left of the last one), checked
+// against the log's root at n.
+func (r *LocalRegistry) frontierAt(n uint64) (merkletree.Frontier, error) {
 	if n == 0 {
-		return frontier{}, nil
+		return merkletree.Frontier{}, nil
 	}
 	rec, err := r.log.Record(n - 1)
 	if err != nil {
-		return frontier{}, err
+		return merkletree.Frontier{}, err
 	}
 	proof, err := r.log.InclusionProof(n-1, n)
 	if err != nil {
-		return frontier{}, err
+		return merkletree.Frontier{}, err
 	}
-	h := tlog.RecordHash(rec)
-	j := 0
-	for s := n; s&1 == 0; s >>= 1 {
-		j++
+	f, err := merkletree.FromInclusionProof(n, tlog.RecordHash(rec), proof)
+	if err != nil {
+		return merkletree.Frontier{}, fmt.Errorf("chp: frontier at %d: %w", n, err)
 	}
-	if len(proof) < j {
-		return frontier{}, fmt.Errorf("chp: audit path of %d hashes for size %d", len(proof), n)
-	}
-	for _, p := range proof[:j] {
-		h = tlog.NodeHash(p, h)
-	}
-	f := frontier{size: n}
-	for i := len(proof) - 1; i >= j; i-- {
-		f.hashes = append(f.hashes, proof[i])
-	}
-	f.hashes = append(f.hashes, h)
 	want, err := r.log.TreeHash(n)
 	if err != nil {
-		return frontier{}, err
+		return merkletree.Frontier{}, err
 	}
-	if f.root() != want {
-		return frontier{}, fmt.Errorf("chp: frontier at %d does not reproduce the log root", n)
+	if f.Root() != want {
+		return merkletree.Frontier{}, fmt.Errorf("chp: frontier at %d does not reproduce the log root", n)
 	}
 	return f, nil
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"github.com/accordsdk/accord/internal/merkletree"
 	"io"
 	"os"
 	"strconv"
@@ -125,8 +126,8 @@ type importer struct {
 	rac  *AdmissionCert
 	cpTo tlog.Hash // root of the registry's checkpoint at info.To
 
-	f        frontier // the registry's tree, grown record by record
-	checked  bool     // f was compared with lr's tree at lr.Size
+	f        merkletree.Frontier // the registry's tree, grown record by record
+	checked  bool                // f was compared with lr's tree at lr.Size
 	nextAck  uint64
 	nextHB   uint64
 	ackw     *bufio.Writer
@@ -206,7 +207,7 @@ func (im *importer) start(m *bundle.Manifest) error {
 			return fmt.Errorf("%w: bundle ends at %d, inside the %d records imported, at a size never imported", ErrBundle, in.To, im.lr.Size)
 		}
 	}
-	if im.f, err = decodeFrontier(in.From, in.Frontier); err != nil {
+	if im.f, err = parseFrontier(in.From, in.Frontier); err != nil {
 		return err
 	}
 	im.nextAck, im.nextHB = in.From, in.From
@@ -216,15 +217,15 @@ func (im *importer) start(m *bundle.Manifest) error {
 // compare checks the growing tree against the tree imported before, at the
 // moment it reaches that size.
 func (im *importer) compare() error {
-	if im.checked || im.f.size != im.lr.Size {
+	if im.checked || im.f.Size() != im.lr.Size {
 		return nil
 	}
 	im.checked = true
-	known, err := decodeFrontier(im.lr.Size, im.lr.Frontier)
+	known, err := parseFrontier(im.lr.Size, im.lr.Frontier)
 	if err != nil {
 		return err
 	}
-	if known.root() != im.f.root() {
+	if known.Root() != im.f.Root() {
 		return fmt.Errorf("%w: the bundle's tree at size %d differs from the one imported before", ErrFork, im.lr.Size)
 	}
 	return nil
@@ -289,7 +290,7 @@ func (im *importer) member(name string, r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("record %d: %w", i, err)
 	}
-	im.f.appendLeaf(tlog.RecordHash(rec))
+	im.f.Append(tlog.RecordHash(rec))
 	switch {
 	case i < im.lr.Size:
 		im.dup++
@@ -311,7 +312,7 @@ func (im *importer) finish() error {
 	if im.nextHB != im.info.To || im.nextAck != im.info.To {
 		return fmt.Errorf("%w: records end at %d, want %d", ErrBundle, im.nextHB, im.info.To)
 	}
-	if im.f.root() != im.cpTo {
+	if im.f.Root() != im.cpTo {
 		return fmt.Errorf("%w: the bundle's records do not rebuild the checkpoint root at %d", ErrBundle, im.info.To)
 	}
 	if !im.checked && im.info.To >= im.lr.Size {
@@ -424,7 +425,7 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.Fil
 	}
 	in, lr := im.info, im.lr
 	if in.To > lr.Size {
-		lr.Size, lr.Frontier = in.To, im.f.encode()
+		lr.Size, lr.Frontier = in.To, im.f.Encode()
 		lr.advance(in.To)
 	}
 	root := b64std(im.cpTo[:])
