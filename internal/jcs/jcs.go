@@ -21,6 +21,7 @@ package jcs
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -303,7 +304,11 @@ func (p *parser) str(dst []byte, off int) ([]byte, int, []byte, error) {
 	start := off + 1
 	i := start
 	src := p.src
-	// Fast path: no escapes, no control bytes, ASCII.
+	// Fast path: no escapes, no control bytes, ASCII; eight bytes at a time
+	// until a word holds a byte that needs a closer look.
+	for i+8 <= len(src) && !specialWord(binary.LittleEndian.Uint64(src[i:])) {
+		i += 8
+	}
 	for i < len(src) {
 		c := src[i]
 		if c == '"' {
@@ -316,6 +321,16 @@ func (p *parser) str(dst []byte, off int) ([]byte, int, []byte, error) {
 		i++
 	}
 	return p.strSlow(dst, off)
+}
+
+// specialWord reports whether any byte of w is '"', '\\', a control byte
+// (below 0x20) or not ASCII (0x80 and above). For bytes below 0x80, x - n
+// sets a byte's top bit exactly when the byte is below n, with a borrow only
+// after such a byte, so each test is exact for "some byte is ...".
+func specialWord(w uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	below := func(x uint64, n uint64) uint64 { return (x - ones*n) &^ x & high }
+	return (w&high)|below(w, 0x20)|below(w^(ones*'"'), 1)|below(w^(ones*'\\'), 1) != 0
 }
 
 func (p *parser) strSlow(dst []byte, off int) ([]byte, int, []byte, error) {

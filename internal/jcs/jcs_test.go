@@ -1,8 +1,11 @@
 package jcs
 
 import (
+	"bytes"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,6 +141,60 @@ func BenchmarkCanonicalizeGowebpki(b *testing.B) {
 	for b.Loop() {
 		if _, err := jcs.Transform(in); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestSpecialWord checks the eight-byte scan of strings against a byte-wise
+// oracle: every byte value in every position among plain and random
+// neighbours, and random words.
+func TestSpecialWord(t *testing.T) {
+	special := func(w uint64) bool {
+		for i := 0; i < 8; i++ {
+			c := byte(w >> (8 * i))
+			if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+				return true
+			}
+		}
+		return false
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	check := func(w uint64) {
+		if got, want := specialWord(w), special(w); got != want {
+			t.Fatalf("specialWord(%#016x) = %v, want %v", w, got, want)
+		}
+	}
+	for pos := 0; pos < 8; pos++ {
+		for v := 0; v < 256; v++ {
+			for _, fill := range []uint64{0x6161616161616161, 0x7e7e7e7e7e7e7e7e, 0x2020202020202020, 0x2323232323232323, 0x5d5d5d5d5d5d5d5d} {
+				check(fill&^(0xff<<(8*pos)) | uint64(v)<<(8*pos))
+			}
+			for range 8 {
+				check(rng.Uint64()&^(0xff<<(8*pos)) | uint64(v)<<(8*pos))
+			}
+		}
+	}
+	for range 200000 {
+		w := rng.Uint64()
+		check(w)
+		check(w & 0x7f7f7f7f7f7f7f7f)
+	}
+	// A string as long as several words, with one byte that makes it
+	// invalid (a quote inside, a bad escape, a control byte, a lone UTF-8
+	// lead byte) moved through every position: each must be refused.
+	for n := 1; n < 40; n++ {
+		if got, err := Canonicalize([]byte(`"` + strings.Repeat("a", n) + `"`)); err != nil || !bytes.Equal(got, []byte(`"`+strings.Repeat("a", n)+`"`)) {
+			t.Fatalf("plain string of %d: %q, %v", n, got, err)
+		}
+		for _, c := range []byte{'"', '\\', 0x01, 0xc3} {
+			b := []byte(`"` + strings.Repeat("a", n) + `"`)
+			for i := 1; i <= n; i++ {
+				s := slices.Clone(b)
+				s[i] = c
+				if got, err := Canonicalize(s); err == nil {
+					t.Fatalf("%q accepted as %q", s, got)
+				}
+			}
 		}
 	}
 }
