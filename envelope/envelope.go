@@ -3,6 +3,7 @@ package envelope
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -268,6 +269,9 @@ var b64 = base64.RawURLEncoding.Strict()
 
 var marshalPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// signingPool holds *[]byte buffers for the signing bytes built by Seal.
+var signingPool = sync.Pool{New: func() any { return new([]byte) }}
+
 // Seal signs payload as an envelope of type typ and returns its canonical
 // JSON form. payload is marshalled with encoding/json (a [json.RawMessage] is used
 // as is) and then canonicalized (RFC 8785).
@@ -297,7 +301,15 @@ func Seal(s Signer, typ string, payload any, opts ...SealOption) ([]byte, error)
 	}
 	var nb [22]byte
 	b64.Encode(nb[:], h.nonce)
-	buf := make([]byte, 0, len(raw)+len(h.pub)+len(h.typ)+160)
+	// The signing bytes are built in a pooled buffer: only the envelope,
+	// which holds them with the signature spliced in, is kept.
+	bp := signingPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 {
+			signingPool.Put(bp)
+		}
+	}()
+	buf := (*bp)[:0]
 	buf = appendJSONHead(buf, h.alg, nb[:])
 	var n int
 	if buf, n, err = jcs.AppendValue(buf, raw, 0); err != nil {
@@ -307,8 +319,15 @@ func Seal(s Signer, typ string, payload any, opts ...SealOption) ([]byte, error)
 		return nil, fmt.Errorf("seal %s: %w: trailing data after payload at offset %d", typ, ErrMalformed, n)
 	}
 	buf, cut := appendJSONTail(buf, &h)
-	sig, err := s.Sign(buf)
-	if err != nil {
+	*bp = buf
+	var (
+		sig  []byte
+		hsig [sha256.Size]byte
+	)
+	if hs, ok := s.(*hmacSigner); ok {
+		hs.key.sum(&hsig, buf)
+		sig = hsig[:]
+	} else if sig, err = s.Sign(buf); err != nil {
 		return nil, fmt.Errorf("seal %s: %w", typ, err)
 	}
 	if want := signatureSize(h.alg); len(sig) != want {

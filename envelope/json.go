@@ -132,7 +132,18 @@ func wrapJCS(err error) error {
 
 // parseJSON decodes a JSON envelope strictly and returns it with the bytes
 // its signature covers.
-func parseJSON(msg []byte) (*Envelope, []byte, error) {
+func parseJSON(msg []byte) (*Envelope, []byte, error) { return parseJSONNamed(msg, nil) }
+
+// openedEnvelope holds an opened envelope with its nonce and a signature of
+// up to 64 bytes (Ed25519, HMAC-SHA256), so that these take one allocation.
+type openedEnvelope struct {
+	e   Envelope
+	buf [NonceSize + 64]byte
+}
+
+// parseJSONNamed is parseJSON with a table of the types a verifier accepts,
+// whose strings it uses for the envelope's type rather than copying it.
+func parseJSONNamed(msg []byte, types map[string]string) (*Envelope, []byte, error) {
 	p := jsonParser{src: msg}
 	off := skipJSONSpace(msg, 0)
 	if off >= len(msg) || msg[off] != '{' {
@@ -228,12 +239,20 @@ func parseJSON(msg []byte) (*Envelope, []byte, error) {
 	if v != Version {
 		return nil, nil, fmt.Errorf("%w: version %d, want %d", ErrUnsupported, v, Version)
 	}
-	h.typ, h.alg, h.pub, h.senderType = string(typ), internAlg(alg), string(pub), string(sndType)
+	h.alg, h.pub, h.senderType = internAlg(alg), string(pub), string(sndType)
+	var ok bool
+	if h.typ, ok = types[string(typ)]; !ok {
+		h.typ = string(typ)
+	}
 	if seen&mSenderType != 0 && h.senderType == "" {
 		return nil, nil, fmt.Errorf("%w: empty sender_type, want it absent", ErrMalformed)
 	}
-	e := &Envelope{V: Version, Format: FormatJSON}
-	buf := make([]byte, NonceSize+signatureSize(h.alg))
+	oe := &openedEnvelope{e: Envelope{V: Version, Format: FormatJSON}}
+	e := &oe.e
+	buf := oe.buf[:]
+	if n := NonceSize + signatureSize(h.alg); n > len(buf) {
+		buf = make([]byte, n)
+	}
 	if h.nonce, err = decodeB64(buf[:0:NonceSize], nonceB64, NonceSize, "nonce"); err != nil {
 		return nil, nil, err
 	}

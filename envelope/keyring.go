@@ -68,7 +68,7 @@ func (r *KeyRing) AddHMAC(keyID string, secret []byte, opts ...KeyOption) error 
 	if err := checkHMACKey(keyID, secret); err != nil {
 		return fmt.Errorf("key ring: %w", err)
 	}
-	vk := &verifyKey{alg: AlgHMACSHA256, secret: append([]byte(nil), secret...)}
+	vk := &verifyKey{alg: AlgHMACSHA256, hmac: newHMACKey(secret)}
 	return r.add(PrefixHMAC+keyID, &ringKey{vk: vk}, opts)
 }
 

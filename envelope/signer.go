@@ -7,7 +7,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"hash"
 	"strings"
+	"sync"
 
 	"github.com/cloudflare/circl/sign/mldsa/mldsa65"
 )
@@ -63,8 +65,45 @@ func (s *ed25519Signer) Sign(message []byte) ([]byte, error) {
 }
 
 type hmacSigner struct {
+	key *hmacKey
+	id  string
+}
+
+// hmacKey is an HMAC-SHA256 secret with a pool of keyed hashes: a keyed
+// hash, once reset, restores its precomputed inner and outer pad states, so
+// each message costs only the hashing of the message itself.
+type hmacKey struct {
 	secret []byte
-	id     string
+	pool   sync.Pool // of *hmacState
+}
+
+// hmacState is one keyed hash with room for its output.
+type hmacState struct {
+	h   hash.Hash
+	out [sha256.Size]byte
+}
+
+func newHMACKey(secret []byte) *hmacKey {
+	k := &hmacKey{secret: append([]byte(nil), secret...)}
+	k.pool.New = func() any { return &hmacState{h: hmac.New(sha256.New, k.secret)} }
+	return k
+}
+
+// sum writes HMAC-SHA256(secret, msg) into out.
+func (k *hmacKey) sum(out *[sha256.Size]byte, msg []byte) {
+	st := k.pool.Get().(*hmacState)
+	st.h.Write(msg)
+	st.h.Sum(st.out[:0])
+	*out = st.out
+	st.h.Reset()
+	k.pool.Put(st)
+}
+
+// verify reports whether mac is HMAC-SHA256(secret, msg), in constant time.
+func (k *hmacKey) verify(msg, mac []byte) bool {
+	var sum [sha256.Size]byte
+	k.sum(&sum, msg)
+	return hmac.Equal(sum[:], mac)
 }
 
 // MinHMACKeySize is the shortest shared secret [NewHMACSigner] and
@@ -80,7 +119,7 @@ func NewHMACSigner(keyID string, secret []byte) (Signer, error) {
 	if err := checkHMACKey(keyID, secret); err != nil {
 		return nil, err
 	}
-	return &hmacSigner{secret: append([]byte(nil), secret...), id: PrefixHMAC + keyID}, nil
+	return &hmacSigner{key: newHMACKey(secret), id: PrefixHMAC + keyID}, nil
 }
 
 func checkHMACKey(keyID string, secret []byte) error {
@@ -102,9 +141,9 @@ func checkHMACKey(keyID string, secret []byte) error {
 func (s *hmacSigner) Algorithm() string { return AlgHMACSHA256 }
 func (s *hmacSigner) PublicKey() string { return s.id }
 func (s *hmacSigner) Sign(message []byte) ([]byte, error) {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write(message)
-	return m.Sum(nil), nil
+	sig := new([sha256.Size]byte)
+	s.key.sum(sig, message)
+	return sig[:], nil
 }
 
 type mldsaSigner struct {
@@ -203,10 +242,10 @@ func (s *cryptoSigner) Sign(message []byte) ([]byte, error) {
 // verifyKey is one public key (or HMAC secret) the verifier can check
 // signatures with.
 type verifyKey struct {
-	alg    string
-	ed     ed25519.PublicKey
-	ml     *mldsa65.PublicKey
-	secret []byte
+	alg  string
+	ed   ed25519.PublicKey
+	ml   *mldsa65.PublicKey
+	hmac *hmacKey
 }
 
 // parseVerifyKey parses a public key string: "ed25519:...", "mldsa65:...",
@@ -270,10 +309,7 @@ func (k *verifyKey) verify(msg, sig []byte) bool {
 	case AlgEd25519:
 		return ed25519.Verify(k.ed, msg, sig)
 	case AlgHMACSHA256:
-		m := hmac.New(sha256.New, k.secret)
-		m.Write(msg)
-		var sum [sha256.Size]byte
-		return hmac.Equal(m.Sum(sum[:0]), sig)
+		return k.hmac.verify(msg, sig)
 	case AlgMLDSA65:
 		return mldsa65.Verify(k.ml, msg, nil, sig)
 	case AlgHybrid:

@@ -20,7 +20,7 @@ const DefaultWindow = 60 * time.Second
 // signature, and only then records the nonce in its replay cache. A Verifier
 // is safe for concurrent use.
 type Verifier struct {
-	types  map[string]struct{}
+	types  map[string]string // each accepted type, mapped to itself
 	ring   *KeyRing
 	now    func() time.Time
 	window int64
@@ -201,10 +201,10 @@ func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
 	if len(c.types) == 0 {
 		return nil, errors.New("envelope verifier: no types, want WithTypes")
 	}
-	v := &Verifier{types: make(map[string]struct{}, len(c.types)), now: c.now,
+	v := &Verifier{types: make(map[string]string, len(c.types)), now: c.now,
 		window: int64(c.window / time.Second), fresh: !c.noFresh, tofu: c.tofu}
 	for _, t := range c.types {
-		v.types[t] = struct{}{}
+		v.types[t] = t
 	}
 	v.ring = c.ring
 	if v.ring == nil {
@@ -264,7 +264,7 @@ func (v *Verifier) Open(msg []byte) (*Envelope, error) {
 		err error
 	)
 	if isJSON(msg) {
-		e, sb, err = parseJSON(msg)
+		e, sb, err = parseJSONNamed(msg, v.types)
 	} else {
 		e, sb, err = parseCBOR(msg)
 	}
