@@ -37,7 +37,15 @@ const (
 	KindRekey          = "REKEY"           // a new secret epoch for one member
 )
 
-var swarmKinds = []string{KindAnnounce, KindDiscover, KindPeriphAnnounce, KindPeriphCall, KindPeriphResult, KindRekey}
+var swarmKinds = [...]string{KindAnnounce, KindDiscover, KindPeriphAnnounce, KindPeriphCall, KindPeriphResult, KindRekey}
+
+// swarmTypes holds the envelope type of each of swarmKinds.
+var swarmTypes = func() (t [len(swarmKinds)]string) {
+	for i, k := range swarmKinds {
+		t[i] = "swarm/" + k
+	}
+	return t
+}()
 
 const swarmSalt = "accord-swarm-v1"
 
@@ -127,6 +135,8 @@ type Channel struct {
 	last   map[string]seen // highest sequence number accepted per sender
 	maxTS  int64           // latest envelope timestamp accepted
 	sweep  time.Time
+	// scratch is a pool of *scratch.
+	scratch sync.Pool
 }
 
 type seen struct {
@@ -203,10 +213,7 @@ func NewChannel(self string, g Grant, opts ...Option) (*Channel, error) {
 	}
 	ch := &Channel{c: c, swarm: g.Swarm, self: self, ring: envelope.NewKeyRing(),
 		keys: make(map[string]*epochKey), epochs: make(map[uint64]*epochKey), last: make(map[string]seen)}
-	types := make([]string, len(swarmKinds))
-	for i, k := range swarmKinds {
-		types[i] = "swarm/" + k
-	}
+	types := swarmTypes[:]
 	fence := c.now().Add(c.skew)
 	if c.fenceSet {
 		fence = c.fence
@@ -305,21 +312,58 @@ func (ch *Channel) sealRaw(kind, to string, body json.RawMessage, epoch uint64) 
 	ch.seq = max(ch.seq+1, now.UnixMicro())
 	seq := ch.seq
 	ch.mu.Unlock()
-	pt, err := appendFrame(make([]byte, 0, len(body)+len(ch.self)+len(to)+64), body, ch.self, seq, to)
+	sc := ch.getScratch()
+	defer ch.putScratch(sc)
+	typ := swarmType(kind)
+	pt, err := appendFrame(sc.frame[:0], body, ch.self, seq, to)
 	if err != nil {
 		return nil, fmt.Errorf("pairing: seal %s: %w", kind, err)
 	}
-	nonce := ch.c.random(envelope.NonceSize)
-	typ := "swarm/" + kind
+	sc.frame = pt
+	ch.c.fill(sc.nonce[:])
 	payload := pt
 	if !ch.c.authOnly {
-		ct := k.aead.Seal(nil, nonce, pt, []byte(typ))
-		payload = make([]byte, 0, rawURL.EncodedLen(len(ct))+9)
-		payload = append(payload, `{"ct":"`...)
+		sc.ad = append(sc.ad[:0], typ...)
+		ct := k.aead.Seal(pt[:0], sc.nonce[:], pt, sc.ad) // in place
+		sc.frame = ct
+		payload = append(sc.payload[:0], `{"ct":"`...)
 		payload = rawURL.AppendEncode(payload, ct)
 		payload = append(payload, `"}`...)
+		sc.payload = payload
 	}
-	return envelope.Seal(k.signer, typ, json.RawMessage(payload), envelope.WithNonce(nonce), envelope.WithTimestamp(now))
+	return envelope.Seal(k.signer, typ, json.RawMessage(payload), envelope.WithNonce(sc.nonce[:]), envelope.WithTimestamp(now))
+}
+
+// swarmType returns the envelope type of a swarm message kind.
+func swarmType(kind string) string {
+	for i, k := range swarmKinds {
+		if k == kind {
+			return swarmTypes[i]
+		}
+	}
+	return "swarm/" + kind
+}
+
+// scratch holds the buffers one Seal or Open works in; a channel keeps a
+// pool of them so that a message costs no temporary allocations.
+type scratch struct {
+	frame, payload, ad, canon []byte
+	nonce                     [envelope.NonceSize]byte
+}
+
+func (ch *Channel) getScratch() *scratch {
+	if sc, ok := ch.scratch.Get().(*scratch); ok {
+		return sc
+	}
+	return new(scratch)
+}
+
+func (ch *Channel) putScratch(sc *scratch) {
+	const keep = 16 << 10 // do not keep the buffers of a rare large message
+	if cap(sc.frame) > keep || cap(sc.payload) > keep || cap(sc.canon) > keep {
+		return
+	}
+	ch.scratch.Put(sc)
 }
 
 // ctPayload returns the ciphertext of an encrypted payload, which in its
@@ -355,19 +399,22 @@ func (ch *Channel) Open(msg []byte) (*Received, error) {
 	if k == nil {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownKey, e.SenderPubkey)
 	}
+	sc := ch.getScratch()
+	defer ch.putScratch(sc)
 	var f frame
 	if ct, ok := ctPayload(e.Payload); ok {
-		pt, err := k.aead.Open(ct[:0], e.Nonce, ct, []byte(e.Type))
+		sc.ad = append(sc.ad[:0], e.Type...)
+		pt, err := k.aead.Open(ct[:0], e.Nonce, ct, sc.ad)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s data does not decrypt", ErrBadMAC, e.Type)
 		}
-		if f, err = parseFrame(pt); err != nil {
+		if f, sc.canon, err = parseFrame(pt, sc.canon); err != nil {
 			return nil, fmt.Errorf("%w: %s frame: %v", ErrMalformed, e.Type, err)
 		}
 	} else {
 		// The envelope's payload is canonical JSON, so a clear frame is
 		// the payload itself.
-		if f, err = parseFrame(e.Payload); err != nil {
+		if f, sc.canon, err = parseFrame(e.Payload, sc.canon); err != nil {
 			return nil, fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
 		}
 		if !ch.c.authOnly {

@@ -127,10 +127,15 @@ func WithMaxJoins(n int) Option {
 
 func (c *config) random(n int) []byte {
 	b := make([]byte, n)
+	c.fill(b)
+	return b
+}
+
+// fill fills b from the random source.
+func (c *config) fill(b []byte) {
 	if _, err := io.ReadFull(c.rnd, b); err != nil {
 		panic("pairing: random source failed: " + err.Error())
 	}
-	return b
 }
 
 func (c *config) newCode() Code {

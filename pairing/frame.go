@@ -51,17 +51,32 @@ func skipSpace(b []byte, i int) int {
 var errFrame = errors.New("not a canonical frame")
 
 // parseFrame reads a frame, refusing anything but the one canonical form.
-func parseFrame(b []byte) (frame, error) {
+// scratch (which may be nil) holds the canonical form of the body while it
+// is compared; parseFrame returns it, grown, for reuse. The frame's Body
+// slices b.
+func parseFrame(b, scratch []byte) (frame, []byte, error) {
 	var f frame
 	rest, ok := bytes.CutPrefix(b, []byte(`{"body":`))
 	if !ok {
-		return f, errFrame
+		return f, scratch, errFrame
 	}
 	off := len(b) - len(rest)
-	canon, n, err := jcs.AppendValue(nil, b, off)
+	canon, n, err := jcs.AppendValue(scratch[:0], b, off)
 	if err != nil {
-		return f, fmt.Errorf("body: %w", err)
+		return f, canon, fmt.Errorf("body: %w", err)
 	}
+	f, err = frameAfterBody(b, off, n, canon)
+	return f, canon, err
+}
+
+// frameAfterBody reads the rest of a frame whose body lies at b[off:n] and
+// has the canonical form canon.
+func frameAfterBody(b []byte, off, n int, canon []byte) (frame, error) {
+	var (
+		f    frame
+		ok   bool
+		rest []byte
+	)
 	if !bytes.Equal(canon, b[off:n]) {
 		return f, fmt.Errorf("body not in canonical form: %w", errFrame)
 	}

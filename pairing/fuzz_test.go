@@ -58,7 +58,7 @@ func FuzzParseFrame(f *testing.F) {
 	f.Add([]byte(`{"body":{},"from":"zone-a","seq":1,"to":"zone-b"}`))
 	f.Add([]byte(`{"body":[1,"x",null],"from":"a","seq":9007199254740991}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fr, err := parseFrame(b)
+		fr, _, err := parseFrame(b, nil)
 		if err != nil {
 			return
 		}
