@@ -3,6 +3,7 @@ package cahp
 import (
 	"context"
 	"crypto/hmac"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -48,18 +49,31 @@ type PhaseEvent struct {
 	Sent, Received [][]byte
 }
 
-// HandshakeOption changes one [Initiator.Handshake].
-type HandshakeOption func(*handshake)
+// HandshakeOption changes one [Initiator.Handshake]. An invalid option makes
+// the handshake fail before anything is sent.
+type HandshakeOption func(*handshake) error
 
 // OnPhase makes the handshake call f after each completed phase.
 func OnPhase(f func(PhaseEvent)) HandshakeOption {
-	return func(h *handshake) { h.onPhase = f }
+	return func(h *handshake) error {
+		if f == nil {
+			return errors.New("OnPhase: nil function")
+		}
+		h.onPhase = f
+		return nil
+	}
 }
 
 // WithSessionID sets the session id instead of drawing a random one. It is
 // meant for reproducible test vectors.
 func WithSessionID(id string) HandshakeOption {
-	return func(h *handshake) { h.id = id }
+	return func(h *handshake) error {
+		if _, err := parseSessionID(id); err != nil {
+			return fmt.Errorf("WithSessionID: %w", err)
+		}
+		h.id = id
+		return nil
+	}
 }
 
 // handshake is one initiator session.
@@ -84,7 +98,9 @@ type handshake struct {
 func (in *Initiator) Handshake(ctx context.Context, t Transport, opts ...HandshakeOption) (*Session, error) {
 	h := &handshake{in: in, t: t, th: newTranscript()}
 	for _, o := range opts {
-		o(h)
+		if err := o(h); err != nil {
+			return nil, fmt.Errorf("cahp: handshake: %w", err)
+		}
 	}
 	if h.id == "" {
 		h.id = b64.EncodeToString(in.random(SessionIDSize))

@@ -19,7 +19,7 @@ type Ticket struct {
 }
 
 // A TicketOption adds a requirement to [VerifyTicket].
-type TicketOption func(*ticketConfig)
+type TicketOption func(*ticketConfig) error
 
 type ticketConfig struct {
 	session string
@@ -27,11 +27,27 @@ type ticketConfig struct {
 }
 
 // ForSession requires the ticket to be of session id.
-func ForSession(id string) TicketOption { return func(c *ticketConfig) { c.session = id } }
+func ForSession(id string) TicketOption {
+	return func(c *ticketConfig) error {
+		if _, err := parseSessionID(id); err != nil {
+			return fmt.Errorf("ForSession: %w", err)
+		}
+		c.session = id
+		return nil
+	}
+}
 
 // WithCapabilities requires the ticket to grant every one of caps.
 func WithCapabilities(caps ...string) TicketOption {
-	return func(c *ticketConfig) { c.caps = append(c.caps, caps...) }
+	return func(c *ticketConfig) error {
+		for _, cp := range caps {
+			if cp == "" {
+				return errors.New("WithCapabilities: empty capability")
+			}
+		}
+		c.caps = append(c.caps, caps...)
+		return nil
+	}
 }
 
 // VerifyTicket checks a session ticket (the phase-5 envelope) at time now:
@@ -46,7 +62,9 @@ func WithCapabilities(caps ...string) TicketOption {
 func VerifyTicket(ticket []byte, issuers, subjects *envelope.KeyRing, now time.Time, opts ...TicketOption) (*Ticket, error) {
 	var c ticketConfig
 	for _, o := range opts {
-		o(&c)
+		if err := o(&c); err != nil {
+			return nil, &TicketError{Err: err}
+		}
 	}
 	if issuers == nil || subjects == nil {
 		return nil, &TicketError{Err: errors.New("nil key ring")}

@@ -163,8 +163,9 @@ func foldName(s string) []byte {
 	return out
 }
 
-// A SealOption changes how [Seal] and [SealCBOR] build an envelope.
-type SealOption func(*sealConfig)
+// A SealOption changes how [Seal] and [SealCBOR] build an envelope. An
+// invalid option makes Seal fail before anything is signed.
+type SealOption func(*sealConfig) error
 
 type sealConfig struct {
 	now        time.Time
@@ -172,17 +173,44 @@ type sealConfig struct {
 	nonce      []byte
 }
 
-// WithTimestamp sets the envelope timestamp (truncated to the second). The
-// default is the current time.
-func WithTimestamp(t time.Time) SealOption { return func(c *sealConfig) { c.now = t } }
+// WithTimestamp sets the envelope timestamp (truncated to the second), from
+// 1970 up to 2^53-1 seconds. The default is the current time.
+func WithTimestamp(t time.Time) SealOption {
+	return func(c *sealConfig) error {
+		if u := t.Unix(); t.IsZero() || u < 0 || u > maxTimestamp {
+			return fmt.Errorf("timestamp %v: want 1970-01-01 to %d seconds after it", t, int64(maxTimestamp))
+		}
+		c.now = t
+		return nil
+	}
+}
 
 // WithSenderType sets the envelope's sender_type, the role of the sender
-// (for example "metabolic" in the handshake protocol).
-func WithSenderType(t string) SealOption { return func(c *sealConfig) { c.senderType = t } }
+// (for example "metabolic" in the handshake protocol): 1 to 64 characters
+// of [A-Za-z0-9._:/+-]. The empty string leaves sender_type out.
+func WithSenderType(t string) SealOption {
+	return func(c *sealConfig) error {
+		if t != "" && !validName(t, maxSenderLen) {
+			return fmt.Errorf("sender_type %.80q: want 1 to %d characters of [A-Za-z0-9._:/+-]", t, maxSenderLen)
+		}
+		c.senderType = t
+		return nil
+	}
+}
 
-// WithNonce sets the nonce instead of drawing NonceSize random bytes. It is
-// meant for reproducible test vectors: a reused nonce is rejected as a replay.
-func WithNonce(n []byte) SealOption { return func(c *sealConfig) { c.nonce = n } }
+// WithNonce sets the nonce, [NonceSize] bytes, instead of drawing random
+// ones. It is meant for reproducible test vectors: a reused nonce is
+// rejected as a replay.
+func WithNonce(n []byte) SealOption {
+	n = bytes.Clone(n)
+	return func(c *sealConfig) error {
+		if len(n) != NonceSize {
+			return fmt.Errorf("nonce of %d bytes, want %d", len(n), NonceSize)
+		}
+		c.nonce = n
+		return nil
+	}
+}
 
 // header is the envelope without its payload and signature.
 type header struct {
@@ -194,7 +222,9 @@ type header struct {
 func newHeader(s Signer, typ string, opts []SealOption) (header, error) {
 	var c sealConfig
 	for _, o := range opts {
-		o(&c)
+		if err := o(&c); err != nil {
+			return header{}, fmt.Errorf("seal: %w", err)
+		}
 	}
 	if c.now.IsZero() {
 		c.now = time.Now()

@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,13 +40,29 @@ type KeyInfo struct {
 }
 
 // A KeyOption sets the validity of a key added to a [KeyRing].
-type KeyOption func(*ringKey)
+type KeyOption func(*ringKey) error
 
 // ValidFrom makes the key verify only envelopes with timestamps at or after t.
-func ValidFrom(t time.Time) KeyOption { return func(k *ringKey) { k.notBefore = t.Unix() } }
+func ValidFrom(t time.Time) KeyOption {
+	return func(k *ringKey) error {
+		if t.IsZero() {
+			return errors.New("ValidFrom: zero time")
+		}
+		k.notBefore = t.Unix()
+		return nil
+	}
+}
 
 // ValidUntil makes the key verify only envelopes with timestamps before t.
-func ValidUntil(t time.Time) KeyOption { return func(k *ringKey) { k.notAfter = t.Unix() } }
+func ValidUntil(t time.Time) KeyOption {
+	return func(k *ringKey) error {
+		if t.IsZero() {
+			return errors.New("ValidUntil: zero time")
+		}
+		k.notAfter = t.Unix()
+		return nil
+	}
+}
 
 // NewKeyRing returns an empty key ring.
 func NewKeyRing() *KeyRing { return &KeyRing{keys: make(map[string]*ringKey)} }
@@ -74,7 +91,9 @@ func (r *KeyRing) AddHMAC(keyID string, secret []byte, opts ...KeyOption) error 
 
 func (r *KeyRing) add(id string, k *ringKey, opts []KeyOption) error {
 	for _, o := range opts {
-		o(k)
+		if err := o(k); err != nil {
+			return fmt.Errorf("key ring: key %.40s: %w", id, err)
+		}
 	}
 	if k.notAfter != 0 && k.notAfter <= k.notBefore {
 		return fmt.Errorf("key ring: key %.40s valid until %d, not after its start %d", id, k.notAfter, k.notBefore)
