@@ -273,6 +273,13 @@
 // ([DefaultChunkBytes]); [DecodeManifestChunks] requires every chunk, in
 // order, and its manifest's root is the same root as in root_uri mode.
 //
+// The choice of mode is a choice of cost. [EstimateModeCost] asks the chain
+// what anchoring a given manifest costs in a mode before anything is sent:
+// every transaction the upgrade authority would send is estimated with
+// eth_estimateGas, as that authority, at the latest block, and priced at
+// eth_gasPrice ([CostEstimate]). A call the chain would refuse fails the
+// estimate with its decoded revert.
+//
 // # Test chain
 //
 // The simchain package runs go-ethereum's simulated backend pinned to the
