@@ -54,7 +54,24 @@ func (c *Controller) ActivateUpgrade() Call {
 	return c.call("activateUpgrade", c.abi.PackActivateUpgrade())
 }
 
-// CancelUpgrade withdraws the pending upgrade. Upgrade or root authority.
+// ProposeRelease proposes activating the release published under
+// componentID and version in the release registry the controller pins
+// ([Controller.SetReleaseRegistry]), with policyHash, within ttl. The
+// contract copies the release's root and URI hash into the proposal, and
+// activation checks them against the registry again. Upgrade authority.
+func (c *Controller) ProposeRelease(componentID [32]byte, version uint64, policyHash [32]byte, ttl time.Duration) (Call, error) {
+	if componentID == ([32]byte{}) {
+		return Call{}, errorf("propose release: %w", ErrZeroComponentID)
+	}
+	if ttl < MinProposalTTL || ttl > MaxProposalTTL || ttl%time.Second != 0 {
+		return Call{}, errorf("propose release: ttl %v, want whole seconds in [%v, %v]: %w", ttl, MinProposalTTL, MaxProposalTTL, ErrInvalidTTL)
+	}
+	return c.call("proposeRelease", c.abi.PackProposeRelease(componentID, version, policyHash, uint64(ttl/time.Second))), nil
+}
+
+// CancelUpgrade withdraws the pending upgrade. Upgrade, root or emergency
+// authority (the emergency authority's break-glass beside pausing); it works
+// while the controller is paused.
 func (c *Controller) CancelUpgrade() Call { return c.call("cancelUpgrade", c.abi.PackCancelUpgrade()) }
 
 // Pause pauses the controller; runtimes then fail closed. Emergency authority.
@@ -62,6 +79,20 @@ func (c *Controller) Pause() Call { return c.call("pause", c.abi.PackPause()) }
 
 // Unpause lifts a pause. Emergency authority.
 func (c *Controller) Unpause() Call { return c.call("unpause", c.abi.PackUnpause()) }
+
+// SetPolicyHash changes the active policy hash without an upgrade. Root
+// authority; it works while the controller is paused.
+func (c *Controller) SetPolicyHash(next [32]byte) Call {
+	return c.call("setPolicyHash", c.abi.PackSetPolicyHash(next))
+}
+
+// SetReleaseRegistry pins the release registry whose releases upgrades must
+// name ([Controller.ProposeRelease]); while one is pinned, raw-root
+// proposals are refused ([ErrReleaseRequired]). The zero address unpins it.
+// The registry must have code. Root authority.
+func (c *Controller) SetReleaseRegistry(next common.Address) Call {
+	return c.call("setReleaseRegistry", c.abi.PackSetReleaseRegistry(next))
+}
 
 // SetUpgradeAuthority replaces the upgrade authority. Root authority.
 func (c *Controller) SetUpgradeAuthority(next common.Address) Call {
@@ -191,8 +222,8 @@ func DecodeSnapshot(out []byte) (Snapshot, error) {
 var controllerABI = bindings.NewInstanceController()
 
 // snapshotSize is the size of snapshot()'s return data: the Snapshot tuple
-// has only static members, 17 words in all.
-const snapshotSize = 17 * 32
+// has only static members, 22 words in all.
+const snapshotSize = 22 * 32
 
 // encodeSnapshot is the canonical ABI encoding of s (every member padded to
 // a word, in declaration order, the nested Proposal inline).
@@ -225,6 +256,11 @@ func encodeSnapshot(s Snapshot) []byte {
 	u64(s.PendingUpgrade.ProposedAt)
 	u64(s.PendingUpgrade.ExpiresAt)
 	u64(s.ChangeCount)
+	addr(s.ReleaseRegistry)
+	word(s.ActiveComponentId)
+	u64(s.ActiveVersion)
+	word(s.PendingComponentId)
+	u64(s.PendingVersion)
 	return out
 }
 

@@ -79,7 +79,7 @@ func TestDeployAndCreateInstance(t *testing.T) {
 	s, err := ctl.Snapshot(ctx, f.client, nil)
 	require.NoError(t, err)
 	require.True(t, s.Initialized)
-	require.Equal(t, uint64(1), s.Version)
+	require.Equal(t, uint64(2), s.Version)
 	require.Equal(t, simchain.Address(1), s.RootAuthority)
 	require.Equal(t, simchain.Address(2), s.UpgradeAuthority)
 	require.Equal(t, simchain.Address(3), s.EmergencyAuthority)

@@ -51,6 +51,26 @@ var (
 	ErrInstanceExists = errors.New("trustkernel: instance already exists")
 	// ErrLabelTooLong: an anchor label is longer than the contract allows.
 	ErrLabelTooLong = errors.New("trustkernel: anchor label too long")
+	// ErrZeroComponentID: a release proposal named the zero component id.
+	ErrZeroComponentID = errors.New("trustkernel: zero component id")
+	// ErrNoReleaseRegistry: a release proposal was made while the controller
+	// pins no release registry.
+	ErrNoReleaseRegistry = errors.New("trustkernel: controller pins no release registry")
+	// ErrReleaseRequired: a raw-root proposal (or its activation) while the
+	// controller pins a release registry, whose releases proposals must name.
+	ErrReleaseRequired = errors.New("trustkernel: proposal must name a published release")
+	// ErrReleaseMismatch: the pending upgrade's root or URI hash is not what
+	// the registry publishes under its component and version.
+	ErrReleaseMismatch = errors.New("trustkernel: pending upgrade differs from the published release")
+	// ErrBadChunkCount: a full-mode manifest's chunk count is zero, too
+	// large, or not the count its first chunks were published with.
+	ErrBadChunkCount = errors.New("trustkernel: bad manifest chunk count")
+	// ErrChunkOutOfOrder: manifest chunks were published out of order, or a
+	// chunk again.
+	ErrChunkOutOfOrder = errors.New("trustkernel: manifest chunk out of order")
+	// ErrTooManyChunks: a call carried no chunk, or more than the manifest
+	// has left.
+	ErrTooManyChunks = errors.New("trustkernel: too many manifest chunks")
 	// ErrReverted: a call reverted with a reason string, a panic code, or data
 	// that matches no known error.
 	ErrReverted = errors.New("trustkernel: execution reverted")
@@ -74,6 +94,15 @@ var sentinelByName = map[string]error{
 	"NoImplementation":        ErrNoImplementation,
 	"InstanceExists":          ErrInstanceExists,
 	"LabelTooLong":            ErrLabelTooLong,
+	"NoCode":                  ErrNoCode,
+	"ZeroComponentId":         ErrZeroComponentID,
+	"NoReleaseRegistry":       ErrNoReleaseRegistry,
+	"ReleaseRequired":         ErrReleaseRequired,
+	"ReleaseNotPublished":     ErrReleaseNotFound,
+	"ReleaseMismatch":         ErrReleaseMismatch,
+	"BadChunkCount":           ErrBadChunkCount,
+	"ChunkOutOfOrder":         ErrChunkOutOfOrder,
+	"TooManyChunks":           ErrTooManyChunks,
 }
 
 // A RevertError is a revert decoded from its data: a custom error of one of
