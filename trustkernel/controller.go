@@ -32,7 +32,9 @@ func (c *Controller) call(method string, data []byte) Call {
 }
 
 // ProposeUpgrade proposes activating root, uriHash and policyHash within
-// ttl (whole seconds, between one minute and 30 days). Upgrade authority.
+// ttl (whole seconds, between one minute and 30 days). Upgrade authority,
+// and only while the controller pins no release registry
+// ([ErrReleaseRequired]; then use [Controller.ProposeRelease]).
 func (c *Controller) ProposeUpgrade(root, uriHash, policyHash [32]byte, ttl time.Duration) (Call, error) {
 	if root == ([32]byte{}) {
 		return Call{}, errorf("propose upgrade: %w", ErrZeroRoot)
@@ -49,7 +51,10 @@ const (
 	MaxProposalTTL = 30 * 24 * time.Hour
 )
 
-// ActivateUpgrade activates the pending upgrade. Upgrade authority, within the TTL.
+// ActivateUpgrade activates the pending upgrade. Upgrade authority, within
+// the TTL. A proposal naming a release is activated only if the pinned
+// registry still publishes its root and URI hash ([ErrReleaseMismatch]); a
+// raw-root proposal only while no registry is pinned.
 func (c *Controller) ActivateUpgrade() Call {
 	return c.call("activateUpgrade", c.abi.PackActivateUpgrade())
 }
@@ -116,7 +121,8 @@ func (c *Controller) AcceptRootAuthority() Call {
 }
 
 // Snapshot is an InstanceController's whole state, as its snapshot()
-// function returns it (a tuple of 17 static words, in this order).
+// function returns it (a tuple of 22 static words; see the package doc for
+// their order).
 type Snapshot struct {
 	// Version is the contract's VERSION.
 	Version uint64
@@ -143,6 +149,13 @@ type Snapshot struct {
 	PendingUpgrade Proposal
 	// ChangeCount grows with every change of the controller's state.
 	ChangeCount uint64
+	// ReleaseRegistry is the release registry the root authority pinned
+	// (zero: none). While one is pinned, upgrades name its releases.
+	ReleaseRegistry common.Address
+	// ActiveComponentID and ActiveVersion name the active release in the
+	// registry; both are zero when it was activated from a raw root.
+	ActiveComponentID [32]byte
+	ActiveVersion     uint64
 }
 
 // Proposal is a pending upgrade of an InstanceController.
@@ -154,6 +167,10 @@ type Proposal struct {
 	// activated until ExpiresAt.
 	ProposedAt uint64
 	ExpiresAt  uint64
+	// ComponentID and Version name the proposed release in the pinned
+	// registry; both are zero for a raw-root proposal.
+	ComponentID [32]byte
+	Version     uint64
 }
 
 func snapshotFromBinding(b bindings.InstanceControllerSnapshot) Snapshot {
@@ -175,8 +192,14 @@ func snapshotFromBinding(b bindings.InstanceControllerSnapshot) Snapshot {
 			PolicyHash: b.PendingUpgrade.PolicyHash,
 			ProposedAt: b.PendingUpgrade.ProposedAt,
 			ExpiresAt:  b.PendingUpgrade.ExpiresAt,
+			// Last in the tuple, beside the proposal's other members here.
+			ComponentID: b.PendingComponentId,
+			Version:     b.PendingVersion,
 		},
-		ChangeCount: b.ChangeCount,
+		ChangeCount:       b.ChangeCount,
+		ReleaseRegistry:   b.ReleaseRegistry,
+		ActiveComponentID: b.ActiveComponentId,
+		ActiveVersion:     b.ActiveVersion,
 	}
 }
 
@@ -257,10 +280,10 @@ func encodeSnapshot(s Snapshot) []byte {
 	u64(s.PendingUpgrade.ExpiresAt)
 	u64(s.ChangeCount)
 	addr(s.ReleaseRegistry)
-	word(s.ActiveComponentId)
+	word(s.ActiveComponentID)
 	u64(s.ActiveVersion)
-	word(s.PendingComponentId)
-	u64(s.PendingVersion)
+	word(s.PendingUpgrade.ComponentID)
+	u64(s.PendingUpgrade.Version)
 	return out
 }
 

@@ -124,7 +124,9 @@ func snapshotBinding(s trustkernel.Snapshot) bindings.InstanceControllerSnapshot
 			Root: s.PendingUpgrade.Root, UriHash: s.PendingUpgrade.URIHash, PolicyHash: s.PendingUpgrade.PolicyHash,
 			ProposedAt: s.PendingUpgrade.ProposedAt, ExpiresAt: s.PendingUpgrade.ExpiresAt,
 		},
-		ChangeCount: s.ChangeCount,
+		ChangeCount:     s.ChangeCount,
+		ReleaseRegistry: s.ReleaseRegistry, ActiveComponentId: s.ActiveComponentID, ActiveVersion: s.ActiveVersion,
+		PendingComponentId: s.PendingUpgrade.ComponentID, PendingVersion: s.PendingUpgrade.Version,
 	}
 }
 
@@ -141,8 +143,10 @@ func TestDecodeSnapshotEveryField(t *testing.T) {
 		PendingUpgrade: trustkernel.Proposal{
 			Root: h32("next root"), URIHash: h32("next uri"), PolicyHash: h32("next policy"),
 			ProposedAt: 1_700_000_100, ExpiresAt: 1_700_000_200,
+			ComponentID: h32("next component"), Version: 9,
 		},
-		ChangeCount: 42,
+		ChangeCount:     42,
+		ReleaseRegistry: simchain.Address(5), ActiveComponentID: h32("component"), ActiveVersion: 8,
 	}
 	out, err := bindings.NewInstanceController().GetABI().Methods["snapshot"].Outputs.Pack(snapshotBinding(want))
 	require.NoError(t, err)

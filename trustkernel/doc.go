@@ -27,8 +27,9 @@
 //     one minute to 30 days, the root, upgrade and emergency authorities). One
 //     call, snapshot(), returns all of it together with a changeCount that
 //     grows with every change; every change emits an event; every refusal is
-//     a custom error. The root authority replaces the other two and hands its
-//     own role over in two steps.
+//     a custom error. It also carries full-mode manifests (see Full mode on
+//     chain) and, when a release registry is pinned, the name of the active
+//     release.
 //   - InstanceFactory: creates controllers as EIP-1167 clones with CREATE2
 //     and initialises each in the same transaction. The CREATE2 salt is
 //     keccak256(abi.encode(root, upgrade, emergency, genesisRoot,
@@ -38,6 +39,91 @@
 //     constructor and can never be initialised.
 //   - Anchor: emits Anchored(root, sender, labelHash, label) and stores
 //     nothing; the log entry is the record.
+//
+// # Authorities and their powers
+//
+// Each role is refused outside its powers with Unauthorized ([ErrUnauthorized]):
+//
+//   - root authority: replaces the upgrade and emergency authorities
+//     ([Controller.SetUpgradeAuthority], [Controller.SetEmergencyAuthority]),
+//     hands its own role over in two steps ([Controller.TransferRootAuthority],
+//     [Controller.AcceptRootAuthority]), changes the active policy hash
+//     without an upgrade ([Controller.SetPolicyHash]), pins the release
+//     registry ([Controller.SetReleaseRegistry]) and may cancel a pending
+//     upgrade.
+//   - upgrade authority: proposes ([Controller.ProposeUpgrade],
+//     [Controller.ProposeRelease]) and activates ([Controller.ActivateUpgrade])
+//     upgrades, publishes full-mode manifests
+//     ([Controller.PublishManifestChunks]) and may cancel; none of this while
+//     the controller is paused.
+//   - emergency authority: pauses and unpauses, and may cancel a pending
+//     upgrade ([Controller.CancelUpgrade]), also while paused: the
+//     break-glass beside the pause, so an upgrade proposed by a stolen
+//     upgrade key dies before the pause is lifted.
+//
+// Cancelling and changing the policy hash work while paused; proposing,
+// activating and publishing do not.
+//
+// # Releases from the registry
+//
+// While the root authority has pinned a ReleaseRegistry, a proposal names a
+// release, (componentId, version), and raw-root proposals are refused
+// ([ErrReleaseRequired]). proposeRelease copies the release's root and URI
+// hash from the registry into the proposal; activateUpgrade reads the
+// registry again and activates only if it still publishes that root and URI
+// hash under that name ([ErrReleaseMismatch], for example after the root
+// authority pinned another registry), and records the release as the
+// controller's activeComponentId and activeVersion, which a runtime reports.
+// A raw proposal made before the registry was pinned cannot be activated
+// after. Unpinning (the zero address) allows raw roots again, and the active
+// release then names no component. So the registry's owner decides what
+// exists, the upgrade authority what an install runs, and the root authority
+// whether the install follows the registry at all.
+//
+// # Full mode on chain
+//
+// In full mode the per-file hashes are on chain too. The upgrade authority
+// publishes the manifest's chunks ([ManifestChunks]) through the
+// controller, keyed by the manifest's root:
+//
+//	publishManifestChunks(bytes32 root, uint32 first, uint32 count, bytes[] chunks)
+//	event ManifestChunk(bytes32 indexed root, uint32 indexed index, uint32 count, bytes chunk)
+//	event ManifestPublished(bytes32 indexed root, uint32 count)
+//	manifestRecord(bytes32 root) -> (uint32 count, uint32 published,
+//	                                 uint64 firstBlock, uint64 lastBlock)
+//
+// Chunks go on chain in order and once each (first must equal published,
+// [ErrChunkOutOfOrder]); the first call fixes count ([ErrBadChunkCount]); a
+// call may carry several chunks. The record fits one storage slot and
+// says when the manifest is complete and which blocks hold its events, so a
+// reader asks for exactly those logs ([FetchManifest]): the controller's
+// ManifestChunk events for root in firstBlock..lastBlock, each index once,
+// decoded ([DecodeManifestChunkLog]) and checked against root. Only the
+// upgrade authority can emit them, so nobody else can add chunks under a
+// root; and since the decoded manifest must hash to root, a chunk altered
+// anywhere is caught.
+//
+// Events, not storage, because of gas. Measured on the simulated chain
+// (Prague rules; TestManifestGasEventsVersusStorage): events cost 39.9 gas
+// per manifest byte, the call-data floor of EIP-7623 (10 gas per token, 4
+// tokens per non-zero byte), while writing the same bytes into fresh
+// storage slots costs 710 gas per byte (22,100 gas per 32-byte slot), 17.8
+// times as much. A 10,000-file install's manifest (about 580 KB) costs
+// about 23 M gas as events and would cost about 410 M gas in storage.
+// Events are not readable by contracts and rely on nodes keeping logs,
+// which archive and full nodes do; the runtime reads them off chain, and a
+// contract needs only the record.
+//
+// Gas ceiling: [PlanManifest] groups chunks into transactions, as many
+// per transaction as fit under a gas ceiling ([DefaultGasCeiling], 8 M,
+// under the 2^24 cap of EIP-7825) and a call-data limit
+// ([DefaultMaxTxBytes]: nodes refuse transactions over 128 KiB), with a
+// gas model of Prague's rules that bounds what the chain charges.
+// [PublishManifest] sends the plan, each transaction with the node's
+// estimate plus headroom as its gas limit, never above the ceiling; it
+// reads the record first and sends only the missing chunks, so an
+// interrupted publication is finished by running it again. A Safe upgrade
+// authority signs a [SafeTx] per planned call instead.
 //
 // # Trust model
 //
@@ -100,13 +186,22 @@
 //
 // # Wire formats
 //
-// snapshot() returns the canonical ABI encoding of one static tuple, 17
-// 32-byte words in this order: version (uint64, 1), initialized (bool),
+// snapshot() returns the canonical ABI encoding of one static tuple, 22
+// 32-byte words in this order: version (uint64, 2), initialized (bool),
 // rootAuthority, upgradeAuthority, emergencyAuthority, pendingRootAuthority
 // (addresses), activeRoot, activeUriHash, activePolicyHash (bytes32),
 // activatedAt (uint64, block time), paused (bool), pendingUpgrade {root,
 // uriHash, policyHash (bytes32), proposedAt, expiresAt (uint64; expiresAt 0
-// means none)}, changeCount (uint64).
+// means none)}, changeCount (uint64), releaseRegistry (address),
+// activeComponentId (bytes32), activeVersion (uint64), pendingComponentId
+// (bytes32), pendingVersion (uint64). Version 1 had the first 17 words
+// only. [Snapshot] keeps the pending release's name in its PendingUpgrade.
+//
+// A ManifestChunk log has three topics, keccak256("ManifestChunk(bytes32,
+// uint32,uint32,bytes)") ([ManifestChunkTopic]), the root and the index
+// (a uint32 in a word), and data (uint32 count, bytes chunk) in the
+// canonical ABI encoding: count, 0x40, the chunk's length, the chunk padded
+// with zeros to a word. manifestRecord returns four words.
 //
 // A setup request is signed as EIP-712 typed data with the domain
 // {name: "accord trustkernel setup", version: "1", chainId, verifyingContract:

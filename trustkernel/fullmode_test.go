@@ -10,10 +10,11 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/bindings"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 )
 
 func controllerABI() *bindings.InstanceController { return bindings.NewInstanceController() }
@@ -119,6 +120,11 @@ func TestPublishManifest10kFiles(t *testing.T) {
 	rec, err := ctl.ManifestRecord(ctx, f.client, nil, plan.Root)
 	require.NoError(t, err)
 	require.True(t, rec.Complete())
+	var bytes int
+	for _, c := range plan.Chunks {
+		bytes += len(c)
+	}
+	t.Logf("10,000 files: %d chunks, %d bytes, %d transactions; the last %d used %d gas", len(plan.Chunks), bytes, len(plan.Txs), len(pub.Receipts), pub.GasUsed())
 	require.Equal(t, uint32(len(plan.Chunks)), rec.Count)
 
 	again, err := trustkernel.PublishManifest(ctx, f.client, chainOpts(roleUpgrade), ctl, m)
@@ -265,4 +271,86 @@ func waitCode(ctx context.Context, f *chainFixture, a common.Address) error {
 		return fmt.Errorf("no code at %s", a.Hex())
 	}
 	return nil
+}
+
+// chunkLogData packs (count, chunk) with the contract's ABI, an encoder
+// independent of DecodeManifestChunkLog.
+func chunkLogData(t testing.TB, count uint32, chunk []byte) []byte {
+	t.Helper()
+	ev := controllerABI().GetABI().Events["ManifestChunk"]
+	data, err := ev.Inputs.NonIndexed().Pack(count, chunk)
+	require.NoError(t, err)
+	return data
+}
+
+func TestDecodeManifestChunkLog(t *testing.T) {
+	root := h32("root")
+	good := types.Log{
+		Topics: []common.Hash{trustkernel.ManifestChunkTopic(), root, common.BigToHash(big.NewInt(3))},
+		Data:   chunkLogData(t, 5, []byte("TKM1 chunk bytes")),
+	}
+	c, err := trustkernel.DecodeManifestChunkLog(&good)
+	require.NoError(t, err)
+	require.Equal(t, trustkernel.ManifestChunkLog{Root: root, Index: 3, Count: 5, Chunk: []byte("TKM1 chunk bytes")}, c)
+
+	mutate := func(f func(l *types.Log)) *types.Log {
+		l := good
+		l.Topics = append([]common.Hash(nil), good.Topics...)
+		l.Data = append([]byte(nil), good.Data...)
+		f(&l)
+		return &l
+	}
+	for name, l := range map[string]*types.Log{
+		"other event":       mutate(func(l *types.Log) { l.Topics[0] = h32("Other()") }),
+		"two topics":        mutate(func(l *types.Log) { l.Topics = l.Topics[:2] }),
+		"index over uint32": mutate(func(l *types.Log) { l.Topics[2][27] = 1 }),
+		"count over uint32": mutate(func(l *types.Log) { l.Data[27] = 1 }),
+		"offset not 0x40":   mutate(func(l *types.Log) { l.Data[63] = 0x60 }),
+		"length too long":   mutate(func(l *types.Log) { l.Data[95] = 33 }),
+		"dirty padding":     mutate(func(l *types.Log) { l.Data[len(l.Data)-1] = 1 }),
+		"extra word":        mutate(func(l *types.Log) { l.Data = append(l.Data, make([]byte, 32)...) }),
+		"short":             mutate(func(l *types.Log) { l.Data = l.Data[:95] }),
+	} {
+		_, err := trustkernel.DecodeManifestChunkLog(l)
+		require.ErrorIs(t, err, trustkernel.ErrBadChunkLog, name)
+	}
+}
+
+// FuzzDecodeManifestChunkLog: only ErrBadChunkLog comes back, and what is
+// accepted is exactly the contract ABI's encoding of what was decoded.
+func FuzzDecodeManifestChunkLog(f *testing.F) {
+	f.Add(uint32(3), chunkLogData(f, 5, []byte("TKM1 chunk bytes")))
+	f.Add(uint32(0), []byte{})
+	f.Add(uint32(1), chunkLogData(f, 1, nil))
+	f.Fuzz(func(t *testing.T, index uint32, data []byte) {
+		l := &types.Log{Topics: []common.Hash{trustkernel.ManifestChunkTopic(), h32("root"), common.BigToHash(new(big.Int).SetUint64(uint64(index)))}, Data: data}
+		c, err := trustkernel.DecodeManifestChunkLog(l)
+		if err != nil {
+			require.ErrorIs(t, err, trustkernel.ErrBadChunkLog)
+			return
+		}
+		require.Equal(t, index, c.Index)
+		require.Equal(t, data, chunkLogData(t, c.Count, c.Chunk))
+	})
+}
+
+// FuzzDecodeManifestRecord: only ErrBadManifestRecord comes back, and an
+// accepted record is four words that re-pack to the same bytes.
+func FuzzDecodeManifestRecord(f *testing.F) {
+	out, err := controllerABI().GetABI().Methods["manifestRecord"].Outputs.Pack(bindings.InstanceControllerManifestRecord{Count: 3, Published: 2, FirstBlock: 10, LastBlock: 12})
+	require.NoError(f, err)
+	f.Add(out)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := trustkernel.DecodeManifestRecord(data)
+		if err != nil {
+			require.ErrorIs(t, err, trustkernel.ErrBadManifestRecord)
+			return
+		}
+		require.LessOrEqual(t, r.Published, r.Count)
+		again, err := controllerABI().GetABI().Methods["manifestRecord"].Outputs.Pack(bindings.InstanceControllerManifestRecord{
+			Count: r.Count, Published: r.Published, FirstBlock: r.FirstBlock, LastBlock: r.LastBlock})
+		require.NoError(t, err)
+		require.Equal(t, data, again)
+	})
 }

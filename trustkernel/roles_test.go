@@ -100,11 +100,15 @@ func TestRolePowers(t *testing.T) {
 			call:  func(ctl *trustkernel.Controller) (trustkernel.Call, error) { return ctl.Pause(), nil },
 			check: func(t *testing.T, s snapshotView) { require.True(t, s.paused) }},
 		{name: "unpause", roles: []int{roleEmergency},
-			setup: func(t *testing.T, f *chainFixture, ctl *trustkernel.Controller) { f.send(t, roleEmergency, ctl.Pause(), nil) },
+			setup: func(t *testing.T, f *chainFixture, ctl *trustkernel.Controller) {
+				f.send(t, roleEmergency, ctl.Pause(), nil)
+			},
 			call:  func(ctl *trustkernel.Controller) (trustkernel.Call, error) { return ctl.Unpause(), nil },
 			check: func(t *testing.T, s snapshotView) { require.False(t, s.paused) }},
 		{name: "setPolicyHash", roles: []int{roleRoot},
-			call:  func(ctl *trustkernel.Controller) (trustkernel.Call, error) { return ctl.SetPolicyHash(h32("policy v2")), nil },
+			call: func(ctl *trustkernel.Controller) (trustkernel.Call, error) {
+				return ctl.SetPolicyHash(h32("policy v2")), nil
+			},
 			check: func(t *testing.T, s snapshotView) { require.Equal(t, h32("policy v2"), s.policyHash) }},
 		{name: "setReleaseRegistry", roles: []int{roleRoot},
 			call: func(ctl *trustkernel.Controller) (trustkernel.Call, error) {
@@ -215,7 +219,9 @@ func TestReleaseProposals(t *testing.T) {
 	comp := h32("accord/core")
 	abi := controllerABI()
 	propose := func(version uint64) func() (trustkernel.Call, error) {
-		return func() (trustkernel.Call, error) { return ctl.ProposeRelease(comp, version, h32("policy rel"), time.Hour) }
+		return func() (trustkernel.Call, error) {
+			return ctl.ProposeRelease(comp, version, h32("policy rel"), time.Hour)
+		}
 	}
 	raw := func() (trustkernel.Call, error) { return proposeR1(ctl) }
 	// A second registry that publishes other bytes under the same name.
@@ -241,9 +247,9 @@ func TestReleaseProposals(t *testing.T) {
 			s, err := ctl.Snapshot(ctx, f.client, nil)
 			require.NoError(t, err)
 			require.Equal(t, h32("rel r1"), s.PendingUpgrade.Root, "root copied from the registry")
-			require.Equal(t, h32("rel u1"), s.PendingUpgrade.UriHash)
-			require.Equal(t, comp, s.PendingComponentId)
-			require.Equal(t, uint64(1), s.PendingVersion)
+			require.Equal(t, h32("rel u1"), s.PendingUpgrade.URIHash)
+			require.Equal(t, comp, s.PendingUpgrade.ComponentID)
+			require.Equal(t, uint64(1), s.PendingUpgrade.Version)
 		}},
 		{name: "re-pin a registry publishing another root", from: roleRoot, call: ok(ctl.SetReleaseRegistry(other.Registry))},
 		{name: "activate against it", from: roleUpgrade, call: ok(ctl.ActivateUpgrade()), wantErr: trustkernel.ErrReleaseMismatch},
@@ -252,12 +258,12 @@ func TestReleaseProposals(t *testing.T) {
 			s, err := ctl.Snapshot(ctx, f.client, nil)
 			require.NoError(t, err)
 			require.Equal(t, h32("rel r1"), s.ActiveRoot)
-			require.Equal(t, h32("rel u1"), s.ActiveUriHash)
+			require.Equal(t, h32("rel u1"), s.ActiveURIHash)
 			require.Equal(t, h32("policy rel"), s.ActivePolicyHash)
-			require.Equal(t, comp, s.ActiveComponentId)
+			require.Equal(t, comp, s.ActiveComponentID)
 			require.Equal(t, uint64(1), s.ActiveVersion)
-			require.Zero(t, s.PendingComponentId)
-			require.Zero(t, s.PendingVersion)
+			require.Zero(t, s.PendingUpgrade.ComponentID)
+			require.Zero(t, s.PendingUpgrade.Version)
 			require.Equal(t, f.dep.Registry, s.ReleaseRegistry)
 		}},
 		{name: "unpin", from: roleRoot, call: ok(ctl.SetReleaseRegistry(common.Address{}))},
@@ -266,7 +272,7 @@ func TestReleaseProposals(t *testing.T) {
 			s, err := ctl.Snapshot(ctx, f.client, nil)
 			require.NoError(t, err)
 			require.Equal(t, h32("r1"), s.ActiveRoot)
-			require.Zero(t, s.ActiveComponentId, "a raw root names no release")
+			require.Zero(t, s.ActiveComponentID, "a raw root names no release")
 			require.Zero(t, s.ActiveVersion)
 		}},
 	})
