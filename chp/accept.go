@@ -1,11 +1,11 @@
 package chp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/accordsdk/accord/envelope"
@@ -29,49 +29,54 @@ type Accepted struct {
 // Errors are a *[RejectError] (bad input, with its HTTP status and code)
 // or an error of the log (the record was not stored).
 func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, error) {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, reject(http.StatusBadRequest, "empty_body", fmt.Errorf("%w: empty body", ErrMalformed), nil)
 	}
 	if len(body) > maxPacket {
 		return nil, reject(http.StatusRequestEntityTooLarge, "too_large", fmt.Errorf("%w: body of %d bytes, limit %d", ErrMalformed, len(body), maxPacket), nil)
-	}
-	// The body is read once, strictly; the heartbeat's schema check, its
-	// fields and its canonical form (whose digest indexes it and binds its
-	// ACK) all come from that one reading.
-	p, err := readPosted(body)
-	if err != nil {
-		return nil, rejectFor(err, nil)
 	}
 	var (
 		pinnedNow bool // the sealing key is pinned for this heartbeat's instance
 		key       string
 		nonce     [32]byte
 	)
-	if p.sealed {
-		// The envelope package checks the seal on the same bytes.
-		e, err := r.verifier.Open(body)
+	// A valid plain heartbeat is decoded once, into one typed value: its
+	// schema check, its fields and its canonical form (whose digest indexes
+	// it and binds its ACK) all come from that reading. Any other body (a
+	// sealed heartbeat, or one the typed reading does not take) is read
+	// once, strictly, into the generic form that tells the two kinds apart,
+	// and checked against the JSON Schema.
+	hb, digest, plain := decodeHeartbeatWire(body)
+	if !plain {
+		p, err := readPosted(body)
 		if err != nil {
 			return nil, rejectFor(err, nil)
 		}
-		if e.Alg != "ed25519" {
-			return nil, reject(http.StatusBadRequest, "unsupported_key", fmt.Errorf("%w: heartbeat sealed with %s, want ed25519", ErrKeyMismatch, e.Alg), nil)
-		}
-		key = e.SenderPubkey
-		// The verifier learned the key if it was new to it. Unless this
-		// heartbeat is accepted (and the key pinned), it is forgotten
-		// again, so that refused heartbeats cannot grow the key ring.
-		defer func() {
-			if !pinnedNow {
-				r.forgetKey(key)
+		if p.sealed {
+			// The envelope package checks the seal on the same bytes.
+			e, err := r.verifier.Open(body)
+			if err != nil {
+				return nil, rejectFor(err, nil)
 			}
-		}()
-		nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
+			if e.Alg != "ed25519" {
+				return nil, reject(http.StatusBadRequest, "unsupported_key", fmt.Errorf("%w: heartbeat sealed with %s, want ed25519", ErrKeyMismatch, e.Alg), nil)
+			}
+			key = e.SenderPubkey
+			// The verifier learned the key if it was new to it. Unless this
+			// heartbeat is accepted (and the key pinned), it is forgotten
+			// again, so that refused heartbeats cannot grow the key ring.
+			defer func() {
+				if !pinnedNow {
+					r.forgetKey(key)
+				}
+			}()
+			nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
+		}
+		if hb, err = heartbeatFromDoc(p.doc); err != nil {
+			return nil, rejectFor(err, nil)
+		}
+		digest = p.digest
 	}
-	hb, err := heartbeatFromDoc(p.doc)
-	if err != nil {
-		return nil, rejectFor(err, nil)
-	}
-	digest := p.digest
 	// A refusal of a heartbeat that was read carries a signed "rejected"
 	// ACK, bound to this heartbeat's digest like every ACK, when the
 	// registry authenticated the body (a sealed heartbeat whose seal

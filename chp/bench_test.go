@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,6 +57,7 @@ func load(b *testing.B, url string, bodies [][]byte) {
 	var failed atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
+	cpu0 := processCPU()
 	start := time.Now()
 	for range loadClients {
 		wg.Go(func() {
@@ -86,6 +88,7 @@ func load(b *testing.B, url string, bodies [][]byte) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpu0
 	b.StopTimer()
 	if f := failed.Load(); f > 0 {
 		b.Fatalf("%d of %d requests failed", f, len(bodies))
@@ -94,6 +97,19 @@ func load(b *testing.B, url string, bodies [][]byte) {
 	b.ReportMetric(float64(len(bodies))/elapsed.Seconds(), "heartbeats/s")
 	b.ReportMetric(float64(lat[len(lat)*50/100].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(len(bodies)), "cpu-µs/heartbeat")
+}
+
+// processCPU returns the CPU time (user and system) the process has used.
+// Per heartbeat it is a figure that other load on the machine disturbs far
+// less than throughput: it counts the server's and the clients' work (they
+// run in this process), not the time spent waiting for a core.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // serveBench serves h on a loopback port with the example's timeouts.

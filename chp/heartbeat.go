@@ -18,11 +18,8 @@ import (
 // DecodeHeartbeat checks shape only; whether the timestamp is acceptable
 // is the registry's policy (see [WithClockSkew] and [WithMaxAge]).
 func DecodeHeartbeat(b []byte) (*Heartbeat, error) {
-	doc, err := parseStrict(b)
-	if err != nil {
-		return nil, err
-	}
-	return heartbeatFromDoc(doc)
+	h, _, err := readHeartbeat(b)
+	return h, err
 }
 
 // heartbeatFromDoc validates a parsed heartbeat against the schema and
