@@ -62,7 +62,7 @@ func TestTypedHeartbeatReading(t *testing.T) {
 	base := map[string]string{
 		"packet": `"heartbeat"`, "instance_id": `"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11"`,
 		"home_uri": `"https://registry.example/registry/heartbeat"`, "version": `"2025.11.03"`,
-		"license_hash": `"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+		"license_hash":     `"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
 		"ethics_signature": `"charter:v1"`, "status": `"coherent"`, "timestamp": `"2026-11-22T04:43:53Z"`,
 	}
 	// doc writes base with the member name set to value ("" removes it),
@@ -92,9 +92,9 @@ func TestTypedHeartbeatReading(t *testing.T) {
 		return []byte(b.String())
 	}
 	const (
-		both     = "both"     // typed reading and general path accept
-		general  = "general"  // only the general path accepts (an unusual spelling)
-		refused  = "refused"  // both refuse
+		both     = "both"    // typed reading and general path accept
+		general  = "general" // only the general path accepts (an unusual spelling)
+		refused  = "refused" // both refuse
 		sha      = `"sha256:0123456789abcdefABCDEF0123456789abcdef0123456789abcdef0123456789"`
 		upperSha = `"SHA256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`
 	)
