@@ -1,14 +1,13 @@
 package bundle
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"slices"
+	"math"
+
+	frames "github.com/accordsdk/accord/internal/spool"
 )
 
 // DefaultManifestMemory is how many bytes of member list [Verify] holds in
@@ -26,8 +25,8 @@ type expectation struct {
 }
 
 // memberList holds a list of members in name order without growing memory:
-// in compact records (uvarint name length, name, uvarint size, 32-byte
-// digest) in memory up to a limit and then in one temporary file, or in a
+// in an internal/spool (one frame per member: uvarint size, 32-byte digest,
+// name) in memory up to a limit and then in one temporary file, or in a
 // Manifest's member table if one is kept. Verify carries the member list in
 // it from manifest.json, which comes first in the archive, to the members,
 // which follow the signature; nothing read back from it is trusted alone:
@@ -39,46 +38,25 @@ type memberList struct {
 
 	dir   string
 	limit int64
-	mem   []byte
-	f     *os.File
-	w     *bufio.Writer
+	s     *frames.Spool
 	rec   []byte
 }
+
+// maxListFrame bounds one member's frame in the list.
+const maxListFrame = binary.MaxVarintLen64 + 32 + MaxNameLen
 
 // add appends one member to the list.
 func (l *memberList) add(name string, size int64, sum *[32]byte) error {
 	if l.table != nil {
 		return nil // the Manifest's table holds it
 	}
-	l.rec = binary.AppendUvarint(l.rec[:0], uint64(len(name)))
-	l.rec = append(l.rec, name...)
-	l.rec = binary.AppendUvarint(l.rec, uint64(size))
+	if l.s == nil {
+		l.s = frames.New(l.dir, int(min(l.limit, math.MaxInt)), maxListFrame)
+	}
+	l.rec = binary.AppendUvarint(l.rec[:0], uint64(size))
 	l.rec = append(l.rec, sum[:]...)
-	if l.f == nil && int64(len(l.mem)+len(l.rec)) > l.limit {
-		if err := l.spill(); err != nil {
-			return err
-		}
-	}
-	if l.f == nil {
-		l.mem = append(l.mem, l.rec...)
-		return nil
-	}
-	if _, err := l.w.Write(l.rec); err != nil {
-		return fmt.Errorf("bundle: spooling the member list: %w", err)
-	}
-	return nil
-}
-
-// spill moves the list to a temporary file.
-func (l *memberList) spill() error {
-	f, err := os.CreateTemp(l.dir, "accord-bundle-manifest-*")
-	if err != nil {
-		return fmt.Errorf("bundle: spooling the member list: %w", err)
-	}
-	l.f, l.w = f, bufio.NewWriterSize(f, 64<<10)
-	_, err = l.w.Write(l.mem)
-	l.mem = nil
-	if err != nil {
+	l.rec = append(l.rec, name...)
+	if err := l.s.Append(l.rec); err != nil {
 		return fmt.Errorf("bundle: spooling the member list: %w", err)
 	}
 	return nil
@@ -89,30 +67,29 @@ func (l *memberList) cursor() (*memberCursor, error) {
 	if l.table != nil {
 		return &memberCursor{table: l.table}, nil
 	}
-	if l.f == nil {
-		return &memberCursor{r: bufio.NewReaderSize(bytes.NewReader(l.mem), 4096)}, nil
+	if l.s == nil {
+		l.s = frames.New(l.dir, 0, maxListFrame)
 	}
-	if err := l.w.Flush(); err != nil {
+	r, err := l.s.Reader()
+	if err != nil {
 		return nil, fmt.Errorf("bundle: spooling the member list: %w", err)
 	}
-	return &memberCursor{r: bufio.NewReaderSize(io.NewSectionReader(l.f, 0, 1<<62), 64<<10)}, nil
+	return &memberCursor{r: r}, nil
 }
 
 // close removes the temporary file, if there is one.
 func (l *memberList) close() {
-	if l.f != nil {
-		l.f.Close()
-		os.Remove(l.f.Name())
-		l.f = nil
+	if l.s != nil {
+		l.s.Close()
+		l.s = nil
 	}
 }
 
 // memberCursor reads a memberList in order.
 type memberCursor struct {
 	table *memberTable
-	r     *bufio.Reader
+	r     *frames.Reader
 	i     int
-	name  []byte
 }
 
 // next returns the next member of the list. The caller knows how many
@@ -123,20 +100,18 @@ func (c *memberCursor) next() (expectation, error) {
 		return expectation{name: c.table.name(c.i), size: c.table.sizes[c.i], sum: c.table.sums[c.i]}, nil
 	}
 	var e expectation
-	n, err := binary.ReadUvarint(c.r)
-	if err == nil && n > MaxNameLen {
-		err = fmt.Errorf("name of %d bytes", n)
-	}
+	p, err := c.r.Next()
 	if err == nil {
-		c.name = slices.Grow(c.name[:0], int(n))[:n]
-		_, err = io.ReadFull(c.r, c.name)
-	}
-	var size uint64
-	if err == nil {
-		size, err = binary.ReadUvarint(c.r)
-	}
-	if err == nil {
-		_, err = io.ReadFull(c.r, e.sum[:])
+		size, k := binary.Uvarint(p)
+		switch {
+		case k <= 0 || size > math.MaxInt64:
+			err = errors.New("malformed size")
+		case len(p)-k < len(e.sum) || len(p)-k-len(e.sum) > MaxNameLen:
+			err = fmt.Errorf("frame of %d bytes", len(p))
+		default:
+			copy(e.sum[:], p[k:])
+			e.name, e.size = string(p[k+len(e.sum):]), int64(size)
+		}
 	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -144,7 +119,6 @@ func (c *memberCursor) next() (expectation, error) {
 		}
 		return e, fmt.Errorf("bundle: reading back the member list, member %d: %w", c.i, err)
 	}
-	e.name, e.size = string(c.name), int64(size)
 	return e, nil
 }
 

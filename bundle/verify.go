@@ -109,7 +109,8 @@ func WithMemberTable() VerifyOption {
 // WithManifestSpool sets where Verify keeps the member list between
 // manifest.json and the members: up to memory bytes in memory (default
 // [DefaultManifestMemory]), the rest in a temporary file in dir (default
-// [os.TempDir]), removed before Verify returns. The list is about 45 bytes
+// [os.TempDir]), removed before Verify returns (after a crash, what is left
+// in dir is the caller's to remove). The list is about 45 bytes
 // plus the name per member. A memory of at least [WithMaxManifestSize]
 // never touches the disk. Members themselves are never written to disk.
 func WithManifestSpool(dir string, memory int64) VerifyOption {

@@ -77,7 +77,11 @@ func WithMetadata(key string, v any) WriterOption {
 	}
 }
 
-// WithTempDir sets the directory for the spool file (default [os.TempDir]).
+// WithTempDir sets the directory for the spool files (default
+// [os.TempDir]). The Writer removes them when it is closed or aborted; the
+// files a process that died mid-bundle left there are the caller's to
+// remove, so a caller that wants them cleaned hands the Writer a directory
+// of its own and empties it when it starts.
 func WithTempDir(dir string) WriterOption {
 	return func(c *writerConfig) error {
 		c.tempDir = dir

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -326,23 +328,22 @@ func TestHeaderChecksum(t *testing.T) {
 	}
 }
 
-// TestWriterListFails makes the member list's file unwritable and checks
-// that Add reports it, keeps reporting it, that Close fails with it and
-// that the spool files are removed.
+// TestWriterListFails makes the member list's move to a file fail (its
+// directory is missing) while the members' bodies stay in memory, and checks
+// that Add reports it, keeps reporting it, that Close fails with it and that
+// no spool files are left.
 func TestWriterListFails(t *testing.T) {
 	s, _ := newSigner(1)
 	dir := t.TempDir()
-	w, err := NewWriter(io.Discard, s, WithSpoolMemory(0), WithTempDir(dir))
+	w, err := NewWriter(io.Discard, s, WithSpoolMemory(4*listMemory), WithTempDir(filepath.Join(dir, "absent")))
 	require.NoError(t, err)
-	require.NoError(t, w.Add("m/0000", strings.NewReader("x")))
-	require.NotNil(t, w.list.f, "member list on disk")
-	require.NoError(t, w.list.f.Close())
 	var addErr error
-	for i := 1; i < 10_000 && addErr == nil; i++ {
-		addErr = w.Add(fmt.Sprintf("m/%04d", i), strings.NewReader("x"))
+	for i := 0; i < 100_000 && addErr == nil; i++ {
+		addErr = w.Add(fmt.Sprintf("m/%06d", i), strings.NewReader("x"))
 	}
-	require.ErrorIs(t, addErr, os.ErrClosed)
-	assert.ErrorIs(t, w.Add("n", strings.NewReader("x")), os.ErrClosed, "the Writer stays failed")
-	assert.ErrorIs(t, w.Close(), os.ErrClosed)
+	require.ErrorIs(t, addErr, fs.ErrNotExist)
+	assert.Contains(t, addErr.Error(), "member list")
+	assert.ErrorIs(t, w.Add("n", strings.NewReader("x")), fs.ErrNotExist, "the Writer stays failed")
+	assert.ErrorIs(t, w.Close(), fs.ErrNotExist)
 	assert.Empty(t, spoolFiles(t, dir))
 }
