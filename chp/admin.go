@@ -41,7 +41,7 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 		}
 		// Build the bundle in a temporary file first so that a failure
 		// becomes an error answer rather than a truncated archive.
-		f, err := os.CreateTemp(r.dir, ".export-*.tar")
+		f, err := os.CreateTemp(r.spoolDir, "export-*.tar")
 		if err != nil {
 			writeError(w, http.StatusInternalServerError, "export_failed", err.Error())
 			return

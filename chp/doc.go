@@ -307,7 +307,8 @@
 // (ACK identifiers, heartbeat digests, pinned keys, accepted nonces) when
 // it opens, which takes time and memory linear in the log (about 150 bytes
 // a record). Export and import stream: their memory does not grow with the
-// bundle. Both spool to temporary files in the registry's directory, which
-// are removed when they return, or, after a crash, when the registry next
-// opens.
+// bundle. Both spool to temporary files in the directory spool/ inside the
+// registry's directory (the bundle writer and verifier are handed it too),
+// which are removed when they return; the registry empties spool/ whenever
+// it opens, so what a crash left there goes then.
 package chp

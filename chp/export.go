@@ -1,14 +1,13 @@
 package chp
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/accordsdk/accord/internal/merkletree"
+	"github.com/accordsdk/accord/internal/spool"
 	"io"
 	"os"
 	"path/filepath"
@@ -80,14 +79,10 @@ func appendPadded(dst []byte, n uint64, width int) []byte {
 	return append(dst, d...)
 }
 
-// exportSpoolMemory is how much of an export's members the bundle writer
-// holds in memory before it spools them to a file in the registry's
-// directory; exportBuffer is the buffer of the file that keeps heartbeats
-// while the ACKs are added.
-const (
-	exportSpoolMemory = 1 << 20
-	exportBuffer      = 256 << 10
-)
+// exportSpoolMemory is how much of an export's members the bundle writer,
+// and of its heartbeats the export while it adds the ACKs, holds in memory
+// before moving them to a file in the registry's spool directory.
+const exportSpoolMemory = 1 << 20
 
 // ExportOptions select the range of an export.
 type ExportOptions struct {
@@ -124,7 +119,8 @@ type exportEntry struct {
 // Export adds the ACKs and then the heartbeats, so that the members reach
 // the bundle writer in name order and its memory does not grow with the
 // range (see [bundle.Writer]). Members are spooled in the registry's
-// directory until the bundle is written.
+// spool directory (spool/ in its directory, emptied when the registry
+// opens) until the bundle is written.
 func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*ExportResult, error) {
 	rac := r.AdmissionCert()
 	if rac == nil {
@@ -174,7 +170,7 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 		Checkpoint: string(cpText), From: from, To: to, Frontier: fr.Encode(),
 	}
 	bw, err := bundle.NewWriter(w, r.signer, bundle.WithIssuer(r.name), bundle.WithCreatedAt(createdAt),
-		bundle.WithMetadata(metadataKey, info), bundle.WithTempDir(r.dir), bundle.WithSpoolMemory(exportSpoolMemory))
+		bundle.WithMetadata(metadataKey, info), bundle.WithTempDir(r.spoolDir), bundle.WithSpoolMemory(exportSpoolMemory))
 	if err != nil {
 		return nil, err
 	}
@@ -205,17 +201,11 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 // addMembers adds the members of records [from, to) to bw in name order:
 // acks/ sorts before heartbeats/, and within each, zero-padded names sort in
 // log order. It reads each record once, adding its ACK and keeping its
-// heartbeat in a temporary file in the registry's directory (in the frames
-// of writeFrame) until all the ACKs are added.
+// heartbeat in an internal/spool (memory, then a file in the registry's
+// spool directory) until all the ACKs are added.
 func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from, to uint64) error {
-	f, err := os.CreateTemp(r.dir, "accord-export-*")
-	if err != nil {
-		return fmt.Errorf("chp: export: %w", err)
-	}
-	defer func() {
-		f.Close()
-		os.Remove(f.Name())
-	}()
+	heartbeats := spool.New(r.spoolDir, exportSpoolMemory, maxPacket)
+	defer heartbeats.Close()
 	var name []byte
 	var body bytes.Reader
 	add := func(dir string, i uint64, part []byte) error {
@@ -223,7 +213,6 @@ func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from,
 		body.Reset(part)
 		return bw.Add(string(name), &body)
 	}
-	hw := bufio.NewWriterSize(f, exportBuffer)
 	for i := from; i < to; i++ {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -237,39 +226,27 @@ func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from,
 		if err := add(ackDir, i, rec.Ack); err != nil {
 			return err
 		}
-		if err := writeFrame(hw, rec.Heartbeat); err != nil {
+		if err := heartbeats.Append(rec.Heartbeat); err != nil {
 			return fmt.Errorf("chp: export: keeping heartbeats: %w", err)
 		}
 	}
-	if err := hw.Flush(); err != nil {
+	hr, err := heartbeats.Reader()
+	if err != nil {
 		return fmt.Errorf("chp: export: keeping heartbeats: %w", err)
 	}
-	hr := bufio.NewReaderSize(io.NewSectionReader(f, 0, 1<<62), exportBuffer)
 	for i := from; i < to; i++ {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		p, err := hr.Peek(4)
-		n := 0
-		if err == nil {
-			n = int(binary.BigEndian.Uint32(p))
-			hr.Discard(4)
-			if n > maxPacket {
-				err = fmt.Errorf("heartbeat of %d bytes", n)
-			}
-		}
-		if err == nil {
-			p, err = hr.Peek(n)
-		}
+		p, err := hr.Next()
 		if err != nil {
 			return fmt.Errorf("chp: export: reading back heartbeat %d: %w", i, err)
 		}
 		if err := add(heartbeatDir, i, p); err != nil {
 			return err
 		}
-		hr.Discard(n)
 	}
 	return nil
 }

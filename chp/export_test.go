@@ -83,7 +83,7 @@ func TestExportBytes(t *testing.T) {
 		require.NoError(t, bw.Close())
 		assert.Equal(t, want.Bytes(), got.Bytes(), "export from %d", from)
 	}
-	assert.Empty(t, spoolFiles(t, lr.dir))
+	assert.Empty(t, spoolFiles(t, lr.spoolDir))
 }
 
 // TestExportCancelled cancels an export once its members are spooled to
@@ -91,15 +91,15 @@ func TestExportBytes(t *testing.T) {
 // temporary files are removed.
 func TestExportCancelled(t *testing.T) {
 	lr := exportRegistry(t, 2500)
-	ctx := &cancelOnSpool{Context: context.Background(), dir: lr.dir}
+	ctx := &cancelOnSpool{Context: context.Background(), dir: lr.spoolDir}
 	_, err := lr.Export(ctx, io.Discard, ExportOptions{})
 	require.ErrorIs(t, err, context.Canceled)
 	require.True(t, ctx.seen, "members were spooled to a file")
-	assert.Empty(t, spoolFiles(t, lr.dir))
+	assert.Empty(t, spoolFiles(t, lr.spoolDir))
 }
 
-// cancelOnSpool is a context cancelled once dir holds a bundle writer's
-// spool file.
+// cancelOnSpool is a context cancelled once the spool directory dir holds
+// a file (the bundle writer's or the export's spool).
 type cancelOnSpool struct {
 	context.Context
 	dir  string
@@ -108,7 +108,7 @@ type cancelOnSpool struct {
 
 func (c *cancelOnSpool) Err() error {
 	if !c.seen {
-		names, err := filepath.Glob(filepath.Join(c.dir, "accord-bundle-*"))
+		names, err := filepath.Glob(filepath.Join(c.dir, "*"))
 		c.seen = err == nil && len(names) > 0
 	}
 	if c.seen {
@@ -117,10 +117,9 @@ func (c *cancelOnSpool) Err() error {
 	return nil
 }
 
-// spoolFiles returns the temporary files of exports and bundle writers in
-// dir.
+// spoolFiles returns the files in the spool directory dir.
 func spoolFiles(t *testing.T, dir string) []string {
-	names, err := filepath.Glob(filepath.Join(dir, "accord-*"))
+	names, err := filepath.Glob(filepath.Join(dir, "*"))
 	require.NoError(t, err)
 	return names
 }

@@ -28,16 +28,17 @@ import (
 // each import with a signed [Receipt]. It never connects to a Local
 // Registry: bundles and receipts cross the air gap by hand.
 type GlobalRegistry struct {
-	dir    string
-	name   string
-	key    ed25519.PrivateKey
-	signer envelope.Signer
-	pubKey string
-	now    func() time.Time
-	strict bool
-	grace  time.Duration
-	logger *slog.Logger
-	ledger *merklelog.Log
+	dir      string
+	spoolDir string // temporary files of imports
+	name     string
+	key      ed25519.PrivateKey
+	signer   envelope.Signer
+	pubKey   string
+	now      func() time.Time
+	strict   bool
+	grace    time.Duration
+	logger   *slog.Logger
+	ledger   *merklelog.Log
 
 	mu    sync.Mutex // serialises imports and admissions
 	state grState
@@ -216,7 +217,12 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 	if g.ledger, err = merklelog.Open(filepath.Join(dir, grLedgerDir), merklelog.Options{Origin: origin, Signer: cs, Logger: g.logger}); err != nil {
 		return nil, fmt.Errorf("chp: global registry: %w", err)
 	}
-	removeLeftovers(dir, g.logger, ".import-*.spool", ".import-*.acks", "accord-bundle-manifest-*")
+	// Names of this package's temporary files before the spool directory.
+	removeLeftovers(dir, g.logger, ".import-*.spool", ".import-*.acks")
+	if g.spoolDir, err = openSpoolDir(dir, g.logger); err != nil {
+		g.ledger.Close()
+		return nil, fmt.Errorf("chp: global registry: %w", err)
+	}
 	if err := g.load(); err != nil {
 		g.ledger.Close()
 		return nil, fmt.Errorf("chp: global registry: %w", err)

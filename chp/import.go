@@ -2,15 +2,13 @@ package chp
 
 import (
 	"archive/tar"
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"github.com/accordsdk/accord/internal/merkletree"
+	"github.com/accordsdk/accord/internal/spool"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +24,14 @@ type ImportResult struct {
 	Receipt *Receipt
 	Signed  []byte // coherence_receipt.json: the receipt sealed by the GR root key
 }
+
+// importSpoolMemory is how many bytes of ACKs, and of accepted ledger
+// records, an import holds in memory before it moves them to a file in the
+// registry's spool directory; maxLedgerRecord bounds one ledger record.
+const (
+	importSpoolMemory = 1 << 20
+	maxLedgerRecord   = 4 + 2*maxPacket + 1024
+)
 
 // Import reads a provenance bundle (CHP v1's registry_import) and, if
 // every check passes, appends its new heartbeats to the global ledger and
@@ -67,23 +73,16 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	spool, err := os.CreateTemp(g.dir, ".import-*.spool")
-	if err != nil {
-		return nil, err
-	}
-	defer func() { spool.Close(); os.Remove(spool.Name()) }()
-	acks, err := os.CreateTemp(g.dir, ".import-*.acks")
-	if err != nil {
-		return nil, err
-	}
-	defer func() { acks.Close(); os.Remove(acks.Name()) }()
+	accepted := spool.New(g.spoolDir, importSpoolMemory, maxLedgerRecord)
+	defer accepted.Close()
+	acks := spool.New(g.spoolDir, importSpoolMemory, maxPacket)
+	defer acks.Close()
 
-	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, spool: bufio.NewWriterSize(spool, 1<<20),
-		ackw: bufio.NewWriterSize(acks, 1<<20), ackf: acks}
+	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, spool: accepted, acks: acks}
 	digest := newTeeHasher(r, sha256.New())
 	defer digest.Sum() // stops the hasher on every path
 	m, err := bundle.Verify(digest, lr.PublicKey, im.member, bundle.WithManifestFunc(im.start),
-		bundle.WithManifestSpool(g.dir, bundle.DefaultManifestMemory))
+		bundle.WithManifestSpool(g.spoolDir, bundle.DefaultManifestMemory))
 	if err != nil {
 		return nil, fmt.Errorf("chp: import: %w", err)
 	}
@@ -91,7 +90,7 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 		return nil, fmt.Errorf("chp: import: %w", err)
 	}
 	root := m.Root()
-	return g.commit(ctx, im, spool, b64std(root[:]), digest)
+	return g.commit(ctx, im, accepted, b64std(root[:]), digest)
 }
 
 // peekInfo reads bundle.json, the archive's first member, without trusting
@@ -130,10 +129,9 @@ type importer struct {
 	checked  bool                // f was compared with lr's tree at lr.Size
 	nextAck  uint64
 	nextHB   uint64
-	ackw     *bufio.Writer
-	ackf     *os.File
-	ackr     *bufio.Reader
-	spool    *bufio.Writer // accepted ledger records, length-prefixed
+	acks     *spool.Spool // the ACKs, held until the heartbeats follow them
+	ackr     *spool.Reader
+	spool    *spool.Spool // accepted ledger records
 	buf      []byte
 	accepted int
 	dup      int
@@ -263,7 +261,7 @@ func (im *importer) member(name string, r io.Reader) error {
 			return fmt.Errorf("%w: member %s, want ack %d", ErrBundle, name, im.nextAck)
 		}
 		im.nextAck++
-		return writeFrame(im.ackw, im.buf)
+		return im.acks.Append(im.buf)
 	}
 	i, ok := memberIndex(name, "heartbeats")
 	if !ok {
@@ -274,17 +272,13 @@ func (im *importer) member(name string, r io.Reader) error {
 	}
 	im.nextHB++
 	if im.ackr == nil {
-		if err := im.ackw.Flush(); err != nil {
-			return err
+		if im.ackr, err = im.acks.Reader(); err != nil {
+			return fmt.Errorf("chp: import: %w", err)
 		}
-		if _, err := im.ackf.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		im.ackr = bufio.NewReaderSize(im.ackf, 1<<20)
 	}
-	ack, err := readFrame(im.ackr)
+	ack, err := im.ackr.Next()
 	if err != nil {
-		return err
+		return fmt.Errorf("chp: import: reading back ack %d: %w", i, err)
 	}
 	rec, err := Record{Heartbeat: im.buf, Ack: ack}.MarshalBinary()
 	if err != nil {
@@ -300,7 +294,7 @@ func (im *importer) member(name string, r io.Reader) error {
 		im.rejected++
 	default:
 		im.accepted++
-		if err := writeFrame(im.spool, ledgerRecord(im.fp, i, rec)); err != nil {
+		if err := im.spool.Append(ledgerRecord(im.fp, i, rec)); err != nil {
 			return err
 		}
 	}
@@ -318,7 +312,7 @@ func (im *importer) finish() error {
 	if !im.checked && im.info.To >= im.lr.Size {
 		return fmt.Errorf("%w: tree never reached the imported size %d", ErrFork, im.lr.Size)
 	}
-	return im.spool.Flush()
+	return nil
 }
 
 // admissible applies the per-record policy.
@@ -390,11 +384,11 @@ func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte
 
 // commit appends the accepted records to the ledger, updates the state and
 // signs the receipt.
-func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.File, bundleRoot string, digest *teeHasher) (*ImportResult, error) {
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return nil, err
+func (g *GlobalRegistry) commit(ctx context.Context, im *importer, accepted *spool.Spool, bundleRoot string, digest *teeHasher) (*ImportResult, error) {
+	rd, err := accepted.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("chp: import: %w", err)
 	}
-	rd := bufio.NewReaderSize(spool, 1<<20)
 	batch := make([][]byte, 0, 1024)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -405,11 +399,11 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, spool *os.Fil
 		return err
 	}
 	for range im.accepted {
-		rec, err := readFrame(rd)
+		rec, err := rd.Next()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("chp: import: reading back the accepted records: %w", err)
 		}
-		batch = append(batch, rec)
+		batch = append(batch, bytes.Clone(rec))
 		if len(batch) == cap(batch) {
 			if err := flush(); err != nil {
 				return nil, err
@@ -464,26 +458,4 @@ func readMember(r io.Reader, buf []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: member larger than %d bytes", ErrBundle, maxPacket)
 	}
 	return w.Bytes(), nil
-}
-
-func writeFrame(w *bufio.Writer, b []byte) error {
-	var n [4]byte
-	binary.BigEndian.PutUint32(n[:], uint32(len(b)))
-	if _, err := w.Write(n[:]); err != nil {
-		return err
-	}
-	_, err := w.Write(b)
-	return err
-}
-
-func readFrame(r *bufio.Reader) ([]byte, error) {
-	var n [4]byte
-	if _, err := io.ReadFull(r, n[:]); err != nil {
-		return nil, fmt.Errorf("chp: import spool: %w", err)
-	}
-	b := make([]byte, binary.BigEndian.Uint32(n[:]))
-	if _, err := io.ReadFull(r, b); err != nil {
-		return nil, fmt.Errorf("chp: import spool: %w", err)
-	}
-	return b, nil
 }

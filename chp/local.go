@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/accordsdk/accord/internal/spool"
 	"log/slog"
 	"net/http"
 	"os"
@@ -38,6 +39,7 @@ const (
 // error codes. It is safe for concurrent use.
 type LocalRegistry struct {
 	dir           string
+	spoolDir      string // temporary files: exports' spools and archives
 	name          string
 	key           ed25519.PrivateKey
 	signer        envelope.Signer
@@ -195,7 +197,12 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	if err != nil {
 		return nil, fmt.Errorf("chp: local registry: %w", err)
 	}
-	removeLeftovers(dir, r.logger, "accord-export-*", "accord-bundle-spool-*", "accord-bundle-manifest-*", ".export-*.tar")
+	// Names of this package's temporary files before the spool directory.
+	removeLeftovers(dir, r.logger, "accord-export-*", ".export-*.tar")
+	if r.spoolDir, err = openSpoolDir(dir, r.logger); err != nil {
+		r.log.Close()
+		return nil, fmt.Errorf("chp: local registry: %w", err)
+	}
 	// Replays across restarts are caught by r.nonces, rebuilt from the
 	// log, so the envelope verifier needs no start-up fence.
 	r.verifier, err = envelope.NewVerifier(
@@ -452,6 +459,23 @@ func isEnvelope(doc map[string]any) bool {
 // middle of an export, an import or an atomic write left in dir. It runs
 // once the directory's log is open: the log's lock keeps any other process
 // out of the directory, so none of them is in use.
+// spoolDirName is the directory, inside a registry's directory, that holds
+// its temporary files (export and import spools, the bundle writer's and
+// verifier's spools, archives being served). The registry empties it when
+// it opens, after the log's lock keeps other processes out: whatever is
+// there was left by a process that ended mid-export or mid-import.
+const spoolDirName = "spool"
+
+// openSpoolDir creates or empties the spool directory in dir.
+func openSpoolDir(dir string, logger *slog.Logger) (string, error) {
+	sd := filepath.Join(dir, spoolDirName)
+	removed, err := spool.PrepareDir(sd)
+	for _, name := range removed {
+		logger.Info("chp: removed a leftover temporary file", "path", name)
+	}
+	return sd, err
+}
+
 func removeLeftovers(dir string, logger *slog.Logger, patterns ...string) {
 	removed, err := atomicfile.RemoveTemps(dir)
 	for _, name := range removed {

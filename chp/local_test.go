@@ -263,12 +263,13 @@ func TestSetRootKey(t *testing.T) {
 }
 
 // TestLeftoversRemovedOnOpen: temporary files a killed export or import
-// left behind are removed when the registry opens again; its own files are
-// not.
+// left behind (in the spool directory, whoever made them, and the names
+// earlier versions used beside it) are removed when the registry opens
+// again; its own files are not.
 func TestLeftoversRemovedOnOpen(t *testing.T) {
 	w := newWorld(t)
-	lrLeft := []string{"accord-export-123", "accord-bundle-spool-9", "accord-bundle-manifest-7", ".export-1.tar", ".lr.key.tmp42"}
-	grLeft := []string{".import-5.spool", ".import-5.acks", "accord-bundle-manifest-3", ".state.json.tmp7"}
+	lrLeft := []string{"accord-export-123", ".export-1.tar", ".lr.key.tmp42", "spool/export-9.tar", "spool/spool-1", "spool/any-name"}
+	grLeft := []string{".import-5.spool", ".import-5.acks", ".state.json.tmp7", "spool/spool-3", "spool/x"}
 	for _, n := range lrLeft {
 		require.NoError(t, os.WriteFile(filepath.Join(w.lrDir, n), []byte("partial"), 0o600))
 	}
