@@ -96,6 +96,9 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if fp := hb.RegistryFingerprint(); fp != "" && fp != r.fingerprint {
 		return nil, rejectHB(http.StatusUnprocessableEntity, "wrong_registry", fmt.Errorf("%w: meta.registry_fingerprint %s, this registry is %s", ErrWrongRegistry, fp, r.fingerprint))
 	}
+	if err := r.checkMeta(hb.Meta); err != nil {
+		return nil, rejectHB(http.StatusUnprocessableEntity, "meta_refused", err)
+	}
 	// Under the lock: policy checks that depend on what was logged before,
 	// and reservations (pin, digest, nonce) that a failed append undoes.
 	r.mu.Lock()
@@ -173,6 +176,11 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	r.instances[hb.InstanceID] = instanceView{Status: hb.Status, LastSeen: hb.Timestamp, Signed: key != ""}
 	r.mu.Unlock()
 	pinnedNow = key != ""
+	if note, ok := hb.Meta[MetaLateHeartbeats]; ok {
+		n, _ := lateNoteFromDoc(note)
+		r.logger.Info("chp: instance set late heartbeats aside", "instance_id", hb.InstanceID, "count", n.Count,
+			"oldest", formatTime(n.Oldest), "newest", formatTime(n.Newest), "digest", n.Digest, "log_index", idx)
+	}
 	return &Accepted{Ack: ackJSON, Index: idx}, nil
 }
 

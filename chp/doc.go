@@ -112,6 +112,7 @@
 //	422 timestamp_future        timestamp ahead of the registry clock by more than the skew (5 min)
 //	422 timestamp_stale         timestamp older than the maximum age (7 days; queued heartbeats arrive late)
 //	422 wrong_registry          meta.registry_fingerprint names another registry
+//	422 meta_refused            a meta member off the allowlist, a meta object over the size limit, or a malformed meta.late_heartbeats (the message names the member)
 //	401 signature_required      plain heartbeat where policy, or a pinned instance key, requires a seal
 //	401 bad_signature           the envelope's signature does not verify
 //	401 outside_window          the envelope's timestamp is outside ±60 s of the registry clock
@@ -166,6 +167,94 @@
 // in order later), refused shape → review, key or certificate mismatch →
 // repairing. A refusal moves the queue past a heartbeat only when the
 // registry signed it for that heartbeat.
+//
+// # Metadata policy
+//
+// Only heartbeat metadata may leave the enclave, and a registry exports
+// what it logs verbatim, so a [LocalRegistry] checks meta when a heartbeat
+// arrives: every member must be on its allowlist and the meta object's
+// RFC 8785 form at most its size limit; otherwise the heartbeat is refused
+// (422 meta_refused, the message naming the member, for example
+// "meta.user_email", or "meta" for the size) and nothing is logged. The
+// default allowlist is chp-v1's client, hostname and os
+// ([DefaultMetaMembers]) plus the members this package defines (sandbox,
+// registry_fingerprint, late_heartbeats), which are always allowed; the
+// default limit is [DefaultMetaMaxBytes] (1024) bytes. [WithMetaAllowlist]
+// and [WithMetaMaxBytes] change them (chp-registry -meta-allow,
+// -meta-max-bytes).
+//
+// # Compatibility mode
+//
+// By default a Local Registry refuses plain chp-v1 heartbeats (401
+// signature_required, unsigned, nothing logged): every logged heartbeat is
+// sealed by its instance's key. For existing chp-v1 clients that cannot
+// seal, one switch, [WithAllowUnsigned] (chp-registry -allow-unsigned,
+// CHP_ALLOW_UNSIGNED=true), makes the registry take plain heartbeats, with
+// these consequences:
+//
+//   - their ACKs say "queued", never "verified": the registry vouches that
+//     it logged the bytes it received, not who sent them; anyone who can
+//     reach the endpoint can log a heartbeat under any instance_id that has
+//     never sealed one;
+//   - an instance_id that has sealed a heartbeat once is pinned to its key,
+//     and plain heartbeats for it are refused even in this mode;
+//   - a refusal of a plain heartbeat is signed (a "rejected" ACK bound to it)
+//     only for an unpinned instance, so that compatibility clients can move
+//     past a heartbeat the registry will never take;
+//   - the records keep their "queued" ACK through export and import: the
+//     Global Registry's ledger and receipts count them, and a reader of the
+//     ledger tells them from sealed ones by that status.
+//
+// [Info] reports the mode as allow_unsigned.
+//
+// # Outage recovery
+//
+// A registry takes heartbeats up to a maximum age ([WithMaxAge], default
+// [DefaultMaxAge], chp-registry -max-age) and states it in GET
+// /registry/info as max_age_seconds. After a long outage an [Instance]'s
+// queue can hold heartbeats older than that. The policy, applied in one
+// [Instance.Flush]: queued heartbeats older than the limit (the smaller of
+// [Config.MaxAge] and the registry's) are set aside, not sent: appended
+// durably to the instance's set-aside file and skipped in the queue; so is
+// a heartbeat the registry refuses as timestamp_stale in a refusal it
+// signed. Then the instance queues and sends one note heartbeat, a
+// heartbeat like the others whose meta.late_heartbeats is a [LateNote]:
+//
+//	"late_heartbeats": {"count": 10000, "first_index": 0,
+//	  "oldest": "2026-11-08T00:01:00Z", "newest": "2026-11-15T03:43:53Z",
+//	  "digest": "sha256:<hex>"}
+//
+// count (an integer, at least 1) heartbeats were set aside as lines
+// first_index.. first_index+count-1 (0-based) of the set-aside file;
+// oldest and newest are their earliest and latest timestamps; digest is
+// "sha256:" and the lower-case hex SHA-256 of those lines, each with its
+// newline. The note members are exactly these; a registry refuses a
+// malformed note (meta_refused). The registry logs the note heartbeat,
+// so the batch is on the record and, after export, in the Global
+// Registry's ledger. The set-aside file ([Instance.ExportSetAside],
+// chp-instance -export-set-aside) has one line per heartbeat:
+//
+//	{"queue_index":<index in the instance's queue>,"heartbeat":<the heartbeat as queued>}
+//
+// (a [SetAside]); [CheckLateNote] checks an exported file against a note.
+// No heartbeat is silently lost: each is in the registry's log or in the
+// set-aside file under a logged note. A crash while setting aside writes
+// no line twice (lines name their queue index) and may send a note again,
+// never lose one.
+//
+// # Instance status file
+//
+// With [Config.StatusFile] set, an instance replaces that file atomically
+// after every flush with an [InstanceStatus], for a HUD:
+//
+//	{"instance_id":"...","state":"coherent","color":"#38BDF8",
+//	 "registry_fingerprint":"sha256:<hex>","fingerprint_short":"<first 12 hex>",
+//	 "pending":0,"set_aside":0,"last_ack_id":"...","updated":"<RFC 3339>"}
+//
+// state is one of the five statuses, color its HUD colour ([Status.Color]),
+// registry_fingerprint the fingerprint of the configured registry key,
+// pending the heartbeats queued and not acknowledged, set_aside the lines
+// of the set-aside file.
 //
 // # Air gap
 //

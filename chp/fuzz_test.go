@@ -3,9 +3,12 @@ package chp
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -76,5 +79,82 @@ func FuzzImport(f *testing.F) {
 		require.Equal(t, rc.To-rc.From, uint64(rc.Accepted+rc.Duplicate+rc.Rejected))
 		_, err = VerifyReceipt(res.Signed, w.root)
 		require.NoError(t, err)
+	})
+}
+
+// FuzzParseLateNote: only declared errors come back, and an accepted note
+// re-encodes to a note that parses to the same value.
+func FuzzParseLateNote(f *testing.F) {
+	f.Add([]byte(`{"count":3,"first_index":0,"oldest":"2026-11-08T00:01:00Z","newest":"2026-11-08T00:03:00Z","digest":"sha256:` + zeros64 + `"}`))
+	f.Add([]byte(`{"count":1e3,"first_index":-1}`))
+	f.Add([]byte(`{"count":1,"count":2}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := ParseLateNote(b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrDuplicateKey) && !errors.Is(err, ErrMeta) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		again, err := json.Marshal(n)
+		require.NoError(t, err)
+		n2, err := ParseLateNote(again)
+		require.NoError(t, err, "%s", again)
+		require.Equal(t, n, n2)
+	})
+}
+
+// FuzzCheckLateNote checks arbitrary set-aside files against the note
+// their lines would need (digest and times computed here with
+// encoding/json): only declared errors come back, and an accepted batch
+// has the note's count and the queue indexes encoding/json reads.
+func FuzzCheckLateNote(f *testing.F) {
+	line := setAsideLine(4, []byte(plainHeartbeat))
+	f.Add(line)
+	f.Add(append(line, setAsideLine(5, []byte(plainHeartbeat))...))
+	f.Add([]byte(`{"queue_index":1,"heartbeat":{"timestamp":"2026-01-01T00:00:00Z"}}` + "\n"))
+	f.Add([]byte(`{"queue_index":1}` + "\n"))
+	f.Fuzz(func(t *testing.T, file []byte) {
+		lines := bytes.SplitAfter(file, []byte("\n"))
+		if len(lines[len(lines)-1]) == 0 || lines[len(lines)-1][len(lines[len(lines)-1])-1] != '\n' {
+			lines = lines[:len(lines)-1]
+		}
+		if len(lines) == 0 {
+			return
+		}
+		n := &LateNote{Count: uint64(len(lines))}
+		h := sha256.New()
+		var idx []uint64
+		for i, l := range lines {
+			h.Write(l)
+			var sa struct {
+				QueueIndex uint64 `json:"queue_index"`
+				Heartbeat  struct {
+					Timestamp time.Time `json:"timestamp"`
+				} `json:"heartbeat"`
+			}
+			if json.Unmarshal(l, &sa) == nil {
+				ts := sa.Heartbeat.Timestamp.UTC()
+				if i == 0 || ts.Before(n.Oldest) {
+					n.Oldest = ts
+				}
+				if i == 0 || ts.After(n.Newest) {
+					n.Newest = ts
+				}
+			}
+			idx = append(idx, sa.QueueIndex)
+		}
+		n.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
+		got, err := CheckLateNote(n, file)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrDuplicateKey) && !errors.Is(err, ErrBundle) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		require.Len(t, got, len(lines))
+		for i, sa := range got {
+			require.Equal(t, idx[i], sa.QueueIndex)
+		}
 	})
 }

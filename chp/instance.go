@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -72,8 +73,17 @@ type Config struct {
 	// logged before with the original ACK, so the limit must cover the
 	// registry's maximum heartbeat age.
 	AckMaxAge time.Duration
-	Now       func() time.Time // default time.Now
-	Logger    *slog.Logger     // default: discarded
+	// MaxAge is the oldest heartbeat the instance sends (default
+	// [DefaultMaxAge], a Local Registry's default limit; a registry whose
+	// GET /registry/info states a smaller limit lowers it). Queued
+	// heartbeats older than this are set aside in one pass, see
+	// [Instance.Flush].
+	MaxAge time.Duration
+	// StatusFile, if set, is where the instance writes its status after
+	// every flush (an [InstanceStatus], replaced atomically), for a HUD.
+	StatusFile string
+	Now        func() time.Time // default time.Now
+	Logger     *slog.Logger     // default: discarded
 }
 
 // ConfigFromEnv fills the registry fields of a Config from CHP v1's
@@ -152,11 +162,18 @@ type Instance struct {
 	sent  uint64 // queue entries acknowledged
 	last  *Ack
 	rac   *AdmissionCert // verified RAC, nil until checked
+
+	late      *durable.File // the set-aside file's records, one line each
+	lateLast  int64         // queue index of the last line set aside, -1 if none
+	noted     uint64        // set-aside lines covered by a queued note heartbeat
+	regMaxAge time.Duration // the registry's stated maximum age, 0 if unknown
 }
 
 const (
 	queueFile  = "heartbeats.log"
 	cursorFile = "acknowledged"
+	lateFile   = "set-aside.log"
+	notedFile  = "set-aside-noted"
 )
 
 // NewInstance opens the instance's queue in cfg.QueueDir and returns the
@@ -207,6 +224,9 @@ func NewInstance(cfg Config) (*Instance, error) {
 	if cfg.AckMaxAge <= 0 {
 		cfg.AckMaxAge = DefaultAckMaxAge
 	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -236,6 +256,10 @@ func NewInstance(cfg Config) (*Instance, error) {
 		in.queue.Close()
 		return nil, fmt.Errorf("chp: %w", err)
 	}
+	if err := in.openSetAside(); err != nil {
+		in.queue.Close()
+		return nil, err
+	}
 	return in, nil
 }
 
@@ -243,7 +267,7 @@ func NewInstance(cfg Config) (*Instance, error) {
 func (in *Instance) Close() error {
 	in.send.Lock()
 	defer in.send.Unlock()
-	return in.queue.Close()
+	return errors.Join(in.queue.Close(), in.late.Close())
 }
 
 // State returns the instance's current state.
@@ -319,9 +343,19 @@ func (in *Instance) Beat(ctx context.Context) (*Ack, error) {
 }
 
 // Flush sends the queued heartbeats in order, each with bounded retries.
+//
+// Queued heartbeats older than the maximum age (see [Config.MaxAge]), and
+// any the registry refuses as stale in a refusal it signed, are set aside
+// rather than sent: moved, in one pass, to the instance's set-aside file
+// ([Instance.ExportSetAside]), after which the flush sends one note
+// heartbeat (meta.late_heartbeats, a [LateNote]) that the registry logs.
+// So a backlog from a long outage costs one flush, not one refusal per
+// beat, and no heartbeat is lost: each is either in the registry's log or
+// in the set-aside file, accounted for by a logged note.
 func (in *Instance) Flush(ctx context.Context) (*Ack, error) {
 	in.send.Lock()
 	defer in.send.Unlock()
+	defer in.writeStatus()
 	if in.cfg.RootKey != "" {
 		if err := in.checkAdmission(ctx); err != nil {
 			return nil, err
@@ -333,10 +367,26 @@ func (in *Instance) Flush(ctx context.Context) (*Ack, error) {
 		next, total := in.sent, in.queue.Len()
 		in.mu.Unlock()
 		if next >= total {
+			queued, err := in.queueNote(ctx)
+			if err != nil {
+				in.setState(StatusFailed)
+				return nil, err
+			}
+			if queued {
+				continue
+			}
 			if last != nil {
 				in.setState(StatusCoherent)
 			}
 			return last, nil
+		}
+		n, err := in.setAsideStale(ctx, next, total)
+		if err != nil {
+			in.setState(StatusFailed)
+			return nil, err
+		}
+		if n > 0 {
+			continue
 		}
 		hb, err := in.queue.Read(next)
 		if err != nil {
@@ -346,6 +396,15 @@ func (in *Instance) Flush(ctx context.Context) (*Ack, error) {
 		ack, skip, err := in.deliver(ctx, hb)
 		if err != nil && !skip {
 			return nil, err
+		}
+		if errors.Is(err, errStale) {
+			// The registry, in a refusal it signed, finds the heartbeat
+			// too old: set it aside like those found stale here.
+			if err := in.setAside(ctx, next, [][]byte{hb}); err != nil {
+				in.setState(StatusFailed)
+				return nil, err
+			}
+			continue
 		}
 		if err := in.advance(next + 1); err != nil {
 			in.setState(StatusFailed)
@@ -448,6 +507,8 @@ func (in *Instance) refused(status int, answer, hb []byte) (*Ack, bool, error) {
 	case "key_mismatch", "signature_required", "bad_key", "bad_signature", "outside_window":
 		in.setState(StatusRepairing)
 		return nil, false, err
+	case "timestamp_stale":
+		return a, true, fmt.Errorf("%w: %w", errStale, err)
 	}
 	in.setState(StatusReview)
 	in.cfg.Logger.Warn("heartbeat refused by the registry; skipped", "code", eb.Code, "ack_id", a.AckID)
@@ -509,6 +570,11 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 		if err := decodeStrict(answer, &info, true); err != nil {
 			in.setState(StatusRepairing)
 			return fmt.Errorf("%w: registry info: %v", ErrAdmission, err)
+		}
+		if info.MaxAgeSeconds > 0 && info.MaxAgeSeconds < math.MaxInt64/int64(time.Second) {
+			in.mu.Lock()
+			in.regMaxAge = time.Duration(info.MaxAgeSeconds) * time.Second
+			in.mu.Unlock()
 		}
 		if info.PublicKey != in.cfg.RegistryKey {
 			in.setState(StatusRepairing)

@@ -49,6 +49,8 @@ type LocalRegistry struct {
 	allowUnsigned bool
 	now           func() time.Time
 	skew, maxAge  time.Duration
+	metaAllow     map[string]bool // meta members taken (see checkMeta)
+	metaMax       int             // largest canonical meta, bytes
 	logger        *slog.Logger
 	log           *merklelog.Log
 	verifier      *envelope.Verifier
@@ -176,7 +178,7 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	r := &LocalRegistry{
 		dir: dir, name: "local-registry", key: key, signer: envelope.NewEd25519Signer(key),
 		publicKey: envelope.FormatEd25519PublicKey(pub), fingerprint: envelope.Fingerprint(pub),
-		now: time.Now, skew: DefaultClockSkew, maxAge: DefaultMaxAge,
+		now: time.Now, skew: DefaultClockSkew, maxAge: DefaultMaxAge, metaAllow: defaultMetaAllow(), metaMax: DefaultMetaMaxBytes,
 		logger: slog.New(slog.DiscardHandler),
 		pins:   map[string]string{}, pinnedKeys: map[string]int{}, seen: map[[32]byte]uint64{}, nonces: map[[32]byte]struct{}{},
 		acks: map[string]uint64{}, instances: map[string]instanceView{}, rejected: map[string]int{},

@@ -136,6 +136,9 @@ type Info struct {
 	Checkpoint    string         `json:"checkpoint"` // signed note text
 	AllowUnsigned bool           `json:"allow_unsigned"`
 	HeartbeatType string         `json:"heartbeat_type"` // envelope type of sealed heartbeats
+	// MaxAgeSeconds is the oldest heartbeat the registry takes, in
+	// seconds; an [Instance] sets older queued heartbeats aside.
+	MaxAgeSeconds int64 `json:"max_age_seconds"`
 }
 
 func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
@@ -148,7 +151,7 @@ func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
 	writeJSON(w, http.StatusOK, Info{
 		Name: r.name, PublicKey: r.publicKey, Fingerprint: r.fingerprint, Origin: r.Origin(),
 		AdmissionCert: r.AdmissionCert(), Schema: SchemaID, Checkpoint: string(cp),
-		AllowUnsigned: r.allowUnsigned, HeartbeatType: HeartbeatType,
+		AllowUnsigned: r.allowUnsigned, HeartbeatType: HeartbeatType, MaxAgeSeconds: int64(r.maxAge / time.Second),
 	})
 }
 

@@ -4,9 +4,21 @@
 //	chp-instance -init -state ./inst -home http://127.0.0.1:8443/registry/heartbeat \
 //	    -registry-key ./lr/lr.pub -root ./gr/gr-root.pub -count 3 -interval 2s
 //
-// Every setting is a flag with an environment variable as its fallback
-// (CHP_HOME_URI, CHP_REGISTRY_PUBKEY, CHP_GR_ROOT_PUBKEY, CHP_SANDBOX,
-// CHP_INSTANCE_STATE); -h lists them. The instance's identity (a UUID and a
+// Every setting is a flag with an environment variable as its fallback;
+// -h lists them:
+//
+//	-home            CHP_HOME_URI         the LR's heartbeat URL
+//	-registry-key    CHP_REGISTRY_PUBKEY  the LR's public key (ed25519:z..., or a key or PEM file)
+//	-root            CHP_GR_ROOT_PUBKEY   the GR root public key (required in sandbox mode)
+//	-sandbox         CHP_SANDBOX          sandbox mode (default true)
+//	-state           CHP_INSTANCE_STATE   the instance's directory
+//	-max-age         CHP_MAX_AGE          queued heartbeats older than this are set aside
+//	-status-file     CHP_STATUS_FILE      HUD status file (state, colour, short fingerprint)
+//
+// After an outage, queued heartbeats older than the registry takes are set
+// aside in one pass and a note heartbeat accounting for them is sent;
+// -export-set-aside FILE writes them out (JSON lines, see package chp,
+// "Outage recovery"). The instance's identity (a UUID and a
 // signing key) and its queue of heartbeats live in -state; -init creates the
 // identity the first time. Heartbeats that could not be delivered are sent,
 // in order, the next time the registry answers. The command exits with
@@ -29,14 +41,16 @@ import (
 	"github.com/accordsdk/accord/envelope"
 	"github.com/accordsdk/accord/examples/internal/chpcli"
 	"github.com/accordsdk/accord/examples/internal/cli"
+	"github.com/accordsdk/accord/internal/atomicfile"
 	"github.com/accordsdk/accord/internal/keyfile"
 )
 
 type options struct {
 	state, home, registryKey, root, license string
+	statusFile, exportSetAside              string
 	sandbox, unsigned, init                 bool
 	count                                   int
-	interval                                time.Duration
+	interval, maxAge                        time.Duration
 }
 
 func main() { cli.Main(command()) }
@@ -64,12 +78,18 @@ heartbeat was not acknowledged.`,
 			f.Duration(&o.interval, "interval", 10*time.Second, "time between heartbeats")
 			f.Bool(&o.unsigned, "unsigned", false, "send plain chp-v1 heartbeats instead of sealed ones")
 			f.String(&o.license, "license", "", "licence `FILE` whose hash is reported (default: this program)")
+			f.Duration(&o.maxAge, "max-age", chp.DefaultMaxAge, "queued heartbeats older than this are set aside (a registry stating a smaller limit lowers it)").Env("CHP_MAX_AGE")
+			f.String(&o.statusFile, "status-file", "", "write the instance's HUD status (state, colour, registry fingerprint) to `FILE` after every flush").Env("CHP_STATUS_FILE")
+			f.String(&o.exportSetAside, "export-set-aside", "", "write the set-aside heartbeats (JSON lines) to `FILE` and exit")
 		},
 		Check: func(e *cli.Env) error {
 			if err := e.Flags.NonNegative("count"); err != nil {
 				return err
 			}
 			if err := e.Flags.Positive("interval"); err != nil {
+				return err
+			}
+			if err := e.Flags.Positive("max-age"); err != nil {
 				return err
 			}
 			if err := e.Flags.URL("home", "http", "https"); err != nil {
@@ -122,7 +142,7 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		HomeURI: o.home, RegistryKey: registryKey, RootKey: rootKey, Sandbox: o.sandbox,
 		InstanceID: id, LicenseHash: chp.LicenseHash(lic), Version: "accord-example/1",
 		Meta:     map[string]any{"client": "chp-instance/1", "hostname": host, "os": runtime.GOOS},
-		QueueDir: filepath.Join(o.state, "queue"),
+		QueueDir: filepath.Join(o.state, "queue"), MaxAge: o.maxAge, StatusFile: o.statusFile,
 	}
 	if !o.unsigned {
 		keyPath := filepath.Join(o.state, "instance.key")
@@ -140,6 +160,14 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		return err
 	}
 	defer in.Close()
+	if o.exportSetAside != "" {
+		err := atomicfile.WriteFunc(o.exportSetAside, 0o600, in.ExportSetAside)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "wrote %d set-aside heartbeats to %s\n", in.SetAsideCount(), o.exportSetAside)
+		return nil
+	}
 
 	fmt.Fprintf(e.Stdout, "instance %s calling home to %s\n", id, o.home)
 	var sent, acked int
@@ -168,6 +196,9 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		fmt.Fprintf(e.Stdout, "heartbeat %d: ack %s %s (state %s)\n", sent, ack.AckID, ack.Status, in.State())
 	}
 	fmt.Fprintf(e.Stdout, "sent %d, acknowledged %d, pending %d\n", sent, acked, in.Pending())
+	if n := in.SetAsideCount(); n > 0 {
+		fmt.Fprintf(e.Stdout, "%d heartbeats older than the registry takes are set aside, noted to the registry (-export-set-aside FILE)\n", n)
+	}
 	if last != nil {
 		return fmt.Errorf("last heartbeat not acknowledged: %w", last)
 	}

@@ -25,6 +25,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/accordsdk/accord/chp"
@@ -34,8 +35,10 @@ import (
 
 type options struct {
 	addr, data, root, rac, name, certFile, keyFile, pin string
+	metaAllow                                           string
+	metaMax                                             int
 	allowUnsigned, init                                 bool
-	logEvery                                            time.Duration
+	logEvery, maxAge                                    time.Duration
 }
 
 func main() { cli.Main(command()) }
@@ -58,7 +61,10 @@ certificate and then serves. -root is remembered in DIR. -tls-cert needs -tls-ke
 			f.String(&o.data, "data", "chp-registry-data", "`DIR` of the registry's key, log and state").Env("CHP_REGISTRY_DATA")
 			f.Init(&o.init)
 			f.String(&o.addr, "addr", "127.0.0.1:8443", "listen address (`host:port`)").Env("CHP_REGISTRY_ADDR")
-			f.Bool(&o.allowUnsigned, "allow-unsigned", false, "accept plain (unsigned) chp-v1 heartbeats").Env("CHP_ALLOW_UNSIGNED")
+			f.Bool(&o.allowUnsigned, "allow-unsigned", false, "compatibility mode: also accept plain (unsigned) chp-v1 heartbeats, ACKed \"queued\" (origin not authenticated)").Env("CHP_ALLOW_UNSIGNED")
+			f.Duration(&o.maxAge, "max-age", chp.DefaultMaxAge, "oldest heartbeat accepted; instances set older queued ones aside and send a note").Env("CHP_MAX_AGE")
+			f.String(&o.metaAllow, "meta-allow", strings.Join(chp.DefaultMetaMembers(), ","), "heartbeat meta members accepted (`NAMES`, comma-separated; sandbox, registry_fingerprint and late_heartbeats always are)").Env("CHP_META_ALLOW")
+			f.Int(&o.metaMax, "meta-max-bytes", chp.DefaultMetaMaxBytes, "largest heartbeat meta accepted, bytes of its canonical JSON").Env("CHP_META_MAX_BYTES")
 			f.String(&o.root, "root", "", "GR root public `KEY` (ed25519:z... or a file); remembered in DIR").Env(chp.EnvRootKey)
 			f.String(&o.rac, "rac", "", "admission certificate `FILE` to install")
 			f.String(&o.name, "name", "local-registry", "registry name").Env("CHP_REGISTRY_NAME")
@@ -76,6 +82,7 @@ certificate and then serves. -root is remembered in DIR. -tls-cert needs -tls-ke
 				func() error { return e.Flags.File("rac") },
 				func() error { return e.Flags.File("pin-receipt") },
 				func() error { return e.Flags.Positive("log-every") },
+				func() error { return e.Flags.Positive("max-age") },
 			} {
 				if err := check(); err != nil {
 					return err
@@ -140,7 +147,14 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 	}
 	// The library logs refusals (at warn); accepted heartbeats are counted
 	// in a periodic line instead.
-	lr, created, err := chpcli.OpenLocal(o.data, rootKey, o.init, chp.WithAllowUnsigned(o.allowUnsigned), chp.WithName(o.name), chp.WithLogger(logger))
+	var metaNames []string
+	for _, n := range strings.Split(o.metaAllow, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			metaNames = append(metaNames, n)
+		}
+	}
+	lr, created, err := chpcli.OpenLocal(o.data, rootKey, o.init, chp.WithAllowUnsigned(o.allowUnsigned), chp.WithName(o.name), chp.WithLogger(logger),
+		chp.WithMaxAge(o.maxAge), chp.WithMetaAllowlist(metaNames...), chp.WithMetaMaxBytes(o.metaMax))
 	if err != nil {
 		return err
 	}
