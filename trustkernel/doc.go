@@ -311,6 +311,17 @@
 // must be idempotent per id (a signed transaction is: the chain includes it
 // at most once).
 //
+// # Safe transaction files
+//
+// An authority that is a Safe acts through a transaction its owners sign.
+// A [SafeTxFile] writes one down for them: the Safe, chain id, target, value,
+// call data, operation 0, Safe nonce, the trustkernel method called, the
+// EIP-712 safeTxHash and the signatures collected so far, as JSON
+// ([ParseSafeTxFile] refuses a file whose hash or any signature does not
+// match its transaction). Owners add signatures ([SafeTxFile.AddSignature],
+// through any [DigestSigner]); anyone executes it with [ExecSafeTx] once the
+// Safe's threshold is met.
+//
 // # Configuration
 //
 // [ParseConfig] and [LoadConfig] read the Trust Kernel's trust.web3 keys from JSON
