@@ -132,4 +132,4 @@ func TestAdmissionCert(t *testing.T) {
 }
 
 // testHB is a heartbeat the ACKs of the ACK tests answer.
-var testHB = []byte(`{"packet":"heartbeat","instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","home_uri":"https://registry.example/registry/heartbeat","version":"2025.11.03","license_hash":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","ethics_signature":"CI:bowtie-cosmos","status":"coherent","timestamp":"2026-11-22T04:43:53Z"}`)
+var testHB = []byte(`{"packet":"heartbeat","instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","home_uri":"https://registry.example/registry/heartbeat","version":"2025.11.03","license_hash":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","ethics_signature":"charter:v1","status":"coherent","timestamp":"2026-11-22T04:43:53Z"}`)

@@ -35,7 +35,7 @@ func benchHeartbeats(b *testing.B, n int, home string) [][]byte {
 	for i := range out {
 		h := Heartbeat{
 			Packet: "heartbeat", InstanceID: uuidN(i % 5000), HomeURI: home, Version: "2025.11.03",
-			LicenseHash: LicenseHash([]byte("licence")), EthicsSignature: "CI:bowtie-cosmos", Status: StatusCoherent,
+			LicenseHash: LicenseHash([]byte("licence")), EthicsSignature: "charter:v1", Status: StatusCoherent,
 			Timestamp: now.Add(time.Duration(i) * time.Microsecond), Meta: map[string]any{"client": "bench/1", "hostname": fmt.Sprint("node-", i%97), "os": "linux"},
 		}
 		var err error
@@ -288,7 +288,7 @@ func benchRegistry(b *testing.B, n int) *benchLog {
 	}
 	// Records as the registry writes them, appended in batches (posting
 	// 100,000 heartbeats over HTTP is what the load benchmark measures).
-	hbs := benchHeartbeats(b, n, "https://spiralos.local/registry/heartbeat")
+	hbs := benchHeartbeats(b, n, "https://accord.local/registry/heartbeat")
 	batch := make([][]byte, 0, 1000)
 	for i, hb := range hbs {
 		a := Ack{InstanceRef: uuidN(i % 5000), Received: clk.Now(), Status: AckQueued}

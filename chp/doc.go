@@ -292,7 +292,11 @@
 // their signed bytes, are in testdata/vectors (see its README).
 //
 // The chp-v1 schema is the file chp-v1.json in this package's directory
-// ([SchemaJSON] returns its bytes). In short: a heartbeatPacket is an object
+// ([SchemaJSON] returns its bytes; its $id, [SchemaID], is that file's
+// address in the module's repository). Its validation keywords are those of
+// the CHP v1 schema as first published; its $id, title and examples were
+// renamed for accord, which changes no verdict (a test compares the two on
+// a corpus of packets). In short: a heartbeatPacket is an object
 // with exactly the members packet (optional, "heartbeat"), instance_id (a
 // UUID: 8-4-4-4-12 hex digits, either case), home_uri (a URI), version (a
 // string), license_hash and homebase_token (optional) ("sha256:" and 64 hex

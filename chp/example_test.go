@@ -26,7 +26,7 @@ func ExampleSignAck() {
 	registry := envelope.NewEd25519Signer(key(1))
 	heartbeat := []byte(`{"instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","home_uri":"https://registry.example/registry/heartbeat",
 	  "version":"2025.11.03","license_hash":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	  "ethics_signature":"CI:bowtie-cosmos","status":"coherent","timestamp":"2025-11-04T08:45:00Z"}`)
+	  "ethics_signature":"charter:v1","status":"coherent","timestamp":"2025-11-04T08:45:00Z"}`)
 	ack := chp.Ack{
 		AckID:       "01a20000-0000-7000-8000-000000000001",
 		InstanceRef: "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
@@ -69,10 +69,10 @@ func ExampleIssueAdmissionCert() {
 func ExampleDecodeHeartbeat() {
 	h, err := chp.DecodeHeartbeat([]byte(`{
 	  "instance_id": "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
-	  "home_uri": "https://spiralos.local/registry/heartbeat",
+	  "home_uri": "https://accord.local/registry/heartbeat",
 	  "version": "2025.11.03",
 	  "license_hash": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	  "ethics_signature": "CI:bowtie-cosmos",
+	  "ethics_signature": "charter:v1",
 	  "status": "coherent",
 	  "timestamp": "2026-11-22T04:43:53+00:00"
 	}`))
@@ -152,10 +152,10 @@ func ExampleLocalRegistry_Accept() {
 	// A plain heartbeat from an existing chp-v1 client, timestamp with an offset.
 	heartbeat := []byte(`{
 	  "instance_id": "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
-	  "home_uri": "https://spiralos.local/registry/heartbeat",
+	  "home_uri": "https://accord.local/registry/heartbeat",
 	  "version": "2025.11.03",
 	  "license_hash": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	  "ethics_signature": "CI:bowtie-cosmos",
+	  "ethics_signature": "charter:v1",
 	  "status": "coherent",
 	  "timestamp": "2026-11-22T04:43:53+00:00"
 	}`)

@@ -16,10 +16,10 @@ import (
 const plainHeartbeat = `{
   "packet": "heartbeat",
   "instance_id": "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11",
-  "home_uri": "https://spiralos.local/registry/heartbeat",
+  "home_uri": "https://accord.local/registry/heartbeat",
   "version": "2025.11.03",
   "license_hash": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-  "ethics_signature": "CI:bowtie-cosmos",
+  "ethics_signature": "charter:v1",
   "homebase_token": "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
   "status": "coherent",
   "timestamp": "2026-11-22T04:43:53+00:00",

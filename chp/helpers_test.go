@@ -137,7 +137,7 @@ func (w *world) heartbeat(id string) []byte {
 	w.t.Helper()
 	h := Heartbeat{
 		Packet: "heartbeat", InstanceID: id, HomeURI: w.srv.URL + "/registry/heartbeat", Version: "2025.11.03",
-		LicenseHash: LicenseHash([]byte("licence")), EthicsSignature: "CI:bowtie-cosmos", Status: StatusCoherent,
+		LicenseHash: LicenseHash([]byte("licence")), EthicsSignature: "charter:v1", Status: StatusCoherent,
 		Timestamp: w.clock.Now(), Meta: map[string]any{"sandbox": true, "registry_fingerprint": w.lr.Fingerprint()},
 	}
 	b, err := json.Marshal(h)

@@ -32,8 +32,16 @@ const (
 	EnvRootKey     = "CHP_GR_ROOT_PUBKEY"  // the Global Registry root key, or a path to its PEM file
 )
 
-// DefaultHomeURI is CHP v1's default heartbeat endpoint.
-const DefaultHomeURI = "https://spiralos.local/registry/heartbeat"
+// DefaultHomeURI is the heartbeat endpoint an instance posts to when
+// neither [Config.HomeURI] nor CHP_HOME_URI names one: the Local Registry
+// of the instance's own network, under the multicast DNS name
+// accord.local, at the path every Local Registry serves.
+const DefaultHomeURI = "https://accord.local/registry/heartbeat"
+
+// DefaultEthicsSignature is the ethics_signature of an instance whose
+// [Config.EthicsSignature] is empty. The schema requires a non-empty
+// string; this one says that the operator declared none.
+const DefaultEthicsSignature = "accord:unspecified"
 
 // DefaultAckMaxAge is the default of [Config.AckMaxAge]: a Local
 // Registry's default maximum heartbeat age plus its clock skew, the oldest
@@ -54,7 +62,7 @@ type Config struct {
 	Version         string         // software version reported
 	LicenseHash     string         // "sha256:<hex>", see [LicenseHash]
 	HomebaseToken   string         // optional "sha256:<hex>"
-	EthicsSignature string         // default "CI:bowtie-cosmos"
+	EthicsSignature string         // default [DefaultEthicsSignature]
 	Meta            map[string]any // extra meta members (client, hostname, os, ...)
 
 	// Signer seals heartbeats in envelopes of type [HeartbeatType]; nil
@@ -204,7 +212,7 @@ func NewInstance(cfg Config) (*Instance, error) {
 		return nil, errors.New("chp: no queue directory")
 	}
 	if cfg.EthicsSignature == "" {
-		cfg.EthicsSignature = "CI:bowtie-cosmos"
+		cfg.EthicsSignature = DefaultEthicsSignature
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 5 * time.Second}

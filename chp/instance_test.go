@@ -255,3 +255,20 @@ func TestInstanceRun(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, w.lr.Size(), uint64(2))
 }
+
+// TestInstanceDefaultEthicsSignature: an instance whose configuration names
+// no ethics signature sends DefaultEthicsSignature, which the schema takes.
+func TestInstanceDefaultEthicsSignature(t *testing.T) {
+	w := newWorld(t)
+	in := w.instance(uuidN(3), 11, t.TempDir())
+	_, err := in.Beat(context.Background())
+	require.NoError(t, err)
+	rec, err := w.lr.record(0)
+	require.NoError(t, err)
+	hb, sealed, err := postedHeartbeat(rec.Heartbeat)
+	require.NoError(t, err)
+	assert.True(t, sealed)
+	h, err := DecodeHeartbeat(hb)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultEthicsSignature, h.EthicsSignature)
+}

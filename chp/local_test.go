@@ -23,7 +23,7 @@ func TestLocalRegistryAcceptsPlainAndSealed(t *testing.T) {
 	w := newWorld(t)
 
 	// An existing chp-v1 client: plain heartbeat with an offset timestamp.
-	plain := []byte(strings.Replace(plainHeartbeat, "https://spiralos.local/registry/heartbeat", w.srv.URL, 1))
+	plain := []byte(strings.Replace(plainHeartbeat, "https://accord.local/registry/heartbeat", w.srv.URL, 1))
 	status, body := w.post(plain)
 	require.Equal(t, 200, status, "%s", body)
 	ack, err := VerifyAck(body, w.lrKey, plain)

@@ -19,12 +19,18 @@ import (
 var schemaJSON string
 
 // SchemaJSON returns the CHP v1 JSON Schema (draft 2020-12) that every
-// heartbeat received and every ACK produced is validated against. It is the
-// original protocol's schema, byte for byte; each call returns a fresh copy.
+// heartbeat received and every ACK produced is validated against: the file
+// chp-v1.json of this package. Its validation keywords are those of the
+// CHP v1 schema as first published; only its annotations ($id, title, the
+// examples) name accord, so every document it accepts or refuses is
+// accepted or refused as before. Each call returns a fresh copy.
 func SchemaJSON() []byte { return []byte(schemaJSON) }
 
-// SchemaID is the $id of [SchemaJSON].
-const SchemaID = "https://spiralos.org/schemas/chp-v1.json"
+// SchemaID is the $id of [SchemaJSON]: the address of chp-v1.json in the
+// module's repository, where it can be fetched. A Local Registry names it
+// as "schema" in GET /registry/info. Its $refs are all local
+// ("#/$defs/..."), so validation does not depend on it.
+const SchemaID = "https://raw.githubusercontent.com/accordsdk/accord/main/chp/chp-v1.json"
 
 type compiledSchemas struct {
 	heartbeat, ack *jsonschema.Schema

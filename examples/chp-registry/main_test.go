@@ -68,7 +68,7 @@ func TestShutdownKeepsAcknowledged(t *testing.T) {
 		wg.Go(func() {
 			client := &http.Client{Timeout: 5 * time.Second}
 			for i := 0; ctx.Err() == nil && i < 10000; i++ {
-				hb := fmt.Sprintf(`{"instance_id":"3ec2f1e0-2d31-4594-8d7b-%06x%06x","home_uri":"%s","version":"1","license_hash":"sha256:%064x","ethics_signature":"CI:bowtie-cosmos","status":"coherent","timestamp":"%s"}`,
+				hb := fmt.Sprintf(`{"instance_id":"3ec2f1e0-2d31-4594-8d7b-%06x%06x","home_uri":"%s","version":"1","license_hash":"sha256:%064x","ethics_signature":"charter:v1","status":"coherent","timestamp":"%s"}`,
 					c, i, url, c, time.Now().UTC().Format(time.RFC3339Nano))
 				resp, err := client.Post(url+"/registry/heartbeat", "application/json", bytes.NewReader([]byte(hb)))
 				if err != nil {
