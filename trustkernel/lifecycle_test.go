@@ -26,7 +26,7 @@ type chainFixture struct {
 	dep    *trustkernel.Deployment
 }
 
-func newChainFixture(t *testing.T) *chainFixture {
+func newChainFixture(t testing.TB) *chainFixture {
 	t.Helper()
 	chain, err := simchain.New(nil)
 	require.NoError(t, err)
@@ -53,7 +53,7 @@ func h32(s string) [32]byte { return crypto.Keccak256Hash([]byte(s)) }
 
 // instance creates a controller with accounts 1, 2, 3 as root, upgrade and
 // emergency authorities and returns it.
-func (f *chainFixture) instance(t *testing.T, salt string) *trustkernel.Controller {
+func (f *chainFixture) instance(t testing.TB, salt string) *trustkernel.Controller {
 	t.Helper()
 	p := trustkernel.InstanceParams{
 		RootAuthority:      simchain.Address(1),
