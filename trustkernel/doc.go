@@ -301,7 +301,13 @@
 // with [VerifyInstall], and a mismatch fails reads and writes closed with
 // the diff ([*IntegrityError]) or the two roots ([ErrRootMismatch]); a
 // failed check is repeated at every refresh until it passes, and until the
-// first check the runtime does not serve.
+// first check the runtime does not serve. In full mode [WithChainInstall]
+// takes the per-file hashes from the chain instead of a file on the server
+// ([ChainManifests] over the quorum reader, see Full mode on chain);
+// [Config.InstallCheck] picks the check the configured mode asks for. Every
+// [Decision] carries the observation it rests on, whose ComponentID and
+// Version name the running release (zero for a raw root), and the runtime
+// logs the running release whenever it changes.
 //
 // The outbox (tx_outbox_dir) is a directory of mode 0700 with one file per
 // action, named by a 20-digit sequence number, written atomically

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -518,4 +519,62 @@ func FetchManifest(ctx context.Context, r ChainReader, controller common.Address
 		return nil, wrap(fmt.Errorf("%w: chunks give %x", ErrRootMismatch, got))
 	}
 	return m, nil
+}
+
+// ChainManifests is the full-mode [ManifestSource] of a [Runtime]: it
+// fetches a root's manifest from Controller's ManifestChunk events through
+// Reader ([FetchManifest]), normally a [QuorumReader]. It keeps the last
+// manifest it fetched: a manifest is fetched only if it hashes to its root,
+// so the one kept for a root stays right, and a runtime repeating a failed
+// install check does not read the chain again. Use it by pointer; it is safe
+// for concurrent use, and the manifests it returns must not be modified.
+type ChainManifests struct {
+	Reader     ChainReader
+	Controller common.Address
+
+	mu   sync.Mutex
+	root [32]byte
+	last *Manifest
+}
+
+// Manifest fetches root's full-mode manifest, or returns the one kept for
+// root.
+func (c *ChainManifests) Manifest(ctx context.Context, root [32]byte) (*Manifest, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.last != nil && c.root == root {
+		return c.last, nil
+	}
+	m, err := FetchManifest(ctx, c.Reader, c.Controller, root)
+	if err != nil {
+		return nil, err
+	}
+	c.root, c.last = root, m
+	return m, nil
+}
+
+// InstallCheck returns the runtime's install check for the configured mode
+// (trust.web3.mode): in root_uri mode the manifest file at manifestPath
+// ([WithInstall]); in full mode the per-file hashes from the controller's
+// chain records, read through reader ([WithChainInstall] with
+// [ChainManifests]), and manifestPath must be empty, since no file on the
+// server is trusted for them.
+func (c *Config) InstallCheck(dir, manifestPath string, reader ChainReader) (RuntimeOption, error) {
+	switch c.Mode {
+	case ModeFull:
+		if reader == nil {
+			return nil, errorf("install check: full mode reads the manifest from chain and needs a reader")
+		}
+		if manifestPath != "" {
+			return nil, errorf("install check: full mode reads the manifest from chain, not from %s", manifestPath)
+		}
+		return WithChainInstall(dir, &ChainManifests{Reader: reader, Controller: c.InstanceController}), nil
+	case ModeRootURI, "":
+		if manifestPath == "" {
+			return nil, errorf("install check: root_uri mode needs the manifest file")
+		}
+		return WithInstall(dir, manifestPath), nil
+	default:
+		return nil, errorf("install check: mode %q", c.Mode)
+	}
 }

@@ -2,6 +2,9 @@ package trustkernel_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -132,6 +135,38 @@ func TestFetchManifestRefusesForgedLogs(t *testing.T) {
 	}
 }
 
+// TestChainManifestsKeepsTheLast checks that the runtime's manifest source
+// reads the chain once per root: the manifest it keeps hashed to its root.
+func TestChainManifestsKeepsTheLast(t *testing.T) {
+	t.Parallel()
+	c := newFullModeChain(t, 300)
+	ctx := context.Background()
+	r := &countingReader{singleEndpoint: &singleEndpoint{client: c.client}}
+	src := &trustkernel.ChainManifests{Reader: r, Controller: c.ctl.Address}
+	m1, err := src.Manifest(ctx, c.root)
+	require.NoError(t, err)
+	m2, err := src.Manifest(ctx, c.root)
+	require.NoError(t, err)
+	require.Same(t, m1, m2)
+	require.Equal(t, 1, r.calls)
+	_, err = src.Manifest(ctx, h32("other"))
+	require.ErrorIs(t, err, trustkernel.ErrManifestIncomplete)
+	_, err = src.Manifest(ctx, c.root)
+	require.NoError(t, err)
+	require.Equal(t, 2, r.calls, "a failed fetch replaces nothing: the kept manifest still answers")
+}
+
+// countingReader counts the record reads of a ChainReader.
+type countingReader struct {
+	*singleEndpoint
+	calls int
+}
+
+func (c *countingReader) Call(ctx context.Context, to common.Address, data []byte) ([]byte, error) {
+	c.calls++
+	return c.singleEndpoint.Call(ctx, to, data)
+}
+
 // singleEndpoint is a ChainReader over one RPC client: it trusts that one
 // endpoint (the baseline a quorum is compared with).
 type singleEndpoint struct{ client *ethclient.Client }
@@ -183,4 +218,114 @@ func BenchmarkFetchManifest10kQuorum(b *testing.B) {
 			}
 		}
 	})
+}
+
+// writeInstall writes n small files in 100-file directories under a new
+// temporary directory.
+func writeInstall(t testing.TB, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for d := 0; d*100 < n; d++ {
+		sub := filepath.Join(dir, fmt.Sprintf("mod%03d", d))
+		require.NoError(t, os.Mkdir(sub, 0o755))
+		for i := d * 100; i < min(n, (d+1)*100); i++ {
+			name := fmt.Sprintf("file%05d.php", i)
+			require.NoError(t, os.WriteFile(filepath.Join(sub, name), []byte("<?php // "+name+"\n"), 0o644))
+		}
+	}
+	return dir
+}
+
+// TestFullModeInstall10kFiles is full mode end to end on the simulated
+// chain: a 10,000-file install's manifest is published on chain as a
+// release of the registry and activated; a runtime configured with mode
+// "full" reads the per-file hashes from chain through a 2-of-3 quorum,
+// checks the install directory against them (no manifest file on the
+// server), and reports the running component and version. A changed file
+// then fails it closed with the file's name, and so does an active root
+// whose manifest was never published.
+func TestFullModeInstall10kFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := writeInstall(t, 10_000)
+	m, err := trustkernel.BuildManifest(ctx, dir)
+	require.NoError(t, err)
+	root, err := m.Root()
+	require.NoError(t, err)
+
+	f := newChainFixture(t)
+	ctl := f.instance(t, "full mode install")
+	comp := h32("accord/app")
+	reg := trustkernel.NewRegistry(f.dep.Registry)
+	f.send(t, 0, reg.Publish(comp, 7, root, trustkernel.URIHash("onchain:"), h32("meta")), nil)
+	f.send(t, roleRoot, ctl.SetReleaseRegistry(f.dep.Registry), nil)
+	pub, err := trustkernel.PublishManifest(ctx, f.client, chainOpts(roleUpgrade), ctl, m)
+	require.NoError(t, err)
+	require.Greater(t, len(pub.Receipts), 1, "split across transactions")
+	c, err := ctl.ProposeRelease(comp, 7, h32("policy"), time.Hour)
+	f.send(t, roleUpgrade, c, err)
+	f.send(t, roleUpgrade, ctl.ActivateUpgrade(), nil)
+	f.chain.Mine(3)
+
+	fc := &fullModeChain{chainFixture: f, ctl: ctl, m: m, root: root}
+	clock := fc.clock(t)
+	urls := make([]string, 3)
+	for i := range urls {
+		p := simchain.NewProxy(f.chain.URL(), simchain.Behaviour{})
+		t.Cleanup(p.Close)
+		urls[i] = p.URL
+	}
+	cfgJSON := fmt.Sprintf(`{"trust":{"web3":{"chain_id":%d,"rpc_endpoints":["%s","%s","%s"],"rpc_quorum":2,"mode":"full","contracts":{"instance_controller":"%s"}}}}`,
+		simchain.ChainID, urls[0], urls[1], urls[2], ctl.Address.Hex())
+	cfg, err := trustkernel.ParseConfig([]byte(cfgJSON))
+	require.NoError(t, err)
+	require.Equal(t, trustkernel.ModeFull, cfg.Mode)
+	_, err = cfg.InstallCheck(dir, "/etc/app/manifest.json", nil)
+	require.Error(t, err, "full mode takes no manifest file")
+
+	runtime := func(t *testing.T) *trustkernel.Runtime {
+		r, err := cfg.QuorumReader(trustkernel.WithClock(clock), trustkernel.WithPinTTL(time.Hour))
+		require.NoError(t, err)
+		t.Cleanup(r.Close)
+		check, err := cfg.InstallCheck(dir, "", r)
+		require.NoError(t, err)
+		rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: r, Controller: ctl.Address}, cfg.Policy(),
+			trustkernel.WithRuntimeClock(clock), check)
+		require.NoError(t, err)
+		return rt
+	}
+
+	rt := runtime(t)
+	require.NoError(t, rt.Refresh(ctx))
+	d := rt.Decision()
+	require.NoError(t, d.Reads)
+	require.NoError(t, d.Writes)
+	require.Equal(t, root, d.Observation.ActiveRoot)
+	require.Equal(t, comp, d.Observation.ComponentID, "the runtime reports the running component")
+	require.Equal(t, uint64(7), d.Observation.Version, "and its version")
+
+	// A file changed on the server: a fresh runtime refuses to serve and
+	// names it.
+	changed := filepath.Join(dir, "mod042", "file04242.php")
+	require.NoError(t, os.WriteFile(changed, []byte("<?php evil();\n"), 0o644))
+	rt = runtime(t)
+	require.NoError(t, rt.Refresh(ctx))
+	d = rt.Decision()
+	var ie *trustkernel.IntegrityError
+	require.ErrorAs(t, d.Reads, &ie)
+	require.Equal(t, []string{"mod042/file04242.php"}, ie.Changed)
+	require.ErrorIs(t, d.Writes, trustkernel.ErrIntegrity)
+
+	// A release whose manifest was never published on chain cannot pass.
+	f.send(t, 0, reg.Publish(comp, 8, h32("unpublished manifest"), h32("u"), h32("m")), nil)
+	c, err = ctl.ProposeRelease(comp, 8, h32("policy"), time.Hour)
+	f.send(t, roleUpgrade, c, err)
+	f.send(t, roleUpgrade, ctl.ActivateUpgrade(), nil)
+	f.chain.Mine(3)
+	clock = fc.clock(t)
+	rt = runtime(t)
+	require.NoError(t, rt.Refresh(ctx))
+	d = rt.Decision()
+	require.ErrorIs(t, d.Reads, trustkernel.ErrManifestIncomplete)
+	require.Equal(t, uint64(8), d.Observation.Version)
 }

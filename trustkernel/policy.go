@@ -46,6 +46,11 @@ type Observation struct {
 	Paused bool
 	// ActiveRoot is the controller's attested manifest root.
 	ActiveRoot [32]byte
+	// ComponentID and Version name the running release in the controller's
+	// release registry; both are zero when the active root was activated
+	// without naming a release.
+	ComponentID [32]byte
+	Version     uint64
 }
 
 // Policy is the Trust Kernel's outage rules. The zero value is not valid; use
@@ -146,33 +151,61 @@ func WithOutbox(o *Outbox, send func(context.Context, Action) error) RuntimeOpti
 func WithRuntimeLogger(l *slog.Logger) RuntimeOption { return func(r *Runtime) { r.log = l } }
 
 // WithInstall binds the runtime to an install: the directory dir and the
-// JSON manifest at manifestPath ([ParseManifest]). Whenever the agreed
-// activeRoot changes (and on the first observation), the runtime reads the
-// manifest again and checks it and the directory with [VerifyInstall]; a
-// mismatch makes reads and writes fail closed with the error, which names
-// every missing, extra and changed file ([*IntegrityError]) or the two
-// roots ([ErrRootMismatch]). A failed check is repeated at every refresh
-// until it passes.
+// JSON manifest at manifestPath ([ParseManifest]); this is the check of
+// root_uri mode. Whenever the agreed activeRoot changes (and on the first
+// observation), the runtime reads the manifest again and checks it and the
+// directory with [VerifyInstall]; a mismatch makes reads and writes fail
+// closed with the error, which names every missing, extra and changed file
+// ([*IntegrityError]) or the two roots ([ErrRootMismatch]). A failed check
+// is repeated at every refresh until it passes.
 func WithInstall(dir, manifestPath string) RuntimeOption {
-	return func(r *Runtime) { r.install = &installBinding{dir: dir, manifest: manifestPath} }
+	return func(r *Runtime) {
+		r.install = &installBinding{dir: dir, from: "manifest " + manifestPath, ok: manifestPath != "",
+			load: func(context.Context, [32]byte) (*Manifest, error) {
+				data, err := os.ReadFile(manifestPath)
+				if err != nil {
+					return nil, err
+				}
+				return ParseManifest(data)
+			}}
+	}
 }
 
-// installBinding is an install directory and its manifest file.
+// ManifestSource gives the manifest of a root; in full mode it reads the
+// per-file hashes from the chain ([ChainManifests]).
+type ManifestSource interface {
+	Manifest(ctx context.Context, root [32]byte) (*Manifest, error)
+}
+
+// WithChainInstall binds the runtime to the install directory dir in full
+// mode: the per-file hashes come from src, read for the agreed activeRoot,
+// instead of a manifest file on the server (which the server's filesystem
+// could hold falsified together with the files). The check runs when
+// [WithInstall]'s does and fails closed the same way; a manifest that
+// cannot be read (for example not completely published) fails it too.
+func WithChainInstall(dir string, src ManifestSource) RuntimeOption {
+	return func(r *Runtime) {
+		r.install = &installBinding{dir: dir, from: "manifest from chain", ok: src != nil,
+			load: func(ctx context.Context, root [32]byte) (*Manifest, error) { return src.Manifest(ctx, root) }}
+	}
+}
+
+// installBinding is an install directory and where its manifest comes
+// from.
 type installBinding struct {
-	dir, manifest string
+	dir, from string
+	ok        bool // the binding names a manifest source
+	load      func(ctx context.Context, root [32]byte) (*Manifest, error)
 }
 
 // verify checks the install against root.
 func (b *installBinding) verify(ctx context.Context, root [32]byte) error {
-	data, err := os.ReadFile(b.manifest)
+	m, err := b.load(ctx, root)
 	if err == nil {
-		var m *Manifest
-		if m, err = ParseManifest(data); err == nil {
-			err = VerifyInstall(ctx, b.dir, m, root)
-		}
+		err = VerifyInstall(ctx, b.dir, m, root)
 	}
 	if err != nil {
-		return errorf("install %s with manifest %s at active root %x: %w", b.dir, b.manifest, root, prefixless{err: err})
+		return errorf("install %s with %s at active root %x: %w", b.dir, b.from, root, prefixless{err: err})
 	}
 	return nil
 }
@@ -220,8 +253,8 @@ func NewRuntime(src StateSource, p Policy, opts ...RuntimeOption) (*Runtime, err
 	if r.outbox != nil && r.send == nil {
 		return nil, errors.New("trustkernel: outbox without a sender")
 	}
-	if r.install != nil && (r.install.dir == "" || r.install.manifest == "") {
-		return nil, errors.New("trustkernel: install binding needs a directory and a manifest path")
+	if r.install != nil && (r.install.dir == "" || !r.install.ok) {
+		return nil, errors.New("trustkernel: install binding needs a directory and a manifest path or source")
 	}
 	return r, nil
 }
@@ -258,6 +291,10 @@ func (r *Runtime) Refresh(ctx context.Context) error {
 		installErr = r.install.verify(ctx, obs.ActiveRoot)
 	}
 	r.mu.Lock()
+	prev, first := r.last, r.last == nil
+	if first {
+		prev = &Observation{}
+	}
 	r.last, r.lastErr = obs, nil
 	if check {
 		r.installErr, r.installRoot, r.installChecked = installErr, obs.ActiveRoot, true
@@ -265,6 +302,10 @@ func (r *Runtime) Refresh(ctx context.Context) error {
 	r.mu.Unlock()
 	if regained {
 		r.log.Info("trust kernel: quorum regained", "block", obs.Block.Number)
+	}
+	if first || prev.ActiveRoot != obs.ActiveRoot || prev.ComponentID != obs.ComponentID || prev.Version != obs.Version {
+		r.log.Info("trust kernel: running release", "root", fmt.Sprintf("%x", obs.ActiveRoot),
+			"component", fmt.Sprintf("%x", obs.ComponentID), "version", obs.Version, "block", obs.Block.Number)
 	}
 	if installErr != nil {
 		r.log.Error("trust kernel: install does not match the active root; failing closed", "err", installErr)

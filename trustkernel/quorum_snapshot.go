@@ -121,7 +121,8 @@ func (s *ControllerState) state(ctx context.Context) (*Observation, error) {
 		s.checked, s.lastChange = true, snap.ChangeCount
 		s.mu.Unlock()
 	}
-	return &Observation{Block: snap.Block, Paused: snap.Paused, ActiveRoot: snap.ActiveRoot}, nil
+	return &Observation{Block: snap.Block, Paused: snap.Paused, ActiveRoot: snap.ActiveRoot,
+		ComponentID: snap.ActiveComponentID, Version: snap.ActiveVersion}, nil
 }
 
 // checkCode checks, at block ref, that the controller is a clone of a
