@@ -133,6 +133,14 @@
 //	503 log_unavailable         no checkpoint or proof could be made (retry)
 //	500 internal                an answer could not be encoded (any endpoint; a bug)
 //
+//	Global Registry ledger ([GlobalRegistry.LedgerHandler]; GET and HEAD only)
+//	400 bad_lr                  lr is not a registry fingerprint
+//	400 bad_range               index, old or new is not a decimal, old > new, or new beyond the ledger's size
+//	404 not_found               no ledger record of that registry and index, no such receipt, tile or endpoint
+//	405 method_not_allowed      any method but GET and HEAD
+//	503 unavailable             the receipts could not be read
+//	503 log_unavailable         no checkpoint or proof could be made (retry)
+//
 //	admin endpoints ([LocalRegistry.AdminHandler])
 //	400 bad_range               from or to is not a decimal number
 //	400 export_failed           the range cannot be exported (see the message)
@@ -284,6 +292,40 @@
 // [LocalRegistry.PinReceipt] verifies it with the root key alone, checks
 // that it states the registry's own root, and keeps it for audit. The
 // Global Registry never connects to the enclave.
+//
+// # The Global Registry as a public ledger
+//
+// [GlobalRegistry.LedgerHandler] is the Global Registry's read-only public
+// interface (registry-import -serve): anyone holding the GR root key can
+// check what it imported without trusting the server.
+//
+//	GET /ledger/checkpoint                  the ledger's signed checkpoint (text/plain; charset=utf-8)
+//	GET /ledger/tile/<L>/<N>[.p/<W>]        c2sp.org/tlog-tiles hash tiles of the ledger
+//	GET /ledger/tile/entries/<N>[.p/<W>]    entry bundles: the ledger records
+//	GET /ledger/proof?lr=<fp>&index=<n>     [LedgerProof]: record n of Local Registry fp, with its tlog-proof
+//	GET /ledger/consistency?old=N&new=M     [ConsistencyProof] between two ledger sizes (new: default the size)
+//	GET /ledger/registries                  JSON array of [AdmittedRegistry]: fingerprint, public_key, racs, imported, root
+//	GET /ledger/receipts                    JSON array of the [Receipt] payloads issued, oldest first
+//	GET /ledger/receipts/{receipt_id}       that receipt as issued (coherence_receipt.json)
+//
+// The tiles are those of package internal/tiles: tile height 8, served up
+// to the last checkpoint the ledger signed (each import signs one; GET
+// /ledger/checkpoint signs one when the ledger grew). A ledger record of
+// more than 65535 bytes cannot be carried in an entry bundle (501
+// entry_too_large); /ledger/proof serves every record. A [LedgerProof] is
+// the JSON object
+//
+//	{"lr_fingerprint":"sha256:<hex>","lr_index":<n>,"record":"<base64 ledger record>",
+//	 "proof":"c2sp.org/tlog-proof@v1\nindex <ledger index>\n<base64 hashes>...\n\n<signed ledger checkpoint>"}
+//
+// and verifies ([LedgerProof.Verify]) with the root key alone: the
+// checkpoint's signature under the ledger's origin, the inclusion proof
+// from the record (leaf hash of record) to the checkpoint's root, and the
+// record's header naming lr_fingerprint and lr_index. The record inside
+// (the Local Registry's [Record]) carries the ACK that Local Registry
+// signed, checked with [VerifyAck] and the public_key the registries list
+// gives. The registries list is the Global Registry's word, not proven by
+// the ledger; its certificates verify with the root key.
 //
 // # Wire reference
 //

@@ -7,10 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/checkpoint"
 )
 
 // FuzzDecodeHeartbeat: only declared errors come back, and what is
@@ -156,5 +160,37 @@ func FuzzCheckLateNote(f *testing.F) {
 		for i, sa := range got {
 			require.Equal(t, idx[i], sa.QueueIndex)
 		}
+	})
+}
+
+// FuzzLedgerProof reads and verifies arbitrary ledger proofs: only
+// declared errors, and a proof that verifies names the record it holds.
+func FuzzLedgerProof(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join("testdata", "vectors", ledgerVectors))
+	require.NoError(f, err)
+	var vs []ledgerProofVector
+	require.NoError(f, json.Unmarshal(b, &vs))
+	for _, v := range vs {
+		f.Add([]byte(v.LedgerProof))
+	}
+	f.Add([]byte(`{"lr_fingerprint":"sha256:` + zeros64 + `","lr_index":1,"record":"AA==","proof":"x"}`))
+	root := vs[0].RootPublicKey
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := ParseLedgerProof(b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrDuplicateKey) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		e, err := p.Verify(root)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrBadSignature) && !errors.Is(err, checkpoint.ErrInclusion) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		require.Equal(t, p.LRFingerprint, e.LRFingerprint)
+		require.Equal(t, p.LRIndex, e.LRIndex)
 	})
 }

@@ -42,6 +42,8 @@ type GlobalRegistry struct {
 
 	mu    sync.Mutex // serialises imports and admissions
 	state grState
+
+	lookup ledgerIndex // LR record -> ledger index, for proofs
 }
 
 // grState is the Global Registry's state file.

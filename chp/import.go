@@ -444,6 +444,12 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, accepted *spo
 	if err != nil {
 		return nil, err
 	}
+	// The ledger and the state are written: the import stands. The copy
+	// served to the ledger's readers is kept after; if it cannot be
+	// written, the caller still gets the receipt.
+	if err := g.keepReceipt(rc, signed); err != nil {
+		g.logger.Error("chp: receipt not kept for the ledger's readers", "receipt_id", rc.ReceiptID, "err", err)
+	}
 	return &ImportResult{Receipt: rc, Signed: signed}, nil
 }
 

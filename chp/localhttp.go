@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -307,6 +308,11 @@ func consistency(ctx context.Context, log interface {
 }
 
 func (r *LocalRegistry) handleConsistency(w http.ResponseWriter, req *http.Request) {
+	serveConsistency(w, req, r.logger, r.Consistency)
+}
+
+// serveConsistency answers GET ...consistency?old=N&new=M from proof.
+func serveConsistency(w http.ResponseWriter, req *http.Request, logger *slog.Logger, proof func(context.Context, uint64, uint64) (*ConsistencyProof, error)) {
 	var sizes [2]uint64
 	for i, name := range []string{"old", "new"} {
 		if v := req.URL.Query().Get(name); v != "" {
@@ -318,13 +324,13 @@ func (r *LocalRegistry) handleConsistency(w http.ResponseWriter, req *http.Reque
 			sizes[i] = n
 		}
 	}
-	p, err := r.Consistency(req.Context(), sizes[0], sizes[1])
+	p, err := proof(req.Context(), sizes[0], sizes[1])
 	if errors.Is(err, ErrNotFound) {
 		writeError(w, http.StatusBadRequest, "bad_range", err.Error())
 		return
 	}
 	if err != nil {
-		r.logger.Error("consistency proof", "err", err)
+		logger.Error("consistency proof", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "log_unavailable", "cannot build the proof")
 		return
 	}

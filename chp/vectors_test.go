@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,27 @@ const (
 	ackVectors     = "ack.json"
 	racVectors     = "rac.json"
 	receiptVectors = "receipt.json"
+	ledgerVectors  = "ledger_proof.json"
+	lateVectors    = "late_note.json"
 )
+
+// ledgerProofVector is one case of ledger_proof.json.
+type ledgerProofVector struct {
+	Desc          string `json:"desc"`
+	RootPublicKey string `json:"root_public_key"`
+	LedgerOrigin  string `json:"ledger_origin"`
+	LRPublicKey   string `json:"lr_public_key"`
+	Heartbeat     string `json:"heartbeat"`    // the heartbeat of the proven record, as posted
+	LedgerProof   string `json:"ledger_proof"` // GET /ledger/proof's answer
+}
+
+// lateNoteVector is one case of late_note.json.
+type lateNoteVector struct {
+	Desc     string `json:"desc"`
+	SetAside string `json:"set_aside"` // an exported set-aside file
+	Note     string `json:"note"`      // meta.late_heartbeats
+	WantErr  string `json:"want_err,omitempty"`
+}
 
 // ackVector is one case of ack.json.
 type ackVector struct {
@@ -157,6 +178,84 @@ func generateReceiptVectors(t *testing.T) []receiptVector {
 		SignedBytes: string(signed), Receipt: string(signedEnv)}}
 }
 
+// generateLedgerProofVectors builds a ledger of three records, each the
+// ledger form of an ack.json record (heartbeat and ACK), and proves the
+// second.
+func generateLedgerProofVectors(t *testing.T) []ledgerProofVector {
+	root, lr := testKey(100), testKey(1)
+	rootPub, lrPub := pubString(root), pubString(lr)
+	origin, err := grOrigin(rootPub)
+	require.NoError(t, err)
+	cs, err := checkpoint.NewSigner(origin, root)
+	require.NoError(t, err)
+	acks := generateAckVectors(t)
+	fp := envelope.Fingerprint(lr.Public().(ed25519.PublicKey))
+	var hashes []tlog.Hash
+	var recs [][]byte
+	for i, a := range acks[:2] {
+		rec, err := Record{Heartbeat: []byte(a.Heartbeat), Ack: []byte(a.Ack)}.MarshalBinary()
+		require.NoError(t, err)
+		lrec := ledgerRecord(fp, uint64(7+i), rec)
+		recs = append(recs, lrec)
+		hs, err := tlog.StoredHashes(int64(i), lrec, tlog.HashReaderFunc(func(ix []int64) ([]tlog.Hash, error) {
+			out := make([]tlog.Hash, len(ix))
+			for k, x := range ix {
+				out[k] = hashes[x]
+			}
+			return out, nil
+		}))
+		require.NoError(t, err)
+		hashes = append(hashes, hs...)
+	}
+	hr := tlog.HashReaderFunc(func(ix []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(ix))
+		for k, x := range ix {
+			out[k] = hashes[x]
+		}
+		return out, nil
+	})
+	th, err := tlog.TreeHash(2, hr)
+	require.NoError(t, err)
+	signed, err := checkpoint.Sign(checkpoint.Checkpoint{Origin: origin, Size: 2, Hash: th}, cs)
+	require.NoError(t, err)
+	rp, err := tlog.ProveRecord(2, 1, hr)
+	require.NoError(t, err)
+	p := checkpoint.Proof{Index: 1, Checkpoint: signed, Path: rp}
+	lp, err := json.Marshal(LedgerProof{LRFingerprint: fp, LRIndex: 8, Record: recs[1], Proof: string(p.Marshal())})
+	require.NoError(t, err)
+	return []ledgerProofVector{{Desc: "record 8 of a Local Registry, the second of a ledger of two", RootPublicKey: rootPub,
+		LedgerOrigin: origin, LRPublicKey: lrPub, Heartbeat: acks[1].Heartbeat, LedgerProof: string(lp)}}
+}
+
+// generateLateNoteVectors sets three heartbeats aside (queue indexes 4 to
+// 6, lines 1 to 3 of a file whose line 0 is an earlier batch) and notes
+// them.
+func generateLateNoteVectors(t *testing.T) []lateNoteVector {
+	var file []byte
+	h := sha256.New()
+	for i := range 4 {
+		hb := bytes.Replace(vectorHeartbeat(StatusQuiet, "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11"), []byte("08:45:00Z"), fmt.Appendf(nil, "08:4%d:00Z", i), 1)
+		line := setAsideLine(uint64(3+i), hb)
+		file = append(file, line...)
+		if i > 0 {
+			h.Write(line)
+		}
+	}
+	n := LateNote{Count: 3, FirstIndex: 1, Oldest: time.Date(2025, 11, 4, 8, 41, 0, 0, time.UTC), Newest: time.Date(2025, 11, 4, 8, 43, 0, 0, time.UTC),
+		Digest: "sha256:" + hex.EncodeToString(h.Sum(nil))}
+	nb, err := json.Marshal(n)
+	require.NoError(t, err)
+	wrong := n
+	wrong.FirstIndex = 0
+	wb, err := json.Marshal(wrong)
+	require.NoError(t, err)
+	return []lateNoteVector{
+		{Desc: "three heartbeats set aside after an earlier batch of one", SetAside: string(file), Note: string(nb)},
+		{Desc: "the same note pointing at the wrong lines", SetAside: string(file), Note: string(wb), WantErr: "digest"},
+		{Desc: "count 0", SetAside: string(file), Note: strings.Replace(string(nb), `"count":3`, `"count":0`, 1), WantErr: "count"},
+	}
+}
+
 // readVectors reads (after writing, with -update) one vector file.
 func readVectors[T any](t *testing.T, name string, generate func(*testing.T) []T) []T {
 	t.Helper()
@@ -249,6 +348,87 @@ func TestVectors(t *testing.T) {
 				at, err := time.Parse(time.RFC3339, v.ValidAt)
 				require.NoError(t, err)
 				assert.NoError(t, c.Verify(v.RootPublicKey, v.LRPublicKey, at))
+			})
+		}
+	})
+	t.Run("ledger_proof", func(t *testing.T) {
+		for _, v := range readVectors(t, ledgerVectors, generateLedgerProofVectors) {
+			t.Run(v.Desc, func(t *testing.T) {
+				var lp struct {
+					LRFingerprint string `json:"lr_fingerprint"`
+					LRIndex       uint64 `json:"lr_index"`
+					Record        []byte `json:"record"`
+					Proof         string `json:"proof"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(v.LedgerProof), &lp))
+				// The record's header, by hand.
+				header := "accord.chp/ledger/v1\n" + lp.LRFingerprint + "\n" + fmt.Sprint(lp.LRIndex) + "\n"
+				require.True(t, strings.HasPrefix(string(lp.Record), header))
+				lrFP := sha256.Sum256(rawEd25519(t, v.LRPublicKey))
+				assert.Equal(t, "sha256:"+hex.EncodeToString(lrFP[:]), lp.LRFingerprint)
+				// The tlog-proof, by hand: header, index, hashes, checkpoint.
+				head, cp, ok := strings.Cut(lp.Proof, "\n\n")
+				require.True(t, ok)
+				lines := strings.Split(head, "\n")
+				require.Equal(t, "c2sp.org/tlog-proof@v1", lines[0])
+				idx, ok := strings.CutPrefix(lines[1], "index ")
+				require.True(t, ok)
+				var path tlog.RecordProof
+				for _, l := range lines[2:] {
+					h, err := base64.StdEncoding.DecodeString(l)
+					require.NoError(t, err)
+					path = append(path, tlog.Hash(h))
+				}
+				nv, err := checkpoint.NewVerifier(v.LedgerOrigin, rawEd25519(t, v.RootPublicKey))
+				require.NoError(t, err)
+				n, err := note.Open([]byte(cp), note.VerifierList(nv))
+				require.NoError(t, err)
+				body := strings.Split(n.Text, "\n")
+				require.Equal(t, v.LedgerOrigin, body[0])
+				var size, index int64
+				fmt.Sscan(body[1], &size)
+				fmt.Sscan(idx, &index)
+				rootHash, err := base64.StdEncoding.DecodeString(body[2])
+				require.NoError(t, err)
+				require.NoError(t, tlog.CheckRecord(path, size, tlog.Hash(rootHash), index, tlog.RecordHash(lp.Record)))
+				// The package's reader, and the ACK inside with the LR key.
+				p, err := ParseLedgerProof([]byte(v.LedgerProof))
+				require.NoError(t, err)
+				e, err := p.Verify(v.RootPublicKey)
+				require.NoError(t, err)
+				_, err = VerifyAck(e.Record.Ack, v.LRPublicKey, []byte(v.Heartbeat))
+				require.NoError(t, err)
+				_, err = p.Verify(v.LRPublicKey)
+				assert.Error(t, err)
+			})
+		}
+	})
+	t.Run("late_note", func(t *testing.T) {
+		for _, v := range readVectors(t, lateVectors, generateLateNoteVectors) {
+			t.Run(v.Desc, func(t *testing.T) {
+				n, err := ParseLateNote([]byte(v.Note))
+				if v.WantErr == "count" {
+					assert.ErrorIs(t, err, ErrMeta)
+					return
+				}
+				require.NoError(t, err)
+				// The digest by hand: SHA-256 of lines first_index.. with newlines.
+				var raw struct {
+					Count      int    `json:"count"`
+					FirstIndex int    `json:"first_index"`
+					Digest     string `json:"digest"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(v.Note), &raw))
+				lines := strings.SplitAfter(v.SetAside, "\n")
+				sum := sha256.Sum256([]byte(strings.Join(lines[raw.FirstIndex:raw.FirstIndex+raw.Count], "")))
+				_, err = CheckLateNote(n, []byte(v.SetAside))
+				if v.WantErr == "digest" {
+					assert.NotEqual(t, "sha256:"+hex.EncodeToString(sum[:]), raw.Digest)
+					assert.ErrorIs(t, err, ErrBundle)
+					return
+				}
+				assert.Equal(t, "sha256:"+hex.EncodeToString(sum[:]), raw.Digest)
+				require.NoError(t, err)
 			})
 		}
 	})
