@@ -120,9 +120,11 @@ func CreateInstance(ctx context.Context, backend Backend, opts *bind.TransactOpt
 	if err := p.check(); err != nil {
 		return common.Address{}, nil, err
 	}
-	data := bindings.NewInstanceFactory().PackCreateInstance(p.RootAuthority, p.UpgradeAuthority, p.EmergencyAuthority,
-		p.GenesisRoot, p.GenesisURIHash, p.GenesisPolicyHash, p.Salt)
-	rcpt, err := Send(ctx, backend, opts, Call{Method: "createInstance", To: d.Factory, Data: data})
+	c, err := CreateInstanceCall(d, p)
+	if err != nil {
+		return common.Address{}, nil, err
+	}
+	rcpt, err := Send(ctx, backend, opts, c)
 	if err != nil {
 		return common.Address{}, nil, err
 	}
@@ -144,6 +146,44 @@ func CreateInstance(ctx context.Context, backend Backend, opts *bind.TransactOpt
 		return common.Address{}, rcpt, err
 	}
 	return got, rcpt, nil
+}
+
+// CreateInstanceCall is the factory call [CreateInstance] sends, for a
+// sender that is not an EOA of this process (a Safe, or a tool that shows
+// the gas estimate first). Anyone may send it: the factory is
+// permissionless, and the parameters fix the clone's address.
+func CreateInstanceCall(d *Deployment, p InstanceParams) (Call, error) {
+	if err := p.check(); err != nil {
+		return Call{}, err
+	}
+	data := bindings.NewInstanceFactory().PackCreateInstance(p.RootAuthority, p.UpgradeAuthority, p.EmergencyAuthority,
+		p.GenesisRoot, p.GenesisURIHash, p.GenesisPolicyHash, p.Salt)
+	return Call{Method: "createInstance", To: d.Factory, Data: data}, nil
+}
+
+// A Creation is the data of one contract-creation transaction of [Deploy].
+type Creation struct {
+	// Name is the contract's name.
+	Name string
+	// Code is the creation code with the constructor arguments.
+	Code []byte
+}
+
+// DeploymentCode returns the creation transactions [Deploy] sends for the
+// contracts whose constructors depend on no other deployment: the
+// ReleaseRegistry owned by registryOwner, the InstanceController
+// implementation and the Anchor, in that order. A tool estimates their gas
+// before deploying; the InstanceFactory's constructor needs the
+// implementation on chain, so it cannot be estimated before then.
+func DeploymentCode(registryOwner common.Address) ([]Creation, error) {
+	if registryOwner == (common.Address{}) {
+		return nil, errorf("deploy: registry owner: %w", ErrZeroAddress)
+	}
+	return []Creation{
+		{"ReleaseRegistry", append(common.FromHex(bindings.ReleaseRegistryMetaData.Bin), bindings.NewReleaseRegistry().PackConstructor(registryOwner)...)},
+		{"InstanceController", common.FromHex(bindings.InstanceControllerMetaData.Bin)},
+		{"Anchor", common.FromHex(bindings.AnchorMetaData.Bin)},
+	}, nil
 }
 
 // VerifyDeployment checks that each address of d holds the runtime code this

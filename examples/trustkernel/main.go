@@ -19,12 +19,32 @@
 // As everywhere in the Trust Kernel, at least two endpoints must agree:
 // a single -rpc endpoint (-quorum 1) is refused unless -dev says the
 // chain is a development chain.
+//
+// The operator commands act on a real chain (-rpc, or a -network preset's
+// endpoint), each showing the chain's gas estimate before it sends:
+//
+//	trustkernel -rpc URL deploy -keystore FILE
+//	trustkernel -rpc URL -implementation 0x... request -factory 0x... -install NAME ... -out setup.json
+//	trustkernel review setup.json -keystore FILE            (on the reviewing device, offline)
+//	trustkernel -rpc URL create -request setup.json -reviewer 0x... -keystore FILE
+//	trustkernel -rpc URL -controller 0x... propose -manifest m.json -uri URI -keystore FILE
+//	trustkernel -rpc URL -controller 0x... activate|cancel|pause|unpause -keystore FILE
+//	trustkernel -rpc URL,URL -controller 0x... -implementation 0x... status
+//	trustkernel -rpc URL,URL -controller 0x... write-config -out trust.json
+//
+// An authority that is a Safe gets a Safe transaction file instead (-safe
+// ADDRESS -out FILE), which its owners sign with safe-sign and anyone runs
+// with safe-exec. Keys come only from go-ethereum keystore files (the
+// encrypted JSON files geth, clef and cast write), with the passphrase from
+// -password-file, $TRUSTKERNEL_PASSWORD or a terminal prompt; there is no
+// way to pass a raw private key.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -50,15 +70,50 @@ func command() *cli.Command {
 		quorum, confirmations           int
 		dev                             bool
 		timeout                         time.Duration
+		ch                              chainFlags
 	)
+	withTimeout := func(run func(context.Context, *cli.Env) error) func(context.Context, *cli.Env) error {
+		return func(ctx context.Context, e *cli.Env) error {
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			ch.rpc = rpc
+			return run(ctx, e)
+		}
+	}
+	ops := []*cli.Command{
+		deployVerb(&ch),
+		requestVerb(&ch, &implementation),
+		reviewVerb(),
+		createVerb(&ch),
+		proposeVerb(&ch, &controller),
+		authorityVerb(&ch, &controller, "activate", "activate the pending upgrade (upgrade authority)", (*trustkernel.Controller).ActivateUpgrade),
+		authorityVerb(&ch, &controller, "cancel", "withdraw the pending upgrade (upgrade or root authority)", (*trustkernel.Controller).CancelUpgrade),
+		authorityVerb(&ch, &controller, "pause", "pause the controller: installs fail closed (emergency authority)", (*trustkernel.Controller).Pause),
+		authorityVerb(&ch, &controller, "unpause", "lift a pause (emergency authority)", (*trustkernel.Controller).Unpause),
+		statusVerb(&ch, &controller, &implementation, &quorum, &confirmations, &dev),
+		writeConfigVerb(&ch, &controller, &quorum, &dev),
+		safeSignVerb(),
+		safeExecVerb(&ch),
+	}
+	for _, op := range ops {
+		op.Run = withTimeout(op.Run)
+	}
 	return &cli.Command{
 		Name:    "trustkernel",
-		Purpose: "walk an install's life on a simulated chain, or check a controller on a real one",
+		Purpose: "walk an install's life on a simulated chain, or operate controllers on a real one",
 		Workflow: `With no flags it starts a simulated chain on loopback and walks an install's life:
 deploy, publish, review a setup request, create and verify the controller clone,
 upgrade, anchor, pause, and fail closed. With -rpc it reads a real chain through
 a quorum instead: -quorum endpoints must agree (at least 2 unless -dev), and
--controller and -implementation name the clone to check.`,
+-controller and -implementation name the clone to check.
+
+The operator commands act on a real chain: deploy; request (draft a setup
+request), review (sign it on a separate device), create; propose, activate,
+cancel, pause, unpause; status; write-config. Each shows the gas estimate
+before sending. Keys come from go-ethereum keystore files (-keystore), never
+from the command line. With -safe ADDRESS -out FILE an authority that is a
+Safe gets a Safe transaction file: owners run safe-sign FILE, then anyone
+runs safe-exec FILE.`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&rpc, "rpc", "", "comma-separated JSON-RPC endpoint `URLs` of a real chain (default: a simulated chain)").Env("TRUSTKERNEL_RPC")
 			f.Int(&quorum, "quorum", 2, "with -rpc: how many endpoints must agree")
@@ -67,13 +122,18 @@ a quorum instead: -quorum endpoints must agree (at least 2 unless -dev), and
 			f.Int(&confirmations, "confirmations", 2, "with -rpc: read this many blocks below the agreed head")
 			f.Bool(&dev, "dev", false, "with -rpc: allow a single endpoint (-quorum 1), for a development chain only")
 			f.Duration(&timeout, "timeout", time.Minute, "give up after this long")
+			f.String(&ch.network, "network", "", "network preset `name` (edgen, local): chain id and default endpoint").Env("TRUSTKERNEL_NETWORK")
 		},
+		Commands: ops,
 		Check: func(e *cli.Env) error {
 			if err := e.Flags.Positive("quorum", "timeout"); err != nil {
 				return err
 			}
 			if err := e.Flags.NonNegative("confirmations"); err != nil {
 				return err
+			}
+			if e.Flags.Lookup("network").IsSet() {
+				return cli.Exit(2, errors.New("-network is for the operator commands (status, deploy, ...)"))
 			}
 			if rpc == "" && (controller != "" || implementation != "" || dev) {
 				return cli.Exit(2, errors.New("-controller, -implementation and -dev need -rpc"))
@@ -86,12 +146,14 @@ a quorum instead: -quorum endpoints must agree (at least 2 unless -dev), and
 			if rpc == "" {
 				return walk(ctx)
 			}
-			return inspect(ctx, strings.Split(rpc, ","), quorum, controller, implementation, uint64(confirmations), dev)
+			return inspect(ctx, e.Stdout, strings.Split(rpc, ","), quorum, controller, implementation, uint64(confirmations), dev)
 		},
 	}
 }
 
-func step(format string, args ...any) { fmt.Printf("- "+format+"\n", args...) }
+func step(format string, args ...any) { stepTo(os.Stdout, format, args...) }
+
+func stepTo(w io.Writer, format string, args ...any) { fmt.Fprintf(w, "- "+format+"\n", args...) }
 
 func opts(i int) *bind.TransactOpts {
 	return bind.NewKeyedTransactor(simchain.Key(i), big.NewInt(simchain.ChainID))
@@ -272,7 +334,7 @@ func serve(s trustkernel.Snapshot) error {
 // needs quorum of them to pass.
 //
 // Fewer than two endpoints or a quorum of one are refused unless dev is set.
-func inspect(ctx context.Context, urls []string, quorum int, controller, implementation string, confirmations uint64, dev bool) error {
+func inspect(ctx context.Context, w io.Writer, urls []string, quorum int, controller, implementation string, confirmations uint64, dev bool) error {
 	if !common.IsHexAddress(controller) || !common.IsHexAddress(implementation) {
 		return errors.New("--rpc needs --controller and --implementation addresses")
 	}
@@ -293,7 +355,7 @@ func inspect(ctx context.Context, urls []string, quorum int, controller, impleme
 	if err != nil {
 		return err
 	}
-	step("block %d (%s) agreed by %d of %d endpoints", pin.Number, pin.Hash.Hex(), quorum, len(urls))
+	stepTo(w, "block %d (%s) agreed by %d of %d endpoints", pin.Number, pin.Hash.Hex(), quorum, len(urls))
 
 	block := new(big.Int).SetUint64(pin.Number)
 	genuine := 0
@@ -322,12 +384,18 @@ func inspect(ctx context.Context, urls []string, quorum int, controller, impleme
 	if err != nil {
 		return err
 	}
-	step("controller %s is a genuine clone of %s", ctlAddr.Hex(), implAddr.Hex())
-	step("active root %x, paused %v, change %d", snap.ActiveRoot, snap.Paused, snap.ChangeCount)
-	if err := serve(snap.Snapshot); err != nil {
-		step("the install must fail closed: %v", err)
+	stepTo(w, "controller %s is a genuine clone of %s", ctlAddr.Hex(), implAddr.Hex())
+	stepTo(w, "active root %x, paused %v, change %d", snap.ActiveRoot, snap.Paused, snap.ChangeCount)
+	stepTo(w, "authorities: root %s, upgrade %s, emergency %s", snap.RootAuthority.Hex(), snap.UpgradeAuthority.Hex(), snap.EmergencyAuthority.Hex())
+	if p := snap.PendingUpgrade; p.ExpiresAt != 0 {
+		stepTo(w, "pending upgrade to root %x, expires %s", p.Root, time.Unix(int64(p.ExpiresAt), 0).UTC().Format(time.RFC3339))
 	} else {
-		step("the install may serve")
+		stepTo(w, "no pending upgrade")
+	}
+	if err := serve(snap.Snapshot); err != nil {
+		stepTo(w, "the install must fail closed: %v", err)
+	} else {
+		stepTo(w, "the install may serve")
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -50,17 +51,17 @@ func TestInspect(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	urls := []string{a.URL, b.URL, "http://127.0.0.1:1"}
-	require.NoError(t, inspect(ctx, urls, 2, addr.Hex(), dep.Implementation.Hex(), 2, false))
-	require.ErrorIs(t, inspect(ctx, urls, 2, dep.Registry.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrNotClone)
-	require.Error(t, inspect(ctx, urls, 3, addr.Hex(), dep.Implementation.Hex(), 2, false), "the dead endpoint breaks a 3-of-3 quorum")
-	require.Error(t, inspect(ctx, urls, 2, "nope", dep.Implementation.Hex(), 2, false))
+	require.NoError(t, inspect(ctx, io.Discard, urls, 2, addr.Hex(), dep.Implementation.Hex(), 2, false))
+	require.ErrorIs(t, inspect(ctx, io.Discard, urls, 2, dep.Registry.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrNotClone)
+	require.Error(t, inspect(ctx, io.Discard, urls, 3, addr.Hex(), dep.Implementation.Hex(), 2, false), "the dead endpoint breaks a 3-of-3 quorum")
+	require.Error(t, inspect(ctx, io.Discard, urls, 2, "nope", dep.Implementation.Hex(), 2, false))
 
 	// A liar in front of the same chain is out-voted in 2 of 3, and a 3-of-3
 	// quorum with a liar fails closed.
 	liar := simchain.NewProxy(chain.URL(), simchain.Behaviour{Lie: true})
 	defer liar.Close()
-	require.NoError(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 2, addr.Hex(), dep.Implementation.Hex(), 2, false))
-	require.Error(t, inspect(ctx, []string{a.URL, liar.URL, b.URL}, 3, addr.Hex(), dep.Implementation.Hex(), 2, false))
+	require.NoError(t, inspect(ctx, io.Discard, []string{a.URL, liar.URL, b.URL}, 2, addr.Hex(), dep.Implementation.Hex(), 2, false))
+	require.Error(t, inspect(ctx, io.Discard, []string{a.URL, liar.URL, b.URL}, 3, addr.Hex(), dep.Implementation.Hex(), 2, false))
 }
 
 // TestHardening14ExampleSingleEndpoint: --rpc follows the quorum rule: one
@@ -70,8 +71,8 @@ func TestHardening14ExampleSingleEndpoint(t *testing.T) {
 	defer cancel()
 	chain, dep, addr := newInstance(t, ctx)
 	one := []string{chain.URL()}
-	require.ErrorIs(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrSingleEndpoint)
-	require.NoError(t, inspect(ctx, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, true))
+	require.ErrorIs(t, inspect(ctx, io.Discard, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrSingleEndpoint)
+	require.NoError(t, inspect(ctx, io.Discard, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, true))
 }
 
 // TestCommandLine: the shared command-line rules (one-line errors on stderr,

@@ -1,0 +1,711 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/accordsdk/accord/examples/internal/cli"
+	"github.com/accordsdk/accord/internal/atomicfile"
+	"github.com/accordsdk/accord/trustkernel"
+)
+
+// chainFlags are the root flags every operator verb reads: the endpoint(s)
+// and the network preset.
+type chainFlags struct {
+	rpc, network string
+}
+
+// sendFlags choose how a verb acts: sent from the keystore key, or written
+// as a Safe transaction file for the Safe's owners, or only estimated.
+type sendFlags struct {
+	keyFlags
+	safe, out string
+	dryRun    bool
+}
+
+func (s *sendFlags) declare(f *cli.FlagSet) {
+	s.keyFlags.declare(f)
+	f.String(&s.safe, "safe", "", "the authority is this Safe `address`: write a Safe transaction file (-out) for its owners instead of sending")
+	f.String(&s.out, "out", "", "with -safe: the Safe transaction `file` to write")
+	f.Bool(&s.dryRun, "dry-run", false, "show the estimate and stop: send nothing, write nothing")
+	f.Together("safe", "out")
+}
+
+// chain is an endpoint to send through, with what the verbs print.
+type chain struct {
+	client  *ethclient.Client
+	chainID uint64
+	network *trustkernel.Network
+}
+
+// dial connects to the one endpoint a sending verb uses: -rpc, or the
+// network preset's default endpoint. With a preset the endpoint must serve
+// the preset's chain.
+func (c *chainFlags) dial(ctx context.Context) (*chain, error) {
+	var net *trustkernel.Network
+	if c.network != "" {
+		n, err := trustkernel.LookupNetwork(c.network)
+		if err != nil {
+			return nil, cli.Exit(2, err)
+		}
+		net = &n
+	}
+	url := c.rpc
+	if url == "" && net != nil {
+		url = net.RPCEndpoints[0]
+	}
+	if url == "" {
+		return nil, cli.Exit(2, errors.New("missing -rpc (or $TRUSTKERNEL_RPC) or -network: the endpoint to send through"))
+	}
+	if strings.Contains(url, ",") {
+		return nil, cli.Exit(2, errors.New("-rpc: this command sends through one endpoint; give one URL"))
+	}
+	client, err := ethclient.DialContext(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	id, err := client.ChainID(ctx)
+	if err != nil {
+		client.Close()
+		return nil, fmt.Errorf("%s: chain id: %w", url, err)
+	}
+	if net != nil && (!id.IsUint64() || id.Uint64() != net.ChainID) {
+		client.Close()
+		return nil, fmt.Errorf("%s serves chain %v, network %s is chain %d", url, id, net.Name, net.ChainID)
+	}
+	return &chain{client: client, chainID: id.Uint64(), network: net}, nil
+}
+
+func (c *chain) Close() { c.client.Close() }
+
+// transactor signs transactions for this chain with key.
+func (c *chain) transactor(key *ecdsa.PrivateKey) *bind.TransactOpts {
+	return bind.NewKeyedTransactor(key, new(big.Int).SetUint64(c.chainID))
+}
+
+// price reads eth_gasPrice.
+func (c *chain) price(ctx context.Context) (*big.Int, error) {
+	p, err := c.client.SuggestGasPrice(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("gas price: %w", err)
+	}
+	return p, nil
+}
+
+// showEstimate prints one call's estimate.
+func showEstimate(e *cli.Env, method string, gas uint64, price *big.Int) {
+	wei := new(big.Int).Mul(new(big.Int).SetUint64(gas), price)
+	fmt.Fprintf(e.Stdout, "estimate: %s %d gas at %s gwei = %s ETH\n", method, gas, trustkernel.FormatUnits(price, 9), trustkernel.FormatUnits(wei, 18))
+}
+
+// act estimates call as the authority and then sends it from the keystore
+// key, or writes it as a Safe transaction file with -safe. The estimate is
+// printed before anything is sent or written.
+func act(ctx context.Context, e *cli.Env, c *chain, s *sendFlags, call trustkernel.Call) error {
+	var key *ecdsa.PrivateKey
+	var from common.Address
+	if s.safe != "" {
+		if !common.IsHexAddress(s.safe) {
+			return cli.Exit(2, fmt.Errorf("-safe %q is not an address", s.safe))
+		}
+		from = common.HexToAddress(s.safe)
+	} else {
+		var err error
+		if key, err = s.load(e); err != nil {
+			return err
+		}
+		from = crypto.PubkeyToAddress(key.PublicKey)
+	}
+	price, err := c.price(ctx)
+	if err != nil {
+		return err
+	}
+	gas, err := trustkernel.EstimateCall(ctx, c.client, from, call)
+	if err != nil {
+		return err
+	}
+	showEstimate(e, call.Method, gas, price)
+	if s.dryRun {
+		fmt.Fprintln(e.Stdout, "dry run: nothing sent")
+		return nil
+	}
+	if s.safe != "" {
+		return writeSafeTx(ctx, e, c, from, s.out, call)
+	}
+	rcpt, err := trustkernel.Send(ctx, c.client, c.transactor(key), call)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "sent %s from %s: tx %s, block %v, %d gas used\n", call.Method, from.Hex(), rcpt.TxHash.Hex(), rcpt.BlockNumber, rcpt.GasUsed)
+	if c.network != nil {
+		if u := c.network.TxURL(rcpt.TxHash.Hex()); u != "" {
+			fmt.Fprintln(e.Stdout, u)
+		}
+	}
+	return nil
+}
+
+// writeSafeTx writes call as a Safe transaction at the Safe's current
+// nonce, after checking the Safe is a genuine one.
+func writeSafeTx(ctx context.Context, e *cli.Env, c *chain, safe common.Address, out string, call trustkernel.Call) error {
+	info, err := trustkernel.InspectSafe(ctx, c.client, safe, nil)
+	if err != nil {
+		return err
+	}
+	f, err := trustkernel.NewSafeTxFile(trustkernel.NewSafeTx(safe, c.chainID, call, info.Nonce), call.Method)
+	if err != nil {
+		return err
+	}
+	if err := writeJSON(out, f, 0o644); err != nil {
+		return err
+	}
+	h, _ := f.Tx.Hash()
+	fmt.Fprintf(e.Stdout, "wrote %s: %s through Safe %s (%d of %d owners, nonce %d), safeTxHash %s\n",
+		out, call.Method, safe.Hex(), info.Threshold, len(info.Owners), info.Nonce, h.Hex())
+	fmt.Fprintf(e.Stdout, "next: each owner runs trustkernel safe-sign %s, then anyone runs trustkernel safe-exec %s\n", out, out)
+	return nil
+}
+
+// writeJSON writes v as indented JSON, atomically, refusing to replace a
+// file.
+func writeJSON(path string, v any, mode os.FileMode) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s exists: not replacing it", path)
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, append(data, '\n'), mode)
+}
+
+// addressFlag parses an address flag value.
+func addressFlag(name, v string) (common.Address, error) {
+	if !common.IsHexAddress(v) {
+		return common.Address{}, cli.Exit(2, fmt.Errorf("-%s %q is not an address", name, v))
+	}
+	return common.HexToAddress(v), nil
+}
+
+// hashFlag parses a 32-byte hex flag value ("" is zero).
+func hashFlag(name, v string) ([32]byte, error) {
+	if v == "" {
+		return [32]byte{}, nil
+	}
+	b := common.FromHex(v)
+	if len(b) != 32 || !strings.HasPrefix(v, "0x") {
+		return [32]byte{}, cli.Exit(2, fmt.Errorf("-%s %q: want 0x and 64 hex digits", name, v))
+	}
+	return [32]byte(b), nil
+}
+
+// readManifest reads a manifest's JSON form.
+func readManifest(path string) (*trustkernel.Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return trustkernel.ParseManifest(data)
+}
+
+// deployVerb deploys the global contracts.
+func deployVerb(c *chainFlags) *cli.Command {
+	var s keyFlags
+	var owner string
+	var dryRun bool
+	return &cli.Command{
+		Name:    "deploy",
+		Purpose: "deploy the release registry, controller implementation, factory and anchor",
+		Flags: func(f *cli.FlagSet) {
+			s.declare(f)
+			f.String(&owner, "registry-owner", "", "owner `address` of the release registry (default: the deployer)")
+			f.Bool(&dryRun, "dry-run", false, "show the estimate and stop")
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			key, err := s.load(e)
+			if err != nil {
+				return err
+			}
+			from := crypto.PubkeyToAddress(key.PublicKey)
+			ownerAddr := from
+			if owner != "" {
+				if ownerAddr, err = addressFlag("registry-owner", owner); err != nil {
+					return err
+				}
+			}
+			price, err := ch.price(ctx)
+			if err != nil {
+				return err
+			}
+			creations, err := trustkernel.DeploymentCode(ownerAddr)
+			if err != nil {
+				return err
+			}
+			var total uint64
+			for _, cr := range creations {
+				gas, err := ch.client.EstimateGas(ctx, ethereum.CallMsg{From: from, Data: cr.Code})
+				if err != nil {
+					return fmt.Errorf("estimate %s: %w", cr.Name, trustkernel.DecodeRevertError(err))
+				}
+				showEstimate(e, "create "+cr.Name, gas, price)
+				total += gas
+			}
+			fmt.Fprintln(e.Stdout, "estimate: InstanceFactory is estimated when sent (its constructor needs the implementation on chain)")
+			showEstimate(e, "deploy (without the factory)", total, price)
+			if dryRun {
+				fmt.Fprintln(e.Stdout, "dry run: nothing sent")
+				return nil
+			}
+			dep, err := trustkernel.Deploy(ctx, ch.client, ch.transactor(key), ownerAddr)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "registry %s\nimplementation %s\nfactory %s\nanchor %s\n", dep.Registry.Hex(), dep.Implementation.Hex(), dep.Factory.Hex(), dep.Anchor.Hex())
+			return nil
+		},
+	}
+}
+
+// requestVerb drafts a setup request for review on a separate device.
+func requestVerb(c *chainFlags, implementation *string) *cli.Command {
+	var factory, rootA, upgradeA, emergencyA, genesisRoot, genesisURI, policy, salt, install, out, manifest string
+	var validFor time.Duration
+	return &cli.Command{
+		Name:    "request",
+		Purpose: "draft the EIP-712 setup request of a new install's controller, for review",
+		Workflow: `-implementation (a flag of trustkernel itself) names the controller
+implementation; it and -factory are checked on chain before the request is written.`,
+		Flags: func(f *cli.FlagSet) {
+			f.String(&install, "install", "", "the install's `name`, shown to the reviewer").Required()
+			f.String(&factory, "factory", "", "InstanceFactory `address`").Required()
+			f.String(&rootA, "root-authority", "", "root authority `address`").Required()
+			f.String(&upgradeA, "upgrade-authority", "", "upgrade authority `address`").Required()
+			f.String(&emergencyA, "emergency-authority", "", "emergency authority `address`").Required()
+			f.String(&manifest, "manifest", "", "genesis manifest JSON `file` (its root is the genesis root)")
+			f.String(&genesisRoot, "genesis-root", "", "genesis root `hex` (instead of -manifest; empty: none active yet)")
+			f.String(&genesisURI, "genesis-uri", "", "`URI` of the genesis manifest (its Keccak-256 is the genesis uriHash)")
+			f.String(&policy, "policy-hash", "", "genesis policy hash `hex`")
+			f.String(&salt, "salt", "", "a `word` making the controller address unique (hashed)")
+			f.Duration(&validFor, "valid-for", 24*time.Hour, "how long the request may be acted on")
+			f.String(&out, "out", "", "setup request `file` to write").Required()
+			f.Exclusive("manifest", "genesis-root")
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			var d trustkernel.Deployment
+			var p trustkernel.InstanceParams
+			var err error
+			for _, a := range []struct {
+				name, v string
+				dst     *common.Address
+			}{{"factory", factory, &d.Factory}, {"implementation", *implementation, &d.Implementation}, {"root-authority", rootA, &p.RootAuthority},
+				{"upgrade-authority", upgradeA, &p.UpgradeAuthority}, {"emergency-authority", emergencyA, &p.EmergencyAuthority}} {
+				if *a.dst, err = addressFlag(a.name, a.v); err != nil {
+					return err
+				}
+			}
+			if manifest != "" {
+				m, err := readManifest(manifest)
+				if err != nil {
+					return err
+				}
+				if p.GenesisRoot, err = m.Root(); err != nil {
+					return err
+				}
+			} else if p.GenesisRoot, err = hashFlag("genesis-root", genesisRoot); err != nil {
+				return err
+			}
+			if genesisURI != "" {
+				p.GenesisURIHash = trustkernel.URIHash(genesisURI)
+			}
+			if p.GenesisPolicyHash, err = hashFlag("policy-hash", policy); err != nil {
+				return err
+			}
+			p.Salt = crypto.Keccak256Hash([]byte(salt))
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			if err := checkFactory(ctx, ch, d.Factory, d.Implementation); err != nil {
+				return err
+			}
+			req, err := trustkernel.NewSetupRequest(install, ch.chainID, &d, p, time.Now().Add(validFor))
+			if err != nil {
+				return err
+			}
+			if err := writeJSON(out, req, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "wrote %s: controller %s on chain %d, valid until %s\n", out, req.Controller.Hex(), req.ChainID, time.Unix(int64(req.NotAfter), 0).UTC().Format(time.RFC3339))
+			fmt.Fprintf(e.Stdout, "next: review and sign it on a separate device: trustkernel review %s -keystore ...\n", out)
+			return nil
+		},
+	}
+}
+
+// checkFactory checks, at the latest block, that implementation holds the
+// genuine controller code and factory the genuine factory cloning it.
+func checkFactory(ctx context.Context, ch *chain, factory, implementation common.Address) error {
+	code, err := ch.client.CodeAt(ctx, implementation, nil)
+	if err != nil {
+		return err
+	}
+	if err := trustkernel.CheckImplementation(implementation, code); err != nil {
+		return err
+	}
+	fcode, err := ch.client.CodeAt(ctx, factory, nil)
+	if err != nil {
+		return err
+	}
+	if got, want := crypto.Keccak256Hash(fcode), trustkernel.FactoryCodeHash(implementation); got != want {
+		return &trustkernel.CodeMismatchError{What: "InstanceFactory", Address: factory, Got: got, Want: want}
+	}
+	return nil
+}
+
+// reviewVerb shows a setup request and signs it, offline.
+func reviewVerb() *cli.Command {
+	var s keyFlags
+	var out string
+	return &cli.Command{
+		Name:    "review",
+		Purpose: "show a setup request, check its controller address offline, and sign it",
+		Args:    "REQUEST",
+		MinArgs: 1, MaxArgs: 1,
+		Flags: func(f *cli.FlagSet) {
+			s.declare(f)
+			f.String(&out, "out", "", "signature `file` to write (default: REQUEST.sig)")
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			data, err := os.ReadFile(e.Args[0])
+			if err != nil {
+				return err
+			}
+			req, err := trustkernel.ParseSetupRequest(data)
+			if err != nil {
+				return err
+			}
+			w := e.Stdout
+			fmt.Fprintf(w, "install %q on chain %d\n", req.Install, req.ChainID)
+			fmt.Fprintf(w, "controller %s (recomputed from the fields below)\n", req.Controller.Hex())
+			fmt.Fprintf(w, "factory %s, implementation %s\n", req.Factory.Hex(), req.Implementation.Hex())
+			fmt.Fprintf(w, "root authority %s\nupgrade authority %s\nemergency authority %s\n", req.RootAuthority.Hex(), req.UpgradeAuthority.Hex(), req.EmergencyAuthority.Hex())
+			fmt.Fprintf(w, "genesis root %s, uri hash %s, policy hash %s\n", req.GenesisRoot.Hex(), req.GenesisURIHash.Hex(), req.GenesisPolicyHash.Hex())
+			fmt.Fprintf(w, "valid until %s\n", time.Unix(int64(req.NotAfter), 0).UTC().Format(time.RFC3339))
+			if time.Now().Unix() > int64(req.NotAfter) {
+				return trustkernel.ErrSetupExpired
+			}
+			key, err := s.load(e)
+			if err != nil {
+				return err
+			}
+			sig, err := req.SignWith(ctx, trustkernel.KeySigner(key))
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				out = e.Args[0] + ".sig"
+			}
+			if _, err := os.Lstat(out); err == nil {
+				return fmt.Errorf("%s exists: not replacing it", out)
+			}
+			if err := atomicfile.Write(out, []byte(fmt.Sprintf("0x%x\n", sig)), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "signed by %s: wrote %s\n", crypto.PubkeyToAddress(key.PublicKey).Hex(), out)
+			return nil
+		},
+	}
+}
+
+// createVerb creates the controller a reviewed setup request describes.
+func createVerb(c *chainFlags) *cli.Command {
+	var s sendFlags
+	var request, signature, reviewer string
+	return &cli.Command{
+		Name:    "create",
+		Purpose: "create the controller of a reviewed and signed setup request",
+		Flags: func(f *cli.FlagSet) {
+			s.declare(f)
+			f.String(&request, "request", "", "the setup request `file`").Required()
+			f.String(&signature, "signature", "", "the reviewer's signature `file` (default: REQUEST.sig)")
+			f.String(&reviewer, "reviewer", "", "`address` of the reviewing device whose signature is required").Required()
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			reviewerAddr, err := addressFlag("reviewer", reviewer)
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(request)
+			if err != nil {
+				return err
+			}
+			req, err := trustkernel.ParseSetupRequest(data)
+			if err != nil {
+				return err
+			}
+			if signature == "" {
+				signature = request + ".sig"
+			}
+			line, err := readLine(signature)
+			if err != nil {
+				return err
+			}
+			if err := req.Verify(common.FromHex(line), reviewerAddr, time.Now()); err != nil {
+				return err
+			}
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			if ch.chainID != req.ChainID {
+				return fmt.Errorf("the request is for chain %d, the endpoint serves chain %d", req.ChainID, ch.chainID)
+			}
+			if err := checkFactory(ctx, ch, req.Factory, req.Implementation); err != nil {
+				return err
+			}
+			if code, err := ch.client.CodeAt(ctx, req.Controller, nil); err != nil {
+				return err
+			} else if len(code) > 0 {
+				return fmt.Errorf("controller %s already exists", req.Controller.Hex())
+			}
+			fmt.Fprintf(e.Stdout, "setup request for %q signed by reviewer %s; controller will be %s\n", req.Install, reviewerAddr.Hex(), req.Controller.Hex())
+			d := &trustkernel.Deployment{Factory: req.Factory, Implementation: req.Implementation}
+			call, err := trustkernel.CreateInstanceCall(d, req.Params())
+			if err != nil {
+				return err
+			}
+			if err := act(ctx, e, ch, &s, call); err != nil {
+				return err
+			}
+			if s.dryRun || s.safe != "" {
+				return nil
+			}
+			if err := trustkernel.VerifyClone(ctx, ch.client, req.Controller, req.Implementation, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "controller %s created and verified as a genuine clone\n", req.Controller.Hex())
+			return nil
+		},
+	}
+}
+
+// authorityVerb is one of the controller's authority calls.
+func authorityVerb(c *chainFlags, controller *string, name, purpose string, build func(*trustkernel.Controller) trustkernel.Call) *cli.Command {
+	var s sendFlags
+	return &cli.Command{
+		Name:    name,
+		Purpose: purpose,
+		Flags:   s.declare,
+		Run: func(ctx context.Context, e *cli.Env) error {
+			addr, err := addressFlag("controller", *controller)
+			if err != nil {
+				return err
+			}
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			return act(ctx, e, ch, &s, build(trustkernel.NewController(addr)))
+		},
+	}
+}
+
+// proposeVerb proposes an upgrade to a manifest's root.
+func proposeVerb(c *chainFlags, controller *string) *cli.Command {
+	var s sendFlags
+	var manifest, root, uri, policy string
+	var ttl time.Duration
+	return &cli.Command{
+		Name:    "propose",
+		Purpose: "propose an upgrade to a new manifest root, showing what each trust mode costs",
+		Flags: func(f *cli.FlagSet) {
+			s.declare(f)
+			f.String(&manifest, "manifest", "", "the new release's manifest JSON `file`")
+			f.String(&root, "root", "", "the new root `hex` (instead of -manifest)")
+			f.String(&uri, "uri", "", "`URI` where the manifest is published").Required()
+			f.String(&policy, "policy-hash", "", "policy hash `hex`")
+			f.Duration(&ttl, "ttl", 24*time.Hour, "how long the proposal may be activated (1m to 720h)")
+			f.Exclusive("manifest", "root")
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			addr, err := addressFlag("controller", *controller)
+			if err != nil {
+				return err
+			}
+			policyHash, err := hashFlag("policy-hash", policy)
+			if err != nil {
+				return err
+			}
+			var m *trustkernel.Manifest
+			var r [32]byte
+			switch {
+			case manifest != "":
+				if m, err = readManifest(manifest); err != nil {
+					return err
+				}
+				if r, err = m.Root(); err != nil {
+					return err
+				}
+			case root != "":
+				if r, err = hashFlag("root", root); err != nil {
+					return err
+				}
+			default:
+				return cli.Exit(2, errors.New("give -manifest or -root"))
+			}
+			ctl := trustkernel.NewController(addr)
+			call, err := ctl.ProposeUpgrade(r, trustkernel.URIHash(uri), policyHash, ttl)
+			if err != nil {
+				return err
+			}
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			if m != nil {
+				from := common.HexToAddress(s.safe)
+				if s.safe == "" {
+					key, err := s.load(e)
+					if err != nil {
+						return err
+					}
+					from = crypto.PubkeyToAddress(key.PublicKey)
+				}
+				est, err := trustkernel.EstimateModeCost(ctx, ch.client, trustkernel.CostQuery{Controller: addr, From: from, URI: uri, PolicyHash: policyHash, TTL: ttl}, m, trustkernel.ModeRootURI)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.Stdout, "mode cost %s\n", est)
+			}
+			fmt.Fprintf(e.Stdout, "proposing root %x for controller %s\n", r, addr.Hex())
+			return act(ctx, e, ch, &s, call)
+		},
+	}
+}
+
+// safeSignVerb adds an owner's signature to a Safe transaction file.
+func safeSignVerb() *cli.Command {
+	var s keyFlags
+	return &cli.Command{
+		Name:    "safe-sign",
+		Purpose: "check a Safe transaction file and add this owner's signature",
+		Args:    "FILE",
+		MinArgs: 1, MaxArgs: 1,
+		Flags: s.declare,
+		Run: func(ctx context.Context, e *cli.Env) error {
+			path := e.Args[0]
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			f, err := trustkernel.ParseSafeTxFile(data)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "%s on %s through Safe %s, chain %d, nonce %d, safeTxHash ", f.Method, f.Tx.To.Hex(), f.Tx.Safe.Hex(), f.Tx.ChainID, f.Tx.Nonce)
+			h, err := f.Tx.Hash()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.Stdout, h.Hex())
+			key, err := s.load(e)
+			if err != nil {
+				return err
+			}
+			sig, err := f.Tx.SignWith(ctx, trustkernel.KeySigner(key))
+			if err != nil {
+				return err
+			}
+			if err := f.AddSignature(sig); err != nil {
+				return err
+			}
+			enc, err := json.MarshalIndent(f, "", "  ")
+			if err != nil {
+				return err
+			}
+			if err := atomicfile.Write(path, append(enc, '\n'), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "signed by %s: %d signatures\n", sig.Owner.Hex(), len(f.Signatures))
+			return nil
+		},
+	}
+}
+
+// safeExecVerb executes a signed Safe transaction file.
+func safeExecVerb(c *chainFlags) *cli.Command {
+	var s keyFlags
+	return &cli.Command{
+		Name:    "safe-exec",
+		Purpose: "execute a Safe transaction file once enough owners have signed (any funded key pays)",
+		Args:    "FILE",
+		MinArgs: 1, MaxArgs: 1,
+		Flags: s.declare,
+		Run: func(ctx context.Context, e *cli.Env) error {
+			data, err := os.ReadFile(e.Args[0])
+			if err != nil {
+				return err
+			}
+			f, err := trustkernel.ParseSafeTxFile(data)
+			if err != nil {
+				return err
+			}
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			if ch.chainID != f.Tx.ChainID {
+				return fmt.Errorf("the Safe transaction is for chain %d, the endpoint serves chain %d", f.Tx.ChainID, ch.chainID)
+			}
+			info, err := trustkernel.InspectSafe(ctx, ch.client, f.Tx.Safe, nil)
+			if err != nil {
+				return err
+			}
+			if info.Nonce != f.Tx.Nonce {
+				return fmt.Errorf("the Safe transaction has nonce %d, Safe %s is at nonce %d: it was executed or replaced", f.Tx.Nonce, f.Tx.Safe.Hex(), info.Nonce)
+			}
+			key, err := s.load(e)
+			if err != nil {
+				return err
+			}
+			price, err := ch.price(ctx)
+			if err != nil {
+				return err
+			}
+			gas, err := trustkernel.EstimateCall(ctx, ch.client, f.Tx.Safe, trustkernel.Call{Method: f.Method, To: f.Tx.To, Data: f.Tx.Data})
+			if err != nil {
+				return err
+			}
+			showEstimate(e, f.Method+" (inner call, without the Safe's own overhead)", gas, price)
+			rcpt, err := trustkernel.ExecSafeTx(ctx, ch.client, ch.transactor(key), f.Tx, f.Signatures)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "executed %s through Safe %s: tx %s, block %v, %d gas used\n", f.Method, f.Tx.Safe.Hex(), rcpt.TxHash.Hex(), rcpt.BlockNumber, rcpt.GasUsed)
+			return nil
+		},
+	}
+}
