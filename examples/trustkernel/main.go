@@ -87,7 +87,7 @@ func command() *cli.Command {
 		createVerb(&ch),
 		proposeVerb(&ch, &controller),
 		authorityVerb(&ch, &controller, "activate", "activate the pending upgrade (upgrade authority)", (*trustkernel.Controller).ActivateUpgrade),
-		authorityVerb(&ch, &controller, "cancel", "withdraw the pending upgrade (upgrade or root authority)", (*trustkernel.Controller).CancelUpgrade),
+		authorityVerb(&ch, &controller, "cancel", "withdraw the pending upgrade (upgrade, root or emergency authority; also while paused)", (*trustkernel.Controller).CancelUpgrade),
 		authorityVerb(&ch, &controller, "pause", "pause the controller: installs fail closed (emergency authority)", (*trustkernel.Controller).Pause),
 		authorityVerb(&ch, &controller, "unpause", "lift a pause (emergency authority)", (*trustkernel.Controller).Unpause),
 		statusVerb(&ch, &controller, &implementation, &quorum, &confirmations, &dev),

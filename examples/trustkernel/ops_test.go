@@ -164,10 +164,16 @@ func TestOperatorVerbs(t *testing.T) {
 	o.ok(2, "-controller", ctl[1], "activate")
 	assert.Equal(t, root2, o.snapshot(ctl[1]).ActiveRoot)
 
-	// Propose again and cancel (root authority).
-	o.ok(2, "-controller", ctl[1], "propose", "-root", "0x"+strings.Repeat("ab", 32), "-uri", "https://releases.example/3.json")
-	o.ok(1, "-controller", ctl[1], "cancel")
-	assert.Zero(t, o.snapshot(ctl[1]).PendingUpgrade.ExpiresAt)
+	// Propose again; the emergency authority cancels (break-glass), and so
+	// may the root authority; an outsider may not.
+	for _, canceller := range []int{3, 1} {
+		o.ok(2, "-controller", ctl[1], "propose", "-root", "0x"+strings.Repeat("ab", 32), "-uri", "https://releases.example/3.json")
+		errs = o.fails(4, "-controller", ctl[1], "cancel")
+		assert.Contains(t, errs, "Unauthorized(caller="+simchain.Address(4).Hex())
+		out = o.ok(canceller, "-controller", ctl[1], "cancel")
+		assert.Contains(t, out, "sent cancelUpgrade from "+simchain.Address(canceller).Hex())
+		assert.Zero(t, o.snapshot(ctl[1]).PendingUpgrade.ExpiresAt)
+	}
 
 	// A dry run sends nothing.
 	o.ok(3, "-controller", ctl[1], "pause", "-dry-run")
