@@ -578,3 +578,24 @@ func (c *Config) InstallCheck(dir, manifestPath string, reader ChainReader) (Run
 		return nil, errorf("install check: mode %q", c.Mode)
 	}
 }
+
+// EstimationCalls returns, for each transaction of plan, a call that the
+// chain accepts now and that needs at least as much gas, for
+// eth_estimateGas before anything is sent. The plan's own calls cannot be
+// estimated in advance beyond the first: the contract refuses chunk k
+// until chunks 0..k-1 are on chain. Each estimation call publishes the
+// same chunks, with the same count, as the first ones of a root under
+// which nothing is published (plan.Root with its bits inverted), which
+// costs the same call data plus a fresh storage slot instead of an update
+// (about 17,000 gas more): an upper bound of the real transaction.
+func (c *Controller) EstimationCalls(plan *ManifestPlan) []Call {
+	var probe [32]byte
+	for i, b := range plan.Root {
+		probe[i] = ^b
+	}
+	calls := make([]Call, len(plan.Txs))
+	for i, tx := range plan.Txs {
+		calls[i] = c.PublishManifestChunks(probe, 0, uint32(len(plan.Chunks)), plan.Chunks[tx.First:tx.First+tx.N])
+	}
+	return calls
+}

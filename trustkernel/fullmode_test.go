@@ -15,6 +15,7 @@ import (
 
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/internal/bindings"
+	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
 func controllerABI() *bindings.InstanceController { return bindings.NewInstanceController() }
@@ -104,6 +105,18 @@ func TestPublishManifest10kFiles(t *testing.T) {
 	}
 	require.Equal(t, len(plan.Chunks), total)
 
+	// Estimates made before anything is sent bound what each transaction
+	// uses.
+	estimates := make([]uint64, len(plan.Txs))
+	for i, c := range ctl.EstimationCalls(plan) {
+		to := c.To
+		estimates[i], err = f.client.EstimateGas(ctx, ethereum.CallMsg{From: simchain.Address(roleUpgrade), To: &to, Data: c.Data})
+		require.NoError(t, err, "estimate of transaction %d", i)
+	}
+	to := plan.Txs[1].Call.To
+	_, err = f.client.EstimateGas(ctx, ethereum.CallMsg{From: simchain.Address(roleUpgrade), To: &to, Data: plan.Txs[1].Call.Data})
+	require.ErrorIs(t, trustkernel.DecodeRevertError(err), trustkernel.ErrChunkOutOfOrder, "the plan's own second call cannot be estimated first")
+
 	// Send the first transaction by hand, as a publication cut short.
 	_, err = trustkernel.Send(ctx, f.client, chainOpts(roleUpgrade), plan.Txs[0].Call)
 	require.NoError(t, err)
@@ -114,6 +127,8 @@ func TestPublishManifest10kFiles(t *testing.T) {
 	for i, r := range pub.Receipts {
 		tx := plan.Txs[i+1]
 		require.LessOrEqual(t, r.GasUsed, tx.Gas, "the model bounds the gas used")
+		require.LessOrEqual(t, r.GasUsed, estimates[i+1], "the estimation call bounds the gas used")
+		require.Less(t, estimates[i+1]-r.GasUsed, uint64(40_000), "and is close")
 		require.LessOrEqual(t, r.GasUsed, trustkernel.DefaultGasCeiling)
 		require.Len(t, r.Logs, tx.N+boolInt(i == len(pub.Receipts)-1), "one event a chunk, and ManifestPublished at the end")
 	}
