@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/simchain"
@@ -18,8 +21,11 @@ import (
 func init() { register(40, "trustkernel", tourTrustKernel) }
 
 // tourTrustKernel deploys the trust kernel contracts on a simulated chain,
-// creates an install's controller, upgrades it, anchors a root, pauses it
-// and shows that a paused controller refuses changes.
+// creates an install's controller, upgrades it, anchors a root, runs an
+// install in full mode (per-file hashes on chain, checked by a runtime
+// through a quorum), pauses it, shows that a paused controller refuses
+// changes and that the emergency authority can cancel a pending upgrade,
+// and that only the root authority changes the policy hash.
 func tourTrustKernel(ctx context.Context, r *report) error {
 	chain, err := simchain.New(nil)
 	if err != nil {
@@ -95,6 +101,23 @@ func tourTrustKernel(ctx context.Context, r *report) error {
 	}
 	r.verified("root anchored and found again: block %d, log %d", rec.BlockNumber, rec.LogIndex)
 
+	comp, err := tourFullMode(ctx, r, chain, client, dep, ctl, from)
+	if err != nil {
+		return err
+	}
+
+	// A release 4 is pending when the emergency authority pulls the brake.
+	reg := trustkernel.NewRegistry(dep.Registry)
+	if _, err := trustkernel.Send(ctx, client, from(0), reg.Publish(comp, 4, crypto.Keccak256Hash([]byte("release 4")), common.Hash{}, common.Hash{})); err != nil {
+		return err
+	}
+	propose4, err := ctl.ProposeRelease(comp, 4, common.Hash{}, time.Hour)
+	if err != nil {
+		return err
+	}
+	if _, err := trustkernel.Send(ctx, client, from(2), propose4); err != nil {
+		return err
+	}
 	if _, err := trustkernel.Send(ctx, client, from(3), ctl.Pause()); err != nil {
 		return err
 	}
@@ -102,13 +125,171 @@ func tourTrustKernel(ctx context.Context, r *report) error {
 		return fmt.Errorf("controller not paused after pause (err %v)", err)
 	}
 	r.verified("emergency authority paused the controller")
-	again, err := ctl.ProposeUpgrade(crypto.Keccak256Hash([]byte("release 3")), common.Hash{}, common.Hash{}, time.Hour)
-	if err != nil {
-		return err
-	}
-	if _, err := trustkernel.Send(ctx, client, from(2), again); !errors.Is(err, trustkernel.ErrControllerPaused) {
-		return fmt.Errorf("proposal while paused: got %v, want %v", err, trustkernel.ErrControllerPaused)
+	if _, err := trustkernel.Send(ctx, client, from(2), ctl.ActivateUpgrade()); !errors.Is(err, trustkernel.ErrControllerPaused) {
+		return fmt.Errorf("activation while paused: got %v, want %v", err, trustkernel.ErrControllerPaused)
 	}
 	r.verified("while paused the controller refuses upgrades (fail closed)")
+	if _, err := trustkernel.Send(ctx, client, from(3), ctl.CancelUpgrade()); err != nil {
+		return err
+	}
+	if s, err = ctl.Snapshot(ctx, client, nil); err != nil || s.PendingUpgrade.ExpiresAt != 0 {
+		return fmt.Errorf("release 4 still pending after the emergency cancel (err %v)", err)
+	}
+	r.verified("emergency authority cancelled the pending release 4 while paused (break-glass)")
+	policy := crypto.Keccak256Hash([]byte("policy v2"))
+	if _, err := trustkernel.Send(ctx, client, from(2), ctl.SetPolicyHash(policy)); !errors.Is(err, trustkernel.ErrUnauthorized) {
+		return fmt.Errorf("policy change by the upgrade authority: got %v, want %v", err, trustkernel.ErrUnauthorized)
+	}
+	if _, err := trustkernel.Send(ctx, client, from(1), ctl.SetPolicyHash(policy)); err != nil {
+		return err
+	}
+	if s, err = ctl.Snapshot(ctx, client, nil); err != nil || s.ActivePolicyHash != policy {
+		return fmt.Errorf("policy hash not changed (err %v)", err)
+	}
+	r.verified("only the root authority changes the policy hash")
 	return nil
+}
+
+// tourFullMode installs 1,000 files in full mode: the manifest's per-file
+// hashes go on chain as a registry release, and a runtime configured with
+// mode "full" checks the install directory against them, read through a
+// 2-of-3 quorum, with no manifest file on the server. It returns the
+// release's component id.
+func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client *ethclient.Client, dep *trustkernel.Deployment,
+	ctl *trustkernel.Controller, from func(int) *bind.TransactOpts) ([32]byte, error) {
+	var comp [32]byte
+	dir := filepath.Join(r.dir, "install")
+	for d := range 10 {
+		sub := filepath.Join(dir, fmt.Sprintf("mod%02d", d))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return comp, err
+		}
+		for i := range 100 {
+			if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("file%03d.php", i)), fmt.Appendf(nil, "<?php // %d/%d\n", d, i), 0o644); err != nil {
+				return comp, err
+			}
+		}
+	}
+	m, err := trustkernel.BuildManifest(ctx, dir)
+	if err != nil {
+		return comp, err
+	}
+	root, err := m.Root()
+	if err != nil {
+		return comp, err
+	}
+	r.step("install of %d files, manifest root %x", len(m.Entries), root[:8])
+
+	// What each mode would cost, before anything is sent.
+	uri := "https://releases.example/tour-app/3/manifest.json"
+	rootURI, err := trustkernel.EstimateModeCost(ctx, client, trustkernel.CostQuery{Controller: ctl.Address, From: simchain.Address(2), URI: uri}, m, trustkernel.ModeRootURI)
+	if err != nil {
+		return comp, err
+	}
+	plan, err := ctl.PlanManifest(m)
+	if err != nil {
+		return comp, err
+	}
+	propose, err := ctl.ProposeUpgrade(root, trustkernel.URIHash(uri), common.Hash{}, 24*time.Hour)
+	if err != nil {
+		return comp, err
+	}
+	full := &trustkernel.CostEstimate{Mode: trustkernel.ModeFull, GasPrice: rootURI.GasPrice}
+	for _, c := range append(ctl.EstimationCalls(plan), propose) {
+		gas, err := trustkernel.EstimateCall(ctx, client, simchain.Address(2), c)
+		if err != nil {
+			return comp, err
+		}
+		full.Txs = append(full.Txs, trustkernel.TxCost{Method: c.Method, Gas: gas, CalldataBytes: len(c.Data)})
+		full.Gas += gas
+	}
+	full.Wei = new(big.Int).Mul(new(big.Int).SetUint64(full.Gas), full.GasPrice)
+	r.step("cost estimate %s", rootURI)
+	r.step("cost estimate %s", full)
+
+	comp = crypto.Keccak256Hash([]byte("accord/tour-app"))
+	reg := trustkernel.NewRegistry(dep.Registry)
+	if _, err := trustkernel.Send(ctx, client, from(0), reg.Publish(comp, 3, root, trustkernel.URIHash(uri), common.Hash{})); err != nil {
+		return comp, err
+	}
+	if _, err := trustkernel.Send(ctx, client, from(1), ctl.SetReleaseRegistry(dep.Registry)); err != nil {
+		return comp, err
+	}
+	pub, err := trustkernel.PublishManifest(ctx, client, from(2), ctl, m)
+	if err != nil {
+		return comp, err
+	}
+	r.verified("per-file hashes published on chain: %s in %s, %d gas", plural(len(pub.Plan.Chunks), "chunk"), plural(len(pub.Receipts), "transaction"), pub.GasUsed())
+	if propose, err = ctl.ProposeRelease(comp, 3, common.Hash{}, time.Hour); err != nil {
+		return comp, err
+	}
+	for _, c := range []trustkernel.Call{propose, ctl.ActivateUpgrade()} {
+		if _, err := trustkernel.Send(ctx, client, from(2), c); err != nil {
+			return comp, err
+		}
+	}
+	r.verified("release 3 proposed by name from the registry; activation checked its root and URI hash there")
+	chain.Mine(3)
+
+	urls := make([]string, 3)
+	for i := range urls {
+		p := simchain.NewProxy(chain.URL(), simchain.Behaviour{Lie: i == 1})
+		defer p.Close()
+		urls[i] = p.URL
+	}
+	cfg, err := trustkernel.ParseConfig(fmt.Appendf(nil, `{"trust":{"web3":{"chain_id":%d,"rpc_endpoints":["%s","%s","%s"],"rpc_quorum":2,"mode":"full","contracts":{"instance_controller":"%s"}}}}`,
+		simchain.ChainID, urls[0], urls[1], urls[2], ctl.Address.Hex()))
+	if err != nil {
+		return comp, err
+	}
+	head, err := client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return comp, err
+	}
+	now := time.Unix(int64(head.Time)+1, 0) // quick simulated blocks run ahead of wall time
+	clock := func() time.Time { return now }
+	// A runtime configured as a server would be: mode full, no manifest
+	// file, one of the three endpoints lying.
+	check := func() (trustkernel.Decision, error) {
+		qr, err := cfg.QuorumReader(trustkernel.WithClock(clock))
+		if err != nil {
+			return trustkernel.Decision{}, err
+		}
+		defer qr.Close()
+		install, err := cfg.InstallCheck(dir, "", qr)
+		if err != nil {
+			return trustkernel.Decision{}, err
+		}
+		rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: qr, Controller: ctl.Address}, cfg.Policy(),
+			trustkernel.WithRuntimeClock(clock), install)
+		if err != nil {
+			return trustkernel.Decision{}, err
+		}
+		err = rt.Refresh(ctx)
+		return rt.Decision(), err
+	}
+	d, err := check()
+	if err != nil {
+		return comp, err
+	}
+	if !d.MayRead() || !d.MayWrite() {
+		return comp, fmt.Errorf("full-mode install refused: reads %v, writes %v", d.Reads, d.Writes)
+	}
+	if d.Observation.ComponentID != comp || d.Observation.Version != 3 {
+		return comp, fmt.Errorf("runtime reports component %x version %d, want %x version 3", d.Observation.ComponentID, d.Observation.Version, comp)
+	}
+	r.verified("full mode: the install's %d files match the hashes read from chain through a 2-of-3 quorum (one endpoint lying); the runtime reports version 3 running", len(m.Entries))
+
+	if err := os.WriteFile(filepath.Join(dir, "mod04", "file042.php"), []byte("<?php evil();\n"), 0o644); err != nil {
+		return comp, err
+	}
+	if d, err = check(); err != nil {
+		return comp, err
+	}
+	var ie *trustkernel.IntegrityError
+	if !errors.As(d.Reads, &ie) || len(ie.Changed) != 1 || d.MayWrite() {
+		return comp, fmt.Errorf("changed file not caught: reads %v, writes %v", d.Reads, d.Writes)
+	}
+	r.verified("a file changed on the server fails the install closed, naming %s", ie.Changed[0])
+	return comp, nil
 }
