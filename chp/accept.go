@@ -46,7 +46,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	// sealed heartbeat, or one the typed reading does not take) is read
 	// once, strictly, into the generic form that tells the two kinds apart,
 	// and checked against the JSON Schema.
-	hb, digest, plain := decodeHeartbeatWire(body)
+	hb, digest, metaLen, plain := decodeHeartbeatWire(body)
 	if !plain {
 		p, err := readPosted(body)
 		if err != nil {
@@ -75,7 +75,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 		if hb, err = heartbeatFromDoc(p.doc); err != nil {
 			return nil, rejectFor(err, nil)
 		}
-		digest = p.digest
+		digest, metaLen = p.digest, -1
 	}
 	// A refusal of a heartbeat that was read carries a signed "rejected"
 	// ACK, bound to this heartbeat's digest like every ACK, when the
@@ -96,7 +96,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if fp := hb.RegistryFingerprint(); fp != "" && fp != r.fingerprint {
 		return nil, rejectHB(http.StatusUnprocessableEntity, "wrong_registry", fmt.Errorf("%w: meta.registry_fingerprint %s, this registry is %s", ErrWrongRegistry, fp, r.fingerprint))
 	}
-	if err := r.checkMeta(hb.Meta); err != nil {
+	if err := r.checkMeta(hb.Meta, metaLen); err != nil {
 		return nil, rejectHB(http.StatusUnprocessableEntity, "meta_refused", err)
 	}
 	// Under the lock: policy checks that depend on what was logged before,

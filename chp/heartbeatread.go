@@ -26,7 +26,7 @@ import (
 // accepts only what the general path accepts, with the same heartbeat and
 // digest.
 func readHeartbeat(b []byte) (*Heartbeat, [32]byte, error) {
-	if h, d, ok := decodeHeartbeatWire(b); ok {
+	if h, d, _, ok := decodeHeartbeatWire(b); ok {
 		return h, d, nil
 	}
 	return readHeartbeatGeneral(b)
@@ -72,12 +72,14 @@ type heartbeatWire struct {
 // decodeHeartbeatWire is the typed reading of [readHeartbeat]. It reports
 // ok only for a heartbeat that chp-v1.json's heartbeatPacket accepts (with
 // formats asserted) and whose timestamp [parseTime] reads; ok false says
-// nothing about the document, which the general path then decides.
-func decodeHeartbeatWire(b []byte) (*Heartbeat, [32]byte, bool) {
+// nothing about the document, which the general path then decides. With
+// the heartbeat and its digest it returns the length of meta's canonical
+// form (0 without meta), which the registry's size limit reads.
+func decodeHeartbeatWire(b []byte) (h *Heartbeat, digest [32]byte, metaLen int, ok bool) {
 	var meta map[string]any
 	w := heartbeatWire{Meta: &meta}
 	if strictjson.Unmarshal(b, &w, strictjson.UseNumber(), strictjson.MaxDepth(maxDepth)) != nil {
-		return nil, [32]byte{}, false
+		return nil, [32]byte{}, 0, false
 	}
 	packet, hasPacket := plainString(w.Packet)
 	token, hasToken := plainString(w.HomebaseToken)
@@ -91,18 +93,18 @@ func decodeHeartbeatWire(b []byte) (*Heartbeat, [32]byte, bool) {
 		w.EthicsSignature == "", // minLength 1: a non-empty string has a code point
 		!Status(w.Status).Valid(),
 		!isDateTime(w.Timestamp):
-		return nil, [32]byte{}, false
+		return nil, [32]byte{}, 0, false
 	}
 	for _, k := range [...]string{"client", "hostname", "os"} {
 		if v, ok := meta[k]; ok {
 			if _, ok := v.(string); !ok {
-				return nil, [32]byte{}, false
+				return nil, [32]byte{}, 0, false
 			}
 		}
 	}
 	ts, err := time.Parse(time.RFC3339Nano, w.Timestamp)
 	if err != nil {
-		return nil, [32]byte{}, false
+		return nil, [32]byte{}, 0, false
 	}
 	// The canonical form: members sorted by name (all ASCII here, so
 	// byte order is RFC 8785's UTF-16 order), strings with RFC 8785's
@@ -117,9 +119,11 @@ func decodeHeartbeatWire(b []byte) (*Heartbeat, [32]byte, bool) {
 	canon = appendMember(canon, ',', "license_hash", w.LicenseHash)
 	if meta != nil {
 		canon = append(canon, `,"meta":`...)
+		start := len(canon)
 		if canon, err = appendCanonical(canon, meta); err != nil {
-			return nil, [32]byte{}, false
+			return nil, [32]byte{}, 0, false
 		}
+		metaLen = len(canon) - start
 	}
 	if hasPacket {
 		canon = appendMember(canon, ',', "packet", packet)
@@ -128,12 +132,12 @@ func decodeHeartbeatWire(b []byte) (*Heartbeat, [32]byte, bool) {
 	canon = appendMember(canon, ',', "timestamp", w.Timestamp)
 	canon = appendMember(canon, ',', "version", w.Version)
 	canon = append(canon, '}')
-	h := &Heartbeat{
+	h = &Heartbeat{
 		Packet: packet, InstanceID: canonicalID(w.InstanceID), HomeURI: w.HomeURI, Version: w.Version,
 		LicenseHash: w.LicenseHash, EthicsSignature: w.EthicsSignature, HomebaseToken: token,
 		Status: Status(w.Status), Timestamp: ts.UTC(), Meta: meta,
 	}
-	return h, sha256.Sum256(canon), true
+	return h, sha256.Sum256(canon), metaLen, true
 }
 
 // plainString returns the value of raw, a JSON value the strict decoder

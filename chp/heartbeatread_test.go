@@ -21,7 +21,7 @@ import (
 // leaves to the general path. It returns whether each path accepted.
 func checkTypedReading(t *testing.T, b []byte) (typed, general bool) {
 	t.Helper()
-	wh, wd, typed := decodeHeartbeatWire(b)
+	wh, wd, metaLen, typed := decodeHeartbeatWire(b)
 	gh, gd, err := readHeartbeatGeneral(b)
 	general = err == nil
 	if typed {
@@ -31,6 +31,13 @@ func checkTypedReading(t *testing.T, b []byte) (typed, general bool) {
 		canon, err := jcs.Canonicalize(b)
 		require.NoError(t, err)
 		require.Equal(t, sha256.Sum256(canon), wd, "digest is not of the RFC 8785 form of %q", b)
+		wantMeta := 0
+		if wh.Meta != nil {
+			mc, err := appendCanonical(nil, wh.Meta)
+			require.NoError(t, err)
+			wantMeta = len(mc)
+		}
+		require.Equal(t, wantMeta, metaLen, "canonical length of meta in %q", b)
 	}
 	if general && !typed {
 		doc, err := parseStrict(b)
@@ -203,7 +210,7 @@ func BenchmarkReadHeartbeat(b *testing.B) {
 	b.Run("typed", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			if _, _, ok := decodeHeartbeatWire(body); !ok {
+			if _, _, _, ok := decodeHeartbeatWire(body); !ok {
 				b.Fatal("declined")
 			}
 		}

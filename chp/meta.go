@@ -97,27 +97,26 @@ func defaultMetaAllow() map[string]bool {
 // checkMeta applies the registry's metadata policy to a heartbeat's meta
 // object (as read by the strict reader and checked against the schema):
 // every member on the allowlist, the canonical form within the size
-// limit, and the package's own members well formed.
-func (r *LocalRegistry) checkMeta(meta map[string]any) error {
+// limit, and the package's own members well formed. canonLen is the
+// length of meta's canonical form when the reader already wrote it, or -1.
+func (r *LocalRegistry) checkMeta(meta map[string]any, canonLen int) error {
 	if meta == nil {
 		return nil
 	}
-	names := make([]string, 0, len(meta))
 	for k := range meta {
-		names = append(names, k)
-	}
-	slices.Sort(names) // the first refused name is the same on every run
-	for _, k := range names {
 		if !r.metaAllow[k] {
-			return &MetaError{Field: "meta." + k, Reason: "not a member this registry takes (allowed: " + strings.Join(r.metaAllowed(), ", ") + ")"}
+			return r.refuseMetaMember(meta)
 		}
 	}
-	canon, err := appendCanonical(make([]byte, 0, 256), meta)
-	if err != nil {
-		return err
+	if canonLen < 0 {
+		canon, err := appendCanonical(make([]byte, 0, 256), meta)
+		if err != nil {
+			return err
+		}
+		canonLen = len(canon)
 	}
-	if len(canon) > r.metaMax {
-		return &MetaError{Field: "meta", Reason: fmt.Sprintf("%d bytes in canonical form, limit %d", len(canon), r.metaMax)}
+	if canonLen > r.metaMax {
+		return &MetaError{Field: "meta", Reason: fmt.Sprintf("%d bytes in canonical form, limit %d", canonLen, r.metaMax)}
 	}
 	if v, ok := meta[MetaSandbox]; ok {
 		if _, isBool := v.(bool); !isBool {
@@ -127,6 +126,22 @@ func (r *LocalRegistry) checkMeta(meta map[string]any) error {
 	if v, ok := meta[MetaLateHeartbeats]; ok {
 		if _, err := lateNoteFromDoc(v); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// refuseMetaMember names the first member of meta, in sorted order, that
+// is not on the allowlist, so that the refusal is the same on every run.
+func (r *LocalRegistry) refuseMetaMember(meta map[string]any) error {
+	names := make([]string, 0, len(meta))
+	for k := range meta {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if !r.metaAllow[k] {
+			return &MetaError{Field: "meta." + k, Reason: "not a member this registry takes (allowed: " + strings.Join(r.metaAllowed(), ", ") + ")"}
 		}
 	}
 	return nil
