@@ -142,3 +142,19 @@ func clone(m map[string]any) map[string]any {
 	}
 	return c
 }
+
+// TestDocShowsSchema: the package doc carries the full text of chp-v1.json,
+// line for line.
+func TestDocShowsSchema(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(src), "// # The chp-v1 schema\n")
+	require.True(t, ok, "doc.go has no chp-v1 schema section")
+	var lines []string
+	for _, l := range strings.Split(section, "\n") {
+		if code, ok := strings.CutPrefix(l, "//\t"); ok {
+			lines = append(lines, code)
+		}
+	}
+	assert.Equal(t, strings.TrimRight(string(SchemaJSON()), "\n"), strings.Join(lines, "\n"))
+}
