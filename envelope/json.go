@@ -132,7 +132,7 @@ func wrapJCS(err error) error {
 
 // parseJSON decodes a JSON envelope strictly and returns it with the bytes
 // its signature covers.
-func parseJSON(msg []byte) (*Envelope, []byte, error) { return parseJSONNamed(msg, nil) }
+func parseJSON(msg []byte) (*Envelope, []byte, error) { return parseJSONWith(msg, &parseCtx{}) }
 
 // openedEnvelope holds an opened envelope with its nonce and a signature of
 // up to 64 bytes (Ed25519, HMAC-SHA256), so that these take one allocation.
@@ -141,9 +141,23 @@ type openedEnvelope struct {
 	buf [NonceSize + 64]byte
 }
 
-// parseJSONNamed is parseJSON with a table of the types a verifier accepts,
-// whose strings it uses for the envelope's type rather than copying it.
-func parseJSONNamed(msg []byte, types map[string]string) (*Envelope, []byte, error) {
+// parseCtx is what a verifier lends the parser so that an envelope costs
+// few allocations: the strings it already holds, and a buffer for the
+// signing bytes.
+type parseCtx struct {
+	types map[string]string // accepted types, each mapped to itself
+	ring  *KeyRing          // if set, the sender's key string and key come from it
+	key   *ringKey          // out: the sender's key, if ring files it
+	// If pooled, the signing bytes are built in sb (which may be nil) and
+	// the payload is copied out of them, so that the caller may reuse the
+	// signing bytes once it has checked the signature.
+	pooled bool
+	sb     []byte
+}
+
+// parseJSONWith decodes a JSON envelope strictly and returns it with the
+// bytes its signature covers, using what pc lends.
+func parseJSONWith(msg []byte, pc *parseCtx) (*Envelope, []byte, error) {
 	p := jsonParser{src: msg}
 	off := skipJSONSpace(msg, 0)
 	if off >= len(msg) || msg[off] != '{' {
@@ -162,7 +176,9 @@ func parseJSONNamed(msg []byte, types map[string]string) (*Envelope, []byte, err
 		err               error
 		typ, pub, sndType []byte
 	)
-	sb = make([]byte, 0, len(msg)+64)
+	if sb = pc.sb; cap(sb) < len(msg)+64 {
+		sb = make([]byte, 0, len(msg)+64)
+	}
 	off = skipJSONSpace(msg, off+1)
 	for {
 		var name []byte
@@ -239,10 +255,18 @@ func parseJSONNamed(msg []byte, types map[string]string) (*Envelope, []byte, err
 	if v != Version {
 		return nil, nil, fmt.Errorf("%w: version %d, want %d", ErrUnsupported, v, Version)
 	}
-	h.alg, h.pub, h.senderType = internAlg(alg), string(pub), string(sndType)
+	h.alg, h.senderType = internAlg(alg), string(sndType)
 	var ok bool
-	if h.typ, ok = types[string(typ)]; !ok {
+	if h.typ, ok = pc.types[string(typ)]; !ok {
 		h.typ = string(typ)
+	}
+	if pc.ring != nil {
+		if pc.key = pc.ring.lookupBytes(pub); pc.key != nil {
+			h.pub = pc.key.id
+		}
+	}
+	if h.pub == "" {
+		h.pub = string(pub)
 	}
 	if seen&mSenderType != 0 && h.senderType == "" {
 		return nil, nil, fmt.Errorf("%w: empty sender_type, want it absent", ErrMalformed)
@@ -271,7 +295,11 @@ func parseJSONNamed(msg []byte, types map[string]string) (*Envelope, []byte, err
 	sb, _ = appendJSONTail(sb, &h)
 	e.Type, e.Alg, e.SenderPubkey, e.SenderType = h.typ, h.alg, h.pub, h.senderType
 	e.Timestamp, e.Nonce = h.ts, h.nonce
-	e.Payload = sb[payStart:payEnd:payEnd]
+	if pc.pooled {
+		e.Payload = append(make([]byte, 0, payEnd-payStart), sb[payStart:payEnd]...)
+	} else {
+		e.Payload = sb[payStart:payEnd:payEnd]
+	}
 	return e, sb, nil
 }
 
@@ -290,13 +318,16 @@ func decodeB64(dst, s []byte, want int, what string) ([]byte, error) {
 	if len(s) != b64.EncodedLen(want) {
 		return nil, fmt.Errorf("%w: %s of %d base64url characters, want %d", ErrMalformed, what, len(s), b64.EncodedLen(want))
 	}
-	for _, c := range s {
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return nil, fmt.Errorf("%w: %s: character %q is not base64url", ErrMalformed, what, c)
-		}
-	}
+	// The decoder skips CR and LF, but then fewer than want bytes come out
+	// of the exact number of characters, so n != want refuses them too; the
+	// loop only says which character is wrong.
 	n, err := b64.Decode(dst[:want], s)
 	if err != nil || n != want {
+		for _, c := range s {
+			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return nil, fmt.Errorf("%w: %s: character %q is not base64url", ErrMalformed, what, c)
+			}
+		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
 	}
 	return dst[:want], nil

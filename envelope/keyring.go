@@ -24,6 +24,7 @@ type KeyRing struct {
 }
 
 type ringKey struct {
+	id        string // the key string the ring files it under
 	vk        *verifyKey
 	notBefore int64 // unix seconds; valid from
 	notAfter  int64 // unix seconds; valid until (exclusive); 0 = open
@@ -98,6 +99,7 @@ func (r *KeyRing) add(id string, k *ringKey, opts []KeyOption) error {
 	if k.notAfter != 0 && k.notAfter <= k.notBefore {
 		return fmt.Errorf("key ring: key %.40s valid until %d, not after its start %d", id, k.notAfter, k.notBefore)
 	}
+	k.id = id
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ok := r.keys[id]; ok {
@@ -171,6 +173,14 @@ func (r *KeyRing) canonicalID(publicKey string) string {
 func (r *KeyRing) lookup(pub string) *ringKey {
 	r.mu.RLock()
 	k := r.keys[pub]
+	r.mu.RUnlock()
+	return k
+}
+
+// lookupBytes is lookup of a key string given as bytes, without copying it.
+func (r *KeyRing) lookupBytes(pub []byte) *ringKey {
+	r.mu.RLock()
+	k := r.keys[string(pub)]
 	r.mu.RUnlock()
 	return k
 }

@@ -127,6 +127,8 @@ func TestNegativeJSON(t *testing.T) {
 		{"nonce in standard base64", mutateJSON(t, base, "nonce", `"AAAAAAAAAAAAAAAAAAAA+A"`, false), ErrMalformed},
 		{"nonce too short", mutateJSON(t, base, "nonce", `"AAAAAAAAAAAAAAAAAAAA"`, false), ErrMalformed},
 		{"nonce as number", mutateJSON(t, base, "nonce", `0`, false), ErrMalformed},
+		{"nonce with an escaped line feed", mutateJSON(t, base, "nonce", `"AAAAAAAAAAAAAAAAAAAA\nA"`, false), ErrMalformed},
+		{"nonce with an escaped carriage return", mutateJSON(t, base, "nonce", `"AAAAAAAAAAAAAAAAAAAAA\r"`, false), ErrMalformed},
 		{"payload changed", mutateJSON(t, base, "payload", `{"note":"y","seq":1}`, false), ErrBadSignature},
 		{"payload reordered is the same payload", mutateJSON(t, base, "payload", `{ "seq": 1, "note": "x" }`, false), nil},
 		{"payload with duplicate key", mutateJSON(t, base, "payload", `{"note":"x","note":"x","seq":1}`, false), ErrMalformed},

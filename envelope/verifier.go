@@ -263,8 +263,20 @@ func (v *Verifier) Open(msg []byte) (*Envelope, error) {
 		sb  []byte
 		err error
 	)
+	var k *ringKey
 	if isJSON(msg) {
-		e, sb, err = parseJSONNamed(msg, v.types)
+		// The signing bytes are built in a pooled buffer, needed only
+		// until the signature is checked.
+		bp := signingPool.Get().(*[]byte)
+		pc := parseCtx{types: v.types, ring: v.ring, pooled: true, sb: (*bp)[:0]}
+		e, sb, err = parseJSONWith(msg, &pc)
+		defer func() {
+			if cap(sb) <= 64<<10 {
+				*bp = sb[:0]
+				signingPool.Put(bp)
+			}
+		}()
+		k = pc.key
 	} else {
 		e, sb, err = parseCBOR(msg)
 	}
@@ -274,7 +286,9 @@ func (v *Verifier) Open(msg []byte) (*Envelope, error) {
 	if _, ok := v.types[e.Type]; !ok {
 		return nil, fmt.Errorf("%w: %q", ErrTypeNotAllowed, e.Type)
 	}
-	k := v.ring.lookup(e.SenderPubkey)
+	if k == nil {
+		k = v.ring.lookup(e.SenderPubkey)
+	}
 	learn := false
 	if k == nil {
 		if k, err = v.firstUse(e); err != nil {
@@ -330,7 +344,7 @@ func (v *Verifier) firstUse(e *Envelope) (*ringKey, error) {
 	if vk.canonical() != e.SenderPubkey {
 		return nil, fmt.Errorf("%w: %.40s is not a canonical key string", ErrUnknownKey, e.SenderPubkey)
 	}
-	return &ringKey{vk: vk, notBefore: e.Timestamp, learned: true}, nil
+	return &ringKey{id: e.SenderPubkey, vk: vk, notBefore: e.Timestamp, learned: true}, nil
 }
 
 // isJSON reports whether msg starts (after whitespace) with '{'. A CBOR
