@@ -1,9 +1,6 @@
 package governance
 
-import (
-	"bytes"
-	"strconv"
-)
+import "bytes"
 
 // voteMembers are a vote's member names in RFC 8785 order (comments is
 // optional).
@@ -77,9 +74,9 @@ func parseVoteCanonical(b []byte) (*Vote, bool) {
 	if vals[0] != nil && len(vals[0]) == 0 { // comments written out empty: not the one form
 		return nil, false
 	}
-	w, err := strconv.ParseInt(string(vals[7]), 10, 64)
-	if err != nil {
-		return nil, false
+	var w int64 // at most seven digits, checked above
+	for _, c := range vals[7] {
+		w = w*10 + int64(c-'0')
 	}
 	t, ok := parseTimestamp(string(vals[5]))
 	if !ok {

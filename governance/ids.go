@@ -79,6 +79,36 @@ func ParseProposalID(id string) error {
 	return err
 }
 
+// voteNumber checks that id is the ID of one of voter's votes on the
+// proposal proposalID (already checked to be PROP-YYYY-MM-NNN) and returns
+// which vote it is (from 1), without building the expected ID: a tally
+// checks every vote's ID this way.
+func voteNumber(id, proposalID, voter string) (int, bool) {
+	rest, ok := strings.CutPrefix(id, prefixVote+"-")
+	if !ok {
+		return 0, false
+	}
+	// The proposal ID is in its one form, so its suffix is YYYY-MM-NNN.
+	if rest, ok = strings.CutPrefix(rest, proposalID[len(prefixProposal)+1:]); !ok {
+		return 0, false
+	}
+	if rest, ok = strings.CutPrefix(rest, "-"); !ok {
+		return 0, false
+	}
+	if rest, ok = strings.CutPrefix(rest, shortName(voter)); !ok {
+		return 0, false
+	}
+	if rest == "" {
+		return 1, true
+	}
+	n, ok := strings.CutPrefix(rest, "-")
+	if !ok || !isDigits(n) || n[0] == '0' || n == "1" || len(n) > 6 {
+		return 0, false
+	}
+	k, _ := strconv.Atoi(n)
+	return k, true
+}
+
 // voteID returns the ID of a voter's n-th vote (from 1) on a proposal.
 func voteID(proposal numberedID, voter string, n int) string {
 	id := prefixVote + "-" + proposal.suffix() + "-" + shortName(voter)

@@ -134,6 +134,12 @@ func NewRegistry(actors []Actor) (*Registry, error) {
 			return nil, fmt.Errorf("%w: registry: agent %s: a vote is not delegated (its delegator votes)", ErrMalformed, a.ID)
 		}
 	}
+	// The receipt verifier (a key ring of every actor's key) is built here,
+	// once, as part of setting up the trust root, rather than by the first
+	// tally or replay.
+	if _, err := r.verifier(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -162,10 +168,11 @@ func checkActor(a *Actor) error {
 	default:
 		return bad("kind %q, want sovereign, human, engine or agent", a.Kind)
 	}
-	if _, err := envelope.ParseEd25519PublicKey(a.Key); err != nil {
+	k, err := envelope.ParseEd25519PublicKey(a.Key)
+	if err != nil {
 		return bad("key: %v", err)
 	}
-	if k, _ := envelope.ParseEd25519PublicKey(a.Key); envelope.FormatEd25519PublicKey(k) != a.Key {
+	if envelope.FormatEd25519PublicKey(k) != a.Key {
 		return bad("key %.60q is not in canonical ed25519:z6Mk... form", a.Key)
 	}
 	for i, r := range a.Roles {

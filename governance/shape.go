@@ -180,12 +180,9 @@ func (v *Vote) checkShape() error {
 	if err := checkActorRef("voter", v.Voter); err != nil {
 		return err
 	}
-	base := voteID(pid, v.Voter, 1)
-	if v.VoteID != base {
-		n, ok := strings.CutPrefix(v.VoteID, base+"-")
-		if !ok || !isDigits(n) || n[0] == '0' || n == "1" || len(n) > 6 {
-			return fmt.Errorf("vote_id %.80q, want %s or %s-<n>", v.VoteID, base, base)
-		}
+	if _, ok := voteNumber(v.VoteID, v.ProposalID, v.Voter); !ok {
+		base := voteID(pid, v.Voter, 1)
+		return fmt.Errorf("vote_id %.80q, want %s or %s-<n>", v.VoteID, base, base)
 	}
 	switch v.Vote {
 	case Approve, Reject, Abstain:

@@ -39,7 +39,6 @@ func TallyVotes(p *Proposal, reg *Registry, votes [][]byte) (Tally, error) {
 	if err != nil {
 		return Tally{}, err
 	}
-	pid, _ := parseNumbered(p.ProposalID, prefixProposal)
 	type counted struct {
 		voter  int // index in reg.Actors
 		choice string
@@ -86,10 +85,7 @@ func TallyVotes(p *Proposal, reg *Registry, votes [][]byte) (Tally, error) {
 			errs[i] = err
 			return
 		}
-		n := 1
-		if base := voteID(pid, signer.ID, 1); vt.VoteID != base {
-			fmt.Sscanf(vt.VoteID[len(base)+1:], "%d", &n)
-		}
+		n, _ := voteNumber(vt.VoteID, vt.ProposalID, vt.Voter) // its shape was checked
 		results[i] = counted{voter: si, choice: vt.Vote, n: n}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(votes))
