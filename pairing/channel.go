@@ -260,6 +260,14 @@ func (ch *Channel) Epoch() uint64 {
 // previous epoch is accepted for messages timestamped up to the grace period
 // from now, and then no more.
 func (ch *Channel) AddEpoch(secret Secret, epoch uint64) error {
+	return ch.addEpoch(secret, epoch, ch.c.grace)
+}
+
+// addEpoch is AddEpoch with the grace period given. A zero grace drops the
+// previous epoch's key at once: retired keys still verify messages
+// timestamped before their retirement, which a holder of the old secret
+// could backdate, so a rotation that shuts a device out must not keep it.
+func (ch *Channel) addEpoch(secret Secret, epoch uint64, grace time.Duration) error {
 	k, err := deriveEpoch(secret, ch.swarm, epoch)
 	if err != nil {
 		return fmt.Errorf("pairing: channel: %w", err)
@@ -273,9 +281,23 @@ func (ch *Channel) AddEpoch(secret Secret, epoch uint64) error {
 		return fmt.Errorf("pairing: channel: %w", err)
 	}
 	if ch.cur != nil {
-		until := ch.c.now().Add(ch.c.grace)
-		if err := ch.ring.Retire(envelope.PrefixHMAC+ch.cur.keyID, until); err != nil {
-			return fmt.Errorf("pairing: channel: %w", err)
+		for _, old := range ch.keys {
+			if grace > 0 && old == ch.cur {
+				until := ch.c.now().Add(grace)
+				if err := ch.ring.Retire(envelope.PrefixHMAC+old.keyID, until); err != nil {
+					return fmt.Errorf("pairing: channel: %w", err)
+				}
+				continue
+			}
+			if grace == 0 {
+				// Every earlier epoch stops verifying, those still
+				// in their grace period too. The controller may still
+				// seal under it (ch.epochs): the rotation's REKEY to
+				// a member that has not yet moved goes under the
+				// member's epoch.
+				ch.ring.Remove(envelope.PrefixHMAC + old.keyID)
+				delete(ch.keys, old.keyID)
+			}
 		}
 	}
 	ch.keys[k.keyID] = k

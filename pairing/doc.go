@@ -154,10 +154,29 @@
 // HKDF-SHA256(X25519(ephemeral, member's device key), salt ephemeral ||
 // device key, info "accord-swarm-v1 rekey <s> <e+1>"). Members announce
 // their X25519 device key in ANNOUNCE. Everyone then sends under e+1 and
-// accepts e for messages timestamped up to [DefaultGrace] after the
-// rotation. Leaving a device out of a rotation removes it: it cannot read
-// the new secret. A member that was off during the rotation is sent it again
-// if it shows up within the grace period; after that it must be paired again.
+// accepts e for messages timestamped up to graceSeconds (the REKEY's, at
+// most the member's own grace period, [DefaultGrace] by default) after the
+// rotation. A member that was off during the rotation is sent it again if it
+// shows up within the grace period; after that it must be paired again. A
+// member takes a REKEY only when it comes under its current epoch, never
+// under one still in its grace period.
+//
+// Leaving a device out of a rotation removes it: it cannot read the new
+// secret. Such a rotation has graceSeconds 0: the controller and each member
+// that takes it drop epoch e at once (a key kept for a grace period would
+// still verify whatever the excluded device backdates into it), so the
+// excluded device's traffic is refused from then on, and a member that
+// misses the rotation pairs again.
+//
+// # Recovery after a lost pocket
+//
+// A zone already in the swarm hosts pairing ([HostSession]) and shows a
+// code; the new pocket joins with it ([JoinWithCode], the pair_request flow
+// above), stores the grant ([Device.Join]) and thereby becomes the
+// controller. Once it runs, [Node.RotationOffer] lists the other devices
+// that announce themselves as controller, the lost pocket among them, and
+// the members to keep; [Node.Rotate] with the offer's ids shuts the lost
+// pocket out as described above.
 //
 // # Trust model
 //
@@ -168,7 +187,8 @@
 // the sender), so a member can impersonate another member. A device that
 // is lost keeps its secret until a rotation leaves it out; rotate promptly
 // after a loss. A lost device that is still active can send its own
-// rotation first or answer for others, and a member's announced device key
+// rotation first (until a rotation leaves it out) or answer for others,
+// and a member's announced device key
 // is trusted as announced; when that matters, leave the swarm, create a
 // new one and pair each device again with its code. Messages on the network
 // are visible; the code, the secret and (by default) the swarm data are

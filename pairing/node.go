@@ -112,6 +112,7 @@ type Node struct {
 	rekeyed  map[string]uint64 // member → epoch it was sent a rekey for
 	excluded map[string]bool
 	rotation map[uint64]Secret // secrets this controller issued, by epoch
+	shutOut  map[uint64]bool   // epochs whose rotation excluded a device
 }
 
 type periph struct {
@@ -192,7 +193,7 @@ func NewNode(t Transport, ch *Channel, self Identity, key *ecdh.PrivateKey, opts
 	}
 	return &Node{t: t, ch: ch, self: self, key: key, c: c, members: make(map[string]*Member),
 		periphs: make(map[string]periph), calls: make(map[string]chan PeriphResult),
-		stats: NodeStats{Dropped: make(map[string]int)}, rekeyed: make(map[string]uint64), excluded: make(map[string]bool)}, nil
+		stats: NodeStats{Dropped: make(map[string]int)}, rekeyed: make(map[string]uint64), excluded: make(map[string]bool), shutOut: make(map[uint64]bool)}, nil
 }
 
 // Channel returns the node's swarm channel.
@@ -401,8 +402,15 @@ func (n *Node) handle(ctx context.Context, p Packet) {
 		}
 	case KindRekey:
 		var k Rekey
-		if err := r.Decode(&k); err != nil || r.To != n.self.ComputerID {
+		if err := r.Decode(&k); err != nil || r.To != n.self.ComputerID || k.GraceSeconds < 0 {
 			n.drop(fmt.Errorf("%w: REKEY body", ErrMalformed))
+			return
+		}
+		// Only a REKEY sealed under this node's current epoch counts:
+		// one under an epoch still in its grace period may come from a
+		// device that the last rotation left out.
+		if cur := n.ch.Epoch(); r.Epoch != cur {
+			n.drop(fmt.Errorf("%w: REKEY sealed under epoch %d, this device is at %d", ErrStale, r.Epoch, cur))
 			return
 		}
 		if err := n.acceptRekey(&k); err != nil {
@@ -555,7 +563,10 @@ func (n *Node) acceptRekey(k *Rekey) error {
 			return fmt.Errorf("pairing: store epoch %d: %w", g.Epoch, err)
 		}
 	}
-	return n.ch.AddEpoch(g.Secret, g.Epoch)
+	// The sender says how long the previous epoch stays valid; this
+	// device keeps it no longer than its own grace period.
+	grace := min(n.ch.c.grace, time.Duration(k.GraceSeconds)*time.Second)
+	return n.ch.addEpoch(g.Secret, g.Epoch, grace)
 }
 
 func (n *Node) sendRekey(m Member, epoch, under uint64) {
@@ -565,12 +576,23 @@ func (n *Node) sendRekey(m Member, epoch, under uint64) {
 	if !ok {
 		return
 	}
-	k, err := sealRekey(n.ch.c, m, n.ch.Swarm(), secret, epoch, n.ch.c.grace)
+	k, err := sealRekey(n.ch.c, m, n.ch.Swarm(), secret, epoch, n.rotationGrace(epoch))
 	if err != nil {
 		n.c.log.Debug("seal rekey", "err", err)
 		return
 	}
 	n.sendEpoch(m.Addr, KindRekey, m.ZoneID, k, under)
+}
+
+// rotationGrace is the grace period of the rotation to epoch: none if it
+// left a device out, the channel's otherwise.
+func (n *Node) rotationGrace(epoch uint64) time.Duration {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.shutOut[epoch] {
+		return 0
+	}
+	return n.ch.c.grace
 }
 
 // A RotationReport says which members moved to the new epoch.
@@ -583,11 +605,17 @@ type RotationReport struct {
 
 // Rotate, on the controller, draws a new secret epoch and sends it to every
 // member it knows except those excluded, each sealed to the member's device
-// key under the current epoch; then moves to the new epoch (the old one is
-// accepted for the grace period). It waits until every member announced
-// itself under the new epoch or ctx ends, and reports who did. A member that
-// misses the rotation is sent it again if it shows up within the grace
-// period; after that it must be paired again.
+// key under the current epoch; then moves to the new epoch. It waits until
+// every member announced itself under the new epoch or ctx ends, and
+// reports who did.
+//
+// A rotation that excludes no one keeps the old epoch for the grace period:
+// a member that misses the rotation is sent it again if it shows up within
+// it; after that it must be paired again. A rotation that excludes a device
+// has no grace period, since the excluded device holds the old secret: the
+// controller and every member that takes the rotation stop accepting the
+// old epoch at once (REKEY's graceSeconds is 0), and a member that misses
+// it must be paired again.
 func (n *Node) Rotate(ctx context.Context, exclude ...string) (*RotationReport, error) {
 	if !n.c.controller {
 		return nil, ErrNotController
@@ -604,6 +632,11 @@ func (n *Node) Rotate(ctx context.Context, exclude ...string) (*RotationReport, 
 	rep := &RotationReport{Epoch: epoch}
 	for _, id := range exclude {
 		n.excluded[id] = true
+	}
+	grace := n.ch.c.grace
+	if len(exclude) > 0 {
+		n.shutOut[epoch] = true
+		grace = 0
 	}
 	for id, m := range n.members {
 		if n.excluded[id] {
@@ -625,7 +658,7 @@ func (n *Node) Rotate(ctx context.Context, exclude ...string) (*RotationReport, 
 			return nil, fmt.Errorf("pairing: store epoch %d: %w", epoch, err)
 		}
 	}
-	if err := n.ch.AddEpoch(secret, epoch); err != nil {
+	if err := n.ch.addEpoch(secret, epoch, grace); err != nil {
 		return nil, err
 	}
 	tick := time.NewTicker(n.c.resend)
@@ -665,6 +698,47 @@ func (n *Node) Rotate(ctx context.Context, exclude ...string) (*RotationReport, 
 	slices.Sort(rep.Missing)
 	slices.Sort(rep.Excluded)
 	return rep, nil
+}
+
+// A RotationOffer is the rotation offered to a pocket that joined a swarm
+// it did not create, which is how a pocket is replaced after a loss: it
+// became the controller by joining, and the devices that still announce
+// themselves as controller are the ones it replaces. Rotating with
+// [Node.Rotate](ctx, offer.ExcludeIDs()...) shuts them out.
+type RotationOffer struct {
+	Exclude []Member // other devices announcing themselves as controller
+	Keep    []Member // members the rotation would send the new secret to
+}
+
+// ExcludeIDs returns the computer ids of the devices the offer leaves out.
+func (o RotationOffer) ExcludeIDs() []string {
+	ids := make([]string, len(o.Exclude))
+	for i, m := range o.Exclude {
+		ids[i] = m.ZoneID
+	}
+	return ids
+}
+
+// RotationOffer returns, on the controller, the rotation that leaves out
+// every other device that announced itself as the swarm's controller, from
+// the members this node has seen (a node sends DISCOVER when it starts, so
+// every active device answers). A lost pocket that is switched off does not
+// announce itself; name it to [Node.Rotate] yourself. It returns
+// [ErrNotController] on a device that is not the controller.
+func (n *Node) RotationOffer() (RotationOffer, error) {
+	if !n.c.controller {
+		return RotationOffer{}, ErrNotController
+	}
+	var o RotationOffer
+	for _, m := range n.Members() {
+		switch {
+		case m.IsController:
+			o.Exclude = append(o.Exclude, m)
+		case len(m.DeviceKey) == 32:
+			o.Keep = append(o.Keep, m)
+		}
+	}
+	return o, nil
 }
 
 func secretFrom(c *config) Secret {

@@ -31,6 +31,7 @@ var (
 	serve            bool
 	maxJoins         int
 	exclude          string
+	recoverSwarm     bool
 )
 
 // stdin is read line by line for codes and choices.
@@ -145,6 +146,7 @@ Devices on one machine find each other on UDP ports -port to -port+slots-1 of 12
 			{Name: "rotate", Purpose: "rotate the swarm secret, leaving out the given devices (pocket)", Run: rotate,
 				Flags: func(f *cli.FlagSet) {
 					f.String(&exclude, "exclude", "", "comma-separated zone ids or names to leave out")
+					f.Bool(&recoverSwarm, "recover", false, "also leave out every other device that announces itself as controller (a lost pocket)")
 				}},
 		},
 	})
@@ -304,7 +306,7 @@ func join(ctx context.Context, e *cli.Env) error {
 		}
 		fmt.Fprintf(e.Stdout, "joined swarm %s (epoch %d) through %s\n", g.Swarm, g.Epoch, g.ZoneName)
 		if d.Config().IsController {
-			fmt.Fprintln(e.Stdout, "this pocket is now the controller; to shut out a lost pocket run: pairing rotate -exclude LOST-ID")
+			fmt.Fprintln(e.Stdout, "this pocket is now the controller; to shut out a lost pocket run: pairing rotate -recover")
 		}
 		return nil
 	}
@@ -442,6 +444,16 @@ func rotate(ctx context.Context, e *cli.Env) error {
 				ids = append(ids, m.ZoneID)
 			}
 		}
+	}
+	if recoverSwarm {
+		offer, err := n.RotationOffer()
+		if err != nil {
+			return err
+		}
+		for _, m := range offer.Exclude {
+			fmt.Fprintf(e.Stdout, "leaving out %s (%s), which announces itself as controller\n", m.ZoneName, m.ZoneID)
+		}
+		ids = append(ids, offer.ExcludeIDs()...)
 	}
 	rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer rcancel()
