@@ -96,8 +96,25 @@
 // zoneName}. A host serves joiners one after another, each with a fresh
 // code, and reports how many joined.
 //
-// Either side may cancel a run with PAIR_REJECT {sid, reason} (a wrong code,
-// a dead code, a bad share); it authenticates nothing and only ends that run.
+// Either side may cancel a run with PAIR_REJECT, in one of two forms:
+//
+//	PAIR_REJECT {sid, reason}   before the sender has checked the peer's confirmation tag
+//	PAIR_REJECT {sid, sealed}   after: sealed {reason} under the run's key
+//
+// The sealed form uses the sealing above with type "PAIR_REJECT"; reason is
+// 1 to 200 bytes of UTF-8. A reject in clear (a wrong code, a dead code, a
+// bad share, too many attempts) authenticates nothing: anyone on the
+// network can send one, and all it can do is cancel one attempt. The typist
+// gets a [*RejectError] with Authenticated false and tries again; the code
+// holder forgets the run, whose attempt it already counted when it
+// answered. It never delivers or changes anything, spends no attempt of
+// the code itself, and is ignored once the side it reaches has checked the peer's
+// tag: from then on only a reject sealed under the run's key ends the run
+// ([*RejectError] with Authenticated true), and one in clear or sealed under
+// another key is dropped while the run goes on. A sealed reject that reaches
+// a side without a confirmed key is dropped too, since it cannot be
+// checked.
+//
 // A side that waits for a reply sends its last message again every 500 ms;
 // the other side answers a repeat with the reply it already sent, without
 // spending another attempt. The file testdata/pairing-transcript.json holds

@@ -63,12 +63,21 @@ var (
 	ErrCallFailed = errors.New("pairing: peripheral call failed")
 )
 
-// RejectError is a PAIR_REJECT received from the other side.
+// RejectError is a PAIR_REJECT received from the other side. Authenticated
+// says that it was sealed under the run's confirmed key, so that it came
+// from the peer; an unauthenticated one (before the key exchange confirmed
+// a key) may come from anyone on the network, and only ended the attempt.
 type RejectError struct {
-	Reason string // the peer's reason, as sent
+	Reason        string // the peer's reason, as sent
+	Authenticated bool
 }
 
-func (e *RejectError) Error() string { return fmt.Sprintf("pairing: rejected by peer: %q", e.Reason) }
+func (e *RejectError) Error() string {
+	if e.Authenticated {
+		return fmt.Sprintf("pairing: rejected by peer: %q", e.Reason)
+	}
+	return fmt.Sprintf("pairing: rejected (unauthenticated): %q", e.Reason)
+}
 
 // Is makes a RejectError match [ErrRejected].
 func (e *RejectError) Is(target error) bool { return target == ErrRejected }

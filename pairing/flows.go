@@ -181,8 +181,60 @@ func send(t Transport, to Addr, m *Message) error {
 	return t.Send(to, ProtoPair, b)
 }
 
+// reject cancels run sid before this side holds a confirmed key: the
+// reason travels in clear and authenticates nothing.
 func reject(t Transport, to Addr, sid []byte, reason string) {
 	send(t, to, &Message{Type: TypeReject, V: messageV, Sid: sid, Reason: reason})
+}
+
+// rejectSealed cancels run sid once this side has checked the peer's
+// confirmation tag: the reason is sealed under the run's key, so the peer
+// knows the reject is ours.
+func rejectSealed(t Transport, to Addr, isk, sid []byte, reason string) {
+	sealed, err := seal(isk, sid, TypeReject, &rejectBody{Reason: reason})
+	if err != nil {
+		return
+	}
+	send(t, to, &Message{Type: TypeReject, V: messageV, Sid: sid, Sealed: sealed})
+}
+
+// rejectOf returns the error a PAIR_REJECT of run sid means to a side that
+// waits for the peer, or nil if the side ignores it. Before this side has
+// checked the peer's confirmation tag (isk nil) the run is an attempt that
+// anyone may cancel, with a reject in clear; a sealed one cannot be checked
+// yet and is ignored. Once it has (isk set), only a reject sealed under the
+// run's key counts: one in clear, or sealed under another key, is ignored,
+// and the run goes on.
+func rejectOf(m *Message, isk, sid []byte) error {
+	if isk == nil {
+		if m.Sealed != nil {
+			return nil
+		}
+		return &RejectError{Reason: m.Reason}
+	}
+	if m.Sealed == nil {
+		return nil
+	}
+	var body rejectBody
+	if open(isk, sid, TypeReject, m.Sealed, &body) != nil || body.check() != nil {
+		return nil
+	}
+	return &RejectError{Reason: body.Reason, Authenticated: true}
+}
+
+// holderRejected reports whether a PAIR_REJECT ends holder run r, which is
+// not finished: one in clear does (the attempt was spent when it was
+// answered, so cancelling it gives nothing away), and so does one sealed
+// under the run's key; one sealed under another key does not.
+func holderRejected(r *holderRun, m *Message) (string, bool) {
+	if m.Sealed == nil {
+		return m.Reason, true
+	}
+	var body rejectBody
+	if open(r.res.isk, m.Sid, TypeReject, m.Sealed, &body) != nil || body.check() != nil {
+		return "", false
+	}
+	return body.Reason, true
 }
 
 // holderRun is one key exchange answered by the device showing the code.
@@ -365,12 +417,12 @@ func AcceptFromPocket(ctx context.Context, t Transport, self Identity, cb Accept
 				}
 				var body grantBody
 				if err := open(r.res.isk, m.Sid, TypeDeliver, m.Sealed, &body); err != nil {
-					reject(t, p.From, m.Sid, "delivery does not open")
+					rejectSealed(t, p.From, r.res.isk, m.Sid, "delivery does not open")
 					delete(h.runs, string(m.Sid))
 					continue
 				}
 				if err := body.check(TypeDeliver); err != nil {
-					reject(t, p.From, m.Sid, "bad delivery")
+					rejectSealed(t, p.From, r.res.isk, m.Sid, "bad delivery")
 					delete(h.runs, string(m.Sid))
 					continue
 				}
@@ -390,8 +442,10 @@ func AcceptFromPocket(ctx context.Context, t Transport, self Identity, cb Accept
 				linger = time.After(min(2*c.resend, time.Second))
 			case TypeReject:
 				if r := h.runs[string(m.Sid)]; r != nil && r.final == nil {
-					delete(h.runs, string(m.Sid))
-					status(fmt.Sprintf("pocket cancelled: %s", m.Reason))
+					if reason, ok := holderRejected(r, m); ok {
+						delete(h.runs, string(m.Sid))
+						status(fmt.Sprintf("pocket cancelled: %s", reason))
+					}
 				}
 			}
 		}
@@ -518,8 +572,9 @@ func DeliverToPending(ctx context.Context, t Transport, self Identity, give Gran
 }
 
 // next returns the next pairing message of run sid, resending last every
-// resend interval until one comes.
-func next(ctx context.Context, c *config, t Transport, in <-chan Packet, to Addr, last *Message, sid []byte) (Packet, *Message, error) {
+// resend interval until one comes. isk is the run's key once this side has
+// checked the peer's confirmation tag, nil before (see rejectOf).
+func next(ctx context.Context, c *config, t Transport, in <-chan Packet, to Addr, last *Message, sid, isk []byte) (Packet, *Message, error) {
 	tick := time.NewTicker(c.resend)
 	defer tick.Stop()
 	for {
@@ -535,7 +590,10 @@ func next(ctx context.Context, c *config, t Transport, in <-chan Packet, to Addr
 				continue
 			}
 			if m.Type == TypeReject {
-				return p, nil, &RejectError{Reason: m.Reason}
+				if err := rejectOf(m, isk, sid); err != nil {
+					return p, nil, err
+				}
+				continue
 			}
 			return p, m, nil
 		case <-ctx.Done():
@@ -559,7 +617,7 @@ func deliverOnce(ctx context.Context, c *config, t Transport, in <-chan Packet, 
 	}
 	var m *Message
 	for m == nil || m.Type != TypeAnswer || m.ComputerID != z.ComputerID {
-		if _, m, err = next(ctx, c, t, in, z.Addr, offer, sid); err != nil {
+		if _, m, err = next(ctx, c, t, in, z.Addr, offer, sid, nil); err != nil {
 			return "", err
 		}
 	}
@@ -581,15 +639,17 @@ func deliverOnce(ctx context.Context, c *config, t Transport, in <-chan Packet, 
 		return "", err
 	}
 	for m.Type != TypeComplete {
-		if _, m, err = next(ctx, c, t, in, z.Addr, deliver, sid); err != nil {
+		if _, m, err = next(ctx, c, t, in, z.Addr, deliver, sid, res.isk); err != nil {
 			return "", err
 		}
 	}
 	var body completeBody
 	if err := open(res.isk, sid, TypeComplete, m.Sealed, &body); err != nil {
+		rejectSealed(t, z.Addr, res.isk, sid, "completion does not open")
 		return "", err
 	}
 	if !body.Success || !validLabel(body.Label) {
+		rejectSealed(t, z.Addr, res.isk, sid, "bad completion")
 		return "", fmt.Errorf("%w: PAIR_COMPLETE body: success %v, label %.80q", ErrMalformed, body.Success, body.Label)
 	}
 	return body.Label, nil
@@ -691,9 +751,11 @@ func HostSession(ctx context.Context, t Transport, self Identity, give Grant, cb
 				}
 				h.newCode(cb.DisplayCode)
 			case TypeReject:
-				if r := h.runs[string(m.Sid)]; r != nil {
-					delete(h.runs, string(m.Sid))
-					status(fmt.Sprintf("joiner cancelled: %s", m.Reason))
+				if r := h.runs[string(m.Sid)]; r != nil && r.final == nil {
+					if reason, ok := holderRejected(r, m); ok {
+						delete(h.runs, string(m.Sid))
+						status(fmt.Sprintf("joiner cancelled: %s", reason))
+					}
 				}
 			}
 		}
@@ -743,7 +805,7 @@ func JoinWithCode(ctx context.Context, t Transport, self Identity, codeText stri
 	var p Packet
 	var m *Message
 	for m == nil || m.Type != TypeAnswer {
-		if p, m, err = next(ctx, c, t, in, "", req, sid); err != nil {
+		if p, m, err = next(ctx, c, t, in, "", req, sid, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -763,15 +825,17 @@ func JoinWithCode(ctx context.Context, t Transport, self Identity, codeText stri
 		return nil, err
 	}
 	for m.Type != TypeResponse || p.From != host {
-		if p, m, err = next(ctx, c, t, in, host, confirm, sid); err != nil {
+		if p, m, err = next(ctx, c, t, in, host, confirm, sid, res.isk); err != nil {
 			return nil, err
 		}
 	}
 	var body grantBody
 	if err := open(res.isk, sid, TypeResponse, m.Sealed, &body); err != nil {
+		rejectSealed(t, host, res.isk, sid, "response does not open")
 		return nil, err
 	}
 	if err := body.check(TypeResponse); err != nil {
+		rejectSealed(t, host, res.isk, sid, "bad response")
 		return nil, err
 	}
 	return grantFrom(&body), nil

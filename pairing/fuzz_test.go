@@ -135,9 +135,10 @@ func FuzzSwarmBodies(f *testing.F) {
 	f.Add(byte(4), []byte(`{"zoneId":"z","peripherals":[{"name":"lamp","type":"light","methods":["get"]}]}`))
 	f.Add(byte(5), []byte(`{"epoch":1,"secret":"AFiALm-AcLSJ3KQ_K48bm2irNXLKC8SBLrH__nB63tc","swarm":"s","zoneId":"z","zoneName":"Z"}`))
 	f.Add(byte(6), []byte(`{"label":"Kitchen","success":true}`))
+	f.Add(byte(7), []byte(`{"reason":"host is busy"}`))
 	f.Fuzz(func(t *testing.T, kind byte, b []byte) {
 		var v any
-		switch kind % 7 {
+		switch kind % 8 {
 		case 0:
 			v = new(Announce)
 		case 1:
@@ -152,6 +153,8 @@ func FuzzSwarmBodies(f *testing.F) {
 			v = new(grantBody)
 		case 6:
 			v = new(completeBody)
+		case 7:
+			v = new(rejectBody)
 		}
 		r := &Received{Kind: "X", Body: b}
 		if err := r.Decode(v); err != nil {
@@ -162,6 +165,11 @@ func FuzzSwarmBodies(f *testing.F) {
 		}
 		if g, ok := v.(*grantBody); ok {
 			g.check(TypeDeliver)
+		}
+		if r, ok := v.(*rejectBody); ok {
+			if err := r.check(); err != nil && !errors.Is(err, ErrMalformed) {
+				t.Fatalf("undeclared error %v", err)
+			}
 		}
 		out, err := json.Marshal(v)
 		if err != nil {

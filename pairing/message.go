@@ -100,8 +100,12 @@ var messageFields = map[string]int{
 	TypeConfirm:  fSid | fConfirm,
 	TypeResponse: fSid | fSealed,
 	TypeComplete: fSid | fSealed,
-	TypeReject:   fSid | fReason,
+	TypeReject:   fSid | fReason, // or fSid | fSealed: see rejectSealedFields
 }
+
+// rejectSealedFields are the members of a PAIR_REJECT sent by a side that
+// holds a confirmed key: its reason is sealed.
+const rejectSealedFields = fSid | fSealed
 
 // present returns the set of members m has.
 func (m *Message) present() int {
@@ -126,6 +130,9 @@ var fieldNames = []string{"label", "computerId", "session", "sid", "share", "con
 // check validates m against the rules of its type.
 func (m *Message) check() error {
 	want, ok := messageFields[m.Type]
+	if m.Type == TypeReject && m.Sealed != nil {
+		want = rejectSealedFields
+	}
 	if !ok {
 		return fmt.Errorf("%w: type %.40q", ErrMalformed, m.Type)
 	}
@@ -288,6 +295,18 @@ type grantBody struct {
 	Epoch    uint64 `json:"epoch"`
 	ZoneID   string `json:"zoneId"`
 	ZoneName string `json:"zoneName"`
+}
+
+// rejectBody is the sealed body of an authenticated PAIR_REJECT.
+type rejectBody struct {
+	Reason string `json:"reason"`
+}
+
+func (r *rejectBody) check() error {
+	if r.Reason == "" || len(r.Reason) > maxReasonLen || !utf8.ValidString(r.Reason) {
+		return fmt.Errorf("%w: %s body: reason of %d bytes, want 1 to %d of UTF-8", ErrMalformed, TypeReject, len(r.Reason), maxReasonLen)
+	}
+	return nil
 }
 
 // completeBody is the sealed body of PAIR_COMPLETE.

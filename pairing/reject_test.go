@@ -1,0 +1,154 @@
+package pairing
+
+import (
+	"context"
+	"crypto/hmac"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// receiveType returns the next pairing message of type typ on tr.
+func receiveType(ctx context.Context, t *testing.T, tr Transport, typ string) (Packet, *Message) {
+	t.Helper()
+	for {
+		p, err := tr.Receive(ctx, ProtoPair)
+		require.NoError(t, err, "waiting for %s", typ)
+		if m, err := ParseMessage(p.Data); err == nil && m.Type == typ {
+			return p, m
+		}
+	}
+}
+
+// TestRejectAfterKeyMustBeSealed: once the joiner has checked the host's
+// confirmation tag, a PAIR_REJECT in clear or sealed under another key is
+// ignored (the join completes); the host's own reject, sealed under the
+// run's key, ends the run and says it is authenticated. The host is played
+// by hand so that the rejects arrive while the joiner waits for
+// pair_response.
+func TestRejectAfterKeyMustBeSealed(t *testing.T) {
+	code := NewCode()
+	give := testGrant()
+	run := func(t *testing.T, after func(host Transport, to Addr, isk, sid []byte)) (*Grant, error) {
+		net := NewMemNetwork()
+		host, joiner := net.Attach(), net.Attach()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		type result struct {
+			g   *Grant
+			err error
+		}
+		res := make(chan result, 1)
+		go func() {
+			g, err := JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
+			res <- result{g, err}
+		}()
+		p, req := receiveType(ctx, t, host, TypeRequest)
+		cp, err := newCPace(false, code.prs(), channelID(flowJoin), req.Sid, []byte(zoneAID.ComputerID), randReader)
+		require.NoError(t, err)
+		r, err := cp.finish(req.Share, []byte(req.ComputerID))
+		require.NoError(t, err)
+		require.NoError(t, send(host, p.From, &Message{Type: TypeAnswer, V: messageV, Label: zoneAID.Label,
+			ComputerID: zoneAID.ComputerID, Sid: req.Sid, Share: cp.share, Confirm: r.ownTag}))
+		_, conf := receiveType(ctx, t, host, TypeConfirm)
+		require.True(t, hmac.Equal(conf.Confirm, r.peerTag))
+		after(host, p.From, r.isk, req.Sid)
+		out := <-res
+		return out.g, out.err
+	}
+
+	t.Run("forged rejects ignored", func(t *testing.T) {
+		g, err := run(t, func(host Transport, to Addr, isk, sid []byte) {
+			reject(host, to, sid, "forged in clear")
+			other := make([]byte, len(isk))
+			rejectSealed(host, to, other, sid, "sealed under another key")
+			time.Sleep(150 * time.Millisecond) // the joiner goes on resending pair_confirm
+			sealed, err := seal(isk, sid, TypeResponse, give.body(true))
+			require.NoError(t, err)
+			require.NoError(t, send(host, to, &Message{Type: TypeResponse, V: messageV, Sid: sid, Sealed: sealed}))
+		})
+		require.NoError(t, err)
+		assert.Equal(t, give, *g)
+	})
+	t.Run("sealed reject ends the run", func(t *testing.T) {
+		g, err := run(t, func(host Transport, to Addr, isk, sid []byte) {
+			rejectSealed(host, to, isk, sid, "host is busy")
+		})
+		require.ErrorIs(t, err, ErrRejected)
+		var re *RejectError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, RejectError{Reason: "host is busy", Authenticated: true}, *re)
+		assert.Nil(t, g)
+	})
+}
+
+// TestForgedRejectBeforeKeyOnlyCancels: before a key is confirmed, a
+// PAIR_REJECT in clear from anyone ends the attempt, and that is all it can
+// do: nothing is delivered, the code is not spent, and the next attempt
+// with the same code joins.
+func TestForgedRejectBeforeKeyOnlyCancels(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	net := NewMemNetwork()
+	host, joiner, forger := net.Attach(), net.Attach(), net.Attach()
+	box := newCodeBox()
+	give := testGrant()
+	net.SetOffline(host.Addr(), true) // the host hears nothing of the first attempt
+	hosted := make(chan int, 1)
+	go func() {
+		n, _ := HostSession(ctx, host, zoneAID, give, HostCallbacks{DisplayCode: box.display}, append(fastOpts(), WithMaxJoins(1))...)
+		hosted <- n
+	}()
+	code := <-box.ch
+	go func() {
+		p, req := receiveType(ctx, t, forger, TypeRequest)
+		reject(forger, p.From, req.Sid, "wrong code")
+	}()
+	g, err := JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
+	var re *RejectError
+	require.ErrorAs(t, err, &re)
+	assert.False(t, re.Authenticated)
+	assert.Nil(t, g)
+
+	net.SetOffline(host.Addr(), false)
+	g, err = JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
+	require.NoError(t, err)
+	assert.Equal(t, give, *g)
+	assert.Equal(t, 1, <-hosted)
+}
+
+// TestHolderRejects: the side that shows the code cancels an unfinished run
+// on a reject in clear (its attempt is already spent) or sealed under the
+// run's key, never on one sealed under another key.
+func TestHolderRejects(t *testing.T) {
+	isk := make([]byte, 64)
+	randReader.Read(isk)
+	sid := make([]byte, sidSize)
+	r := &holderRun{res: &cpaceResult{isk: isk}}
+	reason, ok := holderRejected(r, &Message{Type: TypeReject, Sid: sid, Reason: "wrong code"})
+	assert.True(t, ok)
+	assert.Equal(t, "wrong code", reason)
+	good, err := seal(isk, sid, TypeReject, &rejectBody{Reason: "cancelled"})
+	require.NoError(t, err)
+	reason, ok = holderRejected(r, &Message{Type: TypeReject, Sid: sid, Sealed: good})
+	assert.True(t, ok)
+	assert.Equal(t, "cancelled", reason)
+	bad, err := seal(make([]byte, 64), sid, TypeReject, &rejectBody{Reason: "cancelled"})
+	require.NoError(t, err)
+	_, ok = holderRejected(r, &Message{Type: TypeReject, Sid: sid, Sealed: bad})
+	assert.False(t, ok)
+	// Both forms are well-formed messages; a reject with both, or with
+	// neither, is not.
+	for _, m := range []*Message{{Type: TypeReject, V: 1, Sid: sid, Reason: "x"}, {Type: TypeReject, V: 1, Sid: sid, Sealed: good}} {
+		b, err := m.Marshal()
+		require.NoError(t, err)
+		_, err = ParseMessage(b)
+		require.NoError(t, err)
+	}
+	for _, m := range []*Message{{Type: TypeReject, V: 1, Sid: sid, Reason: "x", Sealed: good}, {Type: TypeReject, V: 1, Sid: sid}} {
+		_, err := m.Marshal()
+		require.ErrorIs(t, err, ErrMalformed)
+	}
+}
