@@ -33,6 +33,9 @@ type CostQuery struct {
 	PolicyHash [32]byte
 	// TTL is the proposal's time to live; 0 means one day.
 	TTL time.Duration
+	// Manifest are the full-mode publication options (gas ceiling, bytes
+	// per transaction, chunk size) of [Controller.PlanManifest].
+	Manifest []ManifestOption
 }
 
 // A TxCost is one transaction of a mode's publication.
@@ -105,9 +108,16 @@ const defaultCostTTL = 24 * time.Hour
 //
 // In root_uri mode the upgrade authority sends one transaction,
 // proposeUpgrade(root, uriHash, policyHash, ttl); the manifest itself is
-// published off chain at q.URI. Activating the proposal costs the same in
-// every mode and cannot be estimated before the proposal is mined (the
-// chain refuses it until then), so it is not part of the estimate.
+// published off chain at q.URI. In full mode it first publishes the
+// manifest's chunks, in the transactions [Controller.PlanManifest] plans
+// under the gas ceiling, and then sends the same proposal. The chain
+// refuses chunk k until chunks 0..k-1 are on chain, so each publication
+// transaction is estimated through its stand-in from
+// [Controller.EstimationCalls] (the same chunks as the first of an unused
+// root): an upper bound, by about 17,000 gas per transaction after the
+// first. Activating the proposal costs the same in every mode and cannot be
+// estimated before the proposal is mined (the chain refuses it until
+// then), so it is not part of the estimate.
 //
 // Each call is estimated by eth_estimateGas as q.From at the latest block,
 // so a call the chain would refuse (q.From is not the upgrade authority,
@@ -122,17 +132,23 @@ func EstimateModeCost(ctx context.Context, backend GasEstimator, q CostQuery, m 
 	if ttl == 0 {
 		ttl = defaultCostTTL
 	}
+	ctl := NewController(q.Controller)
+	propose, err := ctl.ProposeUpgrade(root, URIHash(q.URI), q.PolicyHash, ttl)
+	if err != nil {
+		return nil, err
+	}
 	var calls []Call
 	switch mode {
 	case ModeRootURI:
-		ctl := NewController(q.Controller)
-		propose, err := ctl.ProposeUpgrade(root, URIHash(q.URI), q.PolicyHash, ttl)
+		calls = []Call{propose}
+	case ModeFull:
+		plan, err := ctl.PlanManifest(m, q.Manifest...)
 		if err != nil {
 			return nil, err
 		}
-		calls = append(calls, propose)
+		calls = append(ctl.EstimationCalls(plan), propose)
 	default:
-		return nil, errorf("estimate mode cost: mode %q, want %q", mode, ModeRootURI)
+		return nil, errorf("estimate mode cost: mode %q, want %q or %q", mode, ModeRootURI, ModeFull)
 	}
 	price, err := backend.SuggestGasPrice(ctx)
 	if err != nil {

@@ -64,10 +64,55 @@ func TestEstimateModeCost(t *testing.T) {
 	_, err = trustkernel.EstimateModeCost(ctx, f.client, q, m, trustkernel.ModeRootURI)
 	require.ErrorIs(t, err, trustkernel.ErrControllerPaused)
 
+	_, err = trustkernel.EstimateModeCost(ctx, f.client, q, m, trustkernel.ModeFull)
+	require.ErrorIs(t, err, trustkernel.ErrControllerPaused)
 	_, err = trustkernel.EstimateModeCost(ctx, f.client, q, m, trustkernel.Mode("paranoid"))
 	require.Error(t, err)
 	_, err = trustkernel.EstimateModeCost(ctx, f.client, q, &trustkernel.Manifest{}, trustkernel.ModeRootURI)
 	require.ErrorIs(t, err, trustkernel.ErrEmptyManifest)
+}
+
+// TestEstimateModeCostFull: full mode estimates every planned publication
+// transaction (through stand-ins the chain accepts before the earlier chunks
+// are on chain) and the proposal; each estimate bounds what publishing then
+// uses, and the full mode costs more than root_uri for the same manifest.
+func TestEstimateModeCostFull(t *testing.T) {
+	f := newChainFixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ctl := f.instance(t, "cost full")
+	files := map[string][32]byte{}
+	for i := range 400 {
+		files[fmt.Sprintf("lib/module-%04d.so", i)] = h32(fmt.Sprint(i))
+	}
+	m, err := trustkernel.NewManifest(files)
+	require.NoError(t, err)
+	opts := []trustkernel.ManifestOption{trustkernel.WithChunkBytes(2048), trustkernel.WithMaxTxBytes(5000)}
+	q := trustkernel.CostQuery{Controller: ctl.Address, From: simchain.Address(2), URI: "https://releases.example/app/3.json", Manifest: opts}
+
+	rootURI, err := trustkernel.EstimateModeCost(ctx, f.client, q, m, trustkernel.ModeRootURI)
+	require.NoError(t, err)
+	full, err := trustkernel.EstimateModeCost(ctx, f.client, q, m, trustkernel.ModeFull)
+	require.NoError(t, err)
+	plan, err := ctl.PlanManifest(m, opts...)
+	require.NoError(t, err)
+	require.Greater(t, len(plan.Txs), 2, "the limits split the manifest across transactions")
+	require.Len(t, full.Txs, len(plan.Txs)+1)
+	for i, tx := range full.Txs[:len(plan.Txs)] {
+		assert.Equal(t, "publishManifestChunks", tx.Method)
+		assert.LessOrEqual(t, tx.Gas, plan.Txs[i].Gas, "the chain's estimate is within the plan's model bound")
+	}
+	assert.Equal(t, rootURI.Txs[0], full.Txs[len(full.Txs)-1], "the proposal is the same in both modes")
+	assert.Greater(t, full.Gas, 3*rootURI.Gas)
+	assert.Contains(t, full.String(), fmt.Sprintf("full: %d transactions, ", len(full.Txs)))
+
+	pub, err := trustkernel.PublishManifest(ctx, f.client, chainOpts(2), ctl, m, opts...)
+	require.NoError(t, err)
+	require.Len(t, pub.Receipts, len(plan.Txs))
+	for i, r := range pub.Receipts {
+		assert.LessOrEqual(t, r.GasUsed, full.Txs[i].Gas, "tx %d", i)
+		assert.Greater(t, r.GasUsed+40_000, full.Txs[i].Gas, "tx %d: the bound is close", i)
+	}
 }
 
 func TestFormatUnits(t *testing.T) {

@@ -389,8 +389,10 @@
 // what anchoring a given manifest costs in a mode before anything is sent:
 // every transaction the upgrade authority would send is estimated with
 // eth_estimateGas, as that authority, at the latest block, and priced at
-// eth_gasPrice ([CostEstimate]). A call the chain would refuse fails the
-// estimate with its decoded revert.
+// eth_gasPrice ([CostEstimate]): in root_uri mode the proposal, in full
+// mode the chunk publications as well (each through a stand-in the chain
+// accepts before the earlier chunks are on chain, so an upper bound). A
+// call the chain would refuse fails the estimate with its decoded revert.
 //
 // # Test chain
 //

@@ -534,7 +534,7 @@ func authorityVerb(c *chainFlags, controller *string, name, purpose string, buil
 // proposeVerb proposes an upgrade to a manifest's root.
 func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 	var s sendFlags
-	var manifest, root, uri, policy string
+	var manifest, root, uri, policy, mode string
 	var ttl time.Duration
 	return &cli.Command{
 		Name:    "propose",
@@ -546,6 +546,7 @@ func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 			f.String(&uri, "uri", "", "`URI` where the manifest is published").Required()
 			f.String(&policy, "policy-hash", "", "policy hash `hex`")
 			f.Duration(&ttl, "ttl", 24*time.Hour, "how long the proposal may be activated (1m to 720h)")
+			f.String(&mode, "mode", string(trustkernel.ModeRootURI), "trust `mode`: root_uri, or full (publish the manifest's chunks on chain first; needs -manifest and -keystore)")
 			f.Exclusive("manifest", "root")
 		},
 		Run: func(ctx context.Context, e *cli.Env) error {
@@ -579,25 +580,43 @@ func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 			if err != nil {
 				return err
 			}
+			full := trustkernel.Mode(mode) == trustkernel.ModeFull
+			switch {
+			case trustkernel.Mode(mode) != trustkernel.ModeRootURI && !full:
+				return cli.Exit(2, fmt.Errorf("-mode %q: want root_uri or full", mode))
+			case full && (m == nil || s.safe != ""):
+				return cli.Exit(2, errors.New("-mode full publishes the manifest's chunks from the keystore key: it needs -manifest and -keystore, not -safe"))
+			}
 			ch, err := c.dial(ctx)
 			if err != nil {
 				return err
 			}
 			defer ch.Close()
+			var key *ecdsa.PrivateKey
 			if m != nil {
 				from := common.HexToAddress(s.safe)
 				if s.safe == "" {
-					key, err := s.load(e)
-					if err != nil {
+					if key, err = s.load(e); err != nil {
 						return err
 					}
 					from = crypto.PubkeyToAddress(key.PublicKey)
 				}
-				est, err := trustkernel.EstimateModeCost(ctx, ch.client, trustkernel.CostQuery{Controller: addr, From: from, URI: uri, PolicyHash: policyHash, TTL: ttl}, m, trustkernel.ModeRootURI)
+				q := trustkernel.CostQuery{Controller: addr, From: from, URI: uri, PolicyHash: policyHash, TTL: ttl}
+				for _, md := range []trustkernel.Mode{trustkernel.ModeRootURI, trustkernel.ModeFull} {
+					est, err := trustkernel.EstimateModeCost(ctx, ch.client, q, m, md)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.Stdout, "mode cost %s\n", est)
+				}
+			}
+			if full && !s.dryRun {
+				pub, err := trustkernel.PublishManifest(ctx, ch.client, ch.transactor(key), ctl, m)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.Stdout, "mode cost %s\n", est)
+				fmt.Fprintf(e.Stdout, "published the manifest's %d chunks in %d transactions (%d chunks already on chain), %d gas used\n",
+					len(pub.Plan.Chunks), len(pub.Receipts), pub.Skipped, pub.GasUsed())
 			}
 			fmt.Fprintf(e.Stdout, "proposing root %x for controller %s\n", r, addr.Hex())
 			return act(ctx, e, ch, &s, call)
