@@ -186,24 +186,10 @@ func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client 
 	if err != nil {
 		return comp, err
 	}
-	plan, err := ctl.PlanManifest(m)
+	full, err := trustkernel.EstimateModeCost(ctx, client, trustkernel.CostQuery{Controller: ctl.Address, From: simchain.Address(2), URI: uri}, m, trustkernel.ModeFull)
 	if err != nil {
 		return comp, err
 	}
-	propose, err := ctl.ProposeUpgrade(root, trustkernel.URIHash(uri), common.Hash{}, 24*time.Hour)
-	if err != nil {
-		return comp, err
-	}
-	full := &trustkernel.CostEstimate{Mode: trustkernel.ModeFull, GasPrice: rootURI.GasPrice}
-	for _, c := range append(ctl.EstimationCalls(plan), propose) {
-		gas, err := trustkernel.EstimateCall(ctx, client, simchain.Address(2), c)
-		if err != nil {
-			return comp, err
-		}
-		full.Txs = append(full.Txs, trustkernel.TxCost{Method: c.Method, Gas: gas, CalldataBytes: len(c.Data)})
-		full.Gas += gas
-	}
-	full.Wei = new(big.Int).Mul(new(big.Int).SetUint64(full.Gas), full.GasPrice)
 	r.step("cost estimate %s", rootURI)
 	r.step("cost estimate %s", full)
 
@@ -220,7 +206,8 @@ func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client 
 		return comp, err
 	}
 	r.verified("per-file hashes published on chain: %s in %s, %d gas", plural(len(pub.Plan.Chunks), "chunk"), plural(len(pub.Receipts), "transaction"), pub.GasUsed())
-	if propose, err = ctl.ProposeRelease(comp, 3, common.Hash{}, time.Hour); err != nil {
+	propose, err := ctl.ProposeRelease(comp, 3, common.Hash{}, time.Hour)
+	if err != nil {
 		return comp, err
 	}
 	for _, c := range []trustkernel.Call{propose, ctl.ActivateUpgrade()} {
