@@ -209,7 +209,11 @@ func serve(ctx context.Context, e *cli.Env, o options) error {
 		return err
 	}
 	defer chain.Close()
-	go mineEvery(ctx, chain, 200*time.Millisecond)
+	// The miner stops before the chain closes (defers run last in, first out).
+	mineCtx, stopMining := context.WithCancel(ctx)
+	mined := make(chan struct{})
+	go func() { defer close(mined); mineEvery(mineCtx, chain, 200*time.Millisecond) }()
+	defer func() { stopMining(); <-mined }()
 	// Two loopback endpoints in front of the chain, read as a 2-of-2 quorum
 	// (a real deployment reads independent providers).
 	var endpoints []string

@@ -100,7 +100,8 @@ type Chain struct {
 	ln      net.Listener
 	url     string
 
-	mu sync.Mutex // serialises sealing
+	mu     sync.Mutex // serialises sealing and closing
+	closed bool
 }
 
 // New starts a chain with the funded accounts and extra genesis allocations,
@@ -162,10 +163,15 @@ func (c *Chain) Dial(ctx context.Context) (*ethclient.Client, error) {
 	return ethclient.DialContext(ctx, c.url)
 }
 
-// Commit seals the pending transactions into a new block and returns its hash.
+// Commit seals the pending transactions into a new block and returns its
+// hash. After [Chain.Close] it does nothing and returns the zero hash, so a
+// background miner racing the chain's shutdown is harmless.
 func (c *Chain) Commit() common.Hash {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return common.Hash{}
+	}
 	return c.backend.Commit()
 }
 
@@ -174,6 +180,9 @@ func (c *Chain) Commit() common.Hash {
 func (c *Chain) AdjustTime(d time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return errors.New("simchain: chain closed")
+	}
 	return c.backend.AdjustTime(d)
 }
 
@@ -184,8 +193,18 @@ func (c *Chain) Mine(n int) {
 	}
 }
 
-// Close stops the server and the chain.
+// Close stops the server and the chain. Closing twice is not an error.
 func (c *Chain) Close() error {
+	// Sealing stops first: a Commit under way finishes before closed is
+	// set, and none starts after. The lock is not held during the shutdown,
+	// which waits for RPC handlers that may themselves seal.
+	c.mu.Lock()
+	was := c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if was {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := c.server.Shutdown(ctx)

@@ -125,3 +125,30 @@ func ExampleNew() {
 	// chain id: 1337
 	// account 0: 0xA13Ac7a76998F4f9B483572F22f8108D085cC8f3
 }
+
+// TestCommitAfterClose: a background miner racing the chain's shutdown does
+// nothing once the chain is closed (it used to dereference the stopped
+// beacon), and closing twice is not an error.
+func TestCommitAfterClose(t *testing.T) {
+	chain, err := simchain.New(nil)
+	require.NoError(t, err)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				chain.Commit()
+			}
+		}
+	}()
+	require.NoError(t, chain.Close())
+	require.Equal(t, common.Hash{}, chain.Commit())
+	require.Error(t, chain.AdjustTime(time.Second))
+	close(stop)
+	<-done
+	require.NoError(t, chain.Close())
+}
