@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
 	"runtime"
@@ -310,6 +311,39 @@ func BenchmarkParseCBOR(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := parseCBOR(env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodePayloadJSON decodes a 256-byte JSON payload into its
+// struct with the strict reader.
+func BenchmarkDecodePayloadJSON(b *testing.B) {
+	env, _, _ := benchEnvelope(b, FormatJSON)
+	e, _, err := parse(env)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var p benchPayload
+		if err := e.DecodePayload(&p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBaselineJSONDecoder is the same decode with encoding/json's
+// Decoder and DisallowUnknownFields (which match names without regard to
+// case and let duplicates through).
+func BenchmarkBaselineJSONDecoder(b *testing.B) {
+	_, payload, _ := benchEnvelope(b, FormatJSON)
+	b.ReportAllocs()
+	for b.Loop() {
+		var p benchPayload
+		d := json.NewDecoder(bytes.NewReader(payload))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&p); err != nil {
 			b.Fatal(err)
 		}
 	}

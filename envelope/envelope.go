@@ -7,14 +7,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/accordsdk/accord/internal/jcs"
+	"github.com/accordsdk/accord/internal/strictjson"
 )
 
 // Version is the envelope version this package reads and writes.
@@ -73,22 +71,20 @@ type Envelope struct {
 // Time returns the envelope timestamp as a [time.Time].
 func (e *Envelope) Time() time.Time { return time.Unix(e.Timestamp, 0).UTC() }
 
-// DecodePayload decodes the payload into v: with encoding/json for a JSON
-// envelope and with a strict deterministic CBOR decoder for a CBOR envelope.
-// Members of the payload that v has no field for are an error, and so are
-// two member names of one JSON object that differ only in case ("amount" and
-// "Amount"): encoding/json matches names without regard to case, so such a
-// payload could mean one thing here and another to a case-sensitive reader.
+// DecodePayload decodes the payload into v: a JSON envelope's payload with
+// the module's strict JSON reader, a CBOR envelope's with a strict
+// deterministic CBOR decoder. For JSON, member names are matched exactly
+// (no case folding: "Amount" is not the field amount), a member v has no
+// field for is an error, and so are a duplicate member name (compared after
+// unescaping), null for a field that cannot hold it (a string, number,
+// boolean, array or struct) and anything after the value; so the payload
+// means the same thing here as to any case-sensitive reader. Errors wrap
+// [ErrMalformed].
 func (e *Envelope) DecodePayload(v any) error {
 	switch e.Format {
 	case FormatJSON:
-		if err := checkFoldedNames(e.Payload); err != nil {
-			return fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
-		}
-		d := json.NewDecoder(bytes.NewReader(e.Payload))
-		d.DisallowUnknownFields()
-		if err := d.Decode(v); err != nil {
-			return fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
+		if err := strictjson.Unmarshal(e.Payload, v); err != nil {
+			return fmt.Errorf("%w: %s payload: %w", ErrMalformed, e.Type, err)
 		}
 		return nil
 	case FormatCBOR:
@@ -98,69 +94,6 @@ func (e *Envelope) DecodePayload(v any) error {
 		return nil
 	}
 	return fmt.Errorf("%w: envelope format %v", ErrUnsupported, e.Format)
-}
-
-// checkFoldedNames refuses JSON in which an object has two member names that
-// are equal under Unicode case folding (the rule encoding/json matches by).
-func checkFoldedNames(payload []byte) error {
-	type frame struct {
-		object, expectName bool
-		names              map[string]struct{}
-	}
-	var stack []*frame
-	d := json.NewDecoder(bytes.NewReader(payload))
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if name, ok := tok.(string); ok && top != nil && top.object && top.expectName {
-			if top.names == nil {
-				top.names = make(map[string]struct{})
-			}
-			folded := string(foldName(name))
-			if _, dup := top.names[folded]; dup {
-				return fmt.Errorf("member names differing only in case: %.60q", name)
-			}
-			top.names[folded] = struct{}{}
-			top.expectName = false
-			continue
-		}
-		if top != nil && top.object {
-			top.expectName = true // a value ends here or, for a container, at its close
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			stack = append(stack, &frame{object: tok == json.Delim('{'), expectName: true})
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		}
-	}
-}
-
-// foldName maps s to the smallest rune of each rune's case-folding orbit, so
-// that foldName(a) == foldName(b) exactly when strings.EqualFold(a, b).
-func foldName(s string) []byte {
-	out := make([]byte, 0, len(s))
-	for _, r := range s {
-		for {
-			r2 := unicode.SimpleFold(r)
-			if r2 <= r {
-				r = r2
-				break
-			}
-			r = r2
-		}
-		out = utf8.AppendRune(out, r)
-	}
-	return out
 }
 
 // A SealOption changes how [Seal] and [SealCBOR] build an envelope. An

@@ -113,33 +113,43 @@ func TestRotateKey(t *testing.T) {
 	require.NoError(t, err)
 }
 
-// TestDecodePayloadRefusesCaseTwins checks a payload whose names differ only
-// in case, which encoding/json would conflate, is refused by DecodePayload.
-func TestDecodePayloadRefusesCaseTwins(t *testing.T) {
+// TestDecodePayloadMatchesNamesExactly: names are matched exactly, so two
+// names that differ only in case, which encoding/json would conflate, are
+// two members: into a struct the one without a field is refused, into a
+// map both are kept apart; duplicates after unescaping, null for a scalar
+// field and unknown members are refused.
+func TestDecodePayloadMatchesNamesExactly(t *testing.T) {
 	s := NewEd25519Signer(testKey(1))
-	for _, tc := range []struct {
-		payload string
-		ok      bool
-	}{
-		{`{"note":"x","seq":1}`, true},
-		{`{"Seq":2,"seq":1}`, false},
-		{`{"note":"x","nested":{"A":1,"a":2},"seq":1}`, false},
-		{`{"list":[{"k":1},{"K":2}],"seq":1}`, true}, // different objects
-		{"{\"\u212a\":1,\"k\":2}", false},            // KELVIN SIGN folds to k
-		{`{"a":{"b":1},"B":{"a":1}}`, true},
-		{`[{"x":1,"X":2}]`, false},
-	} {
-		msg, err := Seal(s, "test/ping", json.RawMessage(tc.payload), WithTimestamp(t0))
+	open := func(payload string) *Envelope {
+		msg, err := Seal(s, "test/ping", json.RawMessage(payload), WithTimestamp(t0))
 		require.NoError(t, err)
 		v, _ := newTestVerifier(t, []Signer{s})
 		e, err := v.Open(msg)
 		require.NoError(t, err, "Open checks the signature, not the payload's meaning")
-		var into any
-		err = e.DecodePayload(&into)
+		return e
+	}
+	for _, tc := range []struct {
+		payload string
+		ok      bool
+	}{
+		{`{"seq":1}`, true},
+		{`{"Seq":2,"seq":1}`, false}, // Seq is no field of ping
+		{`{"Seq":2}`, false},
+		{`{"se\u0071":1}`, true}, // the name after unescaping is seq
+		{`{"seq":null}`, false},
+		{`{"seq":1,"other":2}`, false},
+		{`{"seq":1.5}`, false},
+	} {
+		var p ping
+		err := open(tc.payload).DecodePayload(&p)
 		if tc.ok {
 			require.NoError(t, err, tc.payload)
+			assert.Equal(t, 1, p.Seq)
 		} else {
 			require.ErrorIs(t, err, ErrMalformed, tc.payload)
 		}
 	}
+	var m map[string]any
+	require.NoError(t, open(`{"A":1,"a":2,"\u212a":3,"k":4}`).DecodePayload(&m))
+	assert.Equal(t, map[string]any{"A": 1.0, "a": 2.0, "\u212a": 3.0, "k": 4.0}, m)
 }
