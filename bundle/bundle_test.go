@@ -442,3 +442,29 @@ func TestSystemTarExtracts(t *testing.T) {
 		require.NoError(t, err)
 	}
 }
+
+// TestDecodeMetadataStrictNames: metadata is decoded with exact names (a
+// member spelt in another case fills nothing), unknown members ignored, and
+// null or a wrong type for a field refused.
+func TestDecodeMetadataStrictNames(t *testing.T) {
+	s, pub := newSigner(1)
+	type cert struct {
+		ID string `json:"rac_id"`
+	}
+	b := build(t, s, testMembers(),
+		WithMetadata("exact", json.RawMessage(`{"rac_id":"c1","added_later":[1,2]}`)),
+		WithMetadata("folded", json.RawMessage(`{"RAC_ID":"c1"}`)),
+		WithMetadata("null", json.RawMessage(`{"rac_id":null}`)),
+		WithMetadata("number", json.RawMessage(`{"rac_id":7}`)))
+	_, m, err := collect(b, pub)
+	require.NoError(t, err)
+	info := m.Info()
+	var c cert
+	require.NoError(t, info.DecodeMetadata("exact", &c))
+	assert.Equal(t, "c1", c.ID)
+	c = cert{}
+	require.NoError(t, info.DecodeMetadata("folded", &c))
+	assert.Empty(t, c.ID, "RAC_ID is not rac_id")
+	assert.Error(t, info.DecodeMetadata("null", &c))
+	assert.Error(t, info.DecodeMetadata("number", &c))
+}

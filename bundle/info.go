@@ -27,13 +27,20 @@ type Info struct {
 	Metadata          map[string]json.RawMessage
 }
 
-// DecodeMetadata decodes the metadata document stored under key into v.
+// DecodeMetadata decodes the metadata document stored under key into v
+// with the module's strict JSON reader: member names are matched exactly
+// (no case folding), a duplicate name (compared after unescaping) and null
+// for a field that cannot hold it (a string, number, boolean, array or
+// struct) are errors, and so is a value of the wrong type. Members that v
+// has no field for are ignored, so that a reader keeps working when a later
+// writer adds metadata members; a caller that wants them refused decodes
+// Metadata[key] itself.
 func (i *Info) DecodeMetadata(key string, v any) error {
 	raw, ok := i.Metadata[key]
 	if !ok {
 		return fmt.Errorf("bundle: no metadata %q in bundle.json", key)
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := strictjson.Unmarshal(raw, v, strictjson.AllowUnknown()); err != nil {
 		return fmt.Errorf("bundle: metadata %q: %w", key, err)
 	}
 	return nil
