@@ -25,6 +25,22 @@
 // prefix fields (split at the last slash that fits), other names a PAX
 // extended header "././@PaxHeader" holding one "path" record. Bodies are
 // padded with zeros to 512 bytes, and the archive ends with two zero blocks.
+//
+// Header fields, by byte offset in the 512-byte block: name 0-99 and prefix
+// 345-499 (NUL-padded); mode 100-107 "0000644\x00"; uid 108-115 and gid
+// 116-123 "0000000\x00"; size 124-135, eleven zero-padded octal digits and a
+// NUL (so at most 8 GiB - 1 per member); mtime 136-147 "00000000000\x00";
+// checksum 148-155, six zero-padded octal digits of the sum of the block's
+// bytes with the checksum field counted as spaces, then NUL and a space;
+// typeflag 156 '0' (or 'x' for a PAX header); linkname, uname and gname
+// empty (NUL); magic 257-262 "ustar\x00" and version 263-264 "00"; devmajor
+// 329-336 and devminor 337-344 "0000000\x00"; every other byte NUL. A PAX
+// header has the same fields with name "././@PaxHeader", typeflag 'x' and
+// the size of its one record, "<len> path=<name>\n", where <len> is the
+// decimal length of the whole record including itself; its body is padded
+// like a member's, and the member's own header follows with an empty prefix
+// and, as name, the first 100 bytes of the path cut back to a UTF-8
+// character boundary (readers take the path from the PAX record).
 // Entries, in this order:
 //
 //	bundle.json              metadata (see [Info])
@@ -39,23 +55,43 @@
 //	{"path":"heartbeats/0001.json","size":305,"digest":"blake3:<64 hex>"}
 //	]}
 //
+// Every line ends with "\n", the file with "]}\n"; member lines are
+// separated by ",\n" (the last has no comma), size is a decimal integer
+// without leading zeros, the digest's hex is lower case, and with no
+// members the second line is "]}". merkle_root here and in bundle.json is
+// the 32-byte tree head in padded standard base64 (RFC 4648 §4, 44
+// characters).
+//
 // Each member line (without its comma) is the member's leaf in an RFC 6962
 // Merkle tree; merkle_root is that tree's head (tree hashing from
 // golang.org/x/mod/sumdb/tlog; SHA-256 of the empty string for no members),
 // so a member's inclusion can be checked with tlog.CheckRecord. Member names
 // pass [CheckName]: relative slash-separated UTF-8 paths of at most 1,024
 // bytes without ".", ".." or empty elements, elements over 255 bytes,
-// backslashes, double quotes or control characters, so a line needs no JSON
+// backslashes, double quotes or control characters (C0, U+0000 to U+001F;
+// DEL, U+007F; and C1, U+0080 to U+009F), so a line needs no JSON
 // escaping and every member can be extracted by standard tools.
 //
 // bundle.json is indented JSON: v, issuer, created_at (RFC 3339 UTC),
 // signer (the key string), signer_fingerprint ("sha256:<hex>" of the raw
 // Ed25519 key, the call-home form), member_count, total_size, merkle_root and
-// metadata, an object of documents added with [WithMetadata].
+// metadata, an object of documents added with [WithMetadata]. Its exact
+// bytes are those of Go's encoding/json MarshalIndent with an empty prefix
+// and two-space indent, then "\n": members in the order just listed, one per
+// line; issuer, created_at, signer_fingerprint and metadata left out when
+// empty; v is 1; created_at with as many fractional digits as it has (none
+// for whole seconds); metadata's keys sorted byte-wise and each document
+// re-indented to its depth; strings escaped as encoding/json does (<, >
+// and & as \u003c, \u003e, \u0026). A reader must not re-encode it: the
+// signature covers the bytes as they are (bundle_digest), and the reader
+// refuses a bundle.json that is not in this form.
 //
 // The signature's payload is {"bundle_digest", "manifest_digest",
-// "merkle_root", "member_count"}: blake3 digests of the two header files and
-// the tree head. Its timestamp is created_at; its nonce is the first 16
+// "merkle_root", "member_count"}: blake3 digests of the two header files
+// ("blake3:" and 64 lower-case hex digits) and the tree head. The writer
+// seals it as a JSON envelope; a verifier also accepts the same payload in
+// a CBOR envelope (the envelope package reads both forms, told apart by
+// the first byte), signed by the same key. Its timestamp is created_at; its nonce is the first 16
 // bytes of the BLAKE3 hash of "accord bundle manifest nonce\n" followed by
 // bundle_digest, manifest_digest, merkle_root, member_count, the signer's key
 // string and the timestamp in Unix seconds, each written as in the payload
