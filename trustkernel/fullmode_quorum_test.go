@@ -66,14 +66,14 @@ func (c *fullModeChain) reader(t testing.TB, k int, bs ...simchain.Behaviour) *t
 	return r
 }
 
-// TestFetchManifestThroughQuorum reads a 10,000-file full-mode manifest
-// back through a 2-of-3 quorum: one lying endpoint (it flips a byte of
+// TestFetchManifestThroughQuorum reads a 2,000-file full-mode manifest (7
+// chunks in 2 transactions) back through a 2-of-3 quorum: one lying endpoint (it flips a byte of
 // every call result and log) is out-voted; two that tell the same lie win
 // the vote, but what they agree on does not decode to the anchored root,
 // so the fetch fails instead of returning a wrong manifest.
 func TestFetchManifestThroughQuorum(t *testing.T) {
 	t.Parallel()
-	c := newFullModeChain(t, 10_000)
+	c := newFullModeChain(t, 2_000)
 	ctx := context.Background()
 
 	r := c.reader(t, 2, simchain.Behaviour{}, simchain.Behaviour{Lie: true}, simchain.Behaviour{})
@@ -283,19 +283,20 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	_, err = cfg.InstallCheck(dir, "/etc/app/manifest.json", nil)
 	require.Error(t, err, "full mode takes no manifest file")
 
-	runtime := func(t *testing.T) *trustkernel.Runtime {
-		r, err := cfg.QuorumReader(trustkernel.WithClock(clock), trustkernel.WithPinTTL(time.Hour))
-		require.NoError(t, err)
-		t.Cleanup(r.Close)
-		check, err := cfg.InstallCheck(dir, "", r)
-		require.NoError(t, err)
-		rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: r, Controller: ctl.Address}, cfg.Policy(),
-			trustkernel.WithRuntimeClock(clock), check)
+	// The runtimes share one reader and one manifest source, so the
+	// 10,000-file manifest is read from chain once.
+	qr, err := cfg.QuorumReader(trustkernel.WithClock(func() time.Time { return clock() }), trustkernel.WithPinTTL(time.Hour))
+	require.NoError(t, err)
+	t.Cleanup(qr.Close)
+	src := &trustkernel.ChainManifests{Reader: qr, Controller: ctl.Address}
+	runtime := func(t *testing.T, check trustkernel.RuntimeOption) *trustkernel.Runtime {
+		rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: qr, Controller: ctl.Address}, cfg.Policy(),
+			trustkernel.WithRuntimeClock(func() time.Time { return clock() }), check)
 		require.NoError(t, err)
 		return rt
 	}
 
-	rt := runtime(t)
+	rt := runtime(t, trustkernel.WithChainInstall(dir, src))
 	require.NoError(t, rt.Refresh(ctx))
 	d := rt.Decision()
 	require.NoError(t, d.Reads)
@@ -308,7 +309,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	// names it.
 	changed := filepath.Join(dir, "mod042", "file04242.php")
 	require.NoError(t, os.WriteFile(changed, []byte("<?php evil();\n"), 0o644))
-	rt = runtime(t)
+	rt = runtime(t, trustkernel.WithChainInstall(dir, src))
 	require.NoError(t, rt.Refresh(ctx))
 	d = rt.Decision()
 	var ie *trustkernel.IntegrityError
@@ -316,14 +317,20 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	require.Equal(t, []string{"mod042/file04242.php"}, ie.Changed)
 	require.ErrorIs(t, d.Writes, trustkernel.ErrIntegrity)
 
-	// A release whose manifest was never published on chain cannot pass.
+	// A release whose manifest was never published on chain cannot pass,
+	// with the check the configuration's mode selects.
 	f.send(t, 0, reg.Publish(comp, 8, h32("unpublished manifest"), h32("u"), h32("m")), nil)
 	c, err = ctl.ProposeRelease(comp, 8, h32("policy"), time.Hour)
 	f.send(t, roleUpgrade, c, err)
 	f.send(t, roleUpgrade, ctl.ActivateUpgrade(), nil)
 	f.chain.Mine(3)
 	clock = fc.clock(t)
-	rt = runtime(t)
+	qr, err = cfg.QuorumReader(trustkernel.WithClock(clock)) // a fresh pin, above the activation
+	require.NoError(t, err)
+	t.Cleanup(qr.Close)
+	check, err := cfg.InstallCheck(dir, "", qr)
+	require.NoError(t, err)
+	rt = runtime(t, check)
 	require.NoError(t, rt.Refresh(ctx))
 	d = rt.Decision()
 	require.ErrorIs(t, d.Reads, trustkernel.ErrManifestIncomplete)
