@@ -468,3 +468,17 @@ func TestDecodeMetadataStrictNames(t *testing.T) {
 	assert.Error(t, info.DecodeMetadata("null", &c))
 	assert.Error(t, info.DecodeMetadata("number", &c))
 }
+
+// TestManifestSignatureIsJSON: signatures/manifest.sig is a JSON envelope;
+// the same payload sealed as a CBOR envelope by the same key is refused.
+func TestManifestSignatureIsJSON(t *testing.T) {
+	s, pub := newSigner(1)
+	_, m, err := collect(build(t, s, testMembers()), pub)
+	require.NoError(t, err)
+	sm, err := OpenSignature(m.Signature(), pub)
+	require.NoError(t, err)
+	sig, err := envelope.SealCBOR(s, SignatureType, sm, envelope.WithTimestamp(testTime))
+	require.NoError(t, err)
+	_, err = OpenSignature(sig, pub)
+	assert.ErrorIs(t, err, ErrBadSignature)
+}

@@ -88,10 +88,10 @@
 //
 // The signature's payload is {"bundle_digest", "manifest_digest",
 // "merkle_root", "member_count"}: blake3 digests of the two header files
-// ("blake3:" and 64 lower-case hex digits) and the tree head. The writer
-// seals it as a JSON envelope; a verifier also accepts the same payload in
-// a CBOR envelope (the envelope package reads both forms, told apart by
-// the first byte), signed by the same key. Its timestamp is created_at; its nonce is the first 16
+// ("blake3:" and 64 lower-case hex digits) and the tree head.
+// manifest.sig is always a JSON envelope: the same payload in a CBOR
+// envelope, even signed by the right key, is refused ([ErrBadSignature]).
+// Its timestamp is created_at; its nonce is the first 16
 // bytes of the BLAKE3 hash of "accord bundle manifest nonce\n" followed by
 // bundle_digest, manifest_digest, merkle_root, member_count, the signer's key
 // string and the timestamp in Unix seconds, each written as in the payload
