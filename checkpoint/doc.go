@@ -17,8 +17,9 @@
 // # Checkpoint format (c2sp.org/tlog-checkpoint)
 //
 // A checkpoint is a C2SP signed note whose text is the log's origin, the
-// tree size in decimal, and the base64 RFC 6962 root hash, each on its own
-// line, optionally followed by extension lines:
+// tree size in decimal, and the RFC 6962 root hash in padded standard
+// base64 (RFC 4648 §4, 44 characters), each on its own line, optionally
+// followed by extension lines:
 //
 //	example.com/audit
 //	3
@@ -48,7 +49,21 @@
 // A [Proof] carries everything needed to check offline that a record is in
 // a log: its index, its inclusion proof and the (co)signed checkpoint.
 // [ParseProof] reads one and [Proof.Verify] checks it against the log's key
-// and a threshold of witnesses.
+// and a threshold of witnesses. Its text is
+//
+//	c2sp.org/tlog-proof@v1
+//	extra <padded standard base64, optional>
+//	index <decimal>
+//	<one padded standard base64 hash per line: the inclusion proof, leaf to root>
+//
+//	<the checkpoint note, verbatim, signature lines included>
+//
+// every line ending in "\n". The record itself travels beside the proof
+// (the registries serve it in the same answer); the leaf hash is RFC 6962's,
+// SHA-256(0x00 || record). [ToRecordProof] and [ToTreeProof] turn proof
+// hashes carried as byte strings into the golang.org/x/mod/sumdb/tlog forms,
+// for callers that check with tlog directly. testdata/tlog-proofs.json holds
+// vectors (see testdata/README.md).
 //
 // # Trust model
 //
