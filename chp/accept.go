@@ -77,6 +77,12 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 		}
 		digest, metaLen = p.digest, -1
 	}
+	// Held until the record is durable: a key rotation waits for this
+	// heartbeat, or this heartbeat for the rotation, so every ACK is
+	// signed by the key that signs the checkpoints covering its record.
+	r.appendMu.RLock()
+	defer r.appendMu.RUnlock()
+	id := r.ident()
 	// A refusal of a heartbeat that was read carries a signed "rejected"
 	// ACK, bound to this heartbeat's digest like every ACK, when the
 	// registry authenticated the body (a sealed heartbeat whose seal
@@ -84,7 +90,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	// heartbeat where policy allows plain heartbeats from this instance).
 	// Any other refusal is unsigned: what it says could come from anyone.
 	rejectHB := func(status int, code string, err error) *RejectError {
-		return r.rejectHB(hb, digest, key, status, code, err)
+		return r.rejectHB(id, hb, digest, key, status, code, err)
 	}
 	now := r.now().UTC()
 	if d := hb.Timestamp.Sub(now); d > r.skew {
@@ -93,8 +99,8 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if d := now.Sub(hb.Timestamp); d > r.maxAge {
 		return nil, rejectHB(http.StatusUnprocessableEntity, "timestamp_stale", fmt.Errorf("%w: timestamp %s is %s old, limit %s", ErrTimestamp, formatTime(hb.Timestamp), d.Round(time.Second), r.maxAge))
 	}
-	if fp := hb.RegistryFingerprint(); fp != "" && fp != r.fingerprint {
-		return nil, rejectHB(http.StatusUnprocessableEntity, "wrong_registry", fmt.Errorf("%w: meta.registry_fingerprint %s, this registry is %s", ErrWrongRegistry, fp, r.fingerprint))
+	if fp := hb.RegistryFingerprint(); fp != "" && fp != id.fingerprint && !r.knownFingerprint(fp) {
+		return nil, rejectHB(http.StatusUnprocessableEntity, "wrong_registry", fmt.Errorf("%w: meta.registry_fingerprint %s, this registry is %s", ErrWrongRegistry, fp, id.fingerprint))
 	}
 	if err := r.checkMeta(hb.Meta, metaLen); err != nil {
 		return nil, rejectHB(http.StatusUnprocessableEntity, "meta_refused", err)
@@ -155,7 +161,7 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 	if key != "" {
 		ack.Status = AckVerified
 	}
-	ackJSON, err := signAck(r.signer, &ack, digest)
+	ackJSON, err := signAck(id.signer, &ack, digest)
 	if err != nil {
 		undo()
 		return nil, err
@@ -182,6 +188,15 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 			"oldest", formatTime(n.Oldest), "newest", formatTime(n.Newest), "digest", n.Digest, "log_index", idx)
 	}
 	return &Accepted{Ack: ackJSON, Index: idx}, nil
+}
+
+// knownFingerprint reports whether fp is the fingerprint of one of the
+// registry's keys, current or rotated away from: heartbeats queued before
+// a rotation still name the registry by its old key.
+func (r *LocalRegistry) knownFingerprint(fp string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.fps[fp]
 }
 
 // pin pins key for instance id. Called with r.mu held.
@@ -252,7 +267,7 @@ func reject(status int, code string, err error, ack []byte) *RejectError {
 // "rejected" ACK bound to the heartbeat's digest if the body was sealed by
 // key (its seal verified) or if it is plain and plain heartbeats are
 // allowed for its instance; otherwise it is unsigned.
-func (r *LocalRegistry) rejectHB(hb *Heartbeat, digest [32]byte, key string, status int, code string, err error) *RejectError {
+func (r *LocalRegistry) rejectHB(id *lrIdentity, hb *Heartbeat, digest [32]byte, key string, status int, code string, err error) *RejectError {
 	if key == "" {
 		r.mu.Lock()
 		_, pinned := r.pins[hb.InstanceID]
@@ -262,7 +277,7 @@ func (r *LocalRegistry) rejectHB(hb *Heartbeat, digest [32]byte, key string, sta
 		}
 	}
 	a := Ack{InstanceRef: hb.InstanceID, Received: r.now(), Status: AckRejected, Notes: code}
-	ackJSON, serr := signAck(r.signer, &a, digest)
+	ackJSON, serr := signAck(id.signer, &a, digest)
 	if serr != nil {
 		ackJSON = nil
 	}

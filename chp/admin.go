@@ -2,6 +2,7 @@ package chp
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -19,6 +20,8 @@ import (
 //	POST /admin/admission?root=KEY   install an admission certificate (JSON body);
 //	                                 root sets the GR root key if none is configured
 //	POST /admin/receipt              pin a coherence receipt (JSON body)
+//	POST /admin/unpin                un-pin an instance's key ([UnpinRequest] body),
+//	                                 audited in the log ([LocalRegistry.Unpin])
 func (r *LocalRegistry) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/export", func(w http.ResponseWriter, req *http.Request) {
@@ -82,6 +85,28 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, r.AdmissionCert())
 	})
+	mux.HandleFunc("POST /admin/unpin", func(w http.ResponseWriter, req *http.Request) {
+		if !jsonOnly(w, req) {
+			return
+		}
+		b, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPacket))
+		var in UnpinRequest
+		if err == nil {
+			err = decodeStrict(b, &in, false)
+		}
+		var out *Unpinned
+		if err == nil {
+			out, err = r.Unpin(req.Context(), in.InstanceID, in.Reason)
+		}
+		switch {
+		case errors.Is(err, ErrNotFound):
+			writeError(w, http.StatusNotFound, "not_pinned", err.Error())
+		case err != nil:
+			writeError(w, http.StatusBadRequest, "unpin_refused", err.Error())
+		default:
+			writeJSON(w, http.StatusOK, out)
+		}
+	})
 	mux.HandleFunc("POST /admin/receipt", func(w http.ResponseWriter, req *http.Request) {
 		if !jsonOnly(w, req) {
 			return
@@ -98,6 +123,12 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 		writeJSON(w, http.StatusOK, rc)
 	})
 	return mux
+}
+
+// UnpinRequest is the body of POST /admin/unpin.
+type UnpinRequest struct {
+	InstanceID string `json:"instance_id" strictjson:"required"`
+	Reason     string `json:"reason" strictjson:"required"`
 }
 
 // LoadOrCreateKey reads an Ed25519 private key file (PKCS #8 PEM, refused

@@ -292,7 +292,7 @@ func benchRegistry(b *testing.B, n int) *benchLog {
 	batch := make([][]byte, 0, 1000)
 	for i, hb := range hbs {
 		a := Ack{InstanceRef: uuidN(i % 5000), Received: clk.Now(), Status: AckQueued}
-		ackJSON, err := SignAck(lr.signer, &a, hb)
+		ackJSON, err := SignAck(lr.ident().signer, &a, hb)
 		if err != nil {
 			b.Fatal(err)
 		}

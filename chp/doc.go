@@ -147,6 +147,8 @@
 //	500 export_failed           the bundle could not be spooled or read back
 //	400 admission_refused       the certificate does not parse or verify
 //	400 receipt_refused         the receipt does not verify or is not about this registry
+//	404 not_pinned              POST /admin/unpin: the instance has no pinned key
+//	400 unpin_refused           POST /admin/unpin: the body, instance_id or reason is not acceptable
 //
 // # Trust model
 //
@@ -414,6 +416,60 @@
 // import, RFC 3339 UTC truncated to whole seconds, also the envelope's
 // timestamp; ledger the ledger's signed checkpoint after the import.
 // accepted + duplicate + rejected = to - from.
+//
+// # Key lifecycle
+//
+// A Local Registry's log holds, besides heartbeat records, registry
+// records: JSON objects in their RFC 8785 form, told apart from a heartbeat
+// [Record] by their first byte ('{', where a heartbeat record starts with
+// the high byte 0x00 of its length), and read by their "type" member. They
+// are leaves of the same RFC 6962 tree, covered by the same checkpoints,
+// and travel in a provenance bundle as control/DDDDDDDDD/IIIIIIIIIIII.json
+// (named like the other members; a record i has either an ack and a
+// heartbeat member or a control member), into the Global Registry's
+// ledger like any other record.
+//
+// Key rotation ([LocalRegistry.RotateKey]): the record at index N is
+//
+//	{"new_key":"ed25519:z...","new_signature":"ed25519:<base64url>",
+//	 "old_key":"ed25519:z...","old_signature":"ed25519:<base64url>",
+//	 "origin":"accord.chp/lr/<16 hex>","root":"<padded base64 of the tree root at N>",
+//	 "rotated_at":"2025-11-04T08:45:01Z","size":N,"type":"chp/lr-key-rotation"}
+//
+// old_signature and new_signature are Ed25519 signatures by old_key and
+// new_key over the same bytes: the RFC 8785 form of the object without
+// both signature members (for example, from testdata/vectors/key_rotation.json,
+// {"new_key":"ed25519:z6Mkkxq...","old_key":"ed25519:z6Mkrm...","origin":"accord.chp/lr/4c1f71bf2f8dd5c5",
+// "root":"WlpaWlpa...Wlo=","rotated_at":"2025-11-04T08:45:01Z","size":41,"type":"chp/lr-key-rotation"}).
+// Times in registry records are RFC 3339 UTC in whole seconds, exactly
+// that form. Checkpoints of tree sizes up to N are signed by old_key, those
+// of sizes above N by new_key, always under the log's first origin (the
+// origin stays; a Local Registry keeps it in the file log-origin of its
+// directory). ACKs of records above N are signed by new_key. So a verifier
+// that holds any key of the registry follows the log: it reads the
+// records, applies each rotation signed by the key it holds and the next
+// ([KeyChain]), and verifies every later checkpoint with the key of its
+// size; consistency proofs run across the change as across any other
+// record. GET /registry/info lists the rotation records under
+// key_rotations, and so does a bundle's [ExportInfo]: an [Instance]
+// configured with an earlier key learns the current one there the first
+// time an ACK does not verify, and a Global Registry imports a bundle
+// signed by the current key of a registry it admitted under an earlier
+// one. An admission certificate admits the log: the key it names and the
+// keys that key handed over to. A rotation never returns to a key used
+// before. After a rotation the registry opens only with the new key
+// ([ErrKeyRotated] otherwise).
+//
+// Un-pin ([LocalRegistry.Unpin], POST /admin/unpin with
+// {"instance_id":"<uuid>","reason":"<1 to 1024 bytes>"}): the record is
+//
+//	{"instance_id":"<lower-case uuid>","key":"ed25519:z... (the key that was pinned)",
+//	 "reason":"...","type":"chp/unpin","unpinned_at":"2025-11-04T08:45:01Z"}
+//
+// It is durable before the pin is dropped; the instance's next sealed
+// heartbeat pins its key afresh. It carries no signature of its own: the
+// registry's checkpoints, and the Global Registry's ledger once exported,
+// are its audit trail.
 //
 // # Configuration
 //

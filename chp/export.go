@@ -3,11 +3,10 @@ package chp
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/accordsdk/accord/internal/merkletree"
-	"github.com/accordsdk/accord/internal/spool"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,6 +16,8 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accordsdk/accord/bundle"
+	"github.com/accordsdk/accord/internal/merkletree"
+	"github.com/accordsdk/accord/internal/spool"
 )
 
 // BundleFile is the name CHP v1 gives an exported bundle.
@@ -40,6 +41,9 @@ type ExportInfo struct {
 	From          uint64         `json:"from"`
 	To            uint64         `json:"to"`
 	Frontier      []string       `json:"frontier"` // perfect subtree roots at From (base64)
+	// KeyRotations are the registry's key rotation records, oldest first,
+	// each in its log form ([KeyRotation]); absent if it never rotated.
+	KeyRotations []json.RawMessage `json:"key_rotations,omitempty"`
 }
 
 // Member names of a provenance bundle. Record i of the Local Registry's
@@ -49,9 +53,15 @@ type ExportInfo struct {
 //	acks/<i/1000, 9 digits>/<i, 12 digits>.json
 //	heartbeats/<i/1000, 9 digits>/<i, 12 digits>.json
 //
+// A registry record i (a key rotation or an un-pin) becomes one member,
+// its log form:
+//
+//	control/<i/1000, 9 digits>/<i, 12 digits>.json
+//
 // Zero padding makes name order log order (below 10^12 records).
 const (
 	ackDir       = "acks/"
+	controlDir   = "control/"
 	heartbeatDir = "heartbeats/"
 )
 
@@ -165,11 +175,12 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 	if err != nil {
 		return nil, err
 	}
+	id := r.ident()
 	info := ExportInfo{
-		Registry: r.name, PublicKey: r.publicKey, Fingerprint: r.fingerprint, AdmissionCert: rac,
-		Checkpoint: string(cpText), From: from, To: to, Frontier: fr.Encode(),
+		Registry: r.name, PublicKey: id.publicKey, Fingerprint: id.fingerprint, AdmissionCert: rac,
+		Checkpoint: string(cpText), From: from, To: to, Frontier: fr.Encode(), KeyRotations: r.KeyRotations(),
 	}
-	bw, err := bundle.NewWriter(w, r.signer, bundle.WithIssuer(r.name), bundle.WithCreatedAt(createdAt),
+	bw, err := bundle.NewWriter(w, id.signer, bundle.WithIssuer(r.name), bundle.WithCreatedAt(createdAt),
 		bundle.WithMetadata(metadataKey, info), bundle.WithTempDir(r.spoolDir), bundle.WithSpoolMemory(exportSpoolMemory))
 	if err != nil {
 		return nil, err
@@ -199,13 +210,16 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 }
 
 // addMembers adds the members of records [from, to) to bw in name order:
-// acks/ sorts before heartbeats/, and within each, zero-padded names sort in
-// log order. It reads each record once, adding its ACK and keeping its
-// heartbeat in an internal/spool (memory, then a file in the registry's
-// spool directory) until all the ACKs are added.
+// acks/ sorts before control/ and control/ before heartbeats/, and within
+// each, zero-padded names sort in log order. It reads each record once,
+// adding its ACK and keeping its heartbeat, or the registry record, each
+// with its index, in an internal/spool (memory, then a file in the
+// registry's spool directory) until all the ACKs are added.
 func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from, to uint64) error {
-	heartbeats := spool.New(r.spoolDir, exportSpoolMemory, maxPacket)
+	heartbeats := spool.New(r.spoolDir, exportSpoolMemory, 8+maxPacket)
 	defer heartbeats.Close()
+	controls := spool.New(r.spoolDir, 64<<10, 8+maxPacket)
+	defer controls.Close()
 	var name []byte
 	var body bytes.Reader
 	add := func(dir string, i uint64, part []byte) error {
@@ -213,39 +227,60 @@ func (r *LocalRegistry) addMembers(ctx context.Context, bw *bundle.Writer, from,
 		body.Reset(part)
 		return bw.Add(string(name), &body)
 	}
+	var frame []byte
 	for i := from; i < to; i++ {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		rec, err := r.record(i)
+		leaf, err := r.log.Record(i)
 		if err != nil {
 			return err
 		}
-		if err := add(ackDir, i, rec.Ack); err != nil {
-			return err
-		}
-		if err := heartbeats.Append(rec.Heartbeat); err != nil {
-			return fmt.Errorf("chp: export: keeping heartbeats: %w", err)
-		}
-	}
-	hr, err := heartbeats.Reader()
-	if err != nil {
-		return fmt.Errorf("chp: export: keeping heartbeats: %w", err)
-	}
-	for i := from; i < to; i++ {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
+		keep, part := controls, leaf
+		if !isRegistryRecord(leaf) {
+			var rec Record
+			if err := rec.UnmarshalBinary(leaf); err != nil {
+				return fmt.Errorf("record %d: %w", i, err)
+			}
+			if err := add(ackDir, i, rec.Ack); err != nil {
 				return err
 			}
+			keep, part = heartbeats, rec.Heartbeat
 		}
-		p, err := hr.Next()
+		frame = append(binary.BigEndian.AppendUint64(frame[:0], i), part...)
+		if err := keep.Append(frame); err != nil {
+			return fmt.Errorf("chp: export: keeping record %d: %w", i, err)
+		}
+	}
+	for _, kept := range []struct {
+		s   *spool.Spool
+		dir string
+	}{{controls, controlDir}, {heartbeats, heartbeatDir}} {
+		rd, err := kept.s.Reader()
 		if err != nil {
-			return fmt.Errorf("chp: export: reading back heartbeat %d: %w", i, err)
+			return fmt.Errorf("chp: export: reading back: %w", err)
 		}
-		if err := add(heartbeatDir, i, p); err != nil {
-			return err
+		for n := 0; ; n++ {
+			if n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			p, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err == nil && len(p) < 8 {
+				err = fmt.Errorf("frame of %d bytes", len(p))
+			}
+			if err != nil {
+				return fmt.Errorf("chp: export: reading back: %w", err)
+			}
+			if err := add(kept.dir, binary.BigEndian.Uint64(p), p[8:]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

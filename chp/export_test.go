@@ -40,7 +40,7 @@ func exportRegistry(t *testing.T, n int) *LocalRegistry {
 	var batch [][]byte
 	for i := range n {
 		hb := fmt.Appendf(nil, `{"hb":%d,"pad":"%0*d"}`, i, 1000+i%2000, 0)
-		ack, err := SignAck(lr.signer, &Ack{InstanceRef: uuidN(i % 50), Received: clk.Now(), Status: AckQueued}, hb)
+		ack, err := SignAck(lr.ident().signer, &Ack{InstanceRef: uuidN(i % 50), Received: clk.Now(), Status: AckQueued}, hb)
 		require.NoError(t, err)
 		rec, err := Record{Heartbeat: hb, Ack: ack}.MarshalBinary()
 		require.NoError(t, err)
@@ -69,7 +69,7 @@ func TestExportBytes(t *testing.T) {
 		var ei ExportInfo
 		require.NoError(t, info.DecodeMetadata(metadataKey, &ei))
 		var want bytes.Buffer
-		bw, err := bundle.NewWriter(&want, lr.signer, bundle.WithIssuer(info.Issuer), bundle.WithCreatedAt(info.CreatedAt),
+		bw, err := bundle.NewWriter(&want, lr.ident().signer, bundle.WithIssuer(info.Issuer), bundle.WithCreatedAt(info.CreatedAt),
 			bundle.WithMetadata(metadataKey, ei))
 		require.NoError(t, err)
 		for i := from; i < res.To; i++ {

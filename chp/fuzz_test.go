@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/checkpoint"
+	"github.com/accordsdk/accord/envelope"
 )
 
 // FuzzDecodeHeartbeat: only declared errors come back, and what is
@@ -192,5 +193,40 @@ func FuzzLedgerProof(f *testing.F) {
 		}
 		require.Equal(t, p.LRFingerprint, e.LRFingerprint)
 		require.Equal(t, p.LRIndex, e.LRIndex)
+	})
+}
+
+// FuzzParseRegistryRecord: a registry record (key rotation or un-pin) is
+// accepted only in its one log form, and only declared errors come back.
+func FuzzParseRegistryRecord(f *testing.F) {
+	k := &KeyRotation{Origin: "accord.chp/lr/0123456789abcdef", Size: 3, Root: b64std(make([]byte, 32)),
+		OldKey: pubString(testKey(1)), NewKey: pubString(testKey(2)), RotatedAt: epoch}
+	require.NoError(f, signKeyRotation(k, envelope.NewEd25519Signer(testKey(1)), envelope.NewEd25519Signer(testKey(2))))
+	b, err := k.Marshal()
+	require.NoError(f, err)
+	f.Add(b)
+	u := &Unpin{InstanceID: uuidN(1), Key: pubString(testKey(3)), Reason: "lost key", UnpinnedAt: epoch}
+	b, err = u.Marshal()
+	require.NoError(f, err)
+	f.Add(b)
+	f.Add([]byte(`{"type":"chp/unpin"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rr, err := parseRegistryRecord(b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrDuplicateKey) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		var again []byte
+		if rr.rotation != nil {
+			again, err = rr.rotation.Marshal()
+			_ = rr.rotation.Verify() // must not panic
+		} else {
+			again, err = rr.unpin.Marshal()
+		}
+		require.NoError(t, err)
+		require.Equal(t, b, again)
+		require.True(t, isRegistryRecord(b))
 	})
 }

@@ -236,7 +236,7 @@ func TestHardening2AckBindsHeartbeat(t *testing.T) {
 		}
 		b, _ := io.ReadAll(r.Body)
 		hb, _, _ := postedHeartbeat(b)
-		ack, _ := SignAck(w.lr.signer, &Ack{InstanceRef: victim, Received: w.clock.Now().Add(-DefaultAckMaxAge - time.Hour), Status: AckVerified}, hb)
+		ack, _ := SignAck(w.lr.ident().signer, &Ack{InstanceRef: victim, Received: w.clock.Now().Add(-DefaultAckMaxAge - time.Hour), Status: AckVerified}, hb)
 		rw.Write(ack)
 	}))
 	defer old.Close()

@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
-	"github.com/accordsdk/accord/internal/merkletree"
-	"github.com/accordsdk/accord/internal/spool"
 	"io"
 	"strconv"
 	"strings"
@@ -17,6 +17,8 @@ import (
 
 	"github.com/accordsdk/accord/bundle"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/merkletree"
+	"github.com/accordsdk/accord/internal/spool"
 )
 
 // ImportResult is the outcome of [GlobalRegistry.Import].
@@ -66,8 +68,22 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 	if err != nil {
 		return nil, err
 	}
-	lr := g.state.Registries[hint.Fingerprint]
-	if lr == nil || lr.PublicKey != hint.PublicKey {
+	// The registry is found by any key of its chain: the key it was
+	// admitted with may have handed over, by rotation records the chain
+	// verifies from that key on, to the key that signed the bundle.
+	chain, err := chainOf(hint)
+	if err != nil {
+		return nil, fmt.Errorf("chp: import: %w", err)
+	}
+	var lr *lrState
+	var fp string
+	for _, k := range chain.Keys() {
+		pub, _ := envelope.ParseEd25519PublicKey(k)
+		if l := g.state.Registries[envelope.Fingerprint(pub)]; l != nil && chain.Has(l.PublicKey) {
+			lr, fp = l, envelope.Fingerprint(pub)
+		}
+	}
+	if lr == nil {
 		return nil, fmt.Errorf("%w: bundle from %s, a registry this Global Registry never admitted", ErrAdmission, hint.Fingerprint)
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
@@ -75,13 +91,15 @@ func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportRe
 	}
 	accepted := spool.New(g.spoolDir, importSpoolMemory, maxLedgerRecord)
 	defer accepted.Close()
-	acks := spool.New(g.spoolDir, importSpoolMemory, maxPacket)
+	acks := spool.New(g.spoolDir, importSpoolMemory, 8+maxPacket)
 	defer acks.Close()
+	ctls := spool.New(g.spoolDir, 64<<10, 8+maxPacket)
+	defer ctls.Close()
 
-	im := &importer{g: g, lr: lr, fp: hint.Fingerprint, spool: accepted, acks: acks}
+	im := &importer{g: g, lr: lr, fp: fp, chain: chain, hint: hint, spool: accepted, acks: acks, ctls: ctls}
 	digest := newTeeHasher(r, sha256.New())
 	defer digest.Sum() // stops the hasher on every path
-	m, err := bundle.Verify(digest, lr.PublicKey, im.member, bundle.WithManifestFunc(im.start),
+	m, err := bundle.Verify(digest, chain.Current(), im.member, bundle.WithManifestFunc(im.start),
 		bundle.WithManifestSpool(g.spoolDir, bundle.DefaultManifestMemory))
 	if err != nil {
 		return nil, fmt.Errorf("chp: import: %w", err)
@@ -116,21 +134,74 @@ func peekInfo(r io.Reader) (*ExportInfo, error) {
 	return doc.Metadata.CHP, nil
 }
 
+// chainOf returns the key chain a bundle's metadata states: the rotation
+// records, each verified, from the first one's old key to the bundle's
+// key; or the bundle's key alone.
+func chainOf(in *ExportInfo) (*KeyChain, error) {
+	if len(in.KeyRotations) == 0 {
+		return NewKeyChain("", in.PublicKey)
+	}
+	if err := in.canonicalRotations(); err != nil {
+		return nil, err
+	}
+	var chain *KeyChain
+	for i, raw := range in.KeyRotations {
+		k, err := ParseKeyRotation(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w: key rotation %d: %w", ErrBundle, i, err)
+		}
+		if chain == nil {
+			if chain, err = NewKeyChain(k.Origin, k.OldKey); err != nil {
+				return nil, err
+			}
+		}
+		if err := chain.Apply(k); err != nil {
+			return nil, err
+		}
+	}
+	if chain.Current() != in.PublicKey {
+		return nil, fmt.Errorf("%w: key rotations end at %.40s, bundle key is %.40s", ErrKeyMismatch, chain.Current(), in.PublicKey)
+	}
+	return chain, nil
+}
+
+// canonicalRotations puts the key rotation records of in in their RFC
+// 8785 form, their log form: bundle.json need not keep a member's
+// white space.
+func (in *ExportInfo) canonicalRotations() error {
+	for i, raw := range in.KeyRotations {
+		c, err := envelope.CanonicalJSON(raw)
+		if err != nil {
+			return fmt.Errorf("%w: key rotation %d: %w", ErrBundle, i, err)
+		}
+		in.KeyRotations[i] = c
+	}
+	return nil
+}
+
 // importer carries one import's state through the bundle's members.
 type importer struct {
-	g    *GlobalRegistry
-	lr   *lrState
-	fp   string // the Local Registry's fingerprint, its key in the state
-	info ExportInfo
-	rac  *AdmissionCert
-	cpTo tlog.Hash // root of the registry's checkpoint at info.To
+	g     *GlobalRegistry
+	lr    *lrState
+	fp    string    // the fingerprint the Local Registry was admitted with, its key in the state
+	chain *KeyChain // the registry's keys, from the bundle's rotation records
+	hint  *ExportInfo
+	info  ExportInfo
+	rac   *AdmissionCert
+	cpTo  tlog.Hash // root of the registry's checkpoint at info.To
 
 	f        merkletree.Frontier // the registry's tree, grown record by record
 	checked  bool                // f was compared with lr's tree at lr.Size
-	nextAck  uint64
-	nextHB   uint64
-	acks     *spool.Spool // the ACKs, held until the heartbeats follow them
+	next     uint64              // the next log index to add to f
+	lastAck  uint64              // one past the last ack member's index
+	lastCtl  uint64              // one past the last control member's index
+	acksIn   int                 // ack members not yet matched with their heartbeat
+	acks     *spool.Spool        // the ACKs with their index, held until the heartbeats follow them
 	ackr     *spool.Reader
+	ctls     *spool.Spool // the registry records (control members) with their index
+	ctlr     *spool.Reader
+	ctlNext  []byte       // the next registry record not yet added, with its 8-byte index
+	ctlsIn   int          // registry records not yet read back
 	spool    *spool.Spool // accepted ledger records
 	buf      []byte
 	accepted int
@@ -146,10 +217,14 @@ func (im *importer) start(m *bundle.Manifest) error {
 		return fmt.Errorf("%w: %w", ErrBundle, err)
 	}
 	in := &im.info
-	// im.fp is the fingerprint the registry was admitted under, computed
-	// from its key; the signed metadata must agree with it.
-	if in.PublicKey != im.lr.PublicKey || in.Fingerprint != im.fp {
-		return fmt.Errorf("%w: bundle metadata names key %.40s (%s), signed by %.40s (%s)", ErrBundle, in.PublicKey, in.Fingerprint, im.lr.PublicKey, im.fp)
+	// The signed metadata must state the key and rotations the bundle was
+	// verified with.
+	if err := in.canonicalRotations(); err != nil {
+		return err
+	}
+	pub, _ := envelope.ParseEd25519PublicKey(im.chain.Current())
+	if in.PublicKey != im.chain.Current() || in.Fingerprint != envelope.Fingerprint(pub) || !sameRaw(in.KeyRotations, im.hint.KeyRotations) {
+		return fmt.Errorf("%w: bundle metadata names key %.40s (%s), signed by %.40s", ErrBundle, in.PublicKey, in.Fingerprint, im.chain.Current())
 	}
 	if in.AdmissionCert == nil {
 		return fmt.Errorf("%w: bundle carries no admission certificate", ErrAdmission)
@@ -162,21 +237,22 @@ func (im *importer) start(m *bundle.Manifest) error {
 		return fmt.Errorf("%w: rac %s was not issued by this Global Registry", ErrAdmission, in.AdmissionCert.RACID)
 	}
 	im.rac = in.AdmissionCert
-	cp, err := verifyLRCheckpoint([]byte(in.Checkpoint), in.PublicKey)
+	cp, err := im.chain.VerifyCheckpoint([]byte(in.Checkpoint))
 	if err != nil {
 		return err
 	}
 	if cp.Size != in.To || in.From > in.To {
 		return fmt.Errorf("%w: range [%d, %d) with checkpoint at %d", ErrBundle, in.From, in.To, cp.Size)
 	}
-	if m.Len() != int(2*(in.To-in.From)) {
+	// Two members per heartbeat record, one per registry record.
+	if n := uint64(m.Len()); n > 2*(in.To-in.From) || n < in.To-in.From {
 		return fmt.Errorf("%w: %d members for %d records", ErrBundle, m.Len(), in.To-in.From)
 	}
 	// The certificate must admit the key, have been valid when the export
 	// was made, and be valid at this registry's clock, or have expired no
 	// longer ago than the grace period (bundles travel slowly; created_at
 	// alone is the exporter's word).
-	if err := im.rac.Verify(im.g.pubKey, in.PublicKey, info.CreatedAt); err != nil {
+	if err := im.rac.Verify(im.g.pubKey, chainKeyFor(im.chain, im.rac), info.CreatedAt); err != nil {
 		return err
 	}
 	now := im.g.now()
@@ -208,7 +284,7 @@ func (im *importer) start(m *bundle.Manifest) error {
 	if im.f, err = parseFrontier(in.From, in.Frontier); err != nil {
 		return err
 	}
-	im.nextAck, im.nextHB = in.From, in.From
+	im.next, im.lastAck, im.lastCtl = in.From, in.From, in.From
 	return im.compare()
 }
 
@@ -257,40 +333,107 @@ func (im *importer) member(name string, r io.Reader) error {
 		return err
 	}
 	if i, ok := memberIndex(name, "acks"); ok {
-		if i != im.nextAck || i >= im.info.To {
-			return fmt.Errorf("%w: member %s, want ack %d", ErrBundle, name, im.nextAck)
+		if i < im.lastAck || i >= im.info.To {
+			return fmt.Errorf("%w: member %s out of order or range", ErrBundle, name)
 		}
-		im.nextAck++
-		return im.acks.Append(im.buf)
+		im.lastAck = i + 1
+		im.acksIn++
+		return im.acks.Append(indexed(i, im.buf))
+	}
+	if i, ok := memberIndex(name, "control"); ok {
+		if i < im.lastCtl || i >= im.info.To || !isRegistryRecord(im.buf) {
+			return fmt.Errorf("%w: member %s out of order or range, or not a registry record", ErrBundle, name)
+		}
+		im.lastCtl = i + 1
+		im.ctlsIn++
+		return im.ctls.Append(indexed(i, im.buf))
 	}
 	i, ok := memberIndex(name, "heartbeats")
 	if !ok {
 		return fmt.Errorf("%w: unexpected member %s", ErrBundle, name)
 	}
-	if i != im.nextHB || im.nextAck != im.info.To {
-		return fmt.Errorf("%w: member %s, want heartbeat %d after all acks", ErrBundle, name, im.nextHB)
+	if err := im.readBack(); err != nil {
+		return err
 	}
-	im.nextHB++
-	if im.ackr == nil {
-		if im.ackr, err = im.acks.Reader(); err != nil {
-			return fmt.Errorf("chp: import: %w", err)
-		}
+	if err := im.addControls(i); err != nil {
+		return err
 	}
-	ack, err := im.ackr.Next()
+	if i != im.next {
+		return fmt.Errorf("%w: member %s, want record %d", ErrBundle, name, im.next)
+	}
+	if im.acksIn == 0 {
+		return fmt.Errorf("%w: member %s without its ack", ErrBundle, name)
+	}
+	ai, ack, err := nextIndexed(im.ackr)
 	if err != nil {
 		return fmt.Errorf("chp: import: reading back ack %d: %w", i, err)
+	}
+	im.acksIn--
+	if ai != i {
+		return fmt.Errorf("%w: member %s, next ack is for record %d", ErrBundle, name, ai)
 	}
 	rec, err := Record{Heartbeat: im.buf, Ack: ack}.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("record %d: %w", i, err)
 	}
+	return im.add(i, rec)
+}
+
+// readBack, once the last ack and control member is in, turns their
+// spools to reading.
+func (im *importer) readBack() error {
+	if im.ackr != nil {
+		return nil
+	}
+	var err error
+	if im.ackr, err = im.acks.Reader(); err != nil {
+		return fmt.Errorf("chp: import: %w", err)
+	}
+	if im.ctlr, err = im.ctls.Reader(); err != nil {
+		return fmt.Errorf("chp: import: %w", err)
+	}
+	return nil
+}
+
+// addControls adds, in log order, the registry records below index end.
+func (im *importer) addControls(end uint64) error {
+	for {
+		if im.ctlNext == nil && im.ctlsIn > 0 {
+			p, err := im.ctlr.Next()
+			if err != nil || len(p) < 8 {
+				return fmt.Errorf("chp: import: reading back a registry record: %v", err)
+			}
+			im.ctlsIn--
+			im.ctlNext = append([]byte(nil), p...)
+		}
+		if im.ctlNext == nil {
+			return nil
+		}
+		ci := binary.BigEndian.Uint64(im.ctlNext)
+		if ci >= end {
+			return nil
+		}
+		if ci != im.next {
+			return fmt.Errorf("%w: control member %d, want record %d", ErrBundle, ci, im.next)
+		}
+		leaf := im.ctlNext[8:]
+		im.ctlNext = nil
+		if err := im.add(ci, leaf); err != nil {
+			return err
+		}
+	}
+}
+
+// add grows the tree by the leaf of record i and sorts the record.
+func (im *importer) add(i uint64, rec []byte) error {
+	im.next++
 	im.f.Append(tlog.RecordHash(rec))
 	switch {
 	case i < im.lr.Size:
 		im.dup++
 	case im.lr.appended(i):
 		im.dup++
-	case im.g.admissible(im.rac, im.info.PublicKey, rec) != nil:
+	case im.g.admissible(im, i, rec) != nil:
 		im.rejected++
 	default:
 		im.accepted++
@@ -301,10 +444,46 @@ func (im *importer) member(name string, r io.Reader) error {
 	return im.compare()
 }
 
+// indexed returns a spool frame: i in 8 bytes big-endian, then b.
+func indexed(i uint64, b []byte) []byte {
+	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(b)), i), b...)
+}
+
+// nextIndexed reads a frame written by indexed.
+func nextIndexed(r *spool.Reader) (uint64, []byte, error) {
+	p, err := r.Next()
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(p) < 8 {
+		return 0, nil, fmt.Errorf("frame of %d bytes", len(p))
+	}
+	return binary.BigEndian.Uint64(p), p[8:], nil
+}
+
+// sameRaw reports whether two lists of JSON values are byte for byte equal.
+func sameRaw(a, b []json.RawMessage) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // finish runs after the bundle verified: all records seen, root matches.
 func (im *importer) finish() error {
-	if im.nextHB != im.info.To || im.nextAck != im.info.To {
-		return fmt.Errorf("%w: records end at %d, want %d", ErrBundle, im.nextHB, im.info.To)
+	if err := im.readBack(); err != nil {
+		return err
+	}
+	if err := im.addControls(im.info.To); err != nil {
+		return err
+	}
+	if im.next != im.info.To || im.acksIn != 0 || im.ctlsIn != 0 || im.ctlNext != nil {
+		return fmt.Errorf("%w: records end at %d, want %d", ErrBundle, im.next, im.info.To)
 	}
 	if im.f.Root() != im.cpTo {
 		return fmt.Errorf("%w: the bundle's records do not rebuild the checkpoint root at %d", ErrBundle, im.info.To)
@@ -315,8 +494,12 @@ func (im *importer) finish() error {
 	return nil
 }
 
-// admissible applies the per-record policy.
-func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte) error {
+// admissible applies the per-record policy to record i.
+func (g *GlobalRegistry) admissible(im *importer, i uint64, rec []byte) error {
+	rac, lrKey := im.rac, im.chain.KeyAt(i+1)
+	if isRegistryRecord(rec) {
+		return im.admissibleRegistryRecord(i, rec)
+	}
 	var r Record
 	if err := r.UnmarshalBinary(rec); err != nil {
 		return err
@@ -382,6 +565,28 @@ func (g *GlobalRegistry) admissible(rac *AdmissionCert, lrKey string, rec []byte
 	return err
 }
 
+// admissibleRegistryRecord applies the policy to a registry record: a
+// key rotation must be one of the chain's, at its index; an un-pin must be
+// well-formed.
+func (im *importer) admissibleRegistryRecord(i uint64, leaf []byte) error {
+	rr, err := parseRegistryRecord(leaf)
+	if err != nil {
+		return err
+	}
+	if rr.rotation == nil {
+		return nil
+	}
+	if rr.rotation.Size != i {
+		return fmt.Errorf("%w: key rotation names size %d, sits at %d", ErrMalformed, rr.rotation.Size, i)
+	}
+	for _, raw := range im.info.KeyRotations {
+		if bytes.Equal(raw, leaf) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: key rotation at %d is not among the bundle's", ErrKeyMismatch, i)
+}
+
 // commit appends the accepted records to the ledger, updates the state and
 // signs the receipt.
 func (g *GlobalRegistry) commit(ctx context.Context, im *importer, accepted *spool.Spool, bundleRoot string, digest *teeHasher) (*ImportResult, error) {
@@ -418,6 +623,7 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, accepted *spo
 		return nil, err
 	}
 	in, lr := im.info, im.lr
+	lr.PublicKey = im.chain.Current()
 	if in.To > lr.Size {
 		lr.Size, lr.Frontier = in.To, im.f.Encode()
 		lr.advance(in.To)

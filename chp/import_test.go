@@ -195,7 +195,7 @@ func TestImportRejectsRecordsByPolicy(t *testing.T) {
 	w.beats(2)
 	ack := Ack{InstanceRef: uuidN(424242), Received: w.clock.Now(), Status: AckQueued}
 	hb := w.heartbeat(uuidN(7))
-	ackJSON, err := SignAck(w.lr.signer, &ack, hb)
+	ackJSON, err := SignAck(w.lr.ident().signer, &ack, hb)
 	require.NoError(t, err)
 	rec, err := Record{Heartbeat: hb, Ack: ackJSON}.MarshalBinary()
 	require.NoError(t, err)
@@ -223,7 +223,7 @@ func TestImportRejectsForeignFingerprint(t *testing.T) {
 		info := ExportInfo{Registry: "lr", PublicKey: w.lrKey, Fingerprint: fp,
 			AdmissionCert: w.rac, Checkpoint: string(cp), From: 0, To: 2, Frontier: []string{}}
 		var buf bytes.Buffer
-		bw, err := bundle.NewWriter(&buf, w.lr.signer, bundle.WithCreatedAt(w.clock.Now()), bundle.WithMetadata(metadataKey, info))
+		bw, err := bundle.NewWriter(&buf, w.lr.ident().signer, bundle.WithCreatedAt(w.clock.Now()), bundle.WithMetadata(metadataKey, info))
 		require.NoError(t, err)
 		for i := range uint64(2) {
 			rec := mustRecord(t, w.lr, i)

@@ -175,6 +175,7 @@ type Instance struct {
 	lateLast  int64         // queue index of the last line set aside, -1 if none
 	noted     uint64        // set-aside lines covered by a queued note heartbeat
 	regMaxAge time.Duration // the registry's stated maximum age, 0 if unknown
+	keys      []string      // the registry's keys: the configured one, then those it rotated to
 }
 
 const (
@@ -241,7 +242,7 @@ func NewInstance(cfg Config) (*Instance, error) {
 	if cfg.Signer != nil && cfg.Signer.Algorithm() != "ed25519" {
 		return nil, fmt.Errorf("chp: instance signer %q, want ed25519", cfg.Signer.Algorithm())
 	}
-	in := &Instance{cfg: cfg, state: StatusCoherent, infoURL: u.Scheme + "://" + u.Host + "/registry/info"}
+	in := &Instance{cfg: cfg, state: StatusCoherent, infoURL: u.Scheme + "://" + u.Host + "/registry/info", keys: []string{cfg.RegistryKey}}
 	// A test heartbeat built now must validate, so a bad configuration
 	// fails here rather than at every beat.
 	if err := in.build(StatusCoherent).Validate(); err != nil {
@@ -316,7 +317,7 @@ func (in *Instance) build(status Status) *Heartbeat {
 	}
 	if in.cfg.Sandbox {
 		meta[MetaSandbox] = true
-		if pub, err := envelope.ParseEd25519PublicKey(in.cfg.RegistryKey); err == nil {
+		if pub, err := envelope.ParseEd25519PublicKey(in.RegistryKey()); err == nil {
 			meta[MetaRegistryFingerprint] = envelope.Fingerprint(pub)
 		}
 	}
@@ -471,6 +472,13 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 		switch {
 		case status == http.StatusOK:
 			a, err := in.verifyAck(answer, hb)
+			if err != nil && errors.Is(err, ErrBadSignature) {
+				// The registry may have rotated its key: learn the new
+				// key from its rotation records, then check again.
+				if rerr := in.followRotations(ctx); rerr == nil {
+					a, err = in.verifyAck(answer, hb)
+				}
+			}
 			if err == nil && a.Status == AckRejected {
 				err = fmt.Errorf("%w: ack with status %s in a 200 answer", ErrBadSignature, a.Status)
 			}
@@ -530,7 +538,16 @@ func (in *Instance) refused(status int, answer, hb []byte) (*Ack, bool, error) {
 // fails the first check for any other heartbeat; the age limit bounds how
 // long a captured answer stays usable even for its own heartbeat.
 func (in *Instance) verifyAck(answer, hb []byte) (*Ack, error) {
-	a, err := VerifyAck(answer, in.cfg.RegistryKey, hb)
+	in.mu.Lock()
+	keys := append([]string(nil), in.keys...)
+	in.mu.Unlock()
+	var a *Ack
+	var err error
+	for i := len(keys) - 1; i >= 0; i-- { // newest first
+		if a, err = VerifyAck(answer, keys[i], hb); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -584,15 +601,25 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 			in.regMaxAge = time.Duration(info.MaxAgeSeconds) * time.Second
 			in.mu.Unlock()
 		}
-		if info.PublicKey != in.cfg.RegistryKey {
+		if err := in.learnKeys(&info); err != nil {
 			in.setState(StatusRepairing)
-			return fmt.Errorf("%w: registry presents key %.40s, configured %.40s", ErrKeyMismatch, info.PublicKey, in.cfg.RegistryKey)
+			return err
 		}
 		if info.AdmissionCert == nil {
 			in.setState(StatusRepairing)
 			return fmt.Errorf("%w: registry has no admission certificate", ErrAdmission)
 		}
-		if err := info.AdmissionCert.Verify(in.cfg.RootKey, in.cfg.RegistryKey, now); err != nil {
+		// A certificate admits the registry's log: the key it names, or a
+		// key that key handed over to.
+		in.mu.Lock()
+		racKey := in.keys[len(in.keys)-1]
+		for _, k := range in.keys {
+			if pub, err := envelope.ParseEd25519PublicKey(k); err == nil && envelope.Fingerprint(pub) == info.AdmissionCert.LRFingerprint {
+				racKey = k
+			}
+		}
+		in.mu.Unlock()
+		if err := info.AdmissionCert.Verify(in.cfg.RootKey, racKey, now); err != nil {
 			in.setState(StatusRepairing)
 			if errors.Is(err, ErrAdmission) {
 				return err // already says so, once
@@ -606,6 +633,69 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 	}
 	in.setState(StatusQuiet)
 	return fmt.Errorf("%w: %s after %d attempts: %v", ErrUnreachable, in.infoURL, in.cfg.Attempts, lastErr)
+}
+
+// RegistryKey returns the registry key the instance trusts now: the
+// configured one, or the last key the registry rotated to from it.
+func (in *Instance) RegistryKey() string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.keys[len(in.keys)-1]
+}
+
+// learnKeys follows the registry's key rotation records, as GET
+// /registry/info lists them, from the newest key the instance trusts to
+// the key the registry presents. Each step must be signed by the key the
+// instance trusted before it and by the next key; a registry presenting a
+// key it cannot reach that way is [ErrKeyMismatch].
+func (in *Instance) learnKeys(info *Info) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	cur := in.keys[len(in.keys)-1]
+	if info.PublicKey == cur {
+		return nil
+	}
+	learned := []string{}
+	for _, raw := range info.KeyRotations {
+		k, err := ParseKeyRotation(raw)
+		if err != nil {
+			return fmt.Errorf("%w: registry info: %w", ErrKeyMismatch, err)
+		}
+		if k.OldKey != cur {
+			continue
+		}
+		if err := k.Verify(); err != nil {
+			return fmt.Errorf("%w: %w", ErrKeyMismatch, err)
+		}
+		learned = append(learned, k.NewKey)
+		cur = k.NewKey
+	}
+	if info.PublicKey != cur {
+		return fmt.Errorf("%w: registry presents key %.40s, trusted %.40s", ErrKeyMismatch, info.PublicKey, in.keys[len(in.keys)-1])
+	}
+	in.keys = append(in.keys, learned...)
+	in.cfg.Logger.Info("chp: registry key rotated", "key", cur)
+	return nil
+}
+
+// followRotations reads the registry's info now and learns its new keys
+// (and, in a sandbox, checks its admission certificate again).
+func (in *Instance) followRotations(ctx context.Context) error {
+	if in.cfg.RootKey != "" {
+		in.mu.Lock()
+		in.rac = nil
+		in.mu.Unlock()
+		return in.checkAdmission(ctx)
+	}
+	status, answer, err := in.do(ctx, http.MethodGet, in.infoURL, nil)
+	if err != nil || status != http.StatusOK {
+		return fmt.Errorf("%w: registry info: status %d: %v", ErrUnreachable, status, err)
+	}
+	var info Info
+	if err := decodeStrict(answer, &info, true); err != nil {
+		return fmt.Errorf("%w: registry info: %v", ErrKeyMismatch, err)
+	}
+	return in.learnKeys(&info)
 }
 
 // AdmissionCert returns the registry's admission certificate once it was

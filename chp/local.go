@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/accordsdk/accord/checkpoint"
@@ -41,10 +43,8 @@ type LocalRegistry struct {
 	dir           string
 	spoolDir      string // temporary files: exports' spools and archives
 	name          string
-	key           ed25519.PrivateKey
-	signer        envelope.Signer
-	publicKey     string
-	fingerprint   string
+	origin        string
+	id            atomic.Pointer[lrIdentity] // the current signing key
 	rootKey       string
 	allowUnsigned bool
 	now           func() time.Time
@@ -56,7 +56,16 @@ type LocalRegistry struct {
 	verifier      *envelope.Verifier
 	mux           *http.ServeMux
 
+	// appendMu orders appends with key rotations: every append holds it
+	// for reading from signing its ACK until the record is durable; a
+	// rotation holds it for writing.
+	appendMu sync.RWMutex
+	adminMu  sync.Mutex // serialises un-pins and rotations
+
 	mu         sync.Mutex
+	chain      *KeyChain         // the registry's keys along its log
+	rotations  []json.RawMessage // the key rotation records, oldest first
+	fps        map[string]bool   // fingerprints of every key of chain
 	rac        *AdmissionCert
 	pins       map[string]string     // canonical instance_id -> pinned key
 	pinnedKeys map[string]int        // pinned key -> number of instances pinned to it
@@ -77,6 +86,23 @@ type instanceView struct {
 }
 
 const pending = ^uint64(0)
+
+// lrIdentity is a Local Registry's signing key and what is derived from it.
+type lrIdentity struct {
+	key         ed25519.PrivateKey
+	signer      envelope.Signer
+	publicKey   string
+	fingerprint string
+}
+
+func newIdentity(key ed25519.PrivateKey) *lrIdentity {
+	pub := key.Public().(ed25519.PublicKey)
+	return &lrIdentity{key: key, signer: envelope.NewEd25519Signer(key),
+		publicKey: envelope.FormatEd25519PublicKey(pub), fingerprint: envelope.Fingerprint(pub)}
+}
+
+// ident returns the registry's current key.
+func (r *LocalRegistry) ident() *lrIdentity { return r.id.Load() }
 
 // A LocalOption configures [OpenLocalRegistry].
 type LocalOption func(*LocalRegistry) error
@@ -164,6 +190,7 @@ const (
 	lrRACFile     = "admission.json"
 	lrExportsFile = "exports.json"
 	lrReceiptsDir = "receipts"
+	lrOriginFile  = "log-origin"
 )
 
 // OpenLocalRegistry opens (or creates) the registry whose state lives in
@@ -174,10 +201,8 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("chp: local registry key of %d bytes, want %d", len(key), ed25519.PrivateKeySize)
 	}
-	pub := key.Public().(ed25519.PublicKey)
 	r := &LocalRegistry{
-		dir: dir, name: "local-registry", key: key, signer: envelope.NewEd25519Signer(key),
-		publicKey: envelope.FormatEd25519PublicKey(pub), fingerprint: envelope.Fingerprint(pub),
+		dir: dir, name: "local-registry",
 		now: time.Now, skew: DefaultClockSkew, maxAge: DefaultMaxAge, metaAllow: defaultMetaAllow(), metaMax: DefaultMetaMaxBytes,
 		logger: slog.New(slog.DiscardHandler),
 		pins:   map[string]string{}, pinnedKeys: map[string]int{}, seen: map[[32]byte]uint64{}, nonces: map[[32]byte]struct{}{},
@@ -188,16 +213,35 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 			return nil, fmt.Errorf("chp: local registry: %w", err)
 		}
 	}
+	r.id.Store(newIdentity(key))
 	if err := os.MkdirAll(filepath.Join(dir, lrReceiptsDir), 0o700); err != nil {
 		return nil, fmt.Errorf("chp: local registry: %w", err)
 	}
-	cs, err := checkpoint.NewSigner(r.Origin(), key)
+	// The log's origin is derived from the registry's first key and kept
+	// across key rotations.
+	originFile, err := os.ReadFile(filepath.Join(dir, lrOriginFile))
+	newOrigin := errors.Is(err, os.ErrNotExist)
+	switch {
+	case err == nil:
+		r.origin = strings.TrimSuffix(string(originFile), "\n")
+	case errors.Is(err, os.ErrNotExist):
+		r.origin, _ = lrOrigin(r.ident().publicKey)
+	default:
+		return nil, fmt.Errorf("chp: local registry: %w", err)
+	}
+	cs, err := checkpoint.NewSigner(r.origin, key)
+	if err != nil {
+		return nil, fmt.Errorf("chp: local registry: %s: %w", lrOriginFile, err)
+	}
+	r.log, err = merklelog.Open(filepath.Join(dir, lrLogDir), merklelog.Options{Origin: r.origin, Signer: cs, Logger: r.logger})
 	if err != nil {
 		return nil, fmt.Errorf("chp: local registry: %w", err)
 	}
-	r.log, err = merklelog.Open(filepath.Join(dir, lrLogDir), merklelog.Options{Origin: r.Origin(), Signer: cs, Logger: r.logger})
-	if err != nil {
-		return nil, fmt.Errorf("chp: local registry: %w", err)
+	if newOrigin {
+		if err := writeFileAtomic(dir, lrOriginFile, []byte(r.origin+"\n")); err != nil {
+			r.log.Close()
+			return nil, fmt.Errorf("chp: local registry: %w", err)
+		}
 	}
 	// Names of this package's temporary files before the spool directory.
 	removeLeftovers(dir, r.logger, "accord-export-*", ".export-*.tar")
@@ -217,6 +261,9 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 		err = r.rebuild()
 	}
 	if err == nil {
+		err = r.checkKey()
+	}
+	if err == nil {
 		err = r.loadState()
 	}
 	if err != nil {
@@ -228,14 +275,15 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 }
 
 // Origin is the origin line of the registry's checkpoints:
-// "accord.chp/lr/" followed by the first 16 hex digits of its fingerprint.
-func (r *LocalRegistry) Origin() string { return "accord.chp/lr/" + r.fingerprint[7:23] }
+// "accord.chp/lr/" followed by the first 16 hex digits of the fingerprint
+// of its first key (it stays when the key is rotated).
+func (r *LocalRegistry) Origin() string { return r.origin }
 
-// PublicKey returns the registry's public key ("ed25519:z...").
-func (r *LocalRegistry) PublicKey() string { return r.publicKey }
+// PublicKey returns the registry's current public key ("ed25519:z...").
+func (r *LocalRegistry) PublicKey() string { return r.ident().publicKey }
 
-// Fingerprint returns the registry's key fingerprint ("sha256:<hex>").
-func (r *LocalRegistry) Fingerprint() string { return r.fingerprint }
+// Fingerprint returns the registry's current key fingerprint ("sha256:<hex>").
+func (r *LocalRegistry) Fingerprint() string { return r.ident().fingerprint }
 
 // Size returns the number of records in the registry's log.
 func (r *LocalRegistry) Size() uint64 { return r.log.Size() }
@@ -259,7 +307,7 @@ func (r *LocalRegistry) Close() error {
 	return r.log.Close()
 }
 
-// record reads record i of the log.
+// record reads record i of the log, a heartbeat record.
 func (r *LocalRegistry) record(i uint64) (Record, error) {
 	var rec Record
 	b, err := r.log.Record(i)
@@ -276,9 +324,19 @@ func (r *LocalRegistry) record(i uint64) (Record, error) {
 func (r *LocalRegistry) rebuild() error {
 	n := r.log.Size()
 	for i := range n {
-		rec, err := r.record(i)
+		leaf, err := r.log.Record(i)
 		if err != nil {
 			return err
+		}
+		if isRegistryRecord(leaf) {
+			if err := r.replayRegistryRecord(i, leaf); err != nil {
+				return fmt.Errorf("record %d: %w", i, err)
+			}
+			continue
+		}
+		var rec Record
+		if err := rec.UnmarshalBinary(leaf); err != nil {
+			return fmt.Errorf("record %d: %w", i, err)
 		}
 		var ack struct {
 			AckID string `json:"ack_id"`
@@ -378,8 +436,8 @@ func (r *LocalRegistry) loadState() error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", lrRACFile, err)
 		}
-		if c.LRFingerprint != r.fingerprint {
-			return fmt.Errorf("%s: %w: admits %s, registry is %s", lrRACFile, ErrKeyMismatch, c.LRFingerprint, r.fingerprint)
+		if !r.fps[c.LRFingerprint] {
+			return fmt.Errorf("%s: %w: admits %s, registry is %s", lrRACFile, ErrKeyMismatch, c.LRFingerprint, r.Fingerprint())
 		}
 		r.rac = c
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -427,7 +485,7 @@ func (r *LocalRegistry) InstallAdmissionCert(c *AdmissionCert) error {
 	if root == "" {
 		return fmt.Errorf("%w: no root key configured (WithRootKey)", ErrAdmission)
 	}
-	if err := c.Verify(root, r.publicKey, r.now()); err != nil {
+	if err := c.Verify(root, r.racKey(c), r.now()); err != nil {
 		return err
 	}
 	b, err := json.Marshal(c)

@@ -140,6 +140,10 @@ type Info struct {
 	// MaxAgeSeconds is the oldest heartbeat the registry takes, in
 	// seconds; an [Instance] sets older queued heartbeats aside.
 	MaxAgeSeconds int64 `json:"max_age_seconds"`
+	// KeyRotations are the registry's key rotation records, oldest first
+	// ([KeyRotation]): an instance configured with an earlier key follows
+	// them to the current one.
+	KeyRotations []json.RawMessage `json:"key_rotations,omitempty"`
 }
 
 func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
@@ -149,10 +153,12 @@ func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "log_unavailable", "cannot sign a checkpoint")
 		return
 	}
+	id := r.ident()
 	writeJSON(w, http.StatusOK, Info{
-		Name: r.name, PublicKey: r.publicKey, Fingerprint: r.fingerprint, Origin: r.Origin(),
+		Name: r.name, PublicKey: id.publicKey, Fingerprint: id.fingerprint, Origin: r.Origin(),
 		AdmissionCert: r.AdmissionCert(), Schema: SchemaID, Checkpoint: string(cp),
 		AllowUnsigned: r.allowUnsigned, HeartbeatType: HeartbeatType, MaxAgeSeconds: int64(r.maxAge / time.Second),
+		KeyRotations: r.KeyRotations(),
 	})
 }
 
@@ -392,7 +398,15 @@ func verifyLRCheckpoint(signed []byte, registryKey string) (checkpoint.Checkpoin
 	if err != nil {
 		return checkpoint.Checkpoint{}, err
 	}
-	pub, _ := envelope.ParseEd25519PublicKey(registryKey)
+	return verifyCheckpointAs(signed, origin, registryKey)
+}
+
+// verifyCheckpointAs checks a checkpoint signed by key under origin.
+func verifyCheckpointAs(signed []byte, origin, key string) (checkpoint.Checkpoint, error) {
+	pub, err := envelope.ParseEd25519PublicKey(key)
+	if err != nil {
+		return checkpoint.Checkpoint{}, fmt.Errorf("%w: registry key: %v", ErrKeyMismatch, err)
+	}
 	v, err := checkpoint.NewVerifier(origin, pub)
 	if err != nil {
 		return checkpoint.Checkpoint{}, err
@@ -422,13 +436,18 @@ type HUDStatus struct {
 // while it holds a valid admission certificate, repairing otherwise.
 func (r *LocalRegistry) HUD() HUDStatus {
 	now := r.now()
+	fp := r.Fingerprint()
+	var racKey string
+	if rac := r.AdmissionCert(); rac != nil {
+		racKey = r.racKey(rac)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := HUDStatus{
-		State: StatusRepairing, RegistryFingerprint: r.fingerprint, FingerprintShort: r.fingerprint[7:19],
+		State: StatusRepairing, RegistryFingerprint: fp, FingerprintShort: fp[7:19],
 		LogSize: r.log.Size(), Instances: map[Status]int{}, Rejected: map[string]int{}, LastReceipt: r.receipt,
 	}
-	if r.rac != nil && r.rootKey != "" && r.rac.Verify(r.rootKey, r.publicKey, now) == nil {
+	if r.rac != nil && r.rootKey != "" && r.rac.Verify(r.rootKey, racKey, now) == nil {
 		s.Admitted, s.State = true, StatusCoherent
 		exp := r.rac.ExpiresAt
 		s.AdmissionExpires = &exp

@@ -78,8 +78,8 @@ func (r *LocalRegistry) PinReceipt(b []byte) (*Receipt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rc.LRFingerprint != r.fingerprint {
-		return nil, fmt.Errorf("%w: receipt is for %s, this registry is %s", ErrKeyMismatch, rc.LRFingerprint, r.fingerprint)
+	if !r.knownFingerprint(rc.LRFingerprint) {
+		return nil, fmt.Errorf("%w: receipt is for %s, this registry is %s", ErrKeyMismatch, rc.LRFingerprint, r.Fingerprint())
 	}
 	if rc.To > r.log.Size() {
 		return nil, fmt.Errorf("%w: receipt covers %d records, log has %d", ErrFork, rc.To, r.log.Size())

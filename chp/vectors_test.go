@@ -33,12 +33,49 @@ var update = flag.Bool("update", false, "regenerate testdata/vectors/*.json")
 // crypto/ed25519 directly, then the package's own readers must accept the
 // stored bytes.
 const (
-	ackVectors     = "ack.json"
-	racVectors     = "rac.json"
-	receiptVectors = "receipt.json"
-	ledgerVectors  = "ledger_proof.json"
-	lateVectors    = "late_note.json"
+	ackVectors      = "ack.json"
+	racVectors      = "rac.json"
+	receiptVectors  = "receipt.json"
+	ledgerVectors   = "ledger_proof.json"
+	lateVectors     = "late_note.json"
+	rotationVectors = "key_rotation.json"
+	unpinVectors    = "unpin.json"
 )
+
+// rotationVector is one case of key_rotation.json.
+type rotationVector struct {
+	Desc        string `json:"desc"`
+	SignedBytes string `json:"signed_bytes"` // what both signatures sign
+	Record      string `json:"record"`       // the log form
+	LeafHash    string `json:"leaf_hash"`    // RFC 6962 leaf hash of the record, hex
+}
+
+// unpinVector is one case of unpin.json.
+type unpinVector struct {
+	Desc     string `json:"desc"`
+	Record   string `json:"record"`
+	LeafHash string `json:"leaf_hash"`
+}
+
+func generateRotationVectors(t *testing.T) []rotationVector {
+	k := &KeyRotation{Origin: "accord.chp/lr/" + hex.EncodeToString(func() []byte { s := sha256.Sum256(rawEd25519(t, pubString(testKey(50)))); return s[:8] }()),
+		Size: 41, Root: b64std(bytes.Repeat([]byte{0x5a}, 32)), OldKey: pubString(testKey(50)), NewKey: pubString(testKey(51)), RotatedAt: vectorTime}
+	require.NoError(t, signKeyRotation(k, envelope.NewEd25519Signer(testKey(50)), envelope.NewEd25519Signer(testKey(51))))
+	rec, err := k.Marshal()
+	require.NoError(t, err)
+	signed, err := canonical(k.body())
+	require.NoError(t, err)
+	h := tlog.RecordHash(rec)
+	return []rotationVector{{Desc: "key 50 hands over to key 51 at index 41", SignedBytes: string(signed), Record: string(rec), LeafHash: hex.EncodeToString(h[:])}}
+}
+
+func generateUnpinVectors(t *testing.T) []unpinVector {
+	u := &Unpin{InstanceID: "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11", Key: pubString(testKey(21)), Reason: "machine re-imaged, ticket 4711", UnpinnedAt: vectorTime}
+	rec, err := u.Marshal()
+	require.NoError(t, err)
+	h := tlog.RecordHash(rec)
+	return []unpinVector{{Desc: "un-pin with a reason", Record: string(rec), LeafHash: hex.EncodeToString(h[:])}}
+}
 
 // ledgerProofVector is one case of ledger_proof.json.
 type ledgerProofVector struct {
@@ -429,6 +466,50 @@ func TestVectors(t *testing.T) {
 				}
 				assert.Equal(t, "sha256:"+hex.EncodeToString(sum[:]), raw.Digest)
 				require.NoError(t, err)
+			})
+		}
+	})
+	t.Run("key_rotation", func(t *testing.T) {
+		for _, v := range readVectors(t, rotationVectors, generateRotationVectors) {
+			t.Run(v.Desc, func(t *testing.T) {
+				rec := decodeObject(t, v.Record)
+				assert.Equal(t, sortedJSON(t, rec), v.Record, "the log form is canonical")
+				oldSig, newSig := rec["old_signature"].(string), rec["new_signature"].(string)
+				delete(rec, "old_signature")
+				delete(rec, "new_signature")
+				assert.Equal(t, sortedJSON(t, rec), v.SignedBytes)
+				for key, sig := range map[string]string{rec["old_key"].(string): oldSig, rec["new_key"].(string): newSig} {
+					raw, err := base64.RawURLEncoding.Strict().DecodeString(strings.TrimPrefix(sig, "ed25519:"))
+					require.NoError(t, err)
+					assert.True(t, ed25519.Verify(rawEd25519(t, key), []byte(v.SignedBytes), raw))
+				}
+				fp := sha256.Sum256(rawEd25519(t, rec["old_key"].(string)))
+				assert.Equal(t, "accord.chp/lr/"+hex.EncodeToString(fp[:])[:16], rec["origin"])
+				leaf := sha256.Sum256(append([]byte{0}, v.Record...))
+				assert.Equal(t, hex.EncodeToString(leaf[:]), v.LeafHash)
+				k, err := ParseKeyRotation([]byte(v.Record))
+				require.NoError(t, err)
+				require.NoError(t, k.Verify())
+				chain, err := NewKeyChain("", k.OldKey)
+				require.NoError(t, err)
+				changed, err := chain.ApplyRecord(41, []byte(v.Record))
+				require.NoError(t, err)
+				assert.True(t, changed)
+				assert.Equal(t, rec["new_key"], chain.Current())
+			})
+		}
+	})
+	t.Run("unpin", func(t *testing.T) {
+		for _, v := range readVectors(t, unpinVectors, generateUnpinVectors) {
+			t.Run(v.Desc, func(t *testing.T) {
+				rec := decodeObject(t, v.Record)
+				assert.Equal(t, sortedJSON(t, rec), v.Record, "the log form is canonical")
+				assert.Equal(t, "chp/unpin", rec["type"])
+				leaf := sha256.Sum256(append([]byte{0}, v.Record...))
+				assert.Equal(t, hex.EncodeToString(leaf[:]), v.LeafHash)
+				u, err := ParseUnpin([]byte(v.Record))
+				require.NoError(t, err)
+				assert.Equal(t, rec["reason"], u.Reason)
 			})
 		}
 	})

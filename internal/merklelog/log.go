@@ -174,6 +174,26 @@ func (l *Log) AppendBatch(ctx context.Context, records [][]byte) (uint64, error)
 	return l.s.Append(ctx, records)
 }
 
+// AppendSwitchingSigner adds record to the log and, once it is durable,
+// makes signer the log's checkpoint signer, so that every checkpoint
+// whose tree holds the record is signed by signer and none by the old one
+// (no checkpoint is signed between the append and the switch). signer's
+// name must be the log's origin. Records appended concurrently may land on
+// either side of it.
+func (l *Log) AppendSwitchingSigner(ctx context.Context, record []byte, signer note.Signer) (uint64, error) {
+	if signer == nil || signer.Name() != l.origin {
+		return 0, fmt.Errorf("%w: new signer must be named %q", ErrConfig, l.origin)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	i, err := l.s.Append(ctx, [][]byte{record})
+	if err != nil {
+		return 0, err
+	}
+	l.signer = signer
+	return i, nil
+}
+
 // Size returns the number of records in the log.
 func (l *Log) Size() uint64 { return l.s.Size() }
 
