@@ -117,9 +117,15 @@
 //
 // A side that waits for a reply sends its last message again every 500 ms;
 // the other side answers a repeat with the reply it already sent, without
-// spending another attempt. The file testdata/pairing-transcript.json holds
-// a complete run with its scalars, for a second implementation to check
-// itself against.
+// spending another attempt.
+//
+// Two files in testdata hold complete runs with their scalars and keys, for
+// a second implementation to check itself against:
+// pairing-transcript.json a zone accepting from a pocket (and its first
+// ANNOUNCE), recovery-transcript.json a device joining through a host
+// (pair_request to pair_response), a sealed PAIR_REJECT of that run, a
+// REKEY with the addressee's X25519 key, and a PERIPH_CALL under the new
+// epoch.
 //
 // # Swarm channel
 //
