@@ -22,8 +22,17 @@ import (
 //	POST /admin/receipt              pin a coherence receipt (JSON body)
 //	POST /admin/unpin                un-pin an instance's key ([UnpinRequest] body),
 //	                                 audited in the log ([LocalRegistry.Unpin])
+//	GET  /admin/quarantine           the refused heartbeats kept ([QuarantineEntry] list, oldest first)
 func (r *LocalRegistry) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /admin/quarantine", func(w http.ResponseWriter, req *http.Request) {
+		es, err := r.Quarantine()
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "quarantine_unreadable", err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, es)
+	})
 	mux.HandleFunc("GET /admin/export", func(w http.ResponseWriter, req *http.Request) {
 		var opts ExportOptions
 		if v := req.URL.Query().Get("from"); v != "" {

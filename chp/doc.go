@@ -149,6 +149,7 @@
 //	400 receipt_refused         the receipt does not verify or is not about this registry
 //	404 not_pinned              POST /admin/unpin: the instance has no pinned key
 //	400 unpin_refused           POST /admin/unpin: the body, instance_id or reason is not acceptable
+//	500 quarantine_unreadable   the quarantine files could not be read
 //
 // # Trust model
 //
@@ -216,6 +217,16 @@
 //     ledger tells them from sealed ones by that status.
 //
 // [Info] reports the mode as allow_unsigned.
+//
+// # Quarantine
+//
+// A Local Registry keeps the heartbeats it refuses (with a read body, or
+// too large to read) in a bounded quarantine the operator lists
+// ([LocalRegistry.Quarantine], GET /admin/quarantine, chp-registry
+// -quarantine): the latest [DefaultQuarantine] (see [WithQuarantine]),
+// each a [QuarantineEntry] line of the JSON-lines files
+// quarantine/previous.jsonl and quarantine/current.jsonl in its directory.
+// Quarantined bodies are never logged, exported or acknowledged.
 //
 // # Outage recovery
 //

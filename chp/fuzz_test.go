@@ -230,3 +230,24 @@ func FuzzParseRegistryRecord(f *testing.F) {
 		require.True(t, isRegistryRecord(b))
 	})
 }
+
+// FuzzParseQuarantineEntry: only declared errors, and an accepted entry
+// re-encodes to an entry that parses to the same value.
+func FuzzParseQuarantineEntry(f *testing.F) {
+	f.Add([]byte(`{"received":"2026-11-22T04:43:53Z","status":422,"code":"meta_refused","error":"meta.user","remote":"127.0.0.1:1","body":"e30="}`))
+	f.Add([]byte(`{"received":"2026-11-22T04:43:53Z","status":413,"code":"too_large","error":""}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		e, err := ParseQuarantineEntry(b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrDuplicateKey) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		again, err := json.Marshal(e)
+		require.NoError(t, err)
+		e2, err := ParseQuarantineEntry(again)
+		require.NoError(t, err, "%s", again)
+		require.Equal(t, e, e2)
+	})
+}

@@ -51,6 +51,7 @@ type LocalRegistry struct {
 	skew, maxAge  time.Duration
 	metaAllow     map[string]bool // meta members taken (see checkMeta)
 	metaMax       int             // largest canonical meta, bytes
+	quarantine    quarantine      // refused heartbeats kept for the operator
 	logger        *slog.Logger
 	log           *merklelog.Log
 	verifier      *envelope.Verifier
@@ -207,6 +208,7 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 		logger: slog.New(slog.DiscardHandler),
 		pins:   map[string]string{}, pinnedKeys: map[string]int{}, seen: map[[32]byte]uint64{}, nonces: map[[32]byte]struct{}{},
 		acks: map[string]uint64{}, instances: map[string]instanceView{}, rejected: map[string]int{},
+		quarantine: quarantine{limit: DefaultQuarantine},
 	}
 	for _, o := range opts {
 		if err := o(r); err != nil {
@@ -216,6 +218,9 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	r.id.Store(newIdentity(key))
 	if err := os.MkdirAll(filepath.Join(dir, lrReceiptsDir), 0o700); err != nil {
 		return nil, fmt.Errorf("chp: local registry: %w", err)
+	}
+	if err := r.quarantine.open(dir); err != nil {
+		return nil, fmt.Errorf("chp: local registry: quarantine: %w", err)
 	}
 	// The log's origin is derived from the registry's first key and kept
 	// across key rotations.
@@ -304,6 +309,7 @@ func (r *LocalRegistry) Close() error {
 	}
 	r.closed = true
 	r.mu.Unlock()
+	r.quarantine.close()
 	return r.log.Close()
 }
 

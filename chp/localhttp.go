@@ -94,6 +94,7 @@ func (r *LocalRegistry) handleHeartbeat(w http.ResponseWriter, req *http.Request
 		}
 		r.countReject(code)
 		r.logger.Warn("heartbeat refused", "code", code, "remote", req.RemoteAddr, "err", err)
+		r.keep(QuarantineEntry{Status: status, Code: code, Error: err.Error(), Remote: req.RemoteAddr})
 		writeError(w, status, code, fmt.Sprintf("reading body: %v (limit %d bytes)", err, maxPacket))
 		return
 	}
@@ -103,6 +104,7 @@ func (r *LocalRegistry) handleHeartbeat(w http.ResponseWriter, req *http.Request
 		if errors.As(err, &re) {
 			r.countReject(re.Code)
 			r.logger.Warn("heartbeat refused", "code", re.Code, "status", re.Status, "remote", req.RemoteAddr, "err", re.Err)
+			r.keep(QuarantineEntry{Status: re.Status, Code: re.Code, Error: re.Err.Error(), Remote: req.RemoteAddr, Body: body})
 			writeJSON(w, re.Status, errorBody{Error: re.Err.Error(), Code: re.Code, Ack: re.Ack})
 			return
 		}
@@ -118,6 +120,14 @@ func (r *LocalRegistry) handleHeartbeat(w http.ResponseWriter, req *http.Request
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(acc.Ack)
+}
+
+// keep puts a refused heartbeat in the quarantine.
+func (r *LocalRegistry) keep(e QuarantineEntry) {
+	e.Received = r.now().UTC()
+	if err := r.quarantine.add(e); err != nil {
+		r.logger.Warn("chp: refused heartbeat not quarantined", "err", err)
+	}
 }
 
 func (r *LocalRegistry) countReject(code string) {

@@ -36,8 +36,8 @@ import (
 type options struct {
 	addr, data, root, rac, name, certFile, keyFile, pin string
 	metaAllow                                           string
-	metaMax                                             int
-	allowUnsigned, init                                 bool
+	metaMax, quarantineSize                             int
+	allowUnsigned, init, listQuarantine                 bool
 	logEvery, maxAge                                    time.Duration
 }
 
@@ -73,6 +73,8 @@ certificate and then serves. -root is remembered in DIR. -tls-cert needs -tls-ke
 			f.Together("tls-cert", "tls-key")
 			f.String(&o.pin, "pin-receipt", "", "verify and pin a coherence receipt `FILE`, then exit")
 			f.Duration(&o.logEvery, "log-every", time.Minute, "how often a running registry logs its heartbeat counters")
+			f.Int(&o.quarantineSize, "quarantine-size", chp.DefaultQuarantine, "how many refused heartbeats to keep for -quarantine (0: none)").Env("CHP_QUARANTINE_SIZE")
+			f.Bool(&o.listQuarantine, "quarantine", false, "list the refused heartbeats kept (oldest first), then exit")
 		},
 		Check: func(e *cli.Env) error {
 			for _, check := range []func() error{
@@ -83,6 +85,7 @@ certificate and then serves. -root is remembered in DIR. -tls-cert needs -tls-ke
 				func() error { return e.Flags.File("pin-receipt") },
 				func() error { return e.Flags.Positive("log-every") },
 				func() error { return e.Flags.Positive("max-age") },
+				func() error { return e.Flags.NonNegative("quarantine-size") },
 			} {
 				if err := check(); err != nil {
 					return err
@@ -105,6 +108,9 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		if rootGiven, err = chpcli.ReadKey(o.root); err != nil {
 			return fmt.Errorf("invalid -root: %w", err)
 		}
+	}
+	if o.listQuarantine {
+		return listQuarantine(e, o, fresh)
 	}
 	// With the registry already running, -pin-receipt and -rac go to it
 	// through its operator socket.
@@ -154,7 +160,7 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		}
 	}
 	lr, created, err := chpcli.OpenLocal(o.data, rootKey, o.init, chp.WithAllowUnsigned(o.allowUnsigned), chp.WithName(o.name), chp.WithLogger(logger),
-		chp.WithMaxAge(o.maxAge), chp.WithMetaAllowlist(metaNames...), chp.WithMetaMaxBytes(o.metaMax))
+		chp.WithMaxAge(o.maxAge), chp.WithMetaAllowlist(metaNames...), chp.WithMetaMaxBytes(o.metaMax), chp.WithQuarantine(o.quarantineSize))
 	if err != nil {
 		return err
 	}
@@ -223,6 +229,57 @@ func handOver(e *cli.Env, o options, rootKey string) error {
 		return fmt.Errorf("reading the registry's answer: %w", err)
 	}
 	fmt.Fprintln(e.Stdout, racLine(c))
+	return nil
+}
+
+// listQuarantine prints the refused heartbeats kept, through the operator
+// socket when the registry is running, else from its directory.
+func listQuarantine(e *cli.Env, o options, fresh bool) error {
+	if fresh {
+		return errors.New("no registry in -data yet: nothing quarantined")
+	}
+	var es []chp.QuarantineEntry
+	if chpcli.AdminRunning(o.data) {
+		var out jsonBuffer
+		if _, err := chpcli.AdminGet(o.data, "/admin/quarantine", &out); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(out, &es); err != nil {
+			return fmt.Errorf("reading the registry's answer: %w", err)
+		}
+	} else {
+		rootKey, err := chpcli.RememberRoot(o.data, "")
+		if err != nil {
+			return err
+		}
+		lr, _, err := chpcli.OpenLocal(o.data, rootKey, false, chp.WithQuarantine(o.quarantineSize))
+		if err != nil {
+			return err
+		}
+		defer lr.Close()
+		if es, err = lr.Quarantine(); err != nil {
+			return err
+		}
+	}
+	for _, q := range es {
+		id := "-" // the instance the body names, if it can be read (plain or sealed)
+		var h struct {
+			InstanceID string `json:"instance_id"`
+			Payload    struct {
+				InstanceID string `json:"instance_id"`
+			} `json:"payload"`
+		}
+		if json.Unmarshal(q.Body, &h) == nil {
+			for _, v := range []string{h.InstanceID, h.Payload.InstanceID} {
+				if v != "" {
+					id = cli.OneLine(v)
+				}
+			}
+		}
+		fmt.Fprintf(e.Stdout, "%s %d %s from %s instance %s (%d bytes): %s\n", q.Received.Format(time.RFC3339), q.Status, q.Code,
+			q.Remote, id, len(q.Body), cli.OneLine(q.Error))
+	}
+	fmt.Fprintf(e.Stdout, "%d refused heartbeats kept\n", len(es))
 	return nil
 }
 

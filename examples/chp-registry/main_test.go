@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,4 +108,34 @@ func TestShutdownKeepsAcknowledged(t *testing.T) {
 	}
 	_, err = os.Stat(filepath.Join(data, chpcli.PubFile))
 	assert.NoError(t, err)
+}
+
+// TestListQuarantine: -quarantine lists the refused heartbeats a registry
+// kept, from its directory when it is not running.
+func TestListQuarantine(t *testing.T) {
+	data := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	getenv := func(string) string { return "" }
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // -init creates the identity, then the cancelled context stops serving at once
+	require.Equal(t, 0, command().Execute(ctx, []string{"-init", "-data", data, "-addr", "127.0.0.1:0"}, &stdout, &stderr, getenv), "%s", stderr.String())
+
+	lr, _, err := chpcli.OpenLocal(data, "", false)
+	require.NoError(t, err)
+	for _, body := range []string{`{"instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11"}`, `not json`} {
+		req, _ := http.NewRequest(http.MethodPost, "/registry/heartbeat", bytes.NewBufferString(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		lr.ServeHTTP(rec, req)
+		require.GreaterOrEqual(t, rec.Code, 400)
+	}
+	require.NoError(t, lr.Close())
+
+	stdout.Reset()
+	require.Equal(t, 0, command().Execute(context.Background(), []string{"-data", data, "-quarantine"}, &stdout, &stderr, getenv), "%s", stderr.String())
+	out := stdout.String()
+	assert.Contains(t, out, "422 schema_violation")
+	assert.Contains(t, out, "instance 3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11")
+	assert.Contains(t, out, "400 invalid_json")
+	assert.Contains(t, out, "2 refused heartbeats kept")
 }
