@@ -16,13 +16,25 @@ import (
 	"github.com/accordsdk/accord/trustkernel"
 )
 
+// lookupNetwork returns the -network preset.
+func lookupNetwork(name string) (trustkernel.Network, error) {
+	var names []string
+	for _, n := range trustkernel.Networks() {
+		if n.Name == name {
+			return n, nil
+		}
+		names = append(names, n.Name)
+	}
+	return trustkernel.Network{}, cli.Exit(2, fmt.Errorf("-network %q: want one of %s", name, strings.Join(names, ", ")))
+}
+
 // endpoints returns -rpc's URLs, or the network preset's default endpoints.
 func (c *chainFlags) endpoints() ([]string, *trustkernel.Network, error) {
 	var net *trustkernel.Network
 	if c.network != "" {
-		n, err := trustkernel.LookupNetwork(c.network)
+		n, err := lookupNetwork(c.network)
 		if err != nil {
-			return nil, nil, cli.Exit(2, err)
+			return nil, nil, err
 		}
 		net = &n
 	}

@@ -94,10 +94,17 @@ func TestCommandLine(t *testing.T) {
 		{"-rpc", "http://127.0.0.1:1", "-quorum", "0"},
 		{"-confirmations", "-1"},
 		{"stray"},
+		{"-network", "edgen"},
+		{"status", "-network", "nope"},
+		{"pause", "-safe", "0x0000000000000000000000000000000000000001"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "propose", "-uri", "u", "-root", "0x01", "-mode", "paranoid"},
+		{"deploy", "-key", "0x11"},
+		{"review"},
 	} {
 		code, _, errs := run(args...)
 		require.Equal(t, 2, code, "%v", args)
 		require.Equal(t, 1, strings.Count(errs, "\n"), "one line for %v: %q", args, errs)
-		require.True(t, strings.HasPrefix(errs, "trustkernel: "), "%q", errs)
+		require.True(t, strings.HasPrefix(errs, "trustkernel"), "%q", errs)
+		require.NotContains(t, errs, "trust.web3", "flags are named as flags")
 	}
 }

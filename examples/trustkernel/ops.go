@@ -57,9 +57,9 @@ type chain struct {
 func (c *chainFlags) dial(ctx context.Context) (*chain, error) {
 	var net *trustkernel.Network
 	if c.network != "" {
-		n, err := trustkernel.LookupNetwork(c.network)
+		n, err := lookupNetwork(c.network)
 		if err != nil {
-			return nil, cli.Exit(2, err)
+			return nil, err
 		}
 		net = &n
 	}
@@ -210,6 +210,24 @@ func hashFlag(name, v string) ([32]byte, error) {
 		return [32]byte{}, cli.Exit(2, fmt.Errorf("-%s %q: want 0x and 64 hex digits", name, v))
 	}
 	return [32]byte(b), nil
+}
+
+// readSetupRequest reads a setup request's JSON form.
+func readSetupRequest(path string) (*trustkernel.SetupRequest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return trustkernel.ParseSetupRequest(data)
+}
+
+// readSafeTxFile reads a Safe transaction file.
+func readSafeTxFile(path string) (*trustkernel.SafeTxFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return trustkernel.ParseSafeTxFile(data)
 }
 
 // readManifest reads a manifest's JSON form.
@@ -395,11 +413,7 @@ func reviewVerb() *cli.Command {
 			f.String(&out, "out", "", "signature `file` to write (default: REQUEST.sig)")
 		},
 		Run: func(ctx context.Context, e *cli.Env) error {
-			data, err := os.ReadFile(e.Args[0])
-			if err != nil {
-				return err
-			}
-			req, err := trustkernel.ParseSetupRequest(data)
+			req, err := readSetupRequest(e.Args[0])
 			if err != nil {
 				return err
 			}
@@ -454,11 +468,7 @@ func createVerb(c *chainFlags) *cli.Command {
 			if err != nil {
 				return err
 			}
-			data, err := os.ReadFile(request)
-			if err != nil {
-				return err
-			}
-			req, err := trustkernel.ParseSetupRequest(data)
+			req, err := readSetupRequest(request)
 			if err != nil {
 				return err
 			}
@@ -635,11 +645,7 @@ func safeSignVerb() *cli.Command {
 		Flags: s.declare,
 		Run: func(ctx context.Context, e *cli.Env) error {
 			path := e.Args[0]
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			f, err := trustkernel.ParseSafeTxFile(data)
+			f, err := readSafeTxFile(path)
 			if err != nil {
 				return err
 			}
@@ -683,11 +689,7 @@ func safeExecVerb(c *chainFlags) *cli.Command {
 		MinArgs: 1, MaxArgs: 1,
 		Flags: s.declare,
 		Run: func(ctx context.Context, e *cli.Env) error {
-			data, err := os.ReadFile(e.Args[0])
-			if err != nil {
-				return err
-			}
-			f, err := trustkernel.ParseSafeTxFile(data)
+			f, err := readSafeTxFile(e.Args[0])
 			if err != nil {
 				return err
 			}
