@@ -8,17 +8,26 @@
 // out of band) and writes its admission certificate (RAC). The second
 // verifies a provenance bundle, appends its new heartbeats to the global
 // ledger and writes the signed coherence receipt to carry back into the
-// enclave. -init creates the GR root key in DIR/gr-root.key the first time
+// enclave. -serve, -show and -proof make the GR the public ledger the
+// protocol calls it: -serve answers the read-only GET /ledger/... interface
+// (package chp, "The Global Registry as a public ledger"); -show prints the
+// ledger checkpoint, the admitted registries or the receipts issued;
+// -proof prints the ledger proof of one imported record. -init creates the GR root key in DIR/gr-root.key the first time
 // and writes its public key to DIR/gr-root.pub (give that to enclaves).
 package main
 
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/accordsdk/accord/chp"
@@ -29,6 +38,7 @@ import (
 
 type options struct {
 	data, from, receipt, admit, racOut, issuer string
+	serve, show, proof                         string
 	validity                                   time.Duration
 	strict, init                               bool
 }
@@ -45,7 +55,11 @@ func command() *cli.Command {
                                                      write its admission certificate (RAC)
   registry-import -data ./gr -from bundle.tar        verify and import an LR's bundle,
                                                      write the coherence receipt
-Give exactly one of -admit and -from. The GR root public key is DIR/gr-root.pub.`,
+  registry-import -data ./gr -serve 127.0.0.1:8444  serve the ledger read-only (GET /ledger/...)
+  registry-import -data ./gr -show checkpoint|registries|receipts
+  registry-import -data ./gr -proof sha256:<LR fingerprint>:<LR index>
+Give exactly one of -admit, -from, -serve, -show and -proof. The GR root
+public key is DIR/gr-root.pub; ledger proofs verify with it alone.`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&o.data, "data", "chp-global-data", "the GR's data `DIR`").Env("CHP_GLOBAL_DATA")
 			f.Init(&o.init)
@@ -56,11 +70,28 @@ Give exactly one of -admit and -from. The GR root public key is DIR/gr-root.pub.
 			f.Duration(&o.validity, "validity", 2*365*24*time.Hour, "admission certificate validity")
 			f.String(&o.issuer, "issuer", "GR", "the GR's name").Env("CHP_GLOBAL_ISSUER")
 			f.Bool(&o.strict, "strict", false, "re-verify every record's signatures and schema")
+			f.String(&o.serve, "serve", "", "serve the ledger read-only on `host:port` (checkpoint, tiles, proofs, registries, receipts)").Env("CHP_GLOBAL_ADDR")
+			f.String(&o.show, "show", "", "print the ledger's `checkpoint`, the admitted `registries` or the `receipts` issued, then exit")
+			f.String(&o.proof, "proof", "", "print the ledger proof of `FP:INDEX` (an LR fingerprint and a record index of its log), then exit")
 			f.Exclusive("from", "admit")
 		},
 		Check: func(e *cli.Env) error {
-			if o.from == "" && o.admit == "" {
-				return &cli.UsageError{Err: errors.New("give -admit KEY or -from FILE")}
+			given := 0
+			for _, v := range []string{o.from, o.admit, o.serve, o.show, o.proof} {
+				if v != "" {
+					given++
+				}
+			}
+			if given != 1 {
+				return &cli.UsageError{Err: errors.New("give exactly one of -admit KEY, -from FILE, -serve ADDR, -show WHAT, -proof FP:INDEX")}
+			}
+			if o.show != "" && o.show != "checkpoint" && o.show != "registries" && o.show != "receipts" {
+				return e.Flags.Invalid("show", "want checkpoint, registries or receipts")
+			}
+			if o.serve != "" {
+				if err := e.Flags.HostPort("serve"); err != nil {
+					return err
+				}
 			}
 			if err := e.Flags.Positive("validity"); err != nil {
 				return err
@@ -111,6 +142,23 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		}
 		fmt.Fprintf(e.Stdout, "created GR root key %s (public key in %s)\n", gr.PublicKey(), pub)
 	}
+	switch {
+	case o.serve != "":
+		return serveLedger(ctx, e, gr, o.serve)
+	case o.show != "":
+		return show(ctx, e, gr, o.show)
+	case o.proof != "":
+		fp, idx, ok := strings.Cut(strings.TrimPrefix(o.proof, "sha256:"), ":")
+		n, err := strconv.ParseUint(idx, 10, 64)
+		if !ok || err != nil {
+			return &cli.UsageError{Err: fmt.Errorf("invalid -proof %q: want sha256:<hex>:<index>", o.proof)}
+		}
+		p, err := gr.LedgerProofFor(ctx, "sha256:"+fp, n)
+		if err != nil {
+			return err
+		}
+		return printJSON(e, p)
+	}
 	if o.admit != "" {
 		c, err := gr.Admit(lrKey, o.validity)
 		if err != nil {
@@ -143,4 +191,59 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 	fmt.Fprintf(e.Stdout, "imported records %d..%d from LR %s: %d accepted, %d duplicate, %d rejected; ledger size %d; receipt %s\n",
 		rc.From, rc.To, rc.LRFingerprint, rc.Accepted, rc.Duplicate, rc.Rejected, gr.LedgerSize(), o.receipt)
 	return nil
+}
+
+func printJSON(e *cli.Env, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.Stdout, "%s\n", b)
+	return err
+}
+
+// show prints the ledger's checkpoint, the admitted registries or the
+// receipts issued.
+func show(ctx context.Context, e *cli.Env, gr *chp.GlobalRegistry, what string) error {
+	switch what {
+	case "checkpoint":
+		cp, err := gr.LedgerCheckpoint(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = e.Stdout.Write(cp)
+		return err
+	case "registries":
+		return printJSON(e, gr.Registries())
+	}
+	rcs, err := gr.Receipts()
+	if err != nil {
+		return err
+	}
+	return printJSON(e, rcs)
+}
+
+// serveLedger serves the ledger read-only until ctx ends.
+func serveLedger(ctx context.Context, e *cli.Env, gr *chp.GlobalRegistry, addr string) error {
+	h, err := gr.LedgerHandler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on -serve %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(e.Stdout, "serving the ledger of GR %s read-only on http://%s/ledger/\n", gr.PublicKey(), ln.Addr())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
 }
