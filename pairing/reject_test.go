@@ -102,9 +102,17 @@ func TestForgedRejectBeforeKeyOnlyCancels(t *testing.T) {
 		hosted <- n
 	}()
 	code := <-box.ch
-	go func() {
-		p, req := receiveType(ctx, t, forger, TypeRequest)
-		reject(forger, p.From, req.Sid, "wrong code")
+	go func() { // the forger answers the broadcast pair_request with a reject
+		for {
+			p, err := forger.Receive(ctx, ProtoPair)
+			if err != nil {
+				return
+			}
+			if m, err := ParseMessage(p.Data); err == nil && m.Type == TypeRequest {
+				reject(forger, p.From, m.Sid, "wrong code")
+				return
+			}
+		}
 	}()
 	g, err := JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
 	var re *RejectError
