@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -161,6 +163,56 @@ func tourCHP(ctx context.Context, r *report) error {
 		return fmt.Errorf("replayed bundle: %v %+v", err, again)
 	}
 	r.verified("the same bundle imported again counts %d duplicates and appends nothing", again.Receipt.Duplicate)
+
+	// The GR as a public ledger: anyone with the root key fetches a proof
+	// that an instance's heartbeat was imported, over HTTP.
+	ledger, err := gr.LedgerHandler()
+	if err != nil {
+		return err
+	}
+	lln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	lsrv := &http.Server{Handler: ledger, ReadHeaderTimeout: 5 * time.Second}
+	go lsrv.Serve(lln)
+	defer lsrv.Close()
+	resp, err := http.Get(fmt.Sprintf("http://%s/ledger/proof?lr=%s&index=0", lln.Addr(), lr.Fingerprint()))
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("ledger proof: %d %s %v", resp.StatusCode, body, err)
+	}
+	lp, err := chp.ParseLedgerProof(body)
+	if err != nil {
+		return err
+	}
+	entry, err := lp.Verify(root)
+	if err != nil {
+		return err
+	}
+	hb, err := chp.DecodeHeartbeat(entry.Record.Heartbeat)
+	if err != nil {
+		// a sealed heartbeat: its payload is the chp-v1 heartbeat
+		var env struct {
+			Payload json.RawMessage `json:"payload"`
+		}
+		if json.Unmarshal(entry.Record.Heartbeat, &env) != nil {
+			return err
+		}
+		if hb, err = chp.DecodeHeartbeat(env.Payload); err != nil {
+			return err
+		}
+		entry.Record.Heartbeat = env.Payload
+	}
+	if _, err := chp.VerifyAck(entry.Record.Ack, lr.PublicKey(), entry.Record.Heartbeat); err != nil {
+		return err
+	}
+	r.verified("GR ledger proof fetched over HTTP for LR record 0 (instance %.8s): ledger record %d under a checkpoint of %d, verified with the root key; the ACK inside with the LR key",
+		hb.InstanceID, entry.Index, entry.Checkpoint.Size)
 
 	// Back in the enclave: only the GR root public key is needed.
 	got, err := chp.VerifyReceipt(imp.Signed, root)
