@@ -489,6 +489,22 @@
 // default) an instance needs the GR root key: it trusts no registry
 // without an admission certificate.
 //
+// The example commands take every setting as a flag whose environment
+// variable is its fallback (a flag given wins; -h lists both):
+//
+//	chp-instance    -home CHP_HOME_URI (the LR's heartbeat URL, required)
+//	                -registry-key CHP_REGISTRY_PUBKEY (the LR's public key: ed25519:z..., hex, or a key or PEM file)
+//	                -root CHP_GR_ROOT_PUBKEY   -sandbox CHP_SANDBOX (default true)
+//	                -state CHP_INSTANCE_STATE  -max-age CHP_MAX_AGE (default 168h)
+//	                -status-file CHP_STATUS_FILE (the HUD status file)
+//	chp-registry    -data CHP_REGISTRY_DATA  -addr CHP_REGISTRY_ADDR  -root CHP_GR_ROOT_PUBKEY
+//	                -allow-unsigned CHP_ALLOW_UNSIGNED (compatibility mode)  -max-age CHP_MAX_AGE
+//	                -meta-allow CHP_META_ALLOW  -meta-max-bytes CHP_META_MAX_BYTES
+//	                -quarantine-size CHP_QUARANTINE_SIZE  -name CHP_REGISTRY_NAME
+//	                -tls-cert CHP_TLS_CERT  -tls-key CHP_TLS_KEY
+//	registry-export -data CHP_REGISTRY_DATA  -every CHP_EXPORT_EVERY
+//	registry-import -data CHP_GLOBAL_DATA  -issuer CHP_GLOBAL_ISSUER  -serve CHP_GLOBAL_ADDR
+//
 // # Commands
 //
 // examples/chp-registry serves a Local Registry (loopback by default, its
