@@ -153,20 +153,32 @@ func Open(ctx context.Context, store Store, reg *Registry, opts ...Option) (*Bod
 		return nil, err
 	}
 	b := &Body{store: store, scroll: scroll, reg: reg, verifier: v, anchorer: c.anchorer, engine: c.engine, now: c.now, log: c.logger, l: l}
-	for i := range scroll.Size() {
-		rec, err := scroll.Record(i)
-		if err != nil {
-			return nil, &ReceiptError{Scroll: ScrollGovernance, Index: i, Err: err}
-		}
-		apply, p, err := b.judge(ctx, rec)
-		if err != nil {
-			id := ""
-			if p != nil {
-				id = p.ReceiptID()
+	// Receipts are replayed in batches: the signatures of a batch are
+	// checked on every core, then each receipt is judged in order, exactly
+	// as when it was appended. Memory stays that of one batch.
+	const batch = 512
+	n := scroll.Size()
+	for lo := uint64(0); lo < n; lo += batch {
+		recs := make([][]byte, 0, min(batch, n-lo))
+		for i := lo; i < min(lo+batch, n); i++ {
+			rec, err := scroll.Record(i)
+			if err != nil {
+				return nil, &ReceiptError{Scroll: ScrollGovernance, Index: i, Err: err}
 			}
-			return nil, &ReceiptError{Scroll: ScrollGovernance, Index: i, ID: id, Err: err}
+			recs = append(recs, rec)
 		}
-		apply()
+		for j, r := range v.OpenBatch(recs) {
+			i := lo + uint64(j)
+			apply, p, err := b.judgeOpened(ctx, r.Envelope, r.Err)
+			if err != nil {
+				id := ""
+				if p != nil {
+					id = p.ReceiptID()
+				}
+				return nil, &ReceiptError{Scroll: ScrollGovernance, Index: i, ID: id, Err: err}
+			}
+			apply()
+		}
 	}
 	return b, nil
 }
@@ -175,6 +187,11 @@ func Open(ctx context.Context, store Store, reg *Registry, opts ...Option) (*Bod
 // returns the function that applies it. The caller holds b.mu.
 func (b *Body) judge(ctx context.Context, receipt []byte) (func(), Payload, error) {
 	e, err := b.verifier.Open(receipt)
+	return b.judgeOpened(ctx, e, err)
+}
+
+// judgeOpened is judge of a receipt already opened (err is the opening's).
+func (b *Body) judgeOpened(ctx context.Context, e *envelope.Envelope, err error) (func(), Payload, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
