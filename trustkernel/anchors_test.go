@@ -1,11 +1,15 @@
 package trustkernel_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 )
 
 // TestHardeningTrustAnchorsCopies checks that what verification trusts
@@ -31,5 +35,13 @@ func TestHardeningTrustAnchorsCopies(t *testing.T) {
 	}
 	if _, ok := again[0].Singletons[common.Hash{1}]; ok {
 		t.Fatal("an impostor singleton became official")
+	}
+}
+
+// TestURIHashMatchesEVMKeccak: integrity.URIHash (x/crypto's legacy
+// Keccak-256) is the hash the EVM and go-ethereum compute.
+func TestURIHashMatchesEVMKeccak(t *testing.T) {
+	for _, uri := range []string{"", "https://releases.example/app/1/manifest.json", "ipfs://genesis", strings.Repeat("é", 200)} {
+		require.Equal(t, crypto.Keccak256Hash([]byte(uri)), common.Hash(integrity.URIHash(uri)), "%q", uri)
 	}
 }

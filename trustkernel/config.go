@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/accordsdk/accord/internal/strictjson"
+	"github.com/accordsdk/accord/trustkernel/internal/tkerr"
 )
 
 // ErrConfig is wrapped by every configuration error.
@@ -120,7 +121,7 @@ func LoadConfig(path string, opts ...ConfigOption) (*Config, error) {
 	}
 	c, err := ParseConfig(data, opts...)
 	if err != nil {
-		return nil, errorf("config %s: %w", path, prefixless{err: err})
+		return nil, errorf("config %s: %w", path, err)
 	}
 	return c, nil
 }
@@ -160,7 +161,7 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 	}
 	var f configFile
 	if err := strictjson.Unmarshal(data, &f, strictjson.MaxSize(maxConfigBytes), strictjson.MaxDepth(maxConfigDepth)); err != nil {
-		return nil, errorf("%w: %w", ErrConfig, prefixless{err: err, prefix: "strictjson: "})
+		return nil, errorf("%w: %w", ErrConfig, tkerr.Trimmed{Err: err, Prefix: "strictjson: "})
 	}
 	if f.Trust == nil || f.Trust.Web3 == nil {
 		return nil, fmt.Errorf("%w: missing trust.web3", ErrConfig)
@@ -213,9 +214,9 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 	if err := checkQuorum(len(c.RPCEndpoints), *w.RPCQuorum, o.development); err != nil {
 		if fromPreset {
 			return nil, errorf("%w: trust.web3.rpc_quorum: %w (network %s supplies %d default endpoint; list two or more in rpc_endpoints)",
-				ErrConfig, prefixless{err: err}, preset.Name, len(c.RPCEndpoints))
+				ErrConfig, err, preset.Name, len(c.RPCEndpoints))
 		}
-		return nil, errorf("%w: trust.web3.rpc_quorum: %w", ErrConfig, prefixless{err: err})
+		return nil, errorf("%w: trust.web3.rpc_quorum: %w", ErrConfig, err)
 	}
 	c.RPCQuorum = *w.RPCQuorum
 	c.development = o.development

@@ -318,7 +318,7 @@ func (r *Registry) AcceptOwnership() Call {
 type Release struct {
 	// Root is the release's manifest root.
 	Root [32]byte
-	// URIHash is the Keccak-256 of the manifest's URI ([URIHash]).
+	// URIHash is the Keccak-256 of the manifest's URI ([integrity.URIHash]).
 	URIHash [32]byte
 	// MetaHash is the hash of the release's metadata, as the publisher
 	// chose it.

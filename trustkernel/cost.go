@@ -8,6 +8,8 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/accordsdk/accord/trustkernel/integrity"
 )
 
 // GasEstimator is what [EstimateModeCost] needs from a chain: eth_estimateGas
@@ -123,7 +125,7 @@ const defaultCostTTL = 24 * time.Hour
 // so a call the chain would refuse (q.From is not the upgrade authority,
 // the controller is paused) fails here with the decoded revert, such as
 // [ErrUnauthorized] or [ErrControllerPaused].
-func EstimateModeCost(ctx context.Context, backend GasEstimator, q CostQuery, m *Manifest, mode Mode) (*CostEstimate, error) {
+func EstimateModeCost(ctx context.Context, backend GasEstimator, q CostQuery, m *integrity.Manifest, mode Mode) (*CostEstimate, error) {
 	root, err := m.Root()
 	if err != nil {
 		return nil, err
@@ -133,7 +135,7 @@ func EstimateModeCost(ctx context.Context, backend GasEstimator, q CostQuery, m 
 		ttl = defaultCostTTL
 	}
 	ctl := NewController(q.Controller)
-	propose, err := ctl.ProposeUpgrade(root, URIHash(q.URI), q.PolicyHash, ttl)
+	propose, err := ctl.ProposeUpgrade(root, integrity.URIHash(q.URI), q.PolicyHash, ttl)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -23,7 +24,7 @@ func TestEstimateModeCost(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	ctl := f.instance(t, "cost")
-	m, err := trustkernel.NewManifest(map[string][32]byte{"bin/app": h32("app"), "etc/app.conf": h32("conf")})
+	m, err := integrity.New(map[string][32]byte{"bin/app": h32("app"), "etc/app.conf": h32("conf")})
 	require.NoError(t, err)
 	q := trustkernel.CostQuery{Controller: ctl.Address, From: simchain.Address(2), URI: "https://releases.example/app/2.json", TTL: time.Hour}
 
@@ -45,7 +46,7 @@ func TestEstimateModeCost(t *testing.T) {
 	// constant).
 	root, err := m.Root()
 	require.NoError(t, err)
-	propose, err := ctl.ProposeUpgrade(root, trustkernel.URIHash(q.URI), q.PolicyHash, q.TTL)
+	propose, err := ctl.ProposeUpgrade(root, integrity.URIHash(q.URI), q.PolicyHash, q.TTL)
 	require.NoError(t, err)
 	rcpt, err := trustkernel.Send(ctx, f.client, chainOpts(2), propose)
 	require.NoError(t, err)
@@ -68,8 +69,8 @@ func TestEstimateModeCost(t *testing.T) {
 	require.ErrorIs(t, err, trustkernel.ErrControllerPaused)
 	_, err = trustkernel.EstimateModeCost(ctx, f.client, q, m, trustkernel.Mode("paranoid"))
 	require.Error(t, err)
-	_, err = trustkernel.EstimateModeCost(ctx, f.client, q, &trustkernel.Manifest{}, trustkernel.ModeRootURI)
-	require.ErrorIs(t, err, trustkernel.ErrEmptyManifest)
+	_, err = trustkernel.EstimateModeCost(ctx, f.client, q, &integrity.Manifest{}, trustkernel.ModeRootURI)
+	require.ErrorIs(t, err, integrity.ErrEmptyManifest)
 }
 
 // TestEstimateModeCostFull: full mode estimates every planned publication
@@ -85,7 +86,7 @@ func TestEstimateModeCostFull(t *testing.T) {
 	for i := range 400 {
 		files[fmt.Sprintf("lib/module-%04d.so", i)] = h32(fmt.Sprint(i))
 	}
-	m, err := trustkernel.NewManifest(files)
+	m, err := integrity.New(files)
 	require.NoError(t, err)
 	opts := []trustkernel.ManifestOption{trustkernel.WithChunkBytes(2048), trustkernel.WithMaxTxBytes(5000)}
 	q := trustkernel.CostQuery{Controller: ctl.Address, From: simchain.Address(2), URI: "https://releases.example/app/3.json", Manifest: opts}
@@ -138,7 +139,7 @@ func ExampleEstimateModeCost() {
 	chain, client, _, ctl := exampleChain(ctx)
 	defer chain.Close()
 
-	m, err := trustkernel.NewManifest(map[string][32]byte{"bin/app": h32("app 2.0.0")})
+	m, err := integrity.New(map[string][32]byte{"bin/app": h32("app 2.0.0")})
 	if err != nil {
 		log.Fatal(err)
 	}

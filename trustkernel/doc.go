@@ -83,7 +83,7 @@
 // # Full mode on chain
 //
 // In full mode the per-file hashes are on chain too. The upgrade authority
-// publishes the manifest's chunks ([ManifestChunks]) through the
+// publishes the manifest's chunks ([integrity.Chunks]) through the
 // controller, keyed by the manifest's root:
 //
 //	publishManifestChunks(bytes32 root, uint32 first, uint32 count, bytes[] chunks)
@@ -298,8 +298,9 @@
 // later read landed on an older block. With [WithInstall] the runtime is
 // bound to an install directory and its manifest file: on the first
 // observation and whenever the agreed activeRoot changes it checks them
-// with [VerifyInstall], and a mismatch fails reads and writes closed with
-// the diff ([*IntegrityError]) or the two roots ([ErrRootMismatch]); a
+// with [integrity.Verify], and a mismatch fails reads and writes closed with
+// the diff ([*integrity.DiffError]) or the two roots
+// ([integrity.ErrRootMismatch]); a
 // failed check is repeated at every refresh until it passes, and until the
 // first check the runtime does not serve. In full mode [WithChainInstall]
 // takes the per-file hashes from the chain instead of a file on the server
@@ -351,39 +352,10 @@
 //
 // # Integrity manifests
 //
-// A manifest lists every file of an install with the SHA-256 of its
-// contents. Its root is computed as follows ([ManifestRoot]):
-//
-//	path    = normalised: `\` -> `/`, `//` collapsed, "." segments and a
-//	          leading "/" removed, ".." rejected ([NormalizePath])
-//	order   = paths sorted bytewise
-//	leaf    = SHA-256(0x00 || path || 0x00 || sha256(file))
-//	node    = SHA-256(0x01 || left || right)
-//	odd     = the last node of a level with an odd count is paired with itself
-//	root    = the single node left (one file: its leaf)
-//
-// Files a.txt with sha256 0x22..22 and b.txt with 0x11..11 give root
-// 0xf92742ec920dcc955d96633e56df2ea657a3f5521fe309045e900eee39ef14b0.
-//
-// [BuildManifest] hashes an install directory in parallel through an
-// [os.Root], so nothing outside the directory is ever read; symlinks,
-// devices, pipes and sockets are rejected with an [*UnsupportedFileError].
-// [VerifyInstall] checks that a manifest has the controller's activeRoot
-// and that the directory matches it, reporting every missing, extra and
-// changed file in an [*IntegrityError].
-//
-// In root_uri mode the chain holds the root and [URIHash] (Keccak-256) of
-// the URI where the manifest's JSON form ([Manifest.MarshalJSON],
-// [ParseManifest]) is published; [CheckAnchor] checks both. In full mode
-// the per-file hashes are anchored too, as chunks ([ManifestChunks]):
-//
-//	chunk = "TKM1" || u32 index || u32 count || u32 entries || entry...
-//	entry = u16 len(path) || path || sha256(file)      (big-endian)
-//	chunk hash = SHA-256(0x02 || chunk)                ([ChunkHash])
-//
-// Entries are in manifest order and split greedily under a byte limit
-// ([DefaultChunkBytes]); [DecodeManifestChunks] requires every chunk, in
-// order, and its manifest's root is the same root as in root_uri mode.
+// Manifests (the file list of an install and its Merkle root, the value a
+// controller's activeRoot attests) are built and checked by package
+// [github.com/accordsdk/accord/trustkernel/integrity], which imports no
+// Ethereum library.
 //
 // The choice of mode is a choice of cost. [EstimateModeCost] asks the chain
 // what anchoring a given manifest costs in a mode before anything is sent:

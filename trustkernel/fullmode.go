@@ -14,10 +14,12 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/accordsdk/accord/trustkernel/integrity"
 )
 
 // Full mode on chain: the controller's upgrade authority publishes a
-// manifest's chunks ([ManifestChunks]) with publishManifestChunks, which
+// manifest's chunks ([integrity.Chunks]) with publishManifestChunks, which
 // emits one ManifestChunk(root, index, count, chunk) event per chunk and
 // keeps one storage slot per root, the [ManifestRecord].
 
@@ -163,14 +165,14 @@ func WithMaxTxBytes(n int) ManifestOption {
 	}
 }
 
-// WithChunkBytes sets the largest chunk ([ManifestChunks]; default
-// [DefaultChunkBytes]). A published manifest is read back with the chunks
+// WithChunkBytes sets the largest chunk ([integrity.Chunks]; default
+// [integrity.DefaultChunkBytes]). A published manifest is read back with the chunks
 // it was published with, so every publisher of one root must use the same
 // size.
 func WithChunkBytes(n int) ManifestOption {
 	return func(c *manifestConfig) error {
-		if n < chunkHeaderLen+2+1+32 || n > maxChunkBytesLimit {
-			return errorf("chunk bytes %d, want %d..%d", n, chunkHeaderLen+2+1+32, maxChunkBytesLimit)
+		if n < integrity.MinChunkBytes || n > maxChunkBytesLimit {
+			return errorf("chunk bytes %d, want %d..%d", n, integrity.MinChunkBytes, maxChunkBytesLimit)
 		}
 		c.chunkBytes = n
 		return nil
@@ -178,7 +180,7 @@ func WithChunkBytes(n int) ManifestOption {
 }
 
 func newManifestConfig(opts []ManifestOption) (*manifestConfig, error) {
-	c := &manifestConfig{gasCeiling: DefaultGasCeiling, maxTxBytes: DefaultMaxTxBytes, chunkBytes: DefaultChunkBytes}
+	c := &manifestConfig{gasCeiling: DefaultGasCeiling, maxTxBytes: DefaultMaxTxBytes, chunkBytes: integrity.DefaultChunkBytes}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
@@ -216,7 +218,7 @@ var ErrGasCeiling = errors.New("trustkernel: manifest chunk does not fit under t
 // transaction as fit under the gas ceiling and the byte limit. It reads
 // no chain: an estimate of the cost ([ManifestTx.Gas]) or a Safe
 // transaction per call can be made from the plan before anything is sent.
-func (c *Controller) PlanManifest(m *Manifest, opts ...ManifestOption) (*ManifestPlan, error) {
+func (c *Controller) PlanManifest(m *integrity.Manifest, opts ...ManifestOption) (*ManifestPlan, error) {
 	cfg, err := newManifestConfig(opts)
 	if err != nil {
 		return nil, err
@@ -225,7 +227,7 @@ func (c *Controller) PlanManifest(m *Manifest, opts ...ManifestOption) (*Manifes
 	if err != nil {
 		return nil, err
 	}
-	chunks, err := ManifestChunks(m, cfg.chunkBytes)
+	chunks, err := integrity.Chunks(m, cfg.chunkBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +328,7 @@ func (p *ManifestPublication) GasUsed() uint64 {
 // transaction's gas limit is the node's estimate plus headroom, never above
 // the ceiling ([ErrGasCeiling] if the estimate is). A Safe upgrade
 // authority signs a [SafeTx] for each of the plan's calls instead.
-func PublishManifest(ctx context.Context, backend Backend, opts *bind.TransactOpts, c *Controller, m *Manifest, mopts ...ManifestOption) (*ManifestPublication, error) {
+func PublishManifest(ctx context.Context, backend Backend, opts *bind.TransactOpts, c *Controller, m *integrity.Manifest, mopts ...ManifestOption) (*ManifestPublication, error) {
 	cfg, err := newManifestConfig(mopts)
 	if err != nil {
 		return nil, err
@@ -363,7 +365,7 @@ func PublishManifest(ctx context.Context, backend Backend, opts *bind.TransactOp
 		o.GasLimit = min(est+est/8+gasHeadroom, cfg.gasCeiling)
 		rcpt, err := Send(ctx, backend, &o, tx.Call)
 		if err != nil {
-			return pub, errorf("publish manifest %x chunks %d..%d: %w", plan.Root, tx.First, tx.First+tx.N-1, prefixless{err: err})
+			return pub, errorf("publish manifest %x chunks %d..%d: %w", plan.Root, tx.First, tx.First+tx.N-1, err)
 		}
 		pub.Receipts = append(pub.Receipts, rcpt)
 	}
@@ -456,13 +458,13 @@ var ErrManifestIncomplete = errors.New("trustkernel: full-mode manifest not comp
 // the [ManifestRecord] says how many chunks there are and between which
 // blocks; the ManifestChunk events of the controller for root in those
 // blocks must hold each index exactly once, with the recorded count; the
-// chunks decode ([DecodeManifestChunks]) to a manifest whose Merkle root is
-// root ([ErrRootMismatch] otherwise). The manifest returned is therefore the
+// chunks decode ([integrity.DecodeChunks]) to a manifest whose Merkle root is
+// root ([integrity.ErrRootMismatch] otherwise). The manifest returned is therefore the
 // one the upgrade authority published, whatever the endpoints did, as long
 // as the reader's agreement holds.
-func FetchManifest(ctx context.Context, r ChainReader, controller common.Address, root [32]byte) (*Manifest, error) {
+func FetchManifest(ctx context.Context, r ChainReader, controller common.Address, root [32]byte) (*integrity.Manifest, error) {
 	wrap := func(err error) error {
-		return errorf("full-mode manifest %x of %s: %w", root[:8], controller.Hex(), prefixless{err: err})
+		return errorf("full-mode manifest %x of %s: %w", root[:8], controller.Hex(), err)
 	}
 	out, err := r.Call(ctx, controller, controllerABI.PackManifestRecord(root))
 	if err != nil {
@@ -507,7 +509,7 @@ func FetchManifest(ctx context.Context, r ChainReader, controller common.Address
 			return nil, wrap(fmt.Errorf("%w: chunk %d of %d missing from blocks %d..%d", ErrManifestIncomplete, i, rec.Count, rec.FirstBlock, rec.LastBlock))
 		}
 	}
-	m, err := DecodeManifestChunks(chunks)
+	m, err := integrity.DecodeChunks(chunks)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -516,7 +518,7 @@ func FetchManifest(ctx context.Context, r ChainReader, controller common.Address
 		return nil, wrap(err)
 	}
 	if got != root {
-		return nil, wrap(fmt.Errorf("%w: chunks give %x", ErrRootMismatch, got))
+		return nil, wrap(fmt.Errorf("%w: chunks give %x", integrity.ErrRootMismatch, got))
 	}
 	return m, nil
 }
@@ -534,12 +536,12 @@ type ChainManifests struct {
 
 	mu   sync.Mutex
 	root [32]byte
-	last *Manifest
+	last *integrity.Manifest
 }
 
 // Manifest fetches root's full-mode manifest, or returns the one kept for
 // root.
-func (c *ChainManifests) Manifest(ctx context.Context, root [32]byte) (*Manifest, error) {
+func (c *ChainManifests) Manifest(ctx context.Context, root [32]byte) (*integrity.Manifest, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.last != nil && c.root == root {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -24,7 +25,7 @@ import (
 type fullModeChain struct {
 	*chainFixture
 	ctl  *trustkernel.Controller
-	m    *trustkernel.Manifest
+	m    *integrity.Manifest
 	root [32]byte
 }
 
@@ -105,7 +106,7 @@ func TestFetchManifestRefusesForgedLogs(t *testing.T) {
 	require.NoError(t, err)
 
 	// The same files, one hash changed: same chunk layout, another root.
-	other := &trustkernel.Manifest{Entries: append([]trustkernel.ManifestEntry(nil), c.m.Entries...)}
+	other := &integrity.Manifest{Entries: append([]integrity.Entry(nil), c.m.Entries...)}
 	other.Entries[0].SHA256[0] ^= 1
 	otherPlan, err := c.ctl.PlanManifest(other)
 	require.NoError(t, err)
@@ -128,7 +129,7 @@ func TestFetchManifestRefusesForgedLogs(t *testing.T) {
 		"chunk bytes of another manifest": {forged(func(l []types.Log) []types.Log {
 			l[0].Data = chunkLogData(t, uint32(len(logs)), otherPlan.Chunks[0])
 			return l
-		}), trustkernel.ErrRootMismatch},
+		}), integrity.ErrRootMismatch},
 	} {
 		_, err := trustkernel.FetchManifest(ctx, tc.r, c.ctl.Address, c.root)
 		require.ErrorIs(t, err, tc.wantErr, name)
@@ -248,7 +249,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := writeInstall(t, 10_000)
-	m, err := trustkernel.BuildManifest(ctx, dir)
+	m, err := integrity.Build(ctx, dir)
 	require.NoError(t, err)
 	root, err := m.Root()
 	require.NoError(t, err)
@@ -257,7 +258,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	ctl := f.instance(t, "full mode install")
 	comp := h32("accord/app")
 	reg := trustkernel.NewRegistry(f.dep.Registry)
-	f.send(t, 0, reg.Publish(comp, 7, root, trustkernel.URIHash("onchain:"), h32("meta")), nil)
+	f.send(t, 0, reg.Publish(comp, 7, root, integrity.URIHash("onchain:"), h32("meta")), nil)
 	f.send(t, roleRoot, ctl.SetReleaseRegistry(f.dep.Registry), nil)
 	pub, err := trustkernel.PublishManifest(ctx, f.client, chainOpts(roleUpgrade), ctl, m)
 	require.NoError(t, err)
@@ -312,10 +313,10 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	rt = runtime(t, trustkernel.WithChainInstall(dir, src))
 	require.NoError(t, rt.Refresh(ctx))
 	d = rt.Decision()
-	var ie *trustkernel.IntegrityError
+	var ie *integrity.DiffError
 	require.ErrorAs(t, d.Reads, &ie)
 	require.Equal(t, []string{"mod042/file04242.php"}, ie.Changed)
-	require.ErrorIs(t, d.Writes, trustkernel.ErrIntegrity)
+	require.ErrorIs(t, d.Writes, integrity.ErrMismatch)
 
 	// A release whose manifest was never published on chain cannot pass,
 	// with the check the configuration's mode selects.

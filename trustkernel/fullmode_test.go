@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
@@ -22,14 +23,14 @@ func controllerABI() *bindings.InstanceController { return bindings.NewInstanceC
 
 // testManifest is a manifest of n files named like an install tree
 // ("app/modNNN/fileNNNNN.php"), with the SHA-256 of their names as hashes.
-func testManifest(t testing.TB, n int) *trustkernel.Manifest {
+func testManifest(t testing.TB, n int) *integrity.Manifest {
 	t.Helper()
 	files := make(map[string][32]byte, n)
 	for i := range n {
 		p := fmt.Sprintf("app/mod%03d/file%05d.php", i/100, i)
 		files[p] = sha256.Sum256([]byte(p))
 	}
-	m, err := trustkernel.NewManifest(files)
+	m, err := integrity.New(files)
 	require.NoError(t, err)
 	return m
 }
@@ -163,7 +164,7 @@ func TestPublishManifest10kFiles(t *testing.T) {
 		require.Equal(t, uint32(i), ev.Index)
 		chunks[i] = ev.Chunk
 	}
-	back, err := trustkernel.DecodeManifestChunks(chunks)
+	back, err := integrity.DecodeChunks(chunks)
 	require.NoError(t, err)
 	gotRoot, err := back.Root()
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 )
 
 const fullModeVectorsFile = "testdata/fullmode-vectors.json"
@@ -65,7 +66,7 @@ func writeFullModeVectors(t *testing.T) {
 	for _, p := range []string{"bin/app", "etc/app.conf", "lib/libapp.so"} {
 		files[p] = sha256.Sum256([]byte("contents of " + p))
 	}
-	m, err := trustkernel.NewManifest(files)
+	m, err := integrity.New(files)
 	require.NoError(t, err)
 	for _, e := range m.Entries {
 		v.Files = append(v.Files, struct {
@@ -81,7 +82,7 @@ func writeFullModeVectors(t *testing.T) {
 	for _, c := range pub.Plan.Chunks {
 		v.Chunks = append(v.Chunks, hex.EncodeToString(c))
 	}
-	f.send(t, 0, trustkernel.NewRegistry(f.dep.Registry).Publish(comp, 5, root, trustkernel.URIHash("https://releases.example/app/5.json"), [32]byte{}), nil)
+	f.send(t, 0, trustkernel.NewRegistry(f.dep.Registry).Publish(comp, 5, root, integrity.URIHash("https://releases.example/app/5.json"), [32]byte{}), nil)
 	f.send(t, roleRoot, ctl.SetReleaseRegistry(f.dep.Registry), nil)
 	c, err := ctl.ProposeRelease(comp, 5, [32]byte{}, time.Hour)
 	f.send(t, roleUpgrade, c, err)
@@ -183,7 +184,7 @@ func TestFullModeVectors(t *testing.T) {
 		require.Equal(t, uint32(2), got.Count)
 		require.Equal(t, chunk, got.Chunk)
 	}
-	m, err := trustkernel.DecodeManifestChunks([][]byte{unhex(t, v.Chunks[0]), unhex(t, v.Chunks[1])})
+	m, err := integrity.DecodeChunks([][]byte{unhex(t, v.Chunks[0]), unhex(t, v.Chunks[1])})
 	require.NoError(t, err)
 	root, err := m.Root()
 	require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -69,7 +70,7 @@ func TestHardening13InstallBound(t *testing.T) {
 	c := newControllerChain(t)
 	r := c.reader(t, 2, simchain.Behaviour{}, simchain.Behaviour{}, simchain.Behaviour{})
 	manifestPath := filepath.Join(t.TempDir(), "manifest.json")
-	writeManifest := func(m *trustkernel.Manifest) {
+	writeManifest := func(m *integrity.Manifest) {
 		data, err := m.MarshalJSON()
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(manifestPath, data, 0o644))
@@ -87,11 +88,11 @@ func TestHardening13InstallBound(t *testing.T) {
 	// Release 2 is activated on chain; the install still holds release 1.
 	next := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(next, "app"), []byte("release 2"), 0o644))
-	m2, err := trustkernel.BuildManifest(ctx, next)
+	m2, err := integrity.Build(ctx, next)
 	require.NoError(t, err)
 	root2, err := m2.Root()
 	require.NoError(t, err)
-	propose, err := c.controller.ProposeUpgrade(root2, trustkernel.URIHash("https://releases.example/app/2/manifest.json"), common.Hash{}, time.Hour)
+	propose, err := c.controller.ProposeUpgrade(root2, integrity.URIHash("https://releases.example/app/2/manifest.json"), common.Hash{}, time.Hour)
 	require.NoError(t, err)
 	for _, call := range []trustkernel.Call{propose, c.controller.ActivateUpgrade()} {
 		_, err := trustkernel.Send(ctx, c.client, quorumOpts(2), call)
@@ -101,17 +102,17 @@ func TestHardening13InstallBound(t *testing.T) {
 	now = c.clock(t)()
 	require.NoError(t, rt.Refresh(ctx))
 	d := rt.Decision()
-	require.ErrorIs(t, d.Reads, trustkernel.ErrRootMismatch)
-	require.ErrorIs(t, d.Writes, trustkernel.ErrRootMismatch)
+	require.ErrorIs(t, d.Reads, integrity.ErrRootMismatch)
+	require.ErrorIs(t, d.Writes, integrity.ErrRootMismatch)
 
 	// The new manifest is in place but the files are not: the diff names them.
 	writeManifest(m2)
 	require.NoError(t, rt.Refresh(ctx))
 	d = rt.Decision()
-	var ie *trustkernel.IntegrityError
+	var ie *integrity.DiffError
 	require.ErrorAs(t, d.Reads, &ie)
 	assert.Equal(t, []string{"app"}, ie.Changed)
-	assert.ErrorIs(t, d.Writes, trustkernel.ErrIntegrity)
+	assert.ErrorIs(t, d.Writes, integrity.ErrMismatch)
 
 	// The files arrive: serving resumes.
 	require.NoError(t, os.WriteFile(filepath.Join(c.installDir, "app"), []byte("release 2"), 0o644))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/accordsdk/accord/internal/atomicfile"
 	"github.com/accordsdk/accord/internal/strictjson"
+	"github.com/accordsdk/accord/trustkernel/internal/tkerr"
 )
 
 // ErrOutboxEntry means a file in the outbox directory is not a valid entry.
@@ -163,7 +164,7 @@ func (o *Outbox) entries() ([]outboxEntry, error) {
 func decodeAction(data []byte) (Action, error) {
 	var a Action
 	if err := strictjson.Unmarshal(data, &a); err != nil {
-		return Action{}, errorf("%w: %w", ErrOutboxEntry, prefixless{err: err, prefix: "strictjson: "})
+		return Action{}, errorf("%w: %w", ErrOutboxEntry, tkerr.Trimmed{Err: err, Prefix: "strictjson: "})
 	}
 	if a.ID == "" || a.Kind == "" {
 		return Action{}, fmt.Errorf("%w: missing id or kind", ErrOutboxEntry)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/accordsdk/accord/trustkernel/integrity"
 )
 
 // DefaultMaxStale is the Trust Kernel's recommended production max_stale_sec.
@@ -151,22 +153,22 @@ func WithOutbox(o *Outbox, send func(context.Context, Action) error) RuntimeOpti
 func WithRuntimeLogger(l *slog.Logger) RuntimeOption { return func(r *Runtime) { r.log = l } }
 
 // WithInstall binds the runtime to an install: the directory dir and the
-// JSON manifest at manifestPath ([ParseManifest]); this is the check of
+// JSON manifest at manifestPath ([integrity.Parse]); this is the check of
 // root_uri mode. Whenever the agreed activeRoot changes (and on the first
 // observation), the runtime reads the manifest again and checks it and the
-// directory with [VerifyInstall]; a mismatch makes reads and writes fail
+// directory with [integrity.Verify]; a mismatch makes reads and writes fail
 // closed with the error, which names every missing, extra and changed file
-// ([*IntegrityError]) or the two roots ([ErrRootMismatch]). A failed check
+// ([*integrity.DiffError]) or the two roots ([integrity.ErrRootMismatch]). A failed check
 // is repeated at every refresh until it passes.
 func WithInstall(dir, manifestPath string) RuntimeOption {
 	return func(r *Runtime) {
 		r.install = &installBinding{dir: dir, from: "manifest " + manifestPath, ok: manifestPath != "",
-			load: func(context.Context, [32]byte) (*Manifest, error) {
+			load: func(context.Context, [32]byte) (*integrity.Manifest, error) {
 				data, err := os.ReadFile(manifestPath)
 				if err != nil {
 					return nil, err
 				}
-				return ParseManifest(data)
+				return integrity.Parse(data)
 			}}
 	}
 }
@@ -174,7 +176,7 @@ func WithInstall(dir, manifestPath string) RuntimeOption {
 // ManifestSource gives the manifest of a root; in full mode it reads the
 // per-file hashes from the chain ([ChainManifests]).
 type ManifestSource interface {
-	Manifest(ctx context.Context, root [32]byte) (*Manifest, error)
+	Manifest(ctx context.Context, root [32]byte) (*integrity.Manifest, error)
 }
 
 // WithChainInstall binds the runtime to the install directory dir in full
@@ -186,7 +188,7 @@ type ManifestSource interface {
 func WithChainInstall(dir string, src ManifestSource) RuntimeOption {
 	return func(r *Runtime) {
 		r.install = &installBinding{dir: dir, from: "manifest from chain", ok: src != nil,
-			load: func(ctx context.Context, root [32]byte) (*Manifest, error) { return src.Manifest(ctx, root) }}
+			load: func(ctx context.Context, root [32]byte) (*integrity.Manifest, error) { return src.Manifest(ctx, root) }}
 	}
 }
 
@@ -195,17 +197,17 @@ func WithChainInstall(dir string, src ManifestSource) RuntimeOption {
 type installBinding struct {
 	dir, from string
 	ok        bool // the binding names a manifest source
-	load      func(ctx context.Context, root [32]byte) (*Manifest, error)
+	load      func(ctx context.Context, root [32]byte) (*integrity.Manifest, error)
 }
 
 // verify checks the install against root.
 func (b *installBinding) verify(ctx context.Context, root [32]byte) error {
 	m, err := b.load(ctx, root)
 	if err == nil {
-		err = VerifyInstall(ctx, b.dir, m, root)
+		err = integrity.Verify(ctx, b.dir, m, root)
 	}
 	if err != nil {
-		return errorf("install %s with %s at active root %x: %w", b.dir, b.from, root, prefixless{err: err})
+		return errorf("install %s with %s at active root %x: %w", b.dir, b.from, root, err)
 	}
 	return nil
 }

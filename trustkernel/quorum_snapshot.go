@@ -59,7 +59,7 @@ func (r *QuorumReader) codeAt(ctx context.Context, ref BlockRef, account common.
 		return string(out), EndpointAnswer{BlockHash: ref.Hash, Result: out}, []byte(out)
 	})
 	if err != nil {
-		return nil, errorf("code of %s at block %d: %w", account.Hex(), ref.Number, prefixless{err: err})
+		return nil, errorf("code of %s at block %d: %w", account.Hex(), ref.Number, err)
 	}
 	return &Agreement{Result: values[0].([]byte), Block: ref, Agreed: agreed, Answers: answers}, nil
 }

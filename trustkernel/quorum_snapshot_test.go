@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -27,7 +28,7 @@ type controllerChain struct {
 	controller *trustkernel.Controller
 	root       [32]byte
 	installDir string
-	manifest   *trustkernel.Manifest
+	manifest   *integrity.Manifest
 }
 
 func quorumOpts(i int) *bind.TransactOpts {
@@ -39,7 +40,7 @@ func newControllerChain(t *testing.T) *controllerChain {
 	ctx := context.Background()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "app"), []byte("release 1"), 0o644))
-	m, err := trustkernel.BuildManifest(ctx, dir)
+	m, err := integrity.Build(ctx, dir)
 	require.NoError(t, err)
 	root, err := m.Root()
 	require.NoError(t, err)
@@ -57,7 +58,7 @@ func newControllerChain(t *testing.T) *controllerChain {
 		UpgradeAuthority:   simchain.Address(2),
 		EmergencyAuthority: simchain.Address(3),
 		GenesisRoot:        root,
-		GenesisURIHash:     trustkernel.URIHash("https://releases.example/app/1/manifest.json"),
+		GenesisURIHash:     integrity.URIHash("https://releases.example/app/1/manifest.json"),
 		Salt:               common.HexToHash("0x01"),
 	})
 	require.NoError(t, err)
@@ -95,14 +96,14 @@ func TestQuorumSnapshotOfController(t *testing.T) {
 	assert.True(t, snap.Initialized)
 	assert.False(t, snap.Paused)
 	assert.Equal(t, c.root, snap.ActiveRoot)
-	assert.Equal(t, trustkernel.URIHash("https://releases.example/app/1/manifest.json"), snap.ActiveURIHash)
+	assert.Equal(t, integrity.URIHash("https://releases.example/app/1/manifest.json"), snap.ActiveURIHash)
 	assert.Equal(t, simchain.Address(3), snap.EmergencyAuthority)
 	direct, err := c.controller.Snapshot(ctx, c.client, &bind.CallOpts{BlockHash: snap.Block.Hash})
 	require.NoError(t, err)
 	assert.Equal(t, direct, snap.Snapshot)
 
 	// The install verifies against the quorum-agreed active root.
-	require.NoError(t, trustkernel.VerifyInstall(ctx, c.installDir, c.manifest, snap.ActiveRoot))
+	require.NoError(t, integrity.Verify(ctx, c.installDir, c.manifest, snap.ActiveRoot))
 
 	// 3-of-3 with a liar: fail closed.
 	r3 := c.reader(t, 3, simchain.Behaviour{Lie: true}, simchain.Behaviour{}, simchain.Behaviour{})

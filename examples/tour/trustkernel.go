@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -170,7 +171,7 @@ func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client 
 			}
 		}
 	}
-	m, err := trustkernel.BuildManifest(ctx, dir)
+	m, err := integrity.Build(ctx, dir)
 	if err != nil {
 		return comp, err
 	}
@@ -195,7 +196,7 @@ func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client 
 
 	comp = crypto.Keccak256Hash([]byte("accord/tour-app"))
 	reg := trustkernel.NewRegistry(dep.Registry)
-	if _, err := trustkernel.Send(ctx, client, from(0), reg.Publish(comp, 3, root, trustkernel.URIHash(uri), common.Hash{})); err != nil {
+	if _, err := trustkernel.Send(ctx, client, from(0), reg.Publish(comp, 3, root, integrity.URIHash(uri), common.Hash{})); err != nil {
 		return comp, err
 	}
 	if _, err := trustkernel.Send(ctx, client, from(1), ctl.SetReleaseRegistry(dep.Registry)); err != nil {
@@ -273,7 +274,7 @@ func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client 
 	if d, err = check(); err != nil {
 		return comp, err
 	}
-	var ie *trustkernel.IntegrityError
+	var ie *integrity.DiffError
 	if !errors.As(d.Reads, &ie) || len(ie.Changed) != 1 || d.MayWrite() {
 		return comp, fmt.Errorf("changed file not caught: reads %v, writes %v", d.Reads, d.Writes)
 	}

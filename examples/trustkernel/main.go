@@ -58,6 +58,7 @@ import (
 
 	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -198,7 +199,7 @@ func walk(ctx context.Context) error {
 			return err
 		}
 	}
-	manifest, err := trustkernel.BuildManifest(ctx, installDir)
+	manifest, err := integrity.Build(ctx, installDir)
 	if err != nil {
 		return err
 	}
@@ -272,17 +273,17 @@ func walk(ctx context.Context) error {
 		return fmt.Errorf("active root %x, want release 2 %x", s.ActiveRoot, release2)
 	}
 	step("upgrade authority proposed and activated release 2 (change %d)", s.ChangeCount)
-	if err := trustkernel.VerifyInstall(ctx, installDir, manifest, s.ActiveRoot); err != nil {
+	if err := integrity.Verify(ctx, installDir, manifest, s.ActiveRoot); err != nil {
 		return err
 	}
 	step("the install directory matches the active root %x", s.ActiveRoot[:8])
 	if err := os.WriteFile(filepath.Join(installDir, "etc/app.conf"), []byte("listen=0.0.0.0\n"), 0o644); err != nil {
 		return err
 	}
-	if err := trustkernel.VerifyInstall(ctx, installDir, manifest, s.ActiveRoot); !errors.Is(err, trustkernel.ErrIntegrity) {
-		return fmt.Errorf("verifying an altered install: got %v, want %v", err, trustkernel.ErrIntegrity)
+	if err := integrity.Verify(ctx, installDir, manifest, s.ActiveRoot); !errors.Is(err, integrity.ErrMismatch) {
+		return fmt.Errorf("verifying an altered install: got %v, want %v", err, integrity.ErrMismatch)
 	}
-	step("an altered file is caught: %v", trustkernel.VerifyInstall(ctx, installDir, manifest, s.ActiveRoot))
+	step("an altered file is caught: %v", integrity.Verify(ctx, installDir, manifest, s.ActiveRoot))
 
 	checkpoint := crypto.Keccak256Hash([]byte("example log checkpoint"))
 	if _, err := trustkernel.AnchorRoot(ctx, client, opts(0), dep.Anchor, checkpoint, "example/log"); err != nil {

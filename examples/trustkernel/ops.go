@@ -20,6 +20,7 @@ import (
 	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/internal/atomicfile"
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 )
 
 // chainFlags are the root flags every operator verb reads: the endpoint(s)
@@ -231,12 +232,12 @@ func readSafeTxFile(path string) (*trustkernel.SafeTxFile, error) {
 }
 
 // readManifest reads a manifest's JSON form.
-func readManifest(path string) (*trustkernel.Manifest, error) {
+func readManifest(path string) (*integrity.Manifest, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return trustkernel.ParseManifest(data)
+	return integrity.Parse(data)
 }
 
 // deployVerb deploys the global contracts.
@@ -351,7 +352,7 @@ implementation; it and -factory are checked on chain before the request is writt
 				return err
 			}
 			if genesisURI != "" {
-				p.GenesisURIHash = trustkernel.URIHash(genesisURI)
+				p.GenesisURIHash = integrity.URIHash(genesisURI)
 			}
 			if p.GenesisPolicyHash, err = hashFlag("policy-hash", policy); err != nil {
 				return err
@@ -568,7 +569,7 @@ func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 			if err != nil {
 				return err
 			}
-			var m *trustkernel.Manifest
+			var m *integrity.Manifest
 			var r [32]byte
 			switch {
 			case manifest != "":
@@ -586,7 +587,7 @@ func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 				return cli.Exit(2, errors.New("give -manifest or -root"))
 			}
 			ctl := trustkernel.NewController(addr)
-			call, err := ctl.ProposeUpgrade(r, trustkernel.URIHash(uri), policyHash, ttl)
+			call, err := ctl.ProposeUpgrade(r, integrity.URIHash(uri), policyHash, ttl)
 			if err != nil {
 				return err
 			}

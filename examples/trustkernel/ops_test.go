@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -122,7 +123,7 @@ func TestOperatorVerbs(t *testing.T) {
 	// device" (account 6), then acted on.
 	installDir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(installDir, "app"), []byte("app 1.0.0\n"), 0o644))
-	m, err := trustkernel.BuildManifest(context.Background(), installDir)
+	m, err := integrity.Build(context.Background(), installDir)
 	require.NoError(t, err)
 	manifest1 := filepath.Join(o.dir, "manifest-1.json")
 	writeManifest(t, manifest1, m)
@@ -151,7 +152,7 @@ func TestOperatorVerbs(t *testing.T) {
 	// Propose release 2 with its manifest: both the mode cost and the
 	// call's estimate are shown before it is sent.
 	require.NoError(t, os.WriteFile(filepath.Join(installDir, "app"), []byte("app 2.0.0\n"), 0o644))
-	m2, err := trustkernel.BuildManifest(context.Background(), installDir)
+	m2, err := integrity.Build(context.Background(), installDir)
 	require.NoError(t, err)
 	manifest2 := filepath.Join(o.dir, "manifest-2.json")
 	writeManifest(t, manifest2, m2)
@@ -225,7 +226,7 @@ func TestOperatorVerbs(t *testing.T) {
 	require.True(t, os.IsNotExist(err))
 }
 
-func writeManifest(t *testing.T, path string, m *trustkernel.Manifest) {
+func writeManifest(t *testing.T, path string, m *integrity.Manifest) {
 	t.Helper()
 	data, err := json.Marshal(m)
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package trustkernel
+package integrity
 
 import (
 	"context"
@@ -12,31 +12,32 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ethereum/go-ethereum/crypto"
+	"golang.org/x/crypto/sha3"
 
 	"github.com/accordsdk/accord/internal/strictjson"
+	"github.com/accordsdk/accord/trustkernel/internal/tkerr"
 )
 
 // Manifest errors.
 var (
 	// ErrBadPath means a manifest path cannot be normalised (it is empty,
 	// climbs out with "..", holds a NUL byte or is not UTF-8).
-	ErrBadPath = errors.New("trustkernel: bad manifest path")
+	ErrBadPath = errors.New("trustkernel/integrity: bad manifest path")
 	// ErrEmptyManifest means a manifest has no files.
-	ErrEmptyManifest = errors.New("trustkernel: empty manifest")
+	ErrEmptyManifest = errors.New("trustkernel/integrity: empty manifest")
 	// ErrRootMismatch means a manifest's root is not the anchored root.
-	ErrRootMismatch = errors.New("trustkernel: manifest root does not match the anchored root")
-	// ErrIntegrity means an install directory does not match its manifest;
-	// the error is an [*IntegrityError] listing the differences.
-	ErrIntegrity = errors.New("trustkernel: install does not match its manifest")
+	ErrRootMismatch = errors.New("trustkernel/integrity: manifest root does not match the anchored root")
+	// ErrMismatch means an install directory does not match its manifest;
+	// the error is a [*DiffError] listing the differences.
+	ErrMismatch = errors.New("trustkernel/integrity: install does not match its manifest")
 	// ErrUnsupportedFile means the install directory holds something other
 	// than regular files and directories (a symlink, device, socket, ...).
-	ErrUnsupportedFile = errors.New("trustkernel: unsupported file in install directory")
+	ErrUnsupportedFile = errors.New("trustkernel/integrity: unsupported file in install directory")
 	// ErrURIHashMismatch means a manifest URI does not hash to the anchored
 	// uriHash.
-	ErrURIHashMismatch = errors.New("trustkernel: manifest uri does not match the anchored uri hash")
+	ErrURIHashMismatch = errors.New("trustkernel/integrity: manifest uri does not match the anchored uri hash")
 	// ErrBadManifest means manifest bytes do not decode.
-	ErrBadManifest = errors.New("trustkernel: bad manifest encoding")
+	ErrBadManifest = errors.New("trustkernel/integrity: bad manifest encoding")
 )
 
 // Domain separation bytes of the integrity construction.
@@ -71,8 +72,8 @@ func NormalizePath(p string) (string, error) {
 	return strings.Join(out, "/"), nil
 }
 
-// ManifestEntry is one file of a manifest.
-type ManifestEntry struct {
+// Entry is one file of a manifest.
+type Entry struct {
 	// Path is the normalised path relative to the install directory.
 	Path string
 	// SHA256 is the SHA-256 of the file's contents.
@@ -81,16 +82,16 @@ type ManifestEntry struct {
 
 // Manifest lists an install's files, sorted bytewise by path.
 type Manifest struct {
-	Entries []ManifestEntry
+	Entries []Entry
 }
 
-// NewManifest normalises and sorts the given path -> sha256 map. Two paths
+// New normalises and sorts the given path -> sha256 map. Two paths
 // that normalise to the same one are an error.
-func NewManifest(fileHashes map[string][32]byte) (*Manifest, error) {
+func New(fileHashes map[string][32]byte) (*Manifest, error) {
 	if len(fileHashes) == 0 {
 		return nil, ErrEmptyManifest
 	}
-	m := &Manifest{Entries: make([]ManifestEntry, 0, len(fileHashes))}
+	m := &Manifest{Entries: make([]Entry, 0, len(fileHashes))}
 	seen := make(map[string]string, len(fileHashes))
 	for p, h := range fileHashes {
 		n, err := NormalizePath(p)
@@ -101,26 +102,26 @@ func NewManifest(fileHashes map[string][32]byte) (*Manifest, error) {
 			return nil, fmt.Errorf("%w: %q and %q both normalise to %q", ErrBadPath, prev, p, n)
 		}
 		seen[n] = p
-		m.Entries = append(m.Entries, ManifestEntry{Path: n, SHA256: h})
+		m.Entries = append(m.Entries, Entry{Path: n, SHA256: h})
 	}
-	slices.SortFunc(m.Entries, func(a, b ManifestEntry) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(m.Entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	return m, nil
 }
 
-// ManifestRoot returns the Merkle root of files given as path -> SHA-256 of
+// Root returns the Merkle root of files given as path -> SHA-256 of
 // the contents. Paths are normalised ([NormalizePath]) and sorted bytewise;
 // leaf = SHA-256(0x00 || path || 0x00 || sha256), node = SHA-256(0x01 || L
 // || R), and on a level with an odd number of nodes the last one is paired
 // with itself. A single file's root is its leaf.
-func ManifestRoot(fileHashes map[string][32]byte) ([32]byte, error) {
-	m, err := NewManifest(fileHashes)
+func Root(fileHashes map[string][32]byte) ([32]byte, error) {
+	m, err := New(fileHashes)
 	if err != nil {
 		return [32]byte{}, err
 	}
 	return m.Root()
 }
 
-// Root returns the manifest's Merkle root (see [ManifestRoot]).
+// Root returns the manifest's Merkle root (see [Root]).
 func (m *Manifest) Root() ([32]byte, error) {
 	if len(m.Entries) == 0 {
 		return [32]byte{}, ErrEmptyManifest
@@ -157,9 +158,14 @@ func (m *Manifest) Root() ([32]byte, error) {
 
 // URIHash is the uriHash anchored beside the root in root_uri mode: the
 // Keccak-256 of the manifest URI's UTF-8 bytes (the EVM's native hash, so a
-// contract can recompute it).
+// contract can recompute it). This is the original Keccak-256 with its
+// 0x01 padding, not the SHA3-256 of FIPS 202.
 func URIHash(uri string) [32]byte {
-	return crypto.Keccak256Hash([]byte(uri))
+	h := sha3.NewLegacyKeccak256()
+	h.Write([]byte(uri))
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
 }
 
 // CheckAnchor checks a root_uri mode anchor: the manifest fetched from uri
@@ -198,16 +204,16 @@ func (m *Manifest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// ParseManifest decodes the JSON form of a manifest (untrusted bytes, for
+// Parse decodes the JSON form of a manifest (untrusted bytes, for
 // example fetched from the manifest URI) strictly: unknown keys, paths that
 // are not normalised, unsorted or duplicated paths and bad hashes are
 // rejected. Check its root against the anchored root before trusting it.
-func ParseManifest(data []byte) (*Manifest, error) {
+func Parse(data []byte) (*Manifest, error) {
 	var j manifestJSON
 	if err := strictjson.Unmarshal(data, &j); err != nil {
-		return nil, errorf("%w: %w", ErrBadManifest, prefixless{err: err, prefix: "strictjson: "})
+		return nil, errorf("%w: %w", ErrBadManifest, tkerr.Trimmed{Err: err, Prefix: "strictjson: "})
 	}
-	m := &Manifest{Entries: make([]ManifestEntry, len(j.Files))}
+	m := &Manifest{Entries: make([]Entry, len(j.Files))}
 	for i, f := range j.Files {
 		n, err := NormalizePath(f.Path)
 		if err != nil {
@@ -238,7 +244,7 @@ type UnsupportedFileError struct {
 }
 
 func (e *UnsupportedFileError) Error() string {
-	return fmt.Sprintf("trustkernel: %q is a %s, want a regular file or directory", e.Path, describeMode(e.Mode))
+	return fmt.Sprintf("trustkernel/integrity: %q is a %s, want a regular file or directory", e.Path, describeMode(e.Mode))
 }
 
 // Unwrap returns [ErrUnsupportedFile].
@@ -258,9 +264,9 @@ func describeMode(m fs.FileMode) string {
 	return "special file (" + m.String() + ")"
 }
 
-// IntegrityError lists how an install directory differs from its manifest.
-// errors.Is(err, [ErrIntegrity]) holds.
-type IntegrityError struct {
+// DiffError lists how an install directory differs from its manifest.
+// errors.Is(err, [ErrMismatch]) holds.
+type DiffError struct {
 	// Missing are files in the manifest but not in the directory.
 	Missing []string
 	// Extra are files in the directory but not in the manifest.
@@ -269,7 +275,7 @@ type IntegrityError struct {
 	Changed []string
 }
 
-func (e *IntegrityError) Error() string {
+func (e *DiffError) Error() string {
 	var parts []string
 	add := func(what string, ps []string) {
 		if len(ps) > 0 {
@@ -279,18 +285,18 @@ func (e *IntegrityError) Error() string {
 	add("missing", e.Missing)
 	add("extra", e.Extra)
 	add("changed", e.Changed)
-	return "trustkernel: install does not match its manifest: " + strings.Join(parts, ", ")
+	return "trustkernel/integrity: install does not match its manifest: " + strings.Join(parts, ", ")
 }
 
-// Unwrap returns [ErrIntegrity].
-func (e *IntegrityError) Unwrap() error { return ErrIntegrity }
+// Unwrap returns [ErrMismatch].
+func (e *DiffError) Unwrap() error { return ErrMismatch }
 
 // Diff compares an expected manifest with an actual one (for example one
 // built from the install directory) and returns nil when they are equal,
-// otherwise an [*IntegrityError] naming every missing, extra and changed
+// otherwise a [*DiffError] naming every missing, extra and changed
 // file, each list sorted.
 func Diff(want, got *Manifest) error {
-	var e IntegrityError
+	var e DiffError
 	i, j := 0, 0
 	for i < len(want.Entries) || j < len(got.Entries) {
 		switch {
@@ -314,12 +320,12 @@ func Diff(want, got *Manifest) error {
 	return &e
 }
 
-// VerifyInstall checks an install directory against the anchored root (the
+// Verify checks an install directory against the anchored root (the
 // controller's activeRoot): the manifest must have that root
 // ([ErrRootMismatch] otherwise), and the directory's files must match the
-// manifest exactly ([*IntegrityError] otherwise, naming every missing,
+// manifest exactly ([*DiffError] otherwise, naming every missing,
 // extra and changed file).
-func VerifyInstall(ctx context.Context, dir string, m *Manifest, activeRoot [32]byte) error {
+func Verify(ctx context.Context, dir string, m *Manifest, activeRoot [32]byte) error {
 	root, err := m.Root()
 	if err != nil {
 		return err
@@ -327,7 +333,7 @@ func VerifyInstall(ctx context.Context, dir string, m *Manifest, activeRoot [32]
 	if root != activeRoot {
 		return fmt.Errorf("%w: manifest root %x, anchored %x", ErrRootMismatch, root, activeRoot)
 	}
-	got, err := BuildManifest(ctx, dir)
+	got, err := Build(ctx, dir)
 	if err != nil {
 		if errors.Is(err, ErrEmptyManifest) {
 			got = &Manifest{}

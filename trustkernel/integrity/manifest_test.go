@@ -1,4 +1,4 @@
-package trustkernel
+package integrity
 
 import (
 	"bytes"
@@ -27,12 +27,12 @@ func fill(b byte) (h [32]byte) {
 }
 
 func TestManifestRootVector(t *testing.T) {
-	root, err := ManifestRoot(map[string][32]byte{"a.txt": fill(0x22), "b.txt": fill(0x11)})
+	root, err := Root(map[string][32]byte{"a.txt": fill(0x22), "b.txt": fill(0x11)})
 	require.NoError(t, err)
 	assert.Equal(t, "f92742ec920dcc955d96633e56df2ea657a3f5521fe309045e900eee39ef14b0", hex.EncodeToString(root[:]))
 
 	// The same files under unnormalised names give the same root.
-	again, err := ManifestRoot(map[string][32]byte{`.\a.txt`: fill(0x22), "//b.txt": fill(0x11)})
+	again, err := Root(map[string][32]byte{`.\a.txt`: fill(0x22), "//b.txt": fill(0x11)})
 	require.NoError(t, err)
 	assert.Equal(t, root, again)
 }
@@ -44,19 +44,19 @@ func TestManifestRootConstruction(t *testing.T) {
 	node := func(l, r [32]byte) [32]byte { return sha256.Sum256(append(append([]byte{1}, l[:]...), r[:]...)) }
 	a, b, c := leaf("a", fill(1)), leaf("b", fill(2)), leaf("c", fill(3))
 
-	one, err := ManifestRoot(map[string][32]byte{"a": fill(1)})
+	one, err := Root(map[string][32]byte{"a": fill(1)})
 	require.NoError(t, err)
 	assert.Equal(t, a, one, "a single file's root is its leaf")
 
-	three, err := ManifestRoot(map[string][32]byte{"c": fill(3), "a": fill(1), "b": fill(2)})
+	three, err := Root(map[string][32]byte{"c": fill(3), "a": fill(1), "b": fill(2)})
 	require.NoError(t, err)
 	assert.Equal(t, node(node(a, b), node(c, c)), three, "odd level duplicates its last node")
 
-	_, err = ManifestRoot(nil)
+	_, err = Root(nil)
 	require.ErrorIs(t, err, ErrEmptyManifest)
-	_, err = ManifestRoot(map[string][32]byte{"a": fill(1), "./a": fill(2)})
+	_, err = Root(map[string][32]byte{"a": fill(1), "./a": fill(2)})
 	require.ErrorIs(t, err, ErrBadPath)
-	_, err = ManifestRoot(map[string][32]byte{"../etc/passwd": fill(1)})
+	_, err = Root(map[string][32]byte{"../etc/passwd": fill(1)})
 	require.ErrorIs(t, err, ErrBadPath)
 }
 
@@ -101,7 +101,7 @@ func TestBuildAndVerifyInstall(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{"bin/app": "binary", "etc/app.conf": "conf", "README": "hello", "lib/x/y.so": "lib"}
 	writeTree(t, dir, files)
-	m, err := BuildManifest(ctx, dir)
+	m, err := Build(ctx, dir)
 	require.NoError(t, err)
 	require.Len(t, m.Entries, 4)
 	assert.Equal(t, "README", m.Entries[0].Path)
@@ -111,21 +111,21 @@ func TestBuildAndVerifyInstall(t *testing.T) {
 	}
 	root, err := m.Root()
 	require.NoError(t, err)
-	direct, err := ManifestRoot(want)
+	direct, err := Root(want)
 	require.NoError(t, err)
 	require.Equal(t, direct, root)
-	require.NoError(t, VerifyInstall(ctx, dir, m, root))
+	require.NoError(t, Verify(ctx, dir, m, root))
 
 	// A manifest that is not the anchored one is refused before any file.
-	require.ErrorIs(t, VerifyInstall(ctx, dir, m, fill(9)), ErrRootMismatch)
+	require.ErrorIs(t, Verify(ctx, dir, m, fill(9)), ErrRootMismatch)
 
 	// Tamper: one file missing, one extra, one changed.
 	require.NoError(t, os.Remove(filepath.Join(dir, "README")))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "bin", "backdoor"), []byte("x"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "etc", "app.conf"), []byte("conf!"), 0o644))
-	err = VerifyInstall(ctx, dir, m, root)
-	require.ErrorIs(t, err, ErrIntegrity)
-	var ie *IntegrityError
+	err = Verify(ctx, dir, m, root)
+	require.ErrorIs(t, err, ErrMismatch)
+	var ie *DiffError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, []string{"README"}, ie.Missing)
 	assert.Equal(t, []string{"bin/backdoor"}, ie.Extra)
@@ -161,7 +161,7 @@ func TestBuildManifestRejectsSpecialFiles(t *testing.T) {
 			t.Cleanup(func() { os.RemoveAll(dir) })
 			writeTree(t, dir, map[string]string{"a.txt": "a"})
 			require.NoError(t, tc.make(dir))
-			_, err = BuildManifest(ctx, dir)
+			_, err = Build(ctx, dir)
 			require.ErrorIs(t, err, ErrUnsupportedFile)
 			var ue *UnsupportedFileError
 			require.ErrorAs(t, err, &ue)
@@ -170,9 +170,9 @@ func TestBuildManifestRejectsSpecialFiles(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{`odd\name`: "x"})
-	_, err := BuildManifest(ctx, dir)
+	_, err := Build(ctx, dir)
 	require.ErrorIs(t, err, ErrBadPath)
-	_, err = BuildManifest(ctx, t.TempDir())
+	_, err = Build(ctx, t.TempDir())
 	require.ErrorIs(t, err, ErrEmptyManifest)
 }
 
@@ -181,38 +181,38 @@ func TestManifestJSONAndChunks(t *testing.T) {
 	for i := range 300 {
 		hashes[fmt.Sprintf("dir%d/file-%03d.bin", i%7, i)] = sha256.Sum256([]byte{byte(i)})
 	}
-	m, err := NewManifest(hashes)
+	m, err := New(hashes)
 	require.NoError(t, err)
 	root, err := m.Root()
 	require.NoError(t, err)
 
 	enc, err := json.Marshal(m)
 	require.NoError(t, err)
-	back, err := ParseManifest(enc)
+	back, err := Parse(enc)
 	require.NoError(t, err)
 	assert.Equal(t, m, back)
 
-	chunks, err := ManifestChunks(m, 1024)
+	chunks, err := Chunks(m, 1024)
 	require.NoError(t, err)
 	require.Greater(t, len(chunks), 10)
 	for _, c := range chunks {
 		assert.LessOrEqual(t, len(c), 1024)
 	}
-	dec, err := DecodeManifestChunks(chunks)
+	dec, err := DecodeChunks(chunks)
 	require.NoError(t, err)
 	droot, err := dec.Root()
 	require.NoError(t, err)
 	assert.Equal(t, root, droot)
 	assert.NotEqual(t, ChunkHash(chunks[0]), ChunkHash(chunks[1]))
 
-	_, err = DecodeManifestChunks(chunks[:len(chunks)-1])
+	_, err = DecodeChunks(chunks[:len(chunks)-1])
 	require.ErrorIs(t, err, ErrBadManifest, "a missing chunk")
 	swapped := append([][]byte{chunks[1], chunks[0]}, chunks[2:]...)
-	_, err = DecodeManifestChunks(swapped)
+	_, err = DecodeChunks(swapped)
 	require.ErrorIs(t, err, ErrBadManifest, "chunks out of order")
 	bad := bytes.Clone(chunks[0])
 	bad[len(bad)-1] ^= 1
-	dec, err = DecodeManifestChunks(append([][]byte{bad}, chunks[1:]...))
+	dec, err = DecodeChunks(append([][]byte{bad}, chunks[1:]...))
 	require.NoError(t, err, "a flipped hash byte still decodes...")
 	droot, err = dec.Root()
 	require.NoError(t, err)
@@ -237,7 +237,7 @@ func TestParseManifestRejects(t *testing.T) {
 		`{"files":[{"path":"a","sha256":"` + h + `","size":1}]}`,
 		`{"files":[{"path":"a","sha256":"` + h + `"}]} x`,
 	} {
-		_, err := ParseManifest([]byte(bad))
+		_, err := Parse([]byte(bad))
 		require.Error(t, err, bad)
 		assert.True(t, errors.Is(err, ErrBadManifest) || errors.Is(err, ErrEmptyManifest), "%s: %v", bad, err)
 	}
@@ -270,14 +270,14 @@ func FuzzNormalizePath(f *testing.F) {
 	})
 }
 
-func FuzzDecodeManifestChunks(f *testing.F) {
-	m, _ := NewManifest(map[string][32]byte{"a": fill(1), "b/c": fill(2)})
-	chunks, _ := ManifestChunks(m, 64)
+func FuzzDecodeChunks(f *testing.F) {
+	m, _ := New(map[string][32]byte{"a": fill(1), "b/c": fill(2)})
+	chunks, _ := Chunks(m, 64)
 	f.Add(bytes.Join(chunks, []byte("|")))
 	f.Add([]byte("TKM1"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parts := bytes.Split(data, []byte("|"))
-		m, err := DecodeManifestChunks(parts)
+		m, err := DecodeChunks(parts)
 		if err != nil {
 			if !errors.Is(err, ErrBadManifest) && !errors.Is(err, ErrEmptyManifest) {
 				t.Fatalf("undeclared error %v", err)
@@ -285,21 +285,21 @@ func FuzzDecodeManifestChunks(f *testing.F) {
 			return
 		}
 		// What was accepted re-encodes and decodes to the same manifest.
-		re, err := ManifestChunks(m, 1<<20)
+		re, err := Chunks(m, 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := DecodeManifestChunks(re)
+		back, err := DecodeChunks(re)
 		if err != nil || !assert.ObjectsAreEqual(m, back) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
 }
 
-func FuzzParseManifest(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"files":[{"path":"a","sha256":"` + strings.Repeat("ab", 32) + `"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ParseManifest(data)
+		m, err := Parse(data)
 		if err != nil {
 			if !errors.Is(err, ErrBadManifest) && !errors.Is(err, ErrEmptyManifest) {
 				t.Fatalf("undeclared error %v", err)
@@ -310,9 +310,31 @@ func FuzzParseManifest(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := ParseManifest(enc)
+		back, err := Parse(enc)
 		if err != nil || !assert.ObjectsAreEqual(m, back) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
+}
+
+// TestErrorsCarryPrefixOnce: errors of this package that wrap others of
+// this package say "trustkernel/integrity: " once, and still match their
+// sentinels.
+func TestErrorsCarryPrefixOnce(t *testing.T) {
+	_, parseErr := Parse([]byte(`{"files":[{"path":"../x","sha256":"00"}]}`))
+	_, dupErr := Parse([]byte(`{"files":[],"files":[]}`))
+	_, chunkErr := DecodeChunks([][]byte{[]byte("TKM1")})
+	for _, tc := range []struct {
+		err  error
+		want error
+	}{
+		{parseErr, ErrBadPath},
+		{dupErr, ErrBadManifest},
+		{chunkErr, ErrBadManifest},
+	} {
+		require.Error(t, tc.err)
+		assert.ErrorIs(t, tc.err, tc.want)
+		assert.True(t, strings.HasPrefix(tc.err.Error(), prefix), tc.err.Error())
+		assert.Equal(t, 1, strings.Count(tc.err.Error(), "trustkernel"), tc.err.Error())
+	}
 }

@@ -1,4 +1,4 @@
-package trustkernel
+package integrity
 
 import (
 	"context"
@@ -16,14 +16,14 @@ import (
 	"sync/atomic"
 )
 
-// BuildManifest hashes every regular file under dir. Symlinks and special
+// Build hashes every regular file under dir. Symlinks and special
 // files are rejected with an [*UnsupportedFileError] and never followed.
 // Every directory is opened as an [os.Root] beneath its parent and every
 // file by its single name within it, so nothing outside dir is read even if
 // the tree changes during the walk. File names holding `\` are rejected,
 // as they would alias another path after normalisation. Files are hashed by
 // one worker per CPU while the walk goes on.
-func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
+func Build(ctx context.Context, dir string) (*Manifest, error) {
 	top, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, errorf("manifest: %w", err)
@@ -34,7 +34,7 @@ func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
 	jobs := make(chan fileJob, 256)
 	var (
 		mu      sync.Mutex
-		entries []ManifestEntry
+		entries []Entry
 		wg      sync.WaitGroup
 	)
 	for range goruntime.GOMAXPROCS(0) {
@@ -43,14 +43,14 @@ func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
 			defer wg.Done()
 			buf := make([]byte, 64<<10)
 			h := sha256.New()
-			var local []ManifestEntry
+			var local []Entry
 			for j := range jobs {
 				if ctx.Err() == nil {
 					sum, err := hashFile(j.dir.root, j.name, j.path, h, buf)
 					if err != nil {
 						cancel(err)
 					} else {
-						local = append(local, ManifestEntry{Path: j.path, SHA256: sum})
+						local = append(local, Entry{Path: j.path, SHA256: sum})
 					}
 				}
 				j.dir.release()
@@ -74,7 +74,7 @@ func BuildManifest(ctx context.Context, dir string) (*Manifest, error) {
 	if len(entries) == 0 {
 		return nil, errorf("manifest of %s: %w", dir, ErrEmptyManifest)
 	}
-	slices.SortFunc(entries, func(a, b ManifestEntry) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	return &Manifest{Entries: entries}, nil
 }
 

@@ -1,4 +1,4 @@
-package trustkernel
+package integrity
 
 import (
 	"context"
@@ -44,7 +44,7 @@ func BenchmarkManifest10kFiles(b *testing.B) {
 	b.Run("manifest", func(b *testing.B) {
 		b.SetBytes(total)
 		for b.Loop() {
-			m, err := BuildManifest(context.Background(), dir)
+			m, err := Build(context.Background(), dir)
 			if err != nil {
 				b.Fatal(err)
 			}

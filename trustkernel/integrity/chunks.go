@@ -1,4 +1,4 @@
-package trustkernel
+package integrity
 
 import (
 	"bytes"
@@ -12,13 +12,16 @@ const (
 	// DefaultChunkBytes is the default largest chunk: small enough for one
 	// transaction's calldata or one event at moderate gas.
 	DefaultChunkBytes = 16 << 10
-	chunkHeaderLen    = 4 + 4 + 4 + 4
-	maxChunks         = 1 << 20
+	// MinChunkBytes is the smallest chunk limit [Chunks] accepts in
+	// principle: a header and one entry with a one-byte path.
+	MinChunkBytes  = chunkHeaderLen + 2 + 1 + 32
+	chunkHeaderLen = 4 + 4 + 4 + 4
+	maxChunks      = 1 << 20
 )
 
 var chunkMagic = [4]byte{'T', 'K', 'M', '1'}
 
-// ManifestChunks encodes a manifest for full mode, where the per-file
+// Chunks encodes a manifest for full mode, where the per-file
 // hashes themselves are anchored on chain. The entries, in manifest order,
 // are split greedily into chunks of at most maxBytes bytes (0 means
 // [DefaultChunkBytes]):
@@ -30,15 +33,15 @@ var chunkMagic = [4]byte{'T', 'K', 'M', '1'}
 // knows it has them all. Each chunk is anchored by [ChunkHash]; the
 // decoded manifest's root is the same Merkle root as in root_uri mode, so
 // both modes verify against the controller's activeRoot.
-func ManifestChunks(m *Manifest, maxBytes int) ([][]byte, error) {
+func Chunks(m *Manifest, maxBytes int) ([][]byte, error) {
 	if maxBytes == 0 {
 		maxBytes = DefaultChunkBytes
 	}
 	if _, err := m.Root(); err != nil {
 		return nil, err
 	}
-	var groups [][]ManifestEntry
-	var cur []ManifestEntry
+	var groups [][]Entry
+	var cur []Entry
 	size := chunkHeaderLen
 	for _, e := range m.Entries {
 		n := 2 + len(e.Path) + 32
@@ -82,12 +85,12 @@ func ChunkHash(chunk []byte) [32]byte {
 	return sum
 }
 
-// DecodeManifestChunks decodes full-mode chunks (untrusted bytes, for
+// DecodeChunks decodes full-mode chunks (untrusted bytes, for
 // example read back from chain) into a manifest. The chunks must be
 // complete and in order, every path normalised, and paths strictly
 // increasing across chunks. Check the manifest's root against the anchored
 // root before trusting it.
-func DecodeManifestChunks(chunks [][]byte) (*Manifest, error) {
+func DecodeChunks(chunks [][]byte) (*Manifest, error) {
 	if len(chunks) == 0 || len(chunks) > maxChunks {
 		return nil, fmt.Errorf("%w: %d chunks, want 1..%d", ErrBadManifest, len(chunks), maxChunks)
 	}
@@ -122,7 +125,7 @@ func DecodeManifestChunks(chunks [][]byte) (*Manifest, error) {
 			if np != p {
 				return nil, fmt.Errorf("%w: chunk %d entry %d: path %q is not normalised", ErrBadManifest, i, k, p)
 			}
-			var e ManifestEntry
+			var e Entry
 			e.Path = p
 			copy(e.SHA256[:], rest[2+l:2+l+32])
 			m.Entries = append(m.Entries, e)

@@ -1,4 +1,4 @@
-package trustkernel
+package integrity
 
 import (
 	"bytes"
@@ -82,7 +82,7 @@ func generateManifestVectors() (*manifestVectors, error) {
 			}
 			files[f.Path] = h
 		}
-		root, err := ManifestRoot(files)
+		root, err := Root(files)
 		switch {
 		case in.WantErr != "" && err == nil:
 			return nil, errors.New(in.Desc + ": no error")
@@ -187,13 +187,13 @@ func TestManifestVectors(t *testing.T) {
 				require.NoError(t, err)
 				files[f.Path] = h
 			}
-			root, err := ManifestRoot(files)
+			root, err := Root(files)
 			if tc.WantErr != "" {
 				require.ErrorIs(t, err, sentinels[tc.WantErr])
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tc.Root, hex.EncodeToString(root[:]), "ManifestRoot")
+			assert.Equal(t, tc.Root, hex.EncodeToString(root[:]), "Root")
 		})
 	}
 	for _, tc := range v.URIHashes {
