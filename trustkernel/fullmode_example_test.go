@@ -7,6 +7,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/integrity"
 )
 
 // A 10,000-file manifest planned for full mode: how many chunks, how many
@@ -18,7 +19,7 @@ func ExampleController_PlanManifest() {
 		p := fmt.Sprintf("app/mod%03d/file%05d.php", i/100, i)
 		files[p] = sha256.Sum256([]byte(p))
 	}
-	m, err := trustkernel.NewManifest(files)
+	m, err := integrity.New(files)
 	if err != nil {
 		panic(err)
 	}
