@@ -132,10 +132,11 @@ func WithSenderType(t string) SealOption {
 }
 
 // WithNonce sets the nonce, [NonceSize] bytes, instead of drawing random
-// ones. It is meant for reproducible test vectors: a reused nonce is
-// rejected as a replay.
+// ones, for reproducible test vectors and for callers that derive nonces
+// themselves (a reused nonce is rejected as a replay). n is read when the
+// envelope is sealed, not copied: the hot path of a swarm channel seals with
+// a nonce in a reused buffer and allocates nothing for it.
 func WithNonce(n []byte) SealOption {
-	n = bytes.Clone(n)
 	return func(c *sealConfig) error {
 		if len(n) != NonceSize {
 			return fmt.Errorf("nonce of %d bytes, want %d", len(n), NonceSize)
