@@ -521,6 +521,8 @@
 //	registry-export -data lr --out provenance_bundle.tar
 //	registry-import -data gr --from provenance_bundle.tar   # writes coherence_receipt.json
 //	chp-registry -data lr -pin-receipt coherence_receipt.json
+//	chp-registry -data lr -rotate-key                     # new lr/lr.key and lr.pub, rotation logged
+//	chp-registry -data lr -unpin UUID -reason "re-imaged"  # audited un-pin
 //
 // The records of a Local Registry's log are rebuilt into memory indexes
 // (ACK identifiers, heartbeat digests, pinned keys, accepted nonces) when

@@ -35,9 +35,9 @@ import (
 
 type options struct {
 	addr, data, root, rac, name, certFile, keyFile, pin string
-	metaAllow                                           string
+	metaAllow, unpin, reason                            string
 	metaMax, quarantineSize                             int
-	allowUnsigned, init, listQuarantine                 bool
+	allowUnsigned, init, listQuarantine, rotateKey      bool
 	logEvery, maxAge                                    time.Duration
 }
 
@@ -56,7 +56,9 @@ func command() *cli.Command {
   chp-registry -data ./lr -pin-receipt coherence_receipt.json
 -rac and -pin-receipt go to the running registry through DIR/admin.sock when
 it is running; otherwise -pin-receipt pins and exits, and -rac installs the
-certificate and then serves. -root is remembered in DIR. -tls-cert needs -tls-key.`,
+certificate and then serves. -unpin UUID -reason TEXT and -rotate-key do
+their work (through the socket when the registry runs) and exit; both are
+records of the registry's log. -root is remembered in DIR. -tls-cert needs -tls-key.`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&o.data, "data", "chp-registry-data", "`DIR` of the registry's key, log and state").Env("CHP_REGISTRY_DATA")
 			f.Init(&o.init)
@@ -72,6 +74,9 @@ certificate and then serves. -root is remembered in DIR. -tls-cert needs -tls-ke
 			f.String(&o.keyFile, "tls-key", "", "TLS private key `FILE` (PEM)").Env("CHP_TLS_KEY")
 			f.Together("tls-cert", "tls-key")
 			f.String(&o.pin, "pin-receipt", "", "verify and pin a coherence receipt `FILE`, then exit")
+			f.String(&o.unpin, "unpin", "", "un-pin the key of instance `UUID` (needs -reason; appended to the log), then exit")
+			f.String(&o.reason, "reason", "", "why the key is un-pinned (`TEXT`, logged with the un-pin)")
+			f.Bool(&o.rotateKey, "rotate-key", false, "replace the registry's key (new DIR/lr.key and lr.pub; the rotation is logged, signed by the old and the new key), then exit")
 			f.Duration(&o.logEvery, "log-every", time.Minute, "how often a running registry logs its heartbeat counters")
 			f.Int(&o.quarantineSize, "quarantine-size", chp.DefaultQuarantine, "how many refused heartbeats to keep for -quarantine (0: none)").Env("CHP_QUARANTINE_SIZE")
 			f.Bool(&o.listQuarantine, "quarantine", false, "list the refused heartbeats kept (oldest first), then exit")
@@ -108,6 +113,9 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		if rootGiven, err = chpcli.ReadKey(o.root); err != nil {
 			return fmt.Errorf("invalid -root: %w", err)
 		}
+	}
+	if o.unpin != "" || o.rotateKey {
+		return keyVerb(ctx, e, o, fresh)
 	}
 	if o.listQuarantine {
 		return listQuarantine(e, o, fresh)
@@ -192,6 +200,72 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		logger.Warn("no admission certificate: instances will not trust this registry until one is installed (-rac)")
 	}
 	return serve(ctx, logger, o, lr, ln)
+}
+
+// keyVerb runs -unpin or -rotate-key: through the running registry's
+// operator socket, or on the registry opened here when it is not running.
+func keyVerb(ctx context.Context, e *cli.Env, o options, fresh bool) error {
+	if fresh {
+		return errors.New("no registry in -data yet (create it with -init)")
+	}
+	if o.unpin != "" && o.reason == "" {
+		return errors.New("missing -reason: an un-pin is logged with the operator's reason")
+	}
+	var out jsonBuffer
+	if chpcli.AdminRunning(o.data) {
+		var err error
+		if o.unpin != "" {
+			body, _ := json.Marshal(chp.UnpinRequest{InstanceID: o.unpin, Reason: o.reason})
+			err = chpcli.AdminPost(o.data, "/admin/unpin", body, &out)
+		} else {
+			err = chpcli.AdminPost(o.data, "/admin/rotate-key", []byte("{}"), &out)
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		rootKey, err := chpcli.RememberRoot(o.data, "")
+		if err != nil {
+			return err
+		}
+		lr, _, err := chpcli.OpenLocal(o.data, rootKey, false)
+		if err != nil {
+			return err
+		}
+		defer lr.Close()
+		var v any
+		if o.unpin != "" {
+			v, err = lr.Unpin(ctx, o.unpin, o.reason)
+		} else {
+			var k *chp.KeyRotation
+			if k, err = chpcli.RotateKey(ctx, o.data, lr); err == nil {
+				out, err = k.Marshal()
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if v != nil {
+			if out, err = json.Marshal(v); err != nil {
+				return err
+			}
+		}
+	}
+	if o.unpin != "" {
+		var u chp.Unpinned
+		if err := json.Unmarshal(out, &u); err != nil || u.Unpin == nil {
+			return fmt.Errorf("reading the registry's answer: %v", err)
+		}
+		fmt.Fprintf(e.Stdout, "un-pinned instance %s (key %.24s...) as log record %d\n", u.Unpin.InstanceID, u.Unpin.Key, u.Index)
+		return nil
+	}
+	k, err := chp.ParseKeyRotation(out)
+	if err != nil {
+		return fmt.Errorf("reading the registry's answer: %w", err)
+	}
+	fmt.Fprintf(e.Stdout, "rotated the registry key to %s as log record %d (old key %.24s...); %s holds the new public key\n",
+		k.NewKey, k.Size, k.OldKey, filepath.Join(o.data, chpcli.PubFile))
+	return nil
 }
 
 // handOver gives -pin-receipt or -rac to the running registry.

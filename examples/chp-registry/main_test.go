@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -20,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/chp"
+	"github.com/accordsdk/accord/envelope"
 	"github.com/accordsdk/accord/examples/internal/chpcli"
 )
 
@@ -138,4 +140,94 @@ func TestListQuarantine(t *testing.T) {
 	assert.Contains(t, out, "instance 3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11")
 	assert.Contains(t, out, "400 invalid_json")
 	assert.Contains(t, out, "2 refused heartbeats kept")
+}
+
+// TestKeyVerbs runs the real binary: -rotate-key while heartbeats arrive
+// (through the operator socket; every heartbeat is acknowledged and the
+// registry presents the new key), -unpin of a pinned instance, and
+// -rotate-key again on the stopped registry.
+func TestKeyVerbs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "chp-registry")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	data := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "-init", "-addr", addr, "-data", data, "-allow-unsigned")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	defer cmd.Process.Kill()
+	url := "http://" + addr
+	info := func() chp.Info {
+		var i chp.Info
+		resp, err := http.Get(url + "/registry/info")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&i))
+		return i
+	}
+	require.Eventually(t, func() bool { return chpcli.AdminRunning(data) }, 10*time.Second, 20*time.Millisecond)
+	oldKey := info().PublicKey
+	post := func(body []byte) int {
+		resp, err := http.Post(url+"/registry/heartbeat", "application/json", bytes.NewReader(body))
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	hb := func(id string, i int) []byte {
+		return fmt.Appendf(nil, `{"instance_id":"%s","home_uri":"%s","version":"1","license_hash":"sha256:%064x","ethics_signature":"charter:v1","status":"coherent","timestamp":"%s"}`,
+			id, url, i, time.Now().UTC().Format(time.RFC3339Nano))
+	}
+	const pinned = "3ec2f1e0-2d31-4594-8d7b-000000000001"
+	sealed, err := envelope.Seal(envelope.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32))), chp.HeartbeatType, json.RawMessage(hb(pinned, 0)))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, post(sealed))
+
+	var wg sync.WaitGroup
+	statuses := make(chan int, 400)
+	for c := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				statuses <- post(hb(fmt.Sprintf("3ec2f1e0-2d31-4594-8d7b-%06x%06x", c+1, i), i))
+			}
+		})
+	}
+	out, err = exec.Command(bin, "-data", data, "-rotate-key").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "rotated the registry key to ed25519:z")
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		require.Equal(t, http.StatusOK, s, "no heartbeat refused during the rotation")
+	}
+	newKey := info().PublicKey
+	assert.NotEqual(t, oldKey, newKey)
+	pub, err := os.ReadFile(filepath.Join(data, chpcli.PubFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(pub), newKey)
+	assert.Len(t, info().KeyRotations, 1)
+
+	out, err = exec.Command(bin, "-data", data, "-unpin", pinned).CombinedOutput()
+	require.Error(t, err, "an un-pin needs a reason")
+	out, err = exec.Command(bin, "-data", data, "-unpin", pinned, "-reason", "re-imaged").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "un-pinned instance "+pinned)
+	out, err = exec.Command(bin, "-data", data, "-unpin", pinned, "-reason", "again").CombinedOutput()
+	require.Error(t, err, "%s", out)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, cmd.Wait(), "%s", stderr.String())
+	out, err = exec.Command(bin, "-data", data, "-rotate-key").CombinedOutput()
+	require.NoError(t, err, "offline: %s", out)
+	lr, _, err := chpcli.OpenLocal(data, "", false)
+	require.NoError(t, err)
+	defer lr.Close()
+	assert.Len(t, lr.KeyRotations(), 2)
+	assert.Equal(t, uint64(1+200+1+1+1), lr.Size(), "heartbeats, two rotations and the un-pin")
 }

@@ -30,6 +30,8 @@ const (
 	PubFile    = "lr.pub"      // "ed25519:z..." public key, to register with the GR
 	RootFile   = "gr-root.pub" // the GR root public key, once given
 	SocketFile = "admin.sock"  // operator endpoints while the registry runs
+	// NextKeyFile holds the registry's next key during a rotation.
+	NextKeyFile = "lr.key.next"
 )
 
 // Roles of call-home data directories (see cli.CheckDir).
@@ -111,6 +113,23 @@ func OpenLocal(dir, rootKey string, create bool, opts ...chp.LocalOption) (*chp.
 		opts = append(opts, chp.WithRootKey(rootKey))
 	}
 	lr, err := chp.OpenLocalRegistry(dir, key, opts...)
+	nextPath := filepath.Join(dir, NextKeyFile)
+	if errors.Is(err, chp.ErrKeyRotated) {
+		// A rotation was logged but its key file not yet moved in place
+		// (the process stopped in between): finish it.
+		next, nerr := keyfile.LoadPrivate(nextPath)
+		if nerr != nil {
+			return nil, false, err
+		}
+		if lr, err = chp.OpenLocalRegistry(dir, next, opts...); err != nil {
+			return nil, false, err
+		}
+		if err := os.Rename(nextPath, keyPath); err != nil {
+			lr.Close()
+			return nil, false, err
+		}
+		key = next
+	}
 	if err != nil {
 		return nil, false, err
 	}
@@ -119,6 +138,28 @@ func OpenLocal(dir, rootKey string, create bool, opts ...chp.LocalOption) (*chp.
 		return nil, false, err
 	}
 	return lr, created, nil
+}
+
+// RotateKey replaces the running registry's key: a new key is written to
+// DIR/lr.key.next, the rotation is logged (signed by the old and the new
+// key), and the new key file replaces DIR/lr.key and DIR/lr.pub. If the
+// process stops after the rotation is logged, [OpenLocal] finishes it.
+func RotateKey(ctx context.Context, dir string, lr *chp.LocalRegistry) (*chp.KeyRotation, error) {
+	nextPath := filepath.Join(dir, NextKeyFile)
+	os.Remove(nextPath) // a key from an attempt that logged nothing
+	next, _, err := keyfile.LoadOrCreatePrivate(nextPath)
+	if err != nil {
+		return nil, err
+	}
+	k, err := lr.RotateKey(ctx, next)
+	if err != nil {
+		os.Remove(nextPath)
+		return nil, err
+	}
+	if err := os.Rename(nextPath, filepath.Join(dir, KeyFile)); err != nil {
+		return nil, err
+	}
+	return k, keyfile.WritePublic(filepath.Join(dir, PubFile), next.Public().(ed25519.PublicKey))
 }
 
 // ServeAdmin serves lr's operator endpoints on the Unix socket in dir.
@@ -133,7 +174,22 @@ func ServeAdmin(dir string, lr *chp.LocalRegistry, logger *slog.Logger) (*http.S
 		ln.Close()
 		return nil, "", err
 	}
-	srv := &http.Server{Handler: logAdmin(lr, logger), ReadHeaderTimeout: 5 * time.Second,
+	mux := http.NewServeMux()
+	mux.Handle("/", logAdmin(lr, logger))
+	mux.HandleFunc("POST /admin/rotate-key", func(w http.ResponseWriter, req *http.Request) {
+		k, err := RotateKey(req.Context(), dir, lr)
+		w.Header().Set("Content-Type", "application/json")
+		if err != nil {
+			logger.Warn("operator request refused", "path", req.URL.Path, "err", err)
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"error": err.Error(), "code": "rotation_refused"})
+			return
+		}
+		logger.Info("registry key rotated", "index", k.Size, "new_key", k.NewKey)
+		b, _ := k.Marshal()
+		w.Write(b)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	go srv.Serve(ln)
 	return srv, path, nil
