@@ -215,6 +215,7 @@ func TestKeyVerbs(t *testing.T) {
 
 	out, err = exec.Command(bin, "-data", data, "-unpin", pinned).CombinedOutput()
 	require.Error(t, err, "an un-pin needs a reason")
+	assert.Contains(t, string(out), "-reason")
 	out, err = exec.Command(bin, "-data", data, "-unpin", pinned, "-reason", "re-imaged").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "un-pinned instance "+pinned)
