@@ -1,6 +1,10 @@
 // Package simchain runs an in-process EVM chain for tests, examples and the
 // tour, and serves it over JSON-RPC on loopback HTTP.
 //
+// It is test and demo support, not a node: nothing in it is meant for a
+// production install, whose chain access goes through real RPC endpoints
+// (read through a quorum of them).
+//
 // The chain is go-ethereum's simulated backend (a real EVM and state
 // database) with its chain configuration pinned to the Prague fork, the fork
 // the trustkernel contracts are compiled for. Unlike the bare simulated
