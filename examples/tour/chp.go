@@ -227,6 +227,57 @@ func tourCHP(ctx context.Context, r *report) error {
 		return errors.New("receipt verified under the wrong key")
 	}
 	r.verified("the receipt does not verify under any other key")
+
+	// Key rotation: the LR replaces its key while it runs; the record is
+	// in its log, signed by the old and the new key.
+	cpBefore, err := lr.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	oldKey := lr.PublicKey()
+	_, nextKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	rot, err := lr.RotateKey(ctx, nextKey)
+	if err != nil {
+		return err
+	}
+	r.step("LR key rotated to %.32s... as log record %d, signed by the old and the new key", rot.NewKey, rot.Size)
+	if _, err := ins[1].Beat(ctx); err != nil {
+		return fmt.Errorf("beat after the rotation: %w", err)
+	}
+	if ins[1].RegistryKey() != lr.PublicKey() {
+		return errors.New("the instance did not follow the rotation")
+	}
+	r.verified("instance 1 learned the new key from the rotation record and its ACK verified")
+	chain, err := chp.NewKeyChain("", oldKey)
+	if err != nil {
+		return err
+	}
+	if err := chain.Apply(rot); err != nil {
+		return err
+	}
+	cpAfter, err := lr.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	before, err := chain.VerifyCheckpoint(cpBefore)
+	if err != nil {
+		return err
+	}
+	after, err := chain.VerifyCheckpoint(cpAfter)
+	if err != nil {
+		return err
+	}
+	cons, err := lr.Consistency(ctx, before.Size, after.Size)
+	if err != nil {
+		return err
+	}
+	if err := cons.Verify(before, after); err != nil {
+		return err
+	}
+	r.verified("checkpoints at %d (old key) and %d (new key) verify and are consistent across the rotation", before.Size, after.Size)
 	return nil
 }
 
