@@ -25,7 +25,11 @@ var (
 	// ErrQuorumLost means the last read did not reach the RPC quorum: writes
 	// are paused (and buffered in the outbox when one is configured).
 	ErrQuorumLost = errors.New("trustkernel: rpc quorum lost")
-	// ErrPaused means the controller is paused by its emergency authority.
+	// ErrPaused is the runtime's refusal: the quorum-agreed snapshot shows
+	// the controller paused by its emergency authority, so the install must
+	// not serve. It is a decision about serving, made off chain; the chain's
+	// own refusal of a transaction sent to a paused controller is
+	// [ErrControllerPaused], a contract revert.
 	ErrPaused = errors.New("trustkernel: instance controller is paused")
 	// ErrNoActiveRoot means the controller's activeRoot is zero: no release
 	// was ever activated, so nothing may be served.

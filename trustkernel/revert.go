@@ -31,7 +31,10 @@ var (
 	ErrNoPendingUpgrade = errors.New("trustkernel: no pending upgrade")
 	// ErrUpgradeExpired: the pending upgrade's TTL has run out.
 	ErrUpgradeExpired = errors.New("trustkernel: pending upgrade expired")
-	// ErrControllerPaused: the controller is paused.
+	// ErrControllerPaused: the contract reverted with ControllerPaused, a
+	// transaction the controller refuses while paused (an upgrade proposal
+	// or activation). A runtime that sees a paused controller refuses to
+	// serve with [ErrPaused] instead: that is a decision, not a revert.
 	ErrControllerPaused = errors.New("trustkernel: controller paused")
 	// ErrNotPaused: unpause was called on a controller that is not paused.
 	ErrNotPaused = errors.New("trustkernel: controller not paused")
