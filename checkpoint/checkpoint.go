@@ -105,8 +105,10 @@ func Parse(text []byte) (Checkpoint, error) {
 		return Checkpoint{}, fmt.Errorf("%w: tree size %d over 2^63-1", ErrMalformed, size)
 	}
 	c.Size = size
+	// The length check also refuses the CR the decoder skips: a checkpoint
+	// has one spelling.
 	h, err := base64.StdEncoding.Strict().DecodeString(lines[2])
-	if err != nil || len(h) != tlog.HashSize {
+	if err != nil || len(h) != tlog.HashSize || len(lines[2]) != 44 {
 		return Checkpoint{}, fmt.Errorf("%w: root hash %q is not base64 of %d bytes", ErrMalformed, lines[2], tlog.HashSize)
 	}
 	copy(c.Hash[:], h)

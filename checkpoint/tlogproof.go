@@ -75,8 +75,9 @@ func ParseProof(data []byte) (*Proof, error) {
 	p := &Proof{}
 	l, ok := line()
 	if e, found := strings.CutPrefix(l, "extra "); found && ok {
+		// Comparing with the re-encoding refuses the CR the decoder skips.
 		extra, err := base64.StdEncoding.Strict().DecodeString(e)
-		if err != nil || len(extra) == 0 {
+		if err != nil || len(extra) == 0 || base64.StdEncoding.EncodeToString(extra) != e {
 			return bad("extra %q is not non-empty base64", e)
 		}
 		p.Extra = extra
@@ -103,7 +104,7 @@ func ParseProof(data []byte) (*Proof, error) {
 			return bad("more than %d proof hashes", maxProofHashes)
 		}
 		h, err := base64.StdEncoding.Strict().DecodeString(l)
-		if err != nil || len(h) != tlog.HashSize {
+		if err != nil || len(h) != tlog.HashSize || len(l) != 44 {
 			return bad("proof line %q is not base64 of %d bytes", l, tlog.HashSize)
 		}
 		p.Path = append(p.Path, tlog.Hash(h))

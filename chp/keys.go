@@ -132,7 +132,8 @@ func ParseKeyRotation(b []byte) (*KeyRotation, error) {
 	if raw.Size > maxIJSON {
 		return nil, fmt.Errorf("%w: key rotation size %d", ErrMalformed, raw.Size)
 	}
-	if root, err := base64.StdEncoding.Strict().DecodeString(raw.Root); err != nil || len(root) != 32 {
+	// The length check also refuses the CR and LF the decoder skips.
+	if root, err := base64.StdEncoding.Strict().DecodeString(raw.Root); err != nil || len(root) != 32 || len(raw.Root) != 44 {
 		return nil, fmt.Errorf("%w: key rotation root %q is not 32 bytes of padded base64", ErrMalformed, raw.Root)
 	}
 	for f, v := range map[string]string{"old_key": raw.OldKey, "new_key": raw.NewKey} {

@@ -400,8 +400,9 @@ func ParseAddCheckpoint(body []byte) (uint64, tlog.TreeProof, []byte, error) {
 		if len(proof) == 63 {
 			return bad("more than 63 proof lines")
 		}
+		// The length check also refuses the CR the decoder skips.
 		h, err := base64.StdEncoding.Strict().DecodeString(string(line))
-		if err != nil || len(h) != tlog.HashSize {
+		if err != nil || len(h) != tlog.HashSize || len(line) != 44 {
 			return bad("proof line %.60q is not a base64 hash", line)
 		}
 		proof = append(proof, tlog.Hash(h))
