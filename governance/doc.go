@@ -25,8 +25,13 @@
 // that form. Every activated proposal bumps the semantic version: MAJOR when
 // an article is repealed or an engine retired, MINOR when an article is
 // added or replaced or an engine added or its status changed, PATCH when a
-// statute or parameter changes. [Diff] lists what changed between two
-// versions.
+// statute or parameter changes; the parts after the one bumped go back to
+// 0. Lists keep their order, which the canonical form (and so the hash)
+// depends on: an added article, statute or engine goes at the end of its
+// list, a replaced one keeps its place, a repealed one is removed, and a new
+// engine status or parameter value changes that entry in place. [Diff] lists
+// what changed between two versions. The founding constitution ([Genesis])
+// is data like any other; testdata/genesis.json holds its canonical form.
 //
 // # Actors
 //

@@ -19,7 +19,7 @@ import (
 	"github.com/accordsdk/accord/envelope"
 )
 
-var update = flag.Bool("update", false, "regenerate testdata/receipts.json")
+var update = flag.Bool("update", false, "regenerate testdata/receipts.json, registry.json and genesis.json")
 
 // receiptVector is one case of testdata/receipts.json.
 type receiptVector struct {
@@ -51,6 +51,10 @@ func TestReceiptVectors(t *testing.T) {
 		data, err := json.MarshalIndent(generateReceiptVectors(t), "", "  ")
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(path, append(data, '\n'), 0o644))
+		data, err = json.MarshalIndent(map[string]any{"actors": testActors()}, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", "registry.json"), append(data, '\n'), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", "genesis.json"), append(Genesis().Canonical(), '\n'), 0o644))
 	}
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -97,6 +101,27 @@ func TestReceiptVectors(t *testing.T) {
 	for _, typ := range ReceiptTypes() {
 		assert.True(t, seen[typ], "no vector for %s", typ)
 	}
+}
+
+// TestRegistryAndGenesisVectors checks the registry and founding
+// constitution the receipts were made under, which a second implementation
+// needs to judge them: the stored registry is the tests' registry, and the
+// stored genesis is the canonical form of Genesis, whose hash is the first
+// amendment's constitution_hash_before.
+func TestRegistryAndGenesisVectors(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "registry.json"))
+	require.NoError(t, err)
+	reg, err := ParseRegistry(data)
+	require.NoError(t, err)
+	assert.Equal(t, testActors(), reg.Actors)
+
+	data, err = os.ReadFile(filepath.Join("testdata", "genesis.json"))
+	require.NoError(t, err)
+	data = bytes.TrimSuffix(data, []byte("\n"))
+	assert.Equal(t, string(Genesis().Canonical()), string(data), "genesis.json is not Genesis in canonical form")
+	g, err := ParseConstitution(data)
+	require.NoError(t, err)
+	assert.Equal(t, Genesis().Hash(), g.Hash())
 }
 
 // openReceipt verifies a vector's envelope against the test registry and
