@@ -39,15 +39,17 @@
 //
 // # Records and the bytes each signature covers
 //
-// Records are JSON objects with the member names shown; times are RFC 3339
-// in UTC to the second ("2025-12-06T10:00:00Z"; offsets accepted on
+// Records are JSON objects with the member names shown; a member marked "?"
+// is optional and absent when empty (an empty string or list, no anchor
+// proof, an index of 0), every other member is always written (empty
+// attestations and discrepancies as []); times are RFC 3339 in UTC to the second ("2025-12-06T10:00:00Z"; offsets accepted on
 // input). Decoders refuse duplicate, unknown or case-folded member names,
 // non-I-JSON numbers and trailing data. Signatures are Ed25519, written as
 // multibase base64url: "u" followed by the unpadded base64url of the 64
 // bytes. "JCS(x)" is the RFC 8785 canonical form.
 //
 //   - [DiscoveryRecord] (GET /federation/discovery): mesh_id,
-//     display_name, endpoints {federation, verification}, public_key,
+//     display_name, endpoints {federation, verification?}, public_key,
 //     scrolls_available, trust_policy {accepts_proposals, min_trust_level,
 //     requires_mutual}, attestations, issued_at, expires_at, signature.
 //     The signature covers "accord-federation/v1 discovery\n" ||
@@ -55,16 +57,16 @@
 //     from issued_at until expires_at.
 //   - [Proposal]: proposal_id, proposer, target, proposed_at, expires_at,
 //     proposed_trust_level (1-4), proposed_terms {scrolls_to_share,
-//     verification_frequency, retention_period_days, data_jurisdiction,
-//     audit_rights, dispute_resolution}, proposer_attestations
-//     {identity_proof, compliance_credentials} (carried, not verified),
-//     counters (the proposal a counter-proposal answers), signature. The
+//     verification_frequency, retention_period_days, data_jurisdiction?,
+//     audit_rights, dispute_resolution?}, proposer_attestations?
+//     {identity_proof?, compliance_credentials?} (carried, not verified),
+//     counters? (the proposal a counter-proposal answers), signature. The
 //     signature covers "accord-federation/v1 proposal\n" || JCS(proposal
 //     without "signature"), by the proposer's key.
 //   - [Agreement]: agreement_id, proposal_id, parties [proposer, target],
 //     established_at, trust_level, terms {scrolls_shared,
-//     verification_frequency, retention_period_days, data_jurisdiction,
-//     audit_rights, dispute_resolution}, key_exchange
+//     verification_frequency, retention_period_days, data_jurisdiction?,
+//     audit_rights, dispute_resolution?}, key_exchange
 //     {"<name>_federation_key": key for each party}, signatures {party:
 //     {signed_at, signature}}, agreement_hash. agreement_hash is "blake3:"
 //     and the hex BLAKE3-256 of JCS(agreement without "signatures" and
@@ -74,15 +76,18 @@
 //     store JCS(agreement), the same bytes.
 //   - [WitnessReceipt] (type "fed_witness_event"): witness_id,
 //     agreement_id, witnessed_mesh, witnessing_mesh, timestamp, scroll,
-//     witnessed_size, witnessed_root, witnessed_anchor (an anchor proof),
+//     witnessed_size, witnessed_root, witnessed_anchor? (an anchor proof),
 //     verification_method, verification_result, samples_checked,
-//     discrepancies [{kind, index, detail}], cosignature,
+//     discrepancies [{kind, index?, detail}], cosignature?,
 //     witness_signature. The signature covers
 //     "accord-federation/v1 fed_witness_event\n" || JCS(receipt without
 //     "witness_signature"), by the witnessing mesh's key. cosignature is the
 //     witness's c2sp.org/tlog-cosignature line ("— M/witness <base64>\n")
 //     on the witnessed checkpoint, present exactly when the result is
-//     "verified".
+//     "verified": appended to the checkpoint the witnessed mesh signed
+//     (origin "M/S", see below) it verifies as a c2sp.org/tlog-cosignature
+//     by "W/witness" with W's federation key, where W is the witnessing
+//     mesh.
 //   - [CrossAnchor] (type "fed_cross_anchor"): anchoring_mesh,
 //     anchored_mesh, agreement_id, timestamp, "<name>_roots_included"
 //     {scroll: {size, root}} where <name> is the anchored mesh's short
@@ -93,7 +98,9 @@
 //     signature covers "accord-federation/v1 fed_cross_anchor\n" ||
 //     JCS(record without "signature"), by the anchoring mesh's key.
 //
-// testdata/vectors.json holds one of each, with the exact signed bytes.
+// testdata/vectors.json holds one of each, with the exact signed bytes, and
+// for the witness receipt the scroll's records and the signed checkpoint
+// its cosignature cosigns.
 //
 // # Digests
 //

@@ -2,6 +2,7 @@ package federation
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
@@ -35,6 +38,12 @@ type vector struct {
 	// Signature is the hex of the Ed25519 signature.
 	Signature string `json:"signature,omitempty"`
 	WantErr   string `json:"wantErr,omitempty"`
+	// For the witness receipt: the witnessed scroll's records and the
+	// checkpoint of them that the witnessed mesh signed (a C2SP signed note
+	// by the witnessed mesh's key), which the receipt's cosignature line
+	// cosigns.
+	Records    []string `json:"records,omitempty"`
+	Checkpoint string   `json:"checkpoint,omitempty"`
 }
 
 var vectorTime = time.Date(2025, 12, 6, 10, 0, 0, 0, time.UTC)
@@ -70,17 +79,34 @@ func makeVectors(t *testing.T) []vector {
 	out = append(out, vector{Desc: "agreement, berlin's signature", Kind: "agreement", Record: string(agr), Key: bpub, Party: berlinID},
 		vector{Desc: "agreement, dublin's signature", Kind: "agreement", Record: string(agr), Key: dpub, Party: dublinID})
 
+	// The witnessed scroll: three records, the RFC 6962 root over them, the
+	// checkpoint dublin signs and berlin's witness cosignature on it.
+	records := []string{"record 0", "record 1", "record 2"}
+	leaf := func(r string) tlog.Hash { return sha256.Sum256(append([]byte{0}, r...)) }
+	node := func(l, r tlog.Hash) tlog.Hash { return sha256.Sum256(append(append([]byte{1}, l[:]...), r[:]...)) }
+	root := node(node(leaf(records[0]), leaf(records[1])), leaf(records[2]))
+	csigner, err := checkpoint.NewSigner(OriginOf(dublinID, "Compliance"), dk)
+	require.NoError(t, err)
+	signedCP, err := checkpoint.Sign(checkpoint.Checkpoint{Origin: OriginOf(dublinID, "Compliance"), Size: 3, Hash: root}, csigner)
+	require.NoError(t, err)
+	cosigner, err := checkpoint.NewCosigner(WitnessNameOf(berlinID), bk)
+	require.NoError(t, err)
+	cosigned, err := cosigner.Cosign(signedCP, csigner.Verifier(), vectorTime.Add(7*time.Hour))
+	require.NoError(t, err)
+	cosLine := string(cosigned[len(signedCP):])
+	witnessedRoot := "sha256:" + hex.EncodeToString(root[:])
+
 	rec, err := SignReceipt(WitnessReceipt{WitnessID: "fed-witness-berlin-2025-12-06-001", AgreementID: a.AgreementID,
 		WitnessedMesh: dublinID, WitnessingMesh: berlinID, Timestamp: T(vectorTime.Add(7 * time.Hour)), Scroll: "Compliance",
-		WitnessedSize: 3, WitnessedRoot: "sha256:45c77f51b7a0213b43f249d13df09a5944a963e5d49110236e84587a69a45794",
+		WitnessedSize: 3, WitnessedRoot: witnessedRoot,
 		WitnessedAnchor:    &checkpoint.AnchorProof{Backend: "ethereum", Chain: "eip155:1337", TxHash: "0x" + strings.Repeat("ab", 32), BlockNumber: 12345678, BlockHash: "0x" + strings.Repeat("cd", 32)},
 		VerificationMethod: "anchor_proof_validation+consistency_proof+inclusion_samples", VerificationResult: ResultVerified, SamplesChecked: 3,
-		Cosignature: "— did:vm:mesh:vaultmesh-berlin/witness AAAAAA==\n"}, bk)
+		Cosignature: cosLine}, bk)
 	require.NoError(t, err)
-	out = append(out, vector{Desc: "witness receipt", Kind: "receipt", Record: string(rec), Key: bpub})
+	out = append(out, vector{Desc: "witness receipt", Kind: "receipt", Record: string(rec), Key: bpub, Records: records, Checkpoint: string(signedCP)})
 
 	ca, err := SignCrossAnchor(CrossAnchor{AnchoringMesh: berlinID, AnchoredMesh: dublinID, AgreementID: a.AgreementID, Timestamp: T(vectorTime.Add(8 * time.Hour)),
-		RootsIncluded: map[string]ScrollRoot{"Compliance": {Size: 3, Root: "sha256:45c77f51b7a0213b43f249d13df09a5944a963e5d49110236e84587a69a45794"}},
+		RootsIncluded: map[string]ScrollRoot{"Compliance": {Size: 3, Root: witnessedRoot}},
 		AnchorProof:   &checkpoint.AnchorProof{Backend: "ethereum", Chain: "eip155:1337", TxHash: "0x" + strings.Repeat("ef", 32), BlockNumber: 12345680, BlockHash: "0x" + strings.Repeat("01", 32)}}, bk)
 	require.NoError(t, err)
 	out = append(out, vector{Desc: "cross anchor", Kind: "cross_anchor", Record: string(ca), Key: bpub})
@@ -178,6 +204,9 @@ func TestVectors(t *testing.T) {
 			pub, err := envelope.ParseEd25519PublicKey(v.Key)
 			require.NoError(t, err)
 			require.True(t, ed25519.Verify(pub, msg, sig))
+			if v.Kind == "receipt" {
+				checkWitnessedCheckpoint(t, v)
+			}
 			// The record is stored canonically.
 			c, err := jcs.Canonicalize([]byte(v.Record))
 			require.NoError(t, err)
@@ -187,4 +216,45 @@ func TestVectors(t *testing.T) {
 	// Regenerating gives the same bytes (keys, times and Ed25519 are
 	// deterministic), so the vectors pin the encoders too.
 	require.Equal(t, vs, makeVectors(t))
+}
+
+// checkWitnessedCheckpoint checks a receipt vector's witnessed checkpoint
+// without the code that made it: the root is the RFC 6962 tree hash of the
+// records (golang.org/x/mod/sumdb/tlog), the checkpoint is signed by the
+// witnessed mesh's scroll key, and the receipt's cosignature line, appended
+// to it, verifies as the witnessing mesh's witness cosignature.
+func checkWitnessedCheckpoint(t *testing.T, v vector) {
+	var r WitnessReceipt
+	require.NoError(t, json.Unmarshal([]byte(v.Record), &r))
+	var hashes []tlog.Hash
+	for i, rec := range v.Records {
+		hs, err := tlog.StoredHashes(int64(i), []byte(rec), tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+			out := make([]tlog.Hash, len(idx))
+			for j, x := range idx {
+				out[j] = hashes[x]
+			}
+			return out, nil
+		}))
+		require.NoError(t, err)
+		hashes = append(hashes, hs...)
+	}
+	root, err := tlog.TreeHash(int64(len(v.Records)), tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for j, x := range idx {
+			out[j] = hashes[x]
+		}
+		return out, nil
+	}))
+	require.NoError(t, err)
+	require.Equal(t, "sha256:"+hex.EncodeToString(root[:]), r.WitnessedRoot)
+	require.Equal(t, uint64(len(v.Records)), r.WitnessedSize)
+
+	logSigner, err := checkpoint.NewSigner(OriginOf(r.WitnessedMesh, r.Scroll), testKey(1))
+	require.NoError(t, err)
+	cosigner, err := checkpoint.NewCosigner(WitnessNameOf(r.WitnessingMesh), testKey(2))
+	require.NoError(t, err)
+	cp, cos, err := checkpoint.VerifyCosigned([]byte(v.Checkpoint+r.Cosignature), logSigner.Verifier(), []note.Verifier{cosigner.Verifier()}, 1)
+	require.NoError(t, err)
+	require.Equal(t, root, cp.Hash)
+	require.Len(t, cos, 1)
 }
