@@ -164,8 +164,10 @@
 //
 // After seeing a commitment, the challenger asks for k distinct chunks chosen
 // uniformly at random ([SpotChecks]; k is the policy's SpotChecks, default 8,
-// at most 64, 0 to disable), in ascending order; the prover answers with
-// each chunk and its RFC 6962 inclusion proof (leaf to root), in the same
+// at most 64, 0 to disable), in ascending order; spot_checks and an
+// opening's index count chunks from 0, so chunk i is opened as leaf i+1 and
+// every index is below leaf_count-1. The prover answers with each chunk and
+// its RFC 6962 inclusion proof (sibling hashes, leaf to root), in the same
 // order, and the challenger checks them against the committed root and
 // leaf_count ([VerifyOpening]). A prover missing a fraction f of the chunks
 // passes with probability about (1-f)^k. What a verifier learns about the
@@ -213,7 +215,9 @@
 // at the policy minimum and rises linearly to 100: for a burn, at twice the
 // chain's minimum burn; for weights, with the number of chunks opened over
 // the number the policy asks of a model that size, min(SpotChecks, chunks)
-// (50 when that is 0).
+// (50 when that is 0). In integers, rounding down: a burn of amount a on a
+// chain of minimum m scores min(100, 50 + 50*(a-m)/m); o chunks opened of q
+// asked score 50 + 50*min(o, q)/q.
 //
 // # Policy and symmetric cost
 //
