@@ -54,7 +54,8 @@
 //     AES-256-GCM under HKDF-SHA512(ISK, salt sid, info
 //     "accord-pairing-v1 seal " + message type) (32 bytes), a nonce of
 //     twelve zero bytes (each key seals one message) and the message type
-//     as associated data.
+//     as associated data; the sealed member is the unpadded base64url of
+//     the ciphertext followed by the 16-byte tag.
 //
 // lv_cat prefixes each part with its length in LEB128, as the draft
 // defines.
@@ -82,7 +83,8 @@
 // code display (a new code, a new session). The sealed member of
 // PAIR_DELIVER is {secret, swarm, epoch, zoneId, zoneName}: the 32-byte
 // swarm secret (base64url), the swarm's identifier, the secret's epoch, and
-// the giver's zone id and name. PAIR_COMPLETE seals {label, success: true}.
+// the giver's zone id and name. PAIR_COMPLETE seals {label, success: true}
+// with the zone's own label.
 //
 // A device joins through a host already in the swarm ([HostSession] on the
 // host, [JoinWithCode] on the joiner):
@@ -142,8 +144,9 @@
 //
 // ("to" absent for everyone). By default the payload is {"ct": <base64url>},
 // the frame encrypted with AES-256-GCM under the encryption key, the
-// envelope's 16-byte nonce as nonce and the envelope type as associated
-// data; [WithAuthOnly] sends the frame itself as the payload (an encrypting
+// envelope's 16-byte nonce as nonce (GCM with a 16-byte nonce, which NIST SP
+// 800-38D hashes into the counter block, not the usual 12) and the envelope
+// type as associated data, ciphertext then the 16-byte tag; [WithAuthOnly] sends the frame itself as the payload (an encrypting
 // channel refuses such messages, [ErrPlaintext]). The envelope's HMAC covers
 // everything.
 //
@@ -172,10 +175,12 @@
 //
 // The controller rotates the secret ([Node.Rotate]): it draws the secret of
 // epoch e+1 and sends each member it knows a REKEY under epoch e, addressed
-// to it, whose sealed member is {secret, swarm, epoch} encrypted with
-// AES-256-GCM (zero nonce, the member's zoneId as associated data) under
-// HKDF-SHA256(X25519(ephemeral, member's device key), salt ephemeral ||
-// device key, info "accord-swarm-v1 rekey <s> <e+1>"). Members announce
+// to it, whose body is {ephemeral, epoch: e+1, graceSeconds, sealed}: sealed
+// is the canonical JSON of {secret, swarm, epoch} encrypted with AES-256-GCM
+// (twelve zero bytes as nonce, the member's zoneId as associated data) under
+// the 32 bytes of HKDF-SHA256(X25519(ephemeral, member's device key), salt
+// ephemeral || device key, info "accord-swarm-v1 rekey <s> <e+1>"), where
+// ephemeral is the controller's fresh X25519 public key (base64url). Members announce
 // their X25519 device key in ANNOUNCE. Everyone then sends under e+1 and
 // accepts e for messages timestamped up to graceSeconds (the REKEY's, at
 // most the member's own grace period, [DefaultGrace] by default) after the
