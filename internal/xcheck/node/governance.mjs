@@ -211,6 +211,7 @@ function open(entry, registered) {
   const [tm, , actorm] = META[env.type];
   mal(unix(p[tm]) === env.timestamp, `${tm} ${p[tm]} is not the envelope timestamp ${env.timestamp}`);
   if (actorm) eqStr(registered.get(env.sender_pubkey).id, p[actorm], `signer is not the actor ${actorm} names`);
+  if (env.type === 'gov_vote') eqStr(p.weight, registered.get(env.sender_pubkey).weight, 'vote weight is not the voter\'s registered weight');
   const role = ROLE[env.type](p);
   assert(registered.get(env.sender_pubkey).roles.includes(role), `signer lacks the ${role} role`);
   if (env.type === 'gov_proposal' && /^AXIOM-\d{3}$/.test(p.content.target)) throw new AxiomImmutable(`touches ${p.content.target}`);

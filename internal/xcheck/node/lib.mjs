@@ -8,11 +8,13 @@ import { fileURLToPath } from 'node:url';
 import canonicalize from 'canonicalize';
 import { blake3 } from '@noble/hashes/blake3.js';
 
-// ACCORD_ROOT names the checkout (the CI check runs a copy of the verifiers).
-export const repoRoot = process.env.ACCORD_ROOT || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+// ACCORD_ROOT names the checkout (the CI check runs a copy of the verifiers;
+// the self-test points it at mutated copies), read at each call.
+const defaultRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const root = () => process.env.ACCORD_ROOT || defaultRoot;
 
 export function readRepo(rel) {
-  return fs.readFileSync(path.join(repoRoot, rel));
+  return fs.readFileSync(path.join(root(), rel));
 }
 export function readJSON(rel) {
   return JSON.parse(readRepo(rel).toString('utf8'));

@@ -9,5 +9,11 @@ for (const name of names) {
   failures += r.failures;
   passes += r.passes;
 }
+// The mutation self-test runs with the full set.
+if (process.argv.length <= 2) {
+  const r = await (await import('./selftest.mjs')).run();
+  failures += r.failures;
+  passes += r.passes;
+}
 console.log(`${passes} checks passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);
