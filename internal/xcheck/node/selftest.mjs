@@ -21,9 +21,11 @@ const MUTATIONS = [
   ['pairing', 'pairing/testdata/pairing-transcript.json', '"isk": "95fc', '"isk": "95fd'],
   ['pairing', 'pairing/testdata/recovery-transcript.json', '"rejectReason": "host is busy"', '"rejectReason": "host is idle"'],
   ['pairing', 'pairing/testdata/recovery-transcript.json', '"newKeyId": "e2-f9', '"newKeyId": "e2-f8'],
+  ['envelope', 'envelope/testdata/vectors/envelopes.json', '"key_id": "swarm-1"', '"key_id": "swarm-2"'],
+  ['envelope', 'envelope/testdata/vectors/envelopes.json', '"timestamp": 1767657600', '"timestamp": 1767657601'],
 ];
 
-const dirs = ['governance/testdata', 'federation/testdata', 'cahp/testdata', 'pairing/testdata'];
+const dirs = ['governance/testdata', 'federation/testdata', 'cahp/testdata', 'pairing/testdata', 'envelope/testdata/vectors'];
 
 export async function run() {
   let failures = 0, passes = 0;
