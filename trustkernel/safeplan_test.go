@@ -151,4 +151,3 @@ func TestPlanSafeManifestLimits(t *testing.T) {
 		require.LessOrEqual(t, len(tx.Call.Data)+trustkernel.SafeExecBytes, trustkernel.DefaultMaxTxBytes)
 	}
 }
-
