@@ -38,6 +38,14 @@ type CostQuery struct {
 	// Manifest are the full-mode publication options (gas ceiling, bytes
 	// per transaction, chunk size) of [Controller.PlanManifest].
 	Manifest []ManifestOption
+	// ComponentID, if not zero, makes the proposal a release's,
+	// proposeRelease(ComponentID, Version, PolicyHash, TTL), as a
+	// controller that follows a release registry requires; URI is then
+	// unused (the registry holds the URI hash). The manifest must be that
+	// release's: the estimate does not read the registry.
+	ComponentID [32]byte
+	// Version is the release's version, with ComponentID.
+	Version uint64
 }
 
 // A TxCost is one transaction of a mode's publication.
@@ -109,7 +117,8 @@ const defaultCostTTL = 24 * time.Hour
 // the tool can show the cost of what it is about to send).
 //
 // In root_uri mode the upgrade authority sends one transaction,
-// proposeUpgrade(root, uriHash, policyHash, ttl); the manifest itself is
+// proposeUpgrade(root, uriHash, policyHash, ttl) (or proposeRelease, see
+// [CostQuery].ComponentID); the manifest itself is
 // published off chain at q.URI. In full mode it first publishes the
 // manifest's chunks, in the transactions [Controller.PlanManifest] plans
 // under the gas ceiling, and then sends the same proposal. The chain
@@ -135,7 +144,12 @@ func EstimateModeCost(ctx context.Context, backend GasEstimator, q CostQuery, m 
 		ttl = defaultCostTTL
 	}
 	ctl := NewController(q.Controller)
-	propose, err := ctl.ProposeUpgrade(root, integrity.URIHash(q.URI), q.PolicyHash, ttl)
+	var propose Call
+	if q.ComponentID != ([32]byte{}) {
+		propose, err = ctl.ProposeRelease(q.ComponentID, q.Version, q.PolicyHash, ttl)
+	} else {
+		propose, err = ctl.ProposeUpgrade(root, integrity.URIHash(q.URI), q.PolicyHash, ttl)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -30,11 +30,19 @@
 //	trustkernel -rpc URL -controller 0x... propose -manifest m.json -uri URI -keystore FILE
 //	trustkernel -rpc URL -controller 0x... activate|cancel|pause|unpause -keystore FILE
 //	trustkernel -rpc URL,URL -controller 0x... -implementation 0x... status
+//	trustkernel -rpc URL,URL -controller 0x... verify -manifest m.json -dir /srv/app
 //	trustkernel -rpc URL,URL -controller 0x... write-config -out trust.json
 //
 // An authority that is a Safe gets a Safe transaction file instead (-safe
 // ADDRESS -out FILE), which its owners sign with safe-sign and anyone runs
-// with safe-exec. Keys come only from go-ethereum keystore files (the
+// with safe-exec. In full mode (propose -mode full) the manifest's chunks go
+// on chain before the proposal: sent from the keystore key, or, for a Safe
+// upgrade authority, written as one Safe transaction file per planned
+// publication (FILE.publish-1.json, ... at the Safe's nonces n, n+1, ...)
+// followed by the proposal (FILE); safe-sign and safe-exec take them all at
+// once and execute them in nonce order. verify then reads the manifest back
+// through the quorum (and checks an install directory against it), and
+// activate -mode full refuses a root whose chunks are not all on chain. Keys come only from go-ethereum keystore files (the
 // encrypted JSON files geth, clef and cast write), with the passphrase from
 // -password-file, $TRUSTKERNEL_PASSWORD or a terminal prompt; there is no
 // way to pass a raw private key.
@@ -87,11 +95,12 @@ func command() *cli.Command {
 		reviewVerb(),
 		createVerb(&ch),
 		proposeVerb(&ch, &controller),
-		authorityVerb(&ch, &controller, "activate", "activate the pending upgrade (upgrade authority)", (*trustkernel.Controller).ActivateUpgrade),
+		activateVerb(&ch, &controller),
 		authorityVerb(&ch, &controller, "cancel", "withdraw the pending upgrade (upgrade, root or emergency authority; also while paused)", (*trustkernel.Controller).CancelUpgrade),
 		authorityVerb(&ch, &controller, "pause", "pause the controller: installs fail closed (emergency authority)", (*trustkernel.Controller).Pause),
 		authorityVerb(&ch, &controller, "unpause", "lift a pause (emergency authority)", (*trustkernel.Controller).Unpause),
 		statusVerb(&ch, &controller, &implementation, &quorum, &confirmations, &dev),
+		verifyVerb(&ch, &controller, &quorum, &confirmations, &dev),
 		writeConfigVerb(&ch, &controller, &quorum, &dev),
 		safeSignVerb(),
 		safeExecVerb(&ch),
@@ -388,8 +397,16 @@ func inspect(ctx context.Context, w io.Writer, urls []string, quorum int, contro
 	stepTo(w, "controller %s is a genuine clone of %s", ctlAddr.Hex(), implAddr.Hex())
 	stepTo(w, "active root %x, paused %v, change %d", snap.ActiveRoot, snap.Paused, snap.ChangeCount)
 	stepTo(w, "authorities: root %s, upgrade %s, emergency %s", snap.RootAuthority.Hex(), snap.UpgradeAuthority.Hex(), snap.EmergencyAuthority.Hex())
+	if snap.ActiveRoot != ([32]byte{}) {
+		if _, err := manifestStatus(ctx, w, reader, ctlAddr, "active", snap.ActiveRoot); err != nil {
+			return err
+		}
+	}
 	if p := snap.PendingUpgrade; p.ExpiresAt != 0 {
 		stepTo(w, "pending upgrade to root %x, expires %s", p.Root, time.Unix(int64(p.ExpiresAt), 0).UTC().Format(time.RFC3339))
+		if _, err := manifestStatus(ctx, w, reader, ctlAddr, "pending", p.Root); err != nil {
+			return err
+		}
 	} else {
 		stepTo(w, "no pending upgrade")
 	}

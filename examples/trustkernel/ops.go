@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -166,17 +168,40 @@ func writeSafeTx(ctx context.Context, e *cli.Env, c *chain, safe common.Address,
 	if err != nil {
 		return err
 	}
-	f, err := trustkernel.NewSafeTxFile(trustkernel.NewSafeTx(safe, c.chainID, call, info.Nonce), call.Method)
-	if err != nil {
-		return err
+	return writeSafeFiles(e, info, []safeFile{{out, call.Method, trustkernel.NewSafeTx(safe, c.chainID, call, info.Nonce)}})
+}
+
+// safeFile is a Safe transaction to write to path.
+type safeFile struct {
+	path, method string
+	tx           *trustkernel.SafeTx
+}
+
+// writeSafeFiles writes Safe transaction files for the Safe info describes
+// (checked genuine by the caller), refusing to replace any file: none is
+// written if one exists.
+func writeSafeFiles(e *cli.Env, info *trustkernel.SafeInfo, files []safeFile) error {
+	for _, f := range files {
+		if _, err := os.Lstat(f.path); err == nil {
+			return fmt.Errorf("%s exists: not replacing it", f.path)
+		}
 	}
-	if err := writeJSON(out, f, 0o644); err != nil {
-		return err
+	var paths []string
+	for _, sf := range files {
+		f, err := trustkernel.NewSafeTxFile(sf.tx, sf.method)
+		if err != nil {
+			return err
+		}
+		if err := writeJSON(sf.path, f, 0o644); err != nil {
+			return err
+		}
+		h, _ := f.Tx.Hash()
+		fmt.Fprintf(e.Stdout, "wrote %s: %s through Safe %s (%d of %d owners, nonce %d), safeTxHash %s\n",
+			sf.path, sf.method, info.Address.Hex(), info.Threshold, len(info.Owners), sf.tx.Nonce, h.Hex())
+		paths = append(paths, sf.path)
 	}
-	h, _ := f.Tx.Hash()
-	fmt.Fprintf(e.Stdout, "wrote %s: %s through Safe %s (%d of %d owners, nonce %d), safeTxHash %s\n",
-		out, call.Method, safe.Hex(), info.Threshold, len(info.Owners), info.Nonce, h.Hex())
-	fmt.Fprintf(e.Stdout, "next: each owner runs trustkernel safe-sign %s, then anyone runs trustkernel safe-exec %s\n", out, out)
+	all := strings.Join(paths, " ")
+	fmt.Fprintf(e.Stdout, "next: each owner runs trustkernel safe-sign %s, then anyone runs trustkernel safe-exec %s\n", all, all)
 	return nil
 }
 
@@ -542,23 +567,75 @@ func authorityVerb(c *chainFlags, controller *string, name, purpose string, buil
 	}
 }
 
-// proposeVerb proposes an upgrade to a manifest's root.
+// manifestFlags are the full-mode publication limits.
+type manifestFlags struct {
+	gasCeiling             uint64
+	maxTxBytes, chunkBytes int
+}
+
+func (m *manifestFlags) declare(f *cli.FlagSet) {
+	f.Uint64(&m.gasCeiling, "gas-ceiling", trustkernel.DefaultGasCeiling, "full mode: the largest gas limit of one chunk publication")
+	f.Int(&m.maxTxBytes, "max-tx-bytes", trustkernel.DefaultMaxTxBytes, "full mode: the largest call data of one chunk publication (through a Safe: with execTransaction's)")
+	f.Int(&m.chunkBytes, "chunk-bytes", integrity.DefaultChunkBytes, "full mode: the largest chunk (every publisher of a root must use the same)")
+}
+
+// options returns the trustkernel options of the flags.
+func (m *manifestFlags) options() []trustkernel.ManifestOption {
+	return []trustkernel.ManifestOption{
+		trustkernel.WithGasCeiling(m.gasCeiling),
+		trustkernel.WithMaxTxBytes(m.maxTxBytes),
+		trustkernel.WithChunkBytes(m.chunkBytes),
+	}
+}
+
+// componentFlag parses -component: 0x and 64 hex digits is the component
+// id itself; anything else is a name whose Keccak-256 is the id.
+func componentFlag(v string) ([32]byte, error) {
+	if v == "" {
+		return [32]byte{}, cli.Exit(2, errors.New("-component is empty"))
+	}
+	if strings.HasPrefix(v, "0x") && len(v) == 66 {
+		return hashFlag("component", v)
+	}
+	return crypto.Keccak256Hash([]byte(v)), nil
+}
+
+// proposeVerb proposes an upgrade to a manifest's root, or to a release
+// published in the pinned registry.
 func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 	var s sendFlags
-	var manifest, root, uri, policy, mode string
+	var mf manifestFlags
+	var manifest, root, uri, policy, mode, component string
+	var version uint64
 	var ttl time.Duration
 	return &cli.Command{
 		Name:    "propose",
-		Purpose: "propose an upgrade to a new manifest root, showing what each trust mode costs",
+		Purpose: "propose an upgrade to a new manifest root or a published release, showing what each trust mode costs",
+		Workflow: `A raw proposal names the root (-manifest or -root) and -uri. A controller
+whose root authority pinned a release registry takes only releases:
+-component and -version name one the registry publishes (-manifest, if
+given, must be its manifest).
+
+With -mode full the manifest's chunks go on chain first (-manifest needed):
+sent from the keystore key, or, with -safe, written as one Safe transaction
+file per publication (FILE.publish-N.json, nonces n, n+1, ...) followed by
+the proposal (FILE, the next nonce). Owners sign all of them; safe-exec
+runs them in nonce order. Check the chunks with verify before activating.`,
 		Flags: func(f *cli.FlagSet) {
 			s.declare(f)
+			mf.declare(f)
 			f.String(&manifest, "manifest", "", "the new release's manifest JSON `file`")
 			f.String(&root, "root", "", "the new root `hex` (instead of -manifest)")
-			f.String(&uri, "uri", "", "`URI` where the manifest is published").Required()
+			f.String(&uri, "uri", "", "`URI` where the manifest is published (raw proposals)")
+			f.String(&component, "component", "", "propose a release: its component `name` (hashed) or 0x id")
+			f.Uint64(&version, "version", 0, "with -component: the release's `version`")
 			f.String(&policy, "policy-hash", "", "policy hash `hex`")
 			f.Duration(&ttl, "ttl", 24*time.Hour, "how long the proposal may be activated (1m to 720h)")
-			f.String(&mode, "mode", string(trustkernel.ModeRootURI), "trust `mode`: root_uri, or full (publish the manifest's chunks on chain first; needs -manifest and -keystore)")
+			f.String(&mode, "mode", string(trustkernel.ModeRootURI), "trust `mode`: root_uri, or full (publish the manifest's chunks on chain first; needs -manifest)")
 			f.Exclusive("manifest", "root")
+			f.Exclusive("component", "root")
+			f.Exclusive("component", "uri")
+			f.Together("component", "version")
 		},
 		Run: func(ctx context.Context, e *cli.Env) error {
 			addr, err := addressFlag("controller", *controller)
@@ -569,50 +646,85 @@ func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 			if err != nil {
 				return err
 			}
+			full := trustkernel.Mode(mode) == trustkernel.ModeFull
+			if trustkernel.Mode(mode) != trustkernel.ModeRootURI && !full {
+				return cli.Exit(2, fmt.Errorf("-mode %q: want root_uri or full", mode))
+			}
+			var compID [32]byte
+			if component != "" {
+				if compID, err = componentFlag(component); err != nil {
+					return err
+				}
+			} else if uri == "" || (manifest == "" && root == "") {
+				return cli.Exit(2, errors.New("give -manifest or -root, and -uri (or -component and -version for a release)"))
+			}
+			if full && manifest == "" {
+				return cli.Exit(2, errors.New("-mode full publishes the manifest's chunks: it needs -manifest"))
+			}
 			var m *integrity.Manifest
 			var r [32]byte
-			switch {
-			case manifest != "":
+			if manifest != "" {
 				if m, err = readManifest(manifest); err != nil {
 					return err
 				}
 				if r, err = m.Root(); err != nil {
 					return err
 				}
-			case root != "":
+			} else if root != "" {
 				if r, err = hashFlag("root", root); err != nil {
 					return err
 				}
-			default:
-				return cli.Exit(2, errors.New("give -manifest or -root"))
 			}
-			ctl := trustkernel.NewController(addr)
-			call, err := ctl.ProposeUpgrade(r, integrity.URIHash(uri), policyHash, ttl)
-			if err != nil {
-				return err
-			}
-			full := trustkernel.Mode(mode) == trustkernel.ModeFull
-			switch {
-			case trustkernel.Mode(mode) != trustkernel.ModeRootURI && !full:
-				return cli.Exit(2, fmt.Errorf("-mode %q: want root_uri or full", mode))
-			case full && (m == nil || s.safe != ""):
-				return cli.Exit(2, errors.New("-mode full publishes the manifest's chunks from the keystore key: it needs -manifest and -keystore, not -safe"))
-			}
+			mopts := mf.options()
 			ch, err := c.dial(ctx)
 			if err != nil {
 				return err
 			}
 			defer ch.Close()
-			var key *ecdsa.PrivateKey
-			if m != nil {
-				from := common.HexToAddress(s.safe)
-				if s.safe == "" {
-					if key, err = s.load(e); err != nil {
-						return err
-					}
-					from = crypto.PubkeyToAddress(key.PublicKey)
+			ctl := trustkernel.NewController(addr)
+			snap, err := ctl.Snapshot(ctx, ch.client, nil)
+			if err != nil {
+				return err
+			}
+			var call trustkernel.Call
+			if component != "" {
+				if snap.ReleaseRegistry == (common.Address{}) {
+					return fmt.Errorf("%w: controller %s pins no release registry; propose a root with -manifest or -root and -uri (the root authority pins a registry with set-registry)", trustkernel.ErrNoReleaseRegistry, addr.Hex())
 				}
-				q := trustkernel.CostQuery{Controller: addr, From: from, URI: uri, PolicyHash: policyHash, TTL: ttl}
+				rel, err := trustkernel.NewRegistry(snap.ReleaseRegistry).Release(ctx, ch.client, nil, compID, version)
+				if err != nil {
+					return fmt.Errorf("component %s version %d in registry %s: %w", component, version, snap.ReleaseRegistry.Hex(), err)
+				}
+				if m != nil && rel.Root != r {
+					return fmt.Errorf("%s has root %x, release %s version %d has root %x", manifest, r, component, version, rel.Root)
+				}
+				r = rel.Root
+				if call, err = ctl.ProposeRelease(compID, version, policyHash, ttl); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.Stdout, "release %s version %d (component %x) in registry %s: root %x\n", component, version, compID, snap.ReleaseRegistry.Hex(), r)
+			} else {
+				if snap.ReleaseRegistry != (common.Address{}) {
+					return fmt.Errorf("%w: controller %s follows release registry %s; propose a published release with -component and -version", trustkernel.ErrReleaseRequired, addr.Hex(), snap.ReleaseRegistry.Hex())
+				}
+				if call, err = ctl.ProposeUpgrade(r, integrity.URIHash(uri), policyHash, ttl); err != nil {
+					return err
+				}
+			}
+			var key *ecdsa.PrivateKey
+			var from common.Address
+			if s.safe != "" {
+				if from, err = addressFlag("safe", s.safe); err != nil {
+					return err
+				}
+			} else {
+				if key, err = s.load(e); err != nil {
+					return err
+				}
+				from = crypto.PubkeyToAddress(key.PublicKey)
+			}
+			if m != nil {
+				q := trustkernel.CostQuery{Controller: addr, From: from, URI: uri, PolicyHash: policyHash, TTL: ttl, Manifest: mopts, ComponentID: compID, Version: version}
 				for _, md := range []trustkernel.Mode{trustkernel.ModeRootURI, trustkernel.ModeFull} {
 					est, err := trustkernel.EstimateModeCost(ctx, ch.client, q, m, md)
 					if err != nil {
@@ -621,8 +733,11 @@ func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 					fmt.Fprintf(e.Stdout, "mode cost %s\n", est)
 				}
 			}
-			if full && !s.dryRun {
-				pub, err := trustkernel.PublishManifest(ctx, ch.client, ch.transactor(key), ctl, m)
+			switch {
+			case full && s.safe != "":
+				return proposeFullSafe(ctx, e, ch, &s, ctl, m, mopts, call)
+			case full && !s.dryRun:
+				pub, err := trustkernel.PublishManifest(ctx, ch.client, ch.transactor(key), ctl, m, mopts...)
 				if err != nil {
 					return err
 				}
@@ -635,98 +750,222 @@ func proposeVerb(c *chainFlags, controller *string) *cli.Command {
 	}
 }
 
-// safeSignVerb adds an owner's signature to a Safe transaction file.
-func safeSignVerb() *cli.Command {
-	var s keyFlags
-	return &cli.Command{
-		Name:    "safe-sign",
-		Purpose: "check a Safe transaction file and add this owner's signature",
-		Args:    "FILE",
-		MinArgs: 1, MaxArgs: 1,
-		Flags: s.declare,
-		Run: func(ctx context.Context, e *cli.Env) error {
-			path := e.Args[0]
-			f, err := readSafeTxFile(path)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.Stdout, "%s on %s through Safe %s, chain %d, nonce %d, safeTxHash ", f.Method, f.Tx.To.Hex(), f.Tx.Safe.Hex(), f.Tx.ChainID, f.Tx.Nonce)
-			h, err := f.Tx.Hash()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(e.Stdout, h.Hex())
-			key, err := s.load(e)
-			if err != nil {
-				return err
-			}
-			sig, err := f.Tx.SignWith(ctx, trustkernel.KeySigner(key))
-			if err != nil {
-				return err
-			}
-			if err := f.AddSignature(sig); err != nil {
-				return err
-			}
-			enc, err := json.MarshalIndent(f, "", "  ")
-			if err != nil {
-				return err
-			}
-			if err := atomicfile.Write(path, append(enc, '\n'), 0o644); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.Stdout, "signed by %s: %d signatures\n", sig.Owner.Hex(), len(f.Signatures))
-			return nil
-		},
+// proposeFullSafe writes the Safe transactions of a full-mode proposal by
+// a Safe upgrade authority: one per chunk publication still missing on
+// chain, at the Safe's nonces n, n+1, ..., then the proposal.
+func proposeFullSafe(ctx context.Context, e *cli.Env, ch *chain, s *sendFlags, ctl *trustkernel.Controller, m *integrity.Manifest, mopts []trustkernel.ManifestOption, propose trustkernel.Call) error {
+	safe := common.HexToAddress(s.safe)
+	root, err := m.Root()
+	if err != nil {
+		return err
 	}
+	rec, err := ctl.ManifestRecord(ctx, ch.client, nil, root)
+	if err != nil {
+		return err
+	}
+	plan, err := ctl.PlanSafeManifest(m, rec.Published, mopts...)
+	if err != nil {
+		return err
+	}
+	if rec.Count != 0 && rec.Count != uint32(len(plan.Chunks)) {
+		return fmt.Errorf("%w: %d chunks of root %x on chain, this plan has %d (another -chunk-bytes?)", trustkernel.ErrBadChunkCount, rec.Count, root, len(plan.Chunks))
+	}
+	fmt.Fprintf(e.Stdout, "full mode through Safe %s: %d chunks, %d on chain, %d publications to sign\n", safe.Hex(), len(plan.Chunks), rec.Published, len(plan.Txs))
+	price, err := ch.price(ctx)
+	if err != nil {
+		return err
+	}
+	gas, err := trustkernel.EstimateCall(ctx, ch.client, safe, propose)
+	if err != nil {
+		return err
+	}
+	showEstimate(e, propose.Method+" (inner call, without the Safe's own overhead)", gas, price)
+	if s.dryRun {
+		fmt.Fprintln(e.Stdout, "dry run: nothing written")
+		return nil
+	}
+	info, err := trustkernel.InspectSafe(ctx, ch.client, safe, nil)
+	if err != nil {
+		return err
+	}
+	txs, err := trustkernel.SafeManifestTxs(safe, ch.chainID, plan, info.Nonce)
+	if err != nil {
+		return err
+	}
+	base := strings.TrimSuffix(s.out, ".json")
+	var files []safeFile
+	for i, tx := range txs {
+		files = append(files, safeFile{fmt.Sprintf("%s.publish-%d.json", base, i+1), plan.Txs[i].Call.Method, tx})
+	}
+	files = append(files, safeFile{s.out, propose.Method, trustkernel.NewSafeTx(safe, ch.chainID, propose, info.Nonce+uint64(len(txs)))})
+	return writeSafeFiles(e, info, files)
 }
 
-// safeExecVerb executes a signed Safe transaction file.
-func safeExecVerb(c *chainFlags) *cli.Command {
-	var s keyFlags
+// activateVerb activates the pending upgrade; in full mode it first checks
+// that the pending root's manifest is completely on chain.
+func activateVerb(c *chainFlags, controller *string) *cli.Command {
+	var s sendFlags
+	var mode string
 	return &cli.Command{
-		Name:    "safe-exec",
-		Purpose: "execute a Safe transaction file once enough owners have signed (any funded key pays)",
-		Args:    "FILE",
-		MinArgs: 1, MaxArgs: 1,
-		Flags: s.declare,
+		Name:    "activate",
+		Purpose: "activate the pending upgrade (upgrade authority); -mode full checks its manifest is on chain first",
+		Flags: func(f *cli.FlagSet) {
+			s.declare(f)
+			f.String(&mode, "mode", string(trustkernel.ModeRootURI), "trust `mode` of the installs: in full mode the pending root's manifest must be on chain")
+		},
 		Run: func(ctx context.Context, e *cli.Env) error {
-			f, err := readSafeTxFile(e.Args[0])
+			addr, err := addressFlag("controller", *controller)
 			if err != nil {
 				return err
+			}
+			if m := trustkernel.Mode(mode); m != trustkernel.ModeRootURI && m != trustkernel.ModeFull {
+				return cli.Exit(2, fmt.Errorf("-mode %q: want root_uri or full", mode))
 			}
 			ch, err := c.dial(ctx)
 			if err != nil {
 				return err
 			}
 			defer ch.Close()
-			if ch.chainID != f.Tx.ChainID {
-				return fmt.Errorf("the Safe transaction is for chain %d, the endpoint serves chain %d", f.Tx.ChainID, ch.chainID)
+			ctl := trustkernel.NewController(addr)
+			if trustkernel.Mode(mode) == trustkernel.ModeFull {
+				snap, err := ctl.Snapshot(ctx, ch.client, nil)
+				if err != nil {
+					return err
+				}
+				p := snap.PendingUpgrade
+				if p.ExpiresAt == 0 {
+					return fmt.Errorf("controller %s has no pending upgrade", addr.Hex())
+				}
+				m, err := trustkernel.FetchManifest(ctx, clientReader{ch.client}, addr, p.Root)
+				if err != nil {
+					return fmt.Errorf("%w (full-mode installs would fail closed on this root: publish its chunks first)", err)
+				}
+				fmt.Fprintf(e.Stdout, "full mode: the manifest of pending root %x is on chain (%d files)\n", p.Root, len(m.Entries))
 			}
-			info, err := trustkernel.InspectSafe(ctx, ch.client, f.Tx.Safe, nil)
-			if err != nil {
-				return err
-			}
-			if info.Nonce != f.Tx.Nonce {
-				return fmt.Errorf("the Safe transaction has nonce %d, Safe %s is at nonce %d: it was executed or replaced", f.Tx.Nonce, f.Tx.Safe.Hex(), info.Nonce)
+			return act(ctx, e, ch, &s, ctl.ActivateUpgrade())
+		},
+	}
+}
+
+// clientReader is a [trustkernel.ChainReader] over the one endpoint a
+// sending verb uses.
+type clientReader struct{ *ethclient.Client }
+
+func (c clientReader) Call(ctx context.Context, to common.Address, data []byte) ([]byte, error) {
+	return c.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, nil)
+}
+
+// safeSignVerb adds an owner's signature to Safe transaction files.
+func safeSignVerb() *cli.Command {
+	var s keyFlags
+	return &cli.Command{
+		Name:    "safe-sign",
+		Purpose: "check Safe transaction files and add this owner's signature to each",
+		Args:    "FILE...",
+		MinArgs: 1, MaxArgs: -1,
+		Flags: s.declare,
+		Run: func(ctx context.Context, e *cli.Env) error {
+			var files []*trustkernel.SafeTxFile
+			for _, path := range e.Args {
+				f, err := readSafeTxFile(path)
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				files = append(files, f)
 			}
 			key, err := s.load(e)
 			if err != nil {
 				return err
 			}
-			price, err := ch.price(ctx)
+			for i, f := range files {
+				h, err := f.Tx.Hash()
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.Stdout, "%s: %s on %s through Safe %s, chain %d, nonce %d, safeTxHash %s\n", e.Args[i], f.Method, f.Tx.To.Hex(), f.Tx.Safe.Hex(), f.Tx.ChainID, f.Tx.Nonce, h.Hex())
+				sig, err := f.Tx.SignWith(ctx, trustkernel.KeySigner(key))
+				if err != nil {
+					return err
+				}
+				if err := f.AddSignature(sig); err != nil {
+					return fmt.Errorf("%s: %w", e.Args[i], err)
+				}
+				enc, err := json.MarshalIndent(f, "", "  ")
+				if err != nil {
+					return err
+				}
+				if err := atomicfile.Write(e.Args[i], append(enc, '\n'), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.Stdout, "signed by %s: %d signatures\n", sig.Owner.Hex(), len(f.Signatures))
+			}
+			return nil
+		},
+	}
+}
+
+// safeExecVerb executes signed Safe transaction files, in nonce order.
+func safeExecVerb(c *chainFlags) *cli.Command {
+	var s keyFlags
+	return &cli.Command{
+		Name:    "safe-exec",
+		Purpose: "execute Safe transaction files once enough owners have signed, in nonce order (any funded key pays)",
+		Args:    "FILE...",
+		MinArgs: 1, MaxArgs: -1,
+		Flags: s.declare,
+		Run: func(ctx context.Context, e *cli.Env) error {
+			type named struct {
+				path string
+				f    *trustkernel.SafeTxFile
+			}
+			var files []named
+			for _, path := range e.Args {
+				f, err := readSafeTxFile(path)
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				if len(files) > 0 && f.Tx.Safe != files[0].f.Tx.Safe {
+					return fmt.Errorf("%s is for Safe %s, %s for Safe %s: execute one Safe's files at a time", path, f.Tx.Safe.Hex(), files[0].path, files[0].f.Tx.Safe.Hex())
+				}
+				files = append(files, named{path, f})
+			}
+			slices.SortStableFunc(files, func(a, b named) int { return cmp.Compare(a.f.Tx.Nonce, b.f.Tx.Nonce) })
+			ch, err := c.dial(ctx)
 			if err != nil {
 				return err
 			}
-			gas, err := trustkernel.EstimateCall(ctx, ch.client, f.Tx.Safe, trustkernel.Call{Method: f.Method, To: f.Tx.To, Data: f.Tx.Data})
+			defer ch.Close()
+			key, err := s.load(e)
 			if err != nil {
 				return err
 			}
-			showEstimate(e, f.Method+" (inner call, without the Safe's own overhead)", gas, price)
-			rcpt, err := trustkernel.ExecSafeTx(ctx, ch.client, ch.transactor(key), f.Tx, f.Signatures)
-			if err != nil {
-				return err
+			for _, n := range files {
+				f := n.f
+				if ch.chainID != f.Tx.ChainID {
+					return fmt.Errorf("%s: the Safe transaction is for chain %d, the endpoint serves chain %d", n.path, f.Tx.ChainID, ch.chainID)
+				}
+				info, err := trustkernel.InspectSafe(ctx, ch.client, f.Tx.Safe, nil)
+				if err != nil {
+					return err
+				}
+				if info.Nonce != f.Tx.Nonce {
+					return fmt.Errorf("%s: the Safe transaction has nonce %d, Safe %s is at nonce %d: it was executed or replaced, or an earlier one is missing", n.path, f.Tx.Nonce, f.Tx.Safe.Hex(), info.Nonce)
+				}
+				price, err := ch.price(ctx)
+				if err != nil {
+					return err
+				}
+				gas, err := trustkernel.EstimateCall(ctx, ch.client, f.Tx.Safe, trustkernel.Call{Method: f.Method, To: f.Tx.To, Data: f.Tx.Data})
+				if err != nil {
+					return fmt.Errorf("%s: %w", n.path, err)
+				}
+				showEstimate(e, f.Method+" (inner call, without the Safe's own overhead)", gas, price)
+				rcpt, err := trustkernel.ExecSafeTx(ctx, ch.client, ch.transactor(key), f.Tx, f.Signatures)
+				if err != nil {
+					return fmt.Errorf("%s: %w", n.path, err)
+				}
+				fmt.Fprintf(e.Stdout, "executed %s through Safe %s: tx %s, block %v, %d gas used\n", f.Method, f.Tx.Safe.Hex(), rcpt.TxHash.Hex(), rcpt.BlockNumber, rcpt.GasUsed)
 			}
-			fmt.Fprintf(e.Stdout, "executed %s through Safe %s: tx %s, block %v, %d gas used\n", f.Method, f.Tx.Safe.Hex(), rcpt.TxHash.Hex(), rcpt.BlockNumber, rcpt.GasUsed)
 			return nil
 		},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -174,8 +175,15 @@ func TestOperatorVerbs(t *testing.T) {
 
 	// Propose again; the emergency authority cancels (break-glass), and so
 	// may the root authority; an outsider may not.
-	for _, canceller := range []int{3, 1} {
+	for i, canceller := range []int{3, 1} {
 		o.ok(2, "-controller", ctl[1], "propose", "-root", "0x"+strings.Repeat("ab", 32), "-uri", "https://releases.example/3.json")
+		if i == 0 {
+			// Its chunks are not on chain: a full-mode activation is
+			// refused before anything is sent.
+			errs = o.fails(2, "-controller", ctl[1], "activate", "-mode", "full")
+			assert.Contains(t, errs, "not completely published")
+			assert.Contains(t, errs, "full-mode installs would fail closed")
+		}
 		errs = o.fails(4, "-controller", ctl[1], "cancel")
 		assert.Contains(t, errs, "Unauthorized(caller="+simchain.Address(4).Hex())
 		out = o.ok(canceller, "-controller", ctl[1], "cancel")
@@ -284,20 +292,7 @@ func TestOperatorSafe(t *testing.T) {
 	client, err := o.chain.Dial(ctx)
 	require.NoError(t, err)
 	defer client.Close()
-	deploy := func(rel string) common.Address {
-		var a struct{ Bytecode string }
-		data, err := os.ReadFile(filepath.Join(artifacts, rel))
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal(data, &a))
-		addr, tx, err := bind.DeployContract(opts(0), common.FromHex(a.Bytecode), client, nil)
-		require.NoError(t, err)
-		_, err = bind.WaitMined(ctx, client, tx.Hash())
-		require.NoError(t, err)
-		return addr
-	}
-	singleton, factory := deploy("Safe.sol/Safe.json"), deploy("proxies/SafeProxyFactory.sol/SafeProxyFactory.json")
-	safe, err := trustkernel.CreateSafe(ctx, client, opts(0), factory, singleton, []common.Address{simchain.Address(5), simchain.Address(6), simchain.Address(7)}, 2, 1)
-	require.NoError(t, err)
+	safe := o.newSafe(artifacts, client)
 	dep, err := trustkernel.Deploy(ctx, client, opts(0), simchain.Address(0))
 	require.NoError(t, err)
 	addr, _, err := trustkernel.CreateInstance(ctx, client, opts(0), dep, trustkernel.InstanceParams{
@@ -328,6 +323,29 @@ func TestOperatorSafe(t *testing.T) {
 	// Replaying the executed file is refused (the Safe's nonce moved on).
 	errs = o.fails(0, "safe-exec", file)
 	assert.Contains(t, errs, "has nonce 0, Safe "+safe.Hex()+" is at nonce 1")
+}
+
+// newSafe deploys the official Safe singleton and proxy factory and
+// creates a 2-of-3 Safe of accounts 5, 6 and 7.
+func (o *operator) newSafe(artifacts string, client *ethclient.Client) common.Address {
+	t := o.t
+	t.Helper()
+	ctx := context.Background()
+	deploy := func(rel string) common.Address {
+		var a struct{ Bytecode string }
+		data, err := os.ReadFile(filepath.Join(artifacts, rel))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &a))
+		addr, tx, err := bind.DeployContract(opts(0), common.FromHex(a.Bytecode), client, nil)
+		require.NoError(t, err)
+		_, err = bind.WaitMined(ctx, client, tx.Hash())
+		require.NoError(t, err)
+		return addr
+	}
+	singleton, factory := deploy("Safe.sol/Safe.json"), deploy("proxies/SafeProxyFactory.sol/SafeProxyFactory.json")
+	safe, err := trustkernel.CreateSafe(ctx, client, opts(0), factory, singleton, []common.Address{simchain.Address(5), simchain.Address(6), simchain.Address(7)}, 2, 1)
+	require.NoError(t, err)
+	return safe
 }
 
 // safeArtifacts returns the build/artifacts/contracts directory of the
