@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Independent Node.js verifiers of the wire vectors of cahp, pairing,
-# federation, governance and envelope (internal/xcheck/node), written from
+# federation, governance, envelope and chp (internal/xcheck/node), written from
 # the package docs alone, and their mutation self-test. Installs their pinned dependencies (npm ci, from
 # package-lock.json) beside a temporary copy of the verifiers and runs them
 # against this checkout's testdata: one line per vector, and any mismatch

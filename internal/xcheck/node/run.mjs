@@ -1,6 +1,6 @@
 // Runs every verifier (or those named on the command line) and exits non-zero
 // on any mismatch.
-const all = ['governance', 'federation', 'cahp', 'pairing', 'envelope'];
+const all = ['governance', 'federation', 'cahp', 'pairing', 'envelope', 'chp'];
 const names = process.argv.length > 2 ? process.argv.slice(2) : all;
 let failures = 0, passes = 0;
 for (const name of names) {

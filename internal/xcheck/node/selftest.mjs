@@ -23,9 +23,11 @@ const MUTATIONS = [
   ['pairing', 'pairing/testdata/recovery-transcript.json', '"newKeyId": "e2-f9', '"newKeyId": "e2-f8'],
   ['envelope', 'envelope/testdata/vectors/envelopes.json', '"key_id": "swarm-1"', '"key_id": "swarm-2"'],
   ['envelope', 'envelope/testdata/vectors/envelopes.json', '"timestamp": 1767657600', '"timestamp": 1767657601'],
+  ['chp', 'chp/testdata/vectors/late_note.json', '2025-11-04T08:41:00Z', '2025-11-04T08:40:00Z'],
+  ['chp', 'chp/testdata/vectors/ack.json', 'CI:ethics-v1', 'CI:ethics-v2'],
 ];
 
-const dirs = ['governance/testdata', 'federation/testdata', 'cahp/testdata', 'pairing/testdata', 'envelope/testdata/vectors'];
+const dirs = ['governance/testdata', 'federation/testdata', 'cahp/testdata', 'pairing/testdata', 'envelope/testdata/vectors', 'chp/testdata/vectors'];
 
 export async function run() {
   let failures = 0, passes = 0;
