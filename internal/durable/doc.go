@@ -4,11 +4,11 @@
 // returns only after its record is on stable storage (written and fsynced;
 // fdatasync on Linux). Many goroutines may append at once: one committer
 // collects every queued record into one write and one fsync (group commit),
-// so the cost of an fsync is shared by every record that arrived while the
-// previous write was being made. The committer does not wait for an fsync
-// before making the next write: up to [syncDepth] fsyncs overlap, which lets
-// the device merge their flushes, and an acknowledger answers the writes in
-// order as their fsyncs finish.
+// one fsync at a time, so the cost of an fsync is shared by every record
+// that arrived while the previous one ran. An acknowledger makes each
+// group's records readable and answers their appends, in order, while the
+// committer already makes the next group durable. No append returns before
+// the fsync that covers its records has succeeded.
 //
 // # File format
 //
@@ -43,8 +43,8 @@
 // (often zeros). Only what was never synced can be torn, which is bounded
 // two ways: nothing below the synced length (the last clean Close), and
 // nothing before the last [maxUnsynced] bytes of the file (4 MiB and 32
-// bytes), because a writer has at most [syncDepth] writes of at most
-// [maxWrite] bytes each waiting for their fsync. Open truncates from a bad
+// bytes), because a writer fsyncs before a write (of at most [maxWrite]
+// bytes) would leave more than that unsynced. Open truncates from a bad
 // frame only when it lies past both bounds (records there were never
 // acknowledged), and reports any other bad
 // frame, or a file shorter than its synced length, as [CorruptError]: that

@@ -35,12 +35,13 @@ const (
 	MaxRecordSize = 1 << 20
 	// maxWrite is the longest single write.
 	maxWrite = MaxRecordSize + FrameHeaderSize
-	// syncDepth is how many writes may wait for their fsync at once.
-	// Overlapping fsyncs let the device merge their flushes.
-	syncDepth = 4
 	// maxUnsynced bounds the bytes at the end of a file that can be unsynced
-	// when the writer crashes.
-	maxUnsynced = syncDepth * maxWrite
+	// when the writer crashes: a writer fsyncs before a write would leave
+	// more than this unsynced.
+	maxUnsynced = 4 * maxWrite
+	// ackDepth is how many committed groups may wait for the acknowledger
+	// while the committer makes the next one durable.
+	ackDepth = 1
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -171,15 +172,15 @@ type File struct {
 	done   chan struct{} // closed when the acknowledger exits
 
 	// Owned by the committer (or, in a lazy file, by the holder of lazyMu):
-	// where the next record goes, and its buffer.
-	lazyMu sync.Mutex
-	next   uint64
-	pos    int64
-	buf    []byte
-	// inflight carries written chunks, in order, to the acknowledger. With
-	// the one the acknowledger waits on and the one the committer is
-	// sending, at most syncDepth writes are unsynced.
-	inflight chan *chunk
+	// where the next record goes, how much of the file is known synced,
+	// and the write buffer.
+	lazyMu  sync.Mutex
+	next    uint64
+	pos     int64
+	flushed int64
+	buf     []byte
+	// committed carries durable groups, in order, to the acknowledger.
+	committed chan *group
 
 	idx     sync.RWMutex
 	count   uint64  // records readable
@@ -208,13 +209,14 @@ func Open(path string, opts Options) (*File, error) {
 		return nil, fmt.Errorf("durable: %w", err)
 	}
 	f := &File{path: path, f: fd, lazy: opts.Lazy, index: opts.Index, onCommit: opts.OnCommit,
-		done: make(chan struct{}), inflight: make(chan *chunk, syncDepth-2)}
+		done: make(chan struct{}), committed: make(chan *group, ackDepth)}
 	f.cond = sync.NewCond(&f.mu)
 	if err := f.open(opts, logger); err != nil {
 		fd.Close()
 		return nil, err
 	}
-	f.next, f.pos = f.count, f.end
+	// Open synced everything it kept.
+	f.next, f.pos, f.flushed = f.count, f.end, f.end
 	go f.run()
 	go f.acknowledge()
 	return f, nil
@@ -603,13 +605,14 @@ func (f *File) AppendBatch(ctx context.Context, records [][]byte) (uint64, error
 	return r.first, r.err
 }
 
-// run is the committer: it takes every queued request, writes their
-// records in as few writes as the size limit allows, starts an fsync of each
-// write without waiting for the previous one, and passes the writes in order
-// to the acknowledger.
+// run is the committer. It takes every queued request, writes their
+// records (in as few writes as the size limit allows) and fsyncs once, then
+// hands the group to the acknowledger and takes whatever queued meanwhile:
+// the requests that arrive while one fsync runs share the next one. With
+// one fsync at a time a commit gathers every record that arrived during the
+// previous fsync, instead of overlapping fsyncs of a few records each.
 func (f *File) run() {
-	defer close(f.inflight)
-	var spare []*request
+	defer close(f.committed)
 	for {
 		f.mu.Lock()
 		for len(f.queue) == 0 && !f.closed {
@@ -620,57 +623,66 @@ func (f *File) run() {
 			return
 		}
 		batch := f.queue
-		f.queue = spare[:0]
+		f.queue = nil
 		for _, r := range batch {
 			r.taken = true
 		}
 		f.mu.Unlock()
-		f.commit(batch)
-		clear(batch)
-		spare = batch
+		f.committed <- f.commit(batch)
 	}
 }
 
-// chunk is one write: its records, the requests it completes, and the
-// outcome of its write and fsync.
-type chunk struct {
+// group is what one commit made durable: the records of the requests
+// taken from the queue together, written in one or more writes and covered
+// by the fsync that ended the commit.
+type group struct {
 	first   uint64
 	frames  []Frame
-	end     int64
 	records [][]byte
-	answers []*request // requests whose last record is in this chunk
-	synced  chan error
+	end     int64
+	answers []*request
+	err     error // the write or fsync that failed, if one did
 }
 
-// commit writes the records of batch in chunks of at most maxWrite bytes.
-func (f *File) commit(batch []*request) {
-	c := &chunk{first: f.next}
+// commit writes the records of batch in writes of at most maxWrite bytes
+// and fsyncs them. It returns before a group is durable only if it failed.
+func (f *File) commit(batch []*request) *group {
+	g := &group{first: f.next, answers: batch}
 	f.buf = f.buf[:0]
+	var err error
 	for _, r := range batch {
 		r.first = f.next
 		for _, rec := range r.records {
 			if len(f.buf)+FrameHeaderSize+len(rec) > maxWrite {
-				f.write(c)
-				c, f.buf = &chunk{first: f.next}, f.buf[:0]
+				err = f.write(err)
 			}
-			c.frames = append(c.frames, Frame{Offset: f.pos + int64(len(f.buf)), Length: len(rec)})
-			c.records = append(c.records, rec)
+			g.frames = append(g.frames, Frame{Offset: f.pos + int64(len(f.buf)), Length: len(rec)})
+			g.records = append(g.records, rec)
 			f.buf = AppendFrame(f.buf, rec)
 			f.next++
 		}
-		c.answers = append(c.answers, r)
 	}
-	f.write(c)
+	err = f.write(err)
+	if err == nil {
+		err = f.sync()
+	}
+	g.end, g.err = f.pos, err
+	return g
 }
 
-// write writes f.buf, the frames of c, at the end of the file, starts its
-// fsync and queues c for the acknowledger. After a failed write nothing more
-// is written, so the file never has a hole.
-func (f *File) write(c *chunk) {
-	c.synced = make(chan error, 1)
-	f.mu.Lock()
-	err := f.failed
-	f.mu.Unlock()
+// write writes f.buf at the end of the file and empties it, fsyncing first
+// if the write would leave more than maxUnsynced bytes unsynced. After a
+// failed write or fsync (err, or a failure of the File) nothing more is
+// written, so the file never has a hole; the returned error says so.
+func (f *File) write(err error) error {
+	if err == nil {
+		f.mu.Lock()
+		err = f.failed
+		f.mu.Unlock()
+	}
+	if err == nil && f.pos+int64(len(f.buf))-f.flushed > maxUnsynced {
+		err = f.sync()
+	}
 	if err == nil {
 		_, err = f.f.WriteAt(f.buf, f.pos)
 		f.writes.Add(1)
@@ -679,55 +691,55 @@ func (f *File) write(c *chunk) {
 		}
 	}
 	f.pos += int64(len(f.buf))
-	c.end = f.pos
-	if err != nil || f.lazy {
-		c.synced <- err
-	} else {
-		go func() {
-			err := syncData(f.f)
-			f.syncs.Add(1)
-			c.synced <- err
-		}()
-	}
-	f.inflight <- c
+	f.buf = f.buf[:0]
+	return err
 }
 
-// acknowledge takes written chunks in order, waits for each one's fsync,
-// makes its records visible and answers its requests. The first failure
-// stops the File: that chunk and every later one fail with it.
+// sync fsyncs everything written so far.
+func (f *File) sync() error {
+	err := syncData(f.f)
+	f.syncs.Add(1)
+	if err != nil {
+		f.fail(err)
+		return err
+	}
+	f.flushed = f.pos
+	return nil
+}
+
+// acknowledge takes committed groups in order, makes their records visible
+// and answers their requests. A group whose write or fsync failed, and
+// every later one, is answered with the File's failure.
 func (f *File) acknowledge() {
 	defer close(f.done)
-	for c := range f.inflight {
-		if err := <-c.synced; err != nil {
-			f.fail(err)
-		}
+	for g := range f.committed {
 		f.mu.Lock()
 		err := f.failed
 		f.mu.Unlock()
 		if err != nil {
-			answer(c.answers, err)
+			answer(g.answers, err)
 			continue
 		}
-		f.publish(c)
-		answer(c.answers, nil)
+		f.publish(g.first, g.frames, g.records, g.end)
+		answer(g.answers, nil)
 	}
 }
 
-// publish makes the records of c, which are stored, readable and passes
-// them to the OnCommit hook.
-func (f *File) publish(c *chunk) {
+// publish makes records, which are stored, readable and passes them to the
+// OnCommit hook. end is the end of the last one's frame.
+func (f *File) publish(first uint64, frames []Frame, records [][]byte, end int64) {
 	f.idx.Lock()
 	if f.index == nil {
-		for _, at := range c.frames {
+		for _, at := range frames {
 			f.offsets = append(f.offsets, at.Offset)
 		}
 	}
-	f.count += uint64(len(c.frames))
-	f.end = c.end
+	f.count += uint64(len(frames))
+	f.end = end
 	f.idx.Unlock()
-	f.records.Add(uint64(len(c.records)))
+	f.records.Add(uint64(len(records)))
 	if f.onCommit != nil {
-		f.onCommit(c.first, c.frames, c.records)
+		f.onCommit(first, frames, records)
 	}
 }
 
@@ -745,13 +757,13 @@ func (f *File) appendLazy(records [][]byte) (uint64, error) {
 	case err != nil:
 		return 0, err
 	}
-	c := &chunk{first: f.next}
+	first := f.next
+	frames := make([]Frame, 0, len(records))
 	f.buf = f.buf[:0]
 	for _, rec := range records {
-		c.frames = append(c.frames, Frame{Offset: f.pos + int64(len(f.buf)), Length: len(rec)})
+		frames = append(frames, Frame{Offset: f.pos + int64(len(f.buf)), Length: len(rec)})
 		f.buf = AppendFrame(f.buf, rec)
 	}
-	c.records = records
 	_, err = f.f.WriteAt(f.buf, f.pos)
 	f.writes.Add(1)
 	if err != nil {
@@ -762,9 +774,8 @@ func (f *File) appendLazy(records [][]byte) (uint64, error) {
 	}
 	f.next += uint64(len(records))
 	f.pos += int64(len(f.buf))
-	c.end = f.pos
-	f.publish(c)
-	return c.first, nil
+	f.publish(first, frames, records, f.pos)
+	return first, nil
 }
 
 // fail stops the File with err unless it has already stopped.

@@ -133,7 +133,7 @@ func TestLargeBatchSplitsWrites(t *testing.T) {
 	first, err := f.AppendBatch(context.Background(), [][]byte{big, big, []byte("tail")})
 	require.NoError(t, err)
 	require.Equal(t, uint64(0), first)
-	require.Equal(t, uint64(3), f.Stats().Syncs, "no write is longer than maxUnsynced")
+	require.Equal(t, Stats{Records: 3, Writes: 3, Syncs: 1}, f.Stats(), "no write is longer than maxWrite; one fsync covers the batch")
 	_, err = f.Append(context.Background(), make([]byte, MaxRecordSize+1))
 	require.ErrorIs(t, err, ErrTooLarge)
 	_, err = f.AppendBatch(context.Background(), nil)
@@ -143,6 +143,60 @@ func TestLargeBatchSplitsWrites(t *testing.T) {
 	got, err := g.Read(1)
 	require.NoError(t, err)
 	require.Equal(t, big, got)
+}
+
+// TestLongBatchSyncsAlongTheWay appends a batch longer than maxUnsynced:
+// the committer fsyncs before a write would leave more than maxUnsynced
+// bytes unsynced, so a crash can tear only the file's last maxUnsynced bytes.
+func TestLongBatchSyncsAlongTheWay(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	f := openT(t, path, Options{})
+	big := bytes.Repeat([]byte{7}, MaxRecordSize)
+	batch := make([][]byte, 9)
+	for i := range batch {
+		batch[i] = big
+	}
+	_, err := f.AppendBatch(context.Background(), batch)
+	require.NoError(t, err)
+	// Writes 1-4 fill maxUnsynced; writes 5 and 9 each need an fsync
+	// first; one more ends the commit.
+	require.Equal(t, Stats{Records: 9, Writes: 9, Syncs: 3}, f.Stats())
+	require.Equal(t, f.pos, f.flushed)
+}
+
+// TestQueuedAppendsShareOneCommit holds the acknowledger so that appends
+// queue while the committer waits; once released, the committer takes all
+// of them into one write and one fsync.
+func TestQueuedAppendsShareOneCommit(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	f := openT(t, filepath.Join(t.TempDir(), "log"), Options{OnCommit: func(uint64, []Frame, [][]byte) {
+		once.Do(func() { <-release })
+	}})
+	ctx := context.Background()
+	const taken, queued = ackDepth + 2, 20
+	var wg sync.WaitGroup
+	for i := range taken {
+		wg.Go(func() {
+			_, err := f.Append(ctx, record(i))
+			assert.NoError(t, err)
+		})
+		require.Eventually(t, func() bool { return f.Stats().Syncs == uint64(i+1) }, 5*time.Second, time.Millisecond)
+	}
+	for i := range queued {
+		wg.Go(func() {
+			_, err := f.Append(ctx, record(taken+i))
+			assert.NoError(t, err)
+		})
+	}
+	require.Eventually(t, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.queue) == queued
+	}, 5*time.Second, time.Millisecond)
+	close(release)
+	wg.Wait()
+	require.Equal(t, Stats{Records: taken + queued, Writes: taken + 1, Syncs: taken + 1}, f.Stats())
 }
 
 func TestCanceledContext(t *testing.T) {
@@ -334,9 +388,9 @@ func TestWriteFailureStopsFile(t *testing.T) {
 }
 
 // TestCancelWhileQueued holds the acknowledger in OnCommit so that the
-// committer stops with writes in flight; an append still in the queue when
-// its context ends is withdrawn and never written, while the ones taken
-// for writing complete.
+// committer stops with committed groups waiting; an append still in the
+// queue when its context ends is withdrawn and never written, while the
+// ones taken for writing complete.
 func TestCancelWhileQueued(t *testing.T) {
 	release := make(chan struct{})
 	var once, released sync.Once
@@ -346,15 +400,16 @@ func TestCancelWhileQueued(t *testing.T) {
 	unblock := func() { released.Do(func() { close(release) }) }
 	t.Cleanup(unblock) // runs before openT's Close, even if the test fails
 	ctx := context.Background()
-	results := make(chan error, syncDepth)
-	// The first write blocks the acknowledger; syncDepth-2 more fill the
+	// The first group blocks the acknowledger; ackDepth more fill the
 	// channel to it and one more blocks the committer.
-	for i := range syncDepth {
+	const taken = ackDepth + 2
+	results := make(chan error, taken)
+	for i := range taken {
 		go func() {
 			_, err := f.Append(ctx, record(i))
 			results <- err
 		}()
-		require.Eventually(t, func() bool { return f.Stats().Writes == uint64(i+1) }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return f.Stats().Syncs == uint64(i+1) }, 5*time.Second, time.Millisecond)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	withdrawn := make(chan error, 1)
@@ -369,15 +424,15 @@ func TestCancelWhileQueued(t *testing.T) {
 	}, 5*time.Second, time.Millisecond)
 	cancel()
 	require.ErrorIs(t, <-withdrawn, context.Canceled)
-	require.Equal(t, uint64(syncDepth), f.Stats().Writes, "no more than syncDepth writes wait for their fsync")
+	require.Equal(t, uint64(taken), f.Stats().Writes, "the committer waits for the acknowledger")
 	unblock()
-	for range syncDepth {
+	for range taken {
 		require.NoError(t, <-results)
 	}
-	require.Equal(t, uint64(syncDepth), f.Len())
+	require.Equal(t, uint64(taken), f.Len())
 	require.NoError(t, f.Close())
 	g := openT(t, f.path, Options{})
-	require.Equal(t, uint64(syncDepth), g.Len(), "the withdrawn record was never written")
+	require.Equal(t, uint64(taken), g.Len(), "the withdrawn record was never written")
 }
 
 // forgetClose rewrites the synced-length slots of a format 2 file's bytes
