@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Independent Node.js verifiers of the wire vectors of cahp, pairing,
-# federation, governance, envelope and chp (internal/xcheck/node), written from
-# the package docs alone, and their mutation self-test. Installs their pinned dependencies (npm ci, from
-# package-lock.json) beside a temporary copy of the verifiers and runs them
-# against this checkout's testdata: one line per vector, and any mismatch
-# fails the check.
+# federation, governance, envelope and chp (internal/xcheck/node), written
+# from the package docs alone, and their mutation self-test. Installs their
+# pinned dependencies (npm ci, from package-lock.json) beside a temporary
+# copy of the verifiers and runs them against this checkout's testdata: one
+# line per vector, and any mismatch fails the check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=internal/xcheck/node
