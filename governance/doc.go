@@ -157,7 +157,10 @@
 // # Scrolls, audit and trust model
 //
 // Each scroll is an RFC 6962 Merkle log with C2SP signed checkpoints
-// ([Store], [OpenFileStore]); receipts are its records, byte for byte.
+// ([Store], [OpenFileStore]); receipts are its records, byte for byte. A
+// [FileStore] signs each scroll's checkpoints with its one Ed25519 key under
+// the origin "<store origin>/<scroll name>" (testdata/scroll.json: the
+// checkpoint of a scroll holding the receipts of testdata/receipts.json).
 // Receipts are judged in scroll order and their times never go backwards,
 // so the state at any time is a function of the scroll alone, and a
 // receipt accepted on append is accepted on replay. An [Auditor] replays

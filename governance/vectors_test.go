@@ -15,7 +15,9 @@ import (
 	"github.com/gowebpki/jcs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
 )
 
@@ -55,6 +57,15 @@ func TestReceiptVectors(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join("testdata", "registry.json"), append(data, '\n'), 0o644))
 		require.NoError(t, os.WriteFile(filepath.Join("testdata", "genesis.json"), append(Genesis().Canonical(), '\n'), 0o644))
+	}
+	if *update {
+		var vectors []receiptVector
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &vectors))
+		data, err = json.MarshalIndent(makeScrollVector(t, vectors), "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", "scroll.json"), append(data, '\n'), 0o644))
 	}
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -212,4 +223,91 @@ func generateReceiptVectors(t *testing.T) []receiptVector {
 		reseal("proposal with a member in another case", first, sov, func(m map[string]any) { m["Title"] = m["title"]; delete(m, "title") }, "ErrMalformed"),
 	)
 	return out
+}
+
+// scrollVector is testdata/scroll.json: the Governance scroll of a
+// FileStore holding the positive receipts of receipts.json, in file order,
+// and its signed checkpoint.
+type scrollVector struct {
+	Desc       string `json:"desc"`
+	Origin     string `json:"origin"`     // the checkpoint origin, "<store origin>/Governance"
+	PublicKey  string `json:"public_key"` // the scroll operator's key, ed25519:z6Mk...
+	Size       int    `json:"size"`
+	Checkpoint string `json:"checkpoint"` // the C2SP signed note
+}
+
+const scrollOrigin = "gov.example.org"
+
+// makeScrollVector appends the positive receipts to a fresh FileStore's
+// Governance scroll and takes its checkpoint.
+func makeScrollVector(t *testing.T, vectors []receiptVector) scrollVector {
+	ctx := t.Context()
+	key := testKey("scroll operator")
+	fs, err := OpenFileStore(t.TempDir(), scrollOrigin, key)
+	require.NoError(t, err)
+	defer fs.Close()
+	sc, err := fs.Scroll(ScrollGovernance)
+	require.NoError(t, err)
+	n := 0
+	for _, v := range vectors {
+		if v.WantErr != "" {
+			continue
+		}
+		_, err := sc.Append(ctx, []byte(v.Envelope))
+		require.NoError(t, err)
+		n++
+	}
+	cp, err := sc.Checkpoint(ctx)
+	require.NoError(t, err)
+	return scrollVector{Desc: "the Governance scroll holding the positive receipts of receipts.json in file order",
+		Origin: fs.Origin(ScrollGovernance), PublicKey: testSigner("scroll operator").PublicKey(), Size: n, Checkpoint: string(cp)}
+}
+
+// TestScrollVector checks testdata/scroll.json without the store: the
+// checkpoint verifies with the operator's key under the origin, and its
+// root is the RFC 6962 root (golang.org/x/mod/sumdb/tlog) of the positive
+// receipts of receipts.json, byte for byte, in file order. A store built
+// again from them gives the same checkpoint.
+func TestScrollVector(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "scroll.json"))
+	require.NoError(t, err)
+	var sv scrollVector
+	require.NoError(t, json.Unmarshal(data, &sv))
+	data, err = os.ReadFile(filepath.Join("testdata", receiptVectors))
+	require.NoError(t, err)
+	var vectors []receiptVector
+	require.NoError(t, json.Unmarshal(data, &vectors))
+
+	var hashes []tlog.Hash
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			out[i] = hashes[x]
+		}
+		return out, nil
+	})
+	var n int64
+	for _, v := range vectors {
+		if v.WantErr != "" {
+			continue
+		}
+		hs, err := tlog.StoredHashes(n, []byte(v.Envelope), reader)
+		require.NoError(t, err)
+		hashes = append(hashes, hs...)
+		n++
+	}
+	root, err := tlog.TreeHash(n, reader)
+	require.NoError(t, err)
+
+	pub, err := envelope.ParseEd25519PublicKey(sv.PublicKey)
+	require.NoError(t, err)
+	vr, err := checkpoint.NewVerifier(sv.Origin, pub)
+	require.NoError(t, err)
+	cp, _, err := checkpoint.Verify([]byte(sv.Checkpoint), vr)
+	require.NoError(t, err)
+	assert.Equal(t, sv.Origin, cp.Origin)
+	assert.Equal(t, uint64(n), cp.Size)
+	assert.Equal(t, int64(sv.Size), n)
+	assert.Equal(t, root, cp.Hash)
+	assert.Equal(t, sv, makeScrollVector(t, vectors), "the store gives another checkpoint")
 }

@@ -2,8 +2,9 @@
 // package doc (go doc -all ./governance) and governance/testdata/README.md.
 import {
   Reporter, readJSON, openEnvelope, jcs, sha256, ed25519FromSeed, formatEd25519Key,
-  assert, eqStr, strictParse, blake3hex, readRepo,
+  assert, eqStr, strictParse, blake3hex, readRepo, parseEd25519Key,
 } from './lib.mjs';
+import { merkleRoot, verifyNote, parseCheckpoint } from './tlog.mjs';
 
 const TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 const DIGEST = /^(blake3|sha256):[0-9a-f]{64}$/;
@@ -323,6 +324,18 @@ export function run() {
       hash = 'blake3:' + blake3hex(jcs(c));
       eqStr(am.payload.constitution_hash_after, hash, 'constitution_hash_after');
     }
+  });
+  r.check('scroll.json: the Governance scroll\'s checkpoint covers the receipts in order', () => {
+    const sv = readJSON('governance/testdata/scroll.json');
+    eqStr(sv.origin, 'gov.example.org/Governance', 'origin is "<store origin>/Governance"');
+    eqStr(sv.public_key, testKey('scroll operator'), 'operator key');
+    const records = vectors.filter((e) => e.want_id).map((e) => Buffer.from(e.envelope));
+    eqStr(sv.size, records.length, 'size');
+    const text = verifyNote(sv.checkpoint, sv.origin, parseEd25519Key(sv.public_key));
+    const cp = parseCheckpoint(text);
+    eqStr(cp.origin, sv.origin, 'checkpoint origin');
+    eqStr(cp.size, records.length, 'checkpoint size');
+    eqStr(cp.root.toString('hex'), merkleRoot(records).toString('hex'), 'checkpoint root over the receipts, byte for byte');
   });
   r.check('genesis.json procedure: proposals copy their rules and dates, orders stay in bounds', () => {
     const g = readJSON('governance/testdata/genesis.json');

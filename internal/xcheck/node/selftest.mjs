@@ -13,6 +13,7 @@ const MUTATIONS = [
   ['governance', 'governance/testdata/receipts.json', 'Compliance with EU regulations', 'Compliance with US regulations'],
   ['governance', 'governance/testdata/genesis.json', '"version":"1.0.0"', '"version":"1.0.1"'],
   ['governance', 'governance/testdata/registry.json', '"weight": 4', '"weight": 5'],
+  ['governance', 'governance/testdata/scroll.json', '"size": 12', '"size": 11'],
   ['federation', 'federation/testdata/vectors.json', '"record 1"', '"record X"'],
   ['federation', 'federation/testdata/vectors.json', 'VaultMesh Dublin', 'VaultMesh Dublim'],
   ['cahp', 'cahp/testdata/transcript.json', '"session_key": "bde9', '"session_key": "bde8'],
