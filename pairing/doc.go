@@ -227,7 +227,12 @@
 // A [Device] keeps its state in a directory: [ConfigFile], with the fields
 // zoneId, zoneName, isController and network {enabled, secret, swarm,
 // epoch, acceptedUntil}, and [KeyFile], its Ed25519 identity key, from
-// which its computer id and its X25519 device key come. [IsInSwarm] and
+// which its computer id and its X25519 device key come: the computer id
+// (also its zone id) is "d" and the hex of the first 12 bytes of SHA-256 of
+// the Ed25519 public key, and the device key is the X25519 key whose scalar
+// is the lower half of SHA-512 of the 32-byte Ed25519 private key (RFC 8032
+// §5.1.5; X25519 clamps it). Peers check neither: both are asserted by the
+// device (see the trust model). [IsInSwarm] and
 // [SetNetworkSecret] read and set the secret. [Device.Start] rejoins the
 // swarm from the stored state; an unpaired zone says that it is not in a
 // swarm and how to pair, and an unpaired pocket can only create or join a
