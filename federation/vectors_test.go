@@ -227,24 +227,19 @@ func checkWitnessedCheckpoint(t *testing.T, v vector) {
 	var r WitnessReceipt
 	require.NoError(t, json.Unmarshal([]byte(v.Record), &r))
 	var hashes []tlog.Hash
-	for i, rec := range v.Records {
-		hs, err := tlog.StoredHashes(int64(i), []byte(rec), tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-			out := make([]tlog.Hash, len(idx))
-			for j, x := range idx {
-				out[j] = hashes[x]
-			}
-			return out, nil
-		}))
-		require.NoError(t, err)
-		hashes = append(hashes, hs...)
-	}
-	root, err := tlog.TreeHash(int64(len(v.Records)), tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
 		for j, x := range idx {
 			out[j] = hashes[x]
 		}
 		return out, nil
-	}))
+	})
+	for i, rec := range v.Records {
+		hs, err := tlog.StoredHashes(int64(i), []byte(rec), reader)
+		require.NoError(t, err)
+		hashes = append(hashes, hs...)
+	}
+	root, err := tlog.TreeHash(int64(len(v.Records)), reader)
 	require.NoError(t, err)
 	require.Equal(t, "sha256:"+hex.EncodeToString(root[:]), r.WitnessedRoot)
 	require.Equal(t, uint64(len(v.Records)), r.WitnessedSize)

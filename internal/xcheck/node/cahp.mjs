@@ -2,7 +2,7 @@
 // cahp package doc (go doc -all ./cahp) and cahp/testdata/README.md.
 import {
   Reporter, readJSON, openEnvelope, jcs, assert, eqStr, eqHex, b64u, hex, sha256,
-  hmacSha256, blake3, crypto, parseEd25519Key, ed25519FromSeed, formatEd25519Key, strictParse,
+  hmacSha256, blake3, crypto, x25519, parseEd25519Key, ed25519FromSeed, formatEd25519Key, strictParse,
 } from './lib.mjs';
 
 class Malformed extends Error {}
@@ -161,13 +161,6 @@ function inclusionRoot(leaf, index, n, proof) {
   return r;
 }
 
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
-function x25519(priv, pub) {
-  const k = crypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8, priv]), format: 'der', type: 'pkcs8' });
-  const p = crypto.createPublicKey({ key: Buffer.concat([X25519_SPKI, pub]), format: 'der', type: 'spki' });
-  return { shared: crypto.diffieHellman({ privateKey: k, publicKey: p }), pub: crypto.createPublicKey(k).export({ format: 'der', type: 'spki' }).subarray(12) };
-}
 
 export function run() {
   const r = new Reporter('cahp');

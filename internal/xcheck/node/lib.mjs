@@ -154,6 +154,16 @@ export function ed25519FromSeed(seed) {
   return { priv, pub, sign: (m) => crypto.sign(null, Buffer.from(m), priv) };
 }
 
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
+// x25519 returns the shared secret of a raw private key and a raw peer
+// public key, and the private key's public key.
+export function x25519(priv, pub) {
+  const k = crypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8, priv]), format: 'der', type: 'pkcs8' });
+  const p = crypto.createPublicKey({ key: Buffer.concat([X25519_SPKI, pub]), format: 'der', type: 'spki' });
+  return { shared: crypto.diffieHellman({ privateKey: k, publicKey: p }), pub: crypto.createPublicKey(k).export({ format: 'der', type: 'spki' }).subarray(12) };
+}
+
 // ---- hashes ----
 
 export const sha256 = (...parts) => {

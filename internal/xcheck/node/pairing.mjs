@@ -3,7 +3,7 @@
 // pairing package doc (go doc -all ./pairing), pairing/testdata/README.md
 // and draft-irtf-cfrg-cpace-21.
 import {
-  Reporter, readJSON, jcs, assert, eqStr, eqHex, b64u, hex, sha512, crypto, strictParse, hmacSha256,
+  Reporter, readJSON, jcs, assert, eqStr, eqHex, b64u, hex, sha512, crypto, strictParse, hmacSha256, x25519,
 } from './lib.mjs';
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 
@@ -101,13 +101,6 @@ function openSwarm(text, keys) {
   return { env, frame: frame.toString('utf8') };
 }
 
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
-function x25519(priv, pub) {
-  const k = crypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8, priv]), format: 'der', type: 'pkcs8' });
-  const p = crypto.createPublicKey({ key: Buffer.concat([X25519_SPKI, pub]), format: 'der', type: 'spki' });
-  return { shared: crypto.diffieHellman({ privateKey: k, publicKey: p }), pub: crypto.createPublicKey(k).export({ format: 'der', type: 'spki' }).subarray(12) };
-}
 
 // ---- pairing messages ----
 
