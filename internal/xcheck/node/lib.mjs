@@ -226,18 +226,29 @@ export function strictParse(text) {
   const ws = () => {
     while (i < s.length && ' \t\n\r'.includes(s[i])) i++;
   };
+  // seq reads the elements of an object or array up to its closing
+  // character, the opening one already read.
+  const seq = (close, element) => {
+    ws();
+    if (s[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      element();
+      ws();
+      const d = s[i++];
+      if (d === close) return;
+      if (d !== ',') throw new Error(`expected , or ${close}`);
+    }
+  };
   const val = () => {
     ws();
     const c = s[i];
     if (c === '{') {
       i++;
       const seen = new Set();
-      ws();
-      if (s[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
+      seq('}', () => {
         ws();
         const start = i;
         skipString();
@@ -247,25 +258,10 @@ export function strictParse(text) {
         ws();
         if (s[i++] !== ':') throw new Error('expected :');
         val();
-        ws();
-        const d = s[i++];
-        if (d === '}') return;
-        if (d !== ',') throw new Error('expected , or }');
-      }
+      });
     } else if (c === '[') {
       i++;
-      ws();
-      if (s[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        val();
-        ws();
-        const d = s[i++];
-        if (d === ']') return;
-        if (d !== ',') throw new Error('expected , or ]');
-      }
+      seq(']', val);
     } else if (c === '"') {
       skipString();
     } else {
