@@ -170,6 +170,20 @@ function checkRun(r, name, V, roles) {
     eqStr(byType('PAIR_ANSWER').confirm, Tb.toString('base64url'), 'Tb');
     eqStr(byType(roles.confirm).confirm, Ta.toString('base64url'), 'Ta');
   });
+  r.check(`${name}: a wrong code gives tags that do not match (one symbol changed)`, () => {
+    const { sid, ADa, ADb, ya, yb, byType } = ctx;
+    const wrong = Buffer.from(prs);
+    wrong[0] = wrong[0] === 0x41 ? 0x42 : 0x41;
+    // B holds the right code, A typed the wrong one.
+    const gA = generator(wrong, ci, sid), gB = generator(prs, ci, sid);
+    const Ya = share(gA, ya), Yb = share(gB, yb);
+    const iskA = iskIR(sid, scalarMultVfy(ya, Yb), Ya, ADa, Yb, ADb);
+    const iskB = iskIR(sid, scalarMultVfy(yb, Ya), Ya, ADa, Yb, ADb);
+    assert(Buffer.compare(iskA, iskB) !== 0, 'both sides agree on ISK with a wrong code');
+    const tA = confirmTags(sid, iskA, Ya, ADa, Yb, ADb), tB = confirmTags(sid, iskB, Ya, ADa, Yb, ADb);
+    assert(Buffer.compare(tA.Tb, tB.Tb) !== 0 && Buffer.compare(tA.Ta, tB.Ta) !== 0, 'tags match with a wrong code');
+    assert(byType('PAIR_ANSWER').confirm !== tA.Tb.toString('base64url'), 'the recorded Tb matches a wrong code');
+  });
   r.check(`${name}: sealed grant (${roles.grant})`, () => {
     const { sid, isk, byType } = ctx;
     const m = byType(roles.grant);
