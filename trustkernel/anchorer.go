@@ -20,7 +20,7 @@ const AnchorBackend = "ethereum"
 
 // Anchorer is the EVM implementation of [checkpoint.Anchorer]: it anchors
 // roots at an Anchor contract with [AnchorRoot] and verifies anchor proofs
-// by reading the contract's Anchored events, through a [QuorumReader] in
+// by reading the contract's Anchored events, through a [quorum.Reader] in
 // production (so that one lying RPC endpoint cannot fake an anchor).
 //
 // Its proofs are
@@ -118,7 +118,7 @@ func (a *Anchorer) VerifyAnchor(ctx context.Context, root [32]byte, label string
 	blockHash := common.HexToHash(proof.BlockHash)
 	// Ask by number, not by hash: a block hash names a block whether or not
 	// it is on the chain, while a range query answers from the canonical
-	// chain (and a QuorumReader clamps it to its pinned, confirmed block).
+	// chain (and a quorum.Reader clamps it to its pinned, confirmed block).
 	n := new(big.Int).SetUint64(proof.BlockNumber)
 	found, err := a.logs.FilterLogs(ctx, ethereum.FilterQuery{
 		FromBlock: n,

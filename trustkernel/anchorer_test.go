@@ -9,6 +9,7 @@ import (
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -40,7 +41,7 @@ func TestAnchorerThroughQuorum(t *testing.T) {
 		t.Cleanup(p.Close)
 		urls = append(urls, p.URL)
 	}
-	q, err := trustkernel.NewQuorumReader(urls, 2, trustkernel.WithClock(clock), trustkernel.WithChainID(simchain.ChainID), trustkernel.WithConfirmations(0))
+	q, err := quorum.New(urls, 2, quorum.WithClock(clock), quorum.WithChainID(simchain.ChainID), quorum.WithConfirmations(0))
 	require.NoError(t, err)
 	defer q.Close()
 	v, err := trustkernel.NewAnchorer(f.dep.Anchor, simchain.ChainID, q, sender)

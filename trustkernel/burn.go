@@ -17,25 +17,26 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/accordsdk/accord/cahp"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 // BurnVerifier is the EVM [cahp.BurnVerifier]: it reads the burn transaction
-// through a [QuorumReader] and accepts it when a quorum agrees that it was
+// through a [quorum.Reader] and accepts it when a quorum agrees that it was
 // executed successfully, on this chain, paying at least the claimed amount
 // (in wei) to [cahp.BurnAddress] with exactly the 32-byte session binding as
 // its calldata, and has at least the asked confirmations counted at the
 // reader's pinned block (which is itself below the quorum's head by the
 // reader's confirmations, so the count is conservative).
 type BurnVerifier struct {
-	r       *QuorumReader
+	r       *quorum.Reader
 	chain   string
 	chainID *big.Int
 }
 
 // NewBurnVerifier returns the burn verifier of the chain with id chainID
 // (CAIP-2 "eip155:<chainID>"), reading through r. r should be built with
-// [WithChainID] so that every endpoint proves it serves that chain.
-func NewBurnVerifier(r *QuorumReader, chainID uint64) (*BurnVerifier, error) {
+// [quorum.WithChainID] so that every endpoint proves it serves that chain.
+func NewBurnVerifier(r *quorum.Reader, chainID uint64) (*BurnVerifier, error) {
 	if r == nil || chainID == 0 {
 		return nil, errors.New("trustkernel: burn verifier: want a quorum reader and a chain id")
 	}
@@ -56,7 +57,7 @@ func (v *BurnVerifier) VerifyBurn(ctx context.Context, b cahp.Burn, minConfirmat
 	}
 	hash := common.HexToHash(b.TxHash)
 	ag, err := v.r.Transaction(ctx, hash)
-	if errors.Is(err, ErrTxNotFound) {
+	if errors.Is(err, quorum.ErrTxNotFound) {
 		return fmt.Errorf("%w: %v", cahp.ErrBurnUnconfirmed, err)
 	}
 	if err != nil {

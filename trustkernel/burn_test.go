@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/cahp"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -40,7 +41,7 @@ func TestBurnVerifier(t *testing.T) {
 	urls := tc.proxies(t, simchain.Behaviour{}, simchain.Behaviour{Lag: 2}, simchain.Behaviour{})
 	// A head spread below the lag keeps the lagging endpoint out of every
 	// quorum of heads, so the pin is the head whatever order answers come in.
-	r, err := NewQuorumReader(urls, 2, WithChainID(simchain.ChainID), WithConfirmations(0), WithHeadSpread(1), WithClock(tc.clock(t)), WithPinTTL(0))
+	r, err := quorum.New(urls, 2, quorum.WithChainID(simchain.ChainID), quorum.WithConfirmations(0), quorum.WithHeadSpread(1), quorum.WithClock(tc.clock(t)), quorum.WithPinTTL(0))
 	require.NoError(t, err)
 	defer r.Close()
 	v, err := NewBurnVerifier(r, simchain.ChainID)
@@ -100,7 +101,7 @@ func TestBurnVerifier(t *testing.T) {
 	b, err := NewBurner(client, simchain.Key(2), simchain.ChainID, amount, 3, 5*time.Millisecond)(cctx, [32]byte{4})
 	require.NoError(t, err)
 	assert.Equal(t, chain, b.Chain)
-	r2, err := NewQuorumReader(urls, 2, WithChainID(simchain.ChainID), WithConfirmations(0), WithClock(func() time.Time { return time.Now().Add(time.Hour) }), WithPinTTL(0))
+	r2, err := quorum.New(urls, 2, quorum.WithChainID(simchain.ChainID), quorum.WithConfirmations(0), quorum.WithClock(func() time.Time { return time.Now().Add(time.Hour) }), quorum.WithPinTTL(0))
 	require.NoError(t, err)
 	defer r2.Close()
 	v2, err := NewBurnVerifier(r2, simchain.ChainID)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordsdk/accord/internal/strictjson"
 	"github.com/accordsdk/accord/trustkernel/internal/tkerr"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 // ErrConfig is wrapped by every configuration error.
@@ -75,7 +76,7 @@ type configOptions struct {
 }
 
 // AllowDevelopmentQuorum accepts a single endpoint with rpc_quorum 1, which
-// is refused otherwise ([ErrSingleEndpoint]): the production rule is at
+// is refused otherwise ([quorum.ErrSingleEndpoint]): the production rule is at
 // least two endpoints agreeing. Use it only against a development chain.
 func AllowDevelopmentQuorum() ConfigOption {
 	return func(o *configOptions) error { o.development = true; return nil }
@@ -141,7 +142,7 @@ func LoadConfig(path string, opts ...ConfigOption) (*Config, error) {
 //
 // Unknown keys, duplicate keys, trailing data and bad values are rejected
 // with an error naming the key. The quorum must be a strict majority of
-// the endpoints, and at least 2 of 2 ([ErrSingleEndpoint] otherwise) unless
+// the endpoints, and at least 2 of 2 ([quorum.ErrSingleEndpoint] otherwise) unless
 // [AllowDevelopmentQuorum] is given.
 //
 // network is optional and names a [Network] preset. With it, chain_id may
@@ -194,7 +195,7 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 	}
 	seen := map[string]bool{}
 	for i, e := range w.RPCEndpoints {
-		u, err := parseEndpoint(e)
+		u, err := quorum.ParseEndpoint(e)
 		if err != nil {
 			return nil, configErr(fmt.Sprintf("rpc_endpoints[%d]", i), "%v", err)
 		}
@@ -211,7 +212,7 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 	if w.RPCQuorum == nil {
 		return nil, configErr("rpc_quorum", "missing")
 	}
-	if err := checkQuorum(len(c.RPCEndpoints), *w.RPCQuorum, o.development); err != nil {
+	if err := quorum.CheckRule(len(c.RPCEndpoints), *w.RPCQuorum, o.development); err != nil {
 		if fromPreset {
 			return nil, errorf("%w: trust.web3.rpc_quorum: %w (network %s supplies %d default endpoint; list two or more in rpc_endpoints)",
 				ErrConfig, err, preset.Name, len(c.RPCEndpoints))
@@ -314,11 +315,11 @@ func (c *Config) Policy() Policy { return NewPolicy(c.MaxStaleSec) }
 // that checks every endpoint serves the configured chain id (and allows a
 // single endpoint only when the configuration was parsed with
 // [AllowDevelopmentQuorum]); opts come after those and may add to them.
-func (c *Config) QuorumReader(opts ...QuorumOption) (*QuorumReader, error) {
-	all := []QuorumOption{WithChainID(c.ChainID)}
+func (c *Config) QuorumReader(opts ...quorum.Option) (*quorum.Reader, error) {
+	all := []quorum.Option{quorum.WithChainID(c.ChainID)}
 	if c.development {
-		all = append(all, WithDevelopmentQuorum())
+		all = append(all, quorum.WithDevelopment())
 	}
 	all = append(all, opts...)
-	return NewQuorumReader(c.RPCEndpoints, c.RPCQuorum, all...)
+	return quorum.New(c.RPCEndpoints, c.RPCQuorum, all...)
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 // TestConfigFiles reads the configuration files in testdata/config, which
@@ -76,7 +78,7 @@ func TestConfigFiles(t *testing.T) {
 	data, err = os.ReadFile(filepath.Join("testdata", "config", "bad-network-single.json"))
 	require.NoError(t, err)
 	_, err = ParseConfig(data)
-	require.ErrorIs(t, err, ErrSingleEndpoint)
+	require.ErrorIs(t, err, quorum.ErrSingleEndpoint)
 	c, err = ParseConfig(data, AllowDevelopmentQuorum())
 	require.NoError(t, err)
 	assert.Equal(t, []string{"http://127.0.0.1:8545"}, c.RPCEndpoints)

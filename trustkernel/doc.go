@@ -219,62 +219,17 @@
 //
 // # Quorum reads
 //
-// A [QuorumReader] is given N endpoints and a quorum k, which must be a
-// strict majority (2k > N, so two disjoint quorums cannot both exist) and
-// at least 2 of 2: fewer than two endpoints or a quorum of one is refused
-// ([ErrSingleEndpoint]) unless [WithDevelopmentQuorum] says the chain is a
-// development chain (the Trust Kernel recommends 2 of 3). A read:
-//
-//  1. Pins a block. Every endpoint is asked for its latest header (and, with
-//     [WithChainID], its chain id, in the same batch). Heads whose timestamp
-//     is further ahead of the clock than [WithMaxFuture] allows are
-//     rejected. The pin comes from a quorum of heads: k heads at most
-//     [WithHeadSpread] blocks apart (default [DefaultHeadSpread]); the
-//     highest such group is taken and the pin is its lowest head minus the
-//     confirmation depth ([WithConfirmations]). The reader waits until such
-//     a group exists and then for as long again; when every endpoint has
-//     answered without one, the read fails at the "head" stage. A fast
-//     lagging endpoint therefore cannot drag the pin down (its head fits in
-//     no group with the up-to-date endpoints, so the reader waits for them),
-//     and a node claiming a head far in the future is out-voted or rejected.
-//     A pin is never below the reader's last pin: a lower pin, or another
-//     block at the last pin's height, fails the read with a
-//     [*PinRollbackError] ([ErrPinRollback]) and the last pin stays, so
-//     successive reads never go back in time.
-//  2. Fetches that block's header from every endpoint and recomputes its
-//     hash from the header fields (the hash field an endpoint sends is never
-//     trusted). k endpoints must serve the same header.
-//  3. Makes the call on every endpoint pinned to that block hash (EIP-1898
-//     {"blockHash": ..., "requireCanonical": true}), and accepts the first
-//     result k endpoints agree on byte for byte.
-//
-// Requests go out in parallel and the header and call stages return as
-// soon as k agree; the slower requests are cancelled, so a read costs about
-// the latency of the k-th fastest up-to-date endpoint, not the slowest. The pinned block is reused for
-// [WithPinTTL] (default one slot), so the steady state is one round trip;
-// reads within a pin also see one consistent state.
-//
-// [QuorumReader.Read] returns an [Agreement] with the evidence (who agreed,
-// what every endpoint answered); [QuorumReader.Call] returns the bytes;
-// [QuorumReader.Snapshot] reads a controller's snapshot() and decodes it with
-// [DecodeSnapshot], and [ControllerState] feeds it to a [Runtime], checking
-// through the quorum, at the first read, after a failed read and whenever
-// the controller's changeCount changes, that the controller's code is the
-// EIP-1167 clone of a genuine implementation. [QuorumReader.Code] reads an
-// account's code the same way.
-// [QuorumReader.FilterLogs] does the same for eth_getLogs: either one block
-// by hash (EIP-234), or a range clamped to the pinned block, each endpoint
-// answering in one batch with the logs and the pinned header so that its
-// logs count only when it is on the agreed chain. A failed read is a
-// [*QuorumError] (errors.Is [ErrNoQuorum]) naming the stage and every
-// endpoint's answer or error.
-//
-// Trust model: the reader defends against fewer than k faulty endpoints,
-// whether they lie (altered results or headers), lag, die, or claim heads
-// in the future. It does not defend against k colluding endpoints: two
-// liars that tell the same lie out-vote one honest node in 2 of 3 (the tests
-// show this). Endpoints run by independent operators, a larger N and k,
-// and a light client are the remedies; majority voting alone is not.
+// The package reads its controller through a k-of-N quorum of RPC
+// endpoints pinned by block hash: package
+// github.com/accordsdk/accord/trustkernel/quorum, whose documentation
+// gives the protocol, its failure modes and its trust model.
+// [Config.QuorumReader] makes a [quorum.Reader] from the configuration.
+// [QuorumSnapshot] reads a controller's snapshot() through it and decodes
+// it with [DecodeSnapshot], and [ControllerState] feeds it to a runtime,
+// checking through the quorum, at the first read, after a failed read and
+// whenever the controller's changeCount changes, that the controller's code
+// is the EIP-1167 clone of a genuine implementation. [FetchManifest] reads a
+// full-mode manifest through it and [BurnVerifier] a burn transaction.
 //
 // # Runtime policy (outage rules)
 //
@@ -337,7 +292,7 @@
 // contracts.release_registry and tx_outbox_dir. Unknown, duplicate or
 // non-lower-case keys, trailing data and bad values are rejected with
 // [ErrConfig] and the key's name. A single endpoint or rpc_quorum 1 is
-// refused ([ErrSingleEndpoint]) unless the file is read with
+// refused ([quorum.ErrSingleEndpoint]) unless the file is read with
 // [AllowDevelopmentQuorum].
 //
 // The optional key network names a preset ([Network], [Networks]): "edgen"

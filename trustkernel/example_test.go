@@ -8,10 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
 	"github.com/accordsdk/accord/trustkernel"
-	"github.com/accordsdk/accord/trustkernel/simchain"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 func ExampleParseConfig() {
@@ -36,7 +34,7 @@ func ExampleParseConfig() {
 func ExamplePolicy_Decide() {
 	p := trustkernel.NewPolicy(180)
 	now := time.Unix(1_800_000_000, 0)
-	last := &trustkernel.Observation{Block: trustkernel.BlockRef{Number: 100, Time: uint64(now.Unix()) - 60}, ActiveRoot: [32]byte{0x3a}}
+	last := &trustkernel.Observation{Block: quorum.BlockRef{Number: 100, Time: uint64(now.Unix()) - 60}, ActiveRoot: [32]byte{0x3a}}
 	lost := errors.New("2 of 3 endpoints down")
 
 	d := p.Decide(now, last, lost)
@@ -46,43 +44,6 @@ func ExamplePolicy_Decide() {
 	// Output:
 	// reads: true writes: trustkernel: rpc quorum lost: 2 of 3 endpoints down
 	// reads: trustkernel: trusted state is stale: block 100 is 4m0s old, allowed 3m0s (2 of 3 endpoints down)
-}
-
-func ExampleQuorumReader_Read() {
-	ctx := context.Background()
-	chain, err := simchain.New(nil)
-	if err != nil {
-		panic(err)
-	}
-	defer chain.Close()
-	probe, _ := chain.Deploy(ctx, simchain.ProbeInitCode())
-	_, _ = chain.Send(ctx, &probe, common.HexToHash("0x2a").Bytes())
-	chain.Mine(10)
-	head, _ := chain.Head(ctx)
-	clock := func() time.Time { return time.Unix(int64(head.Time), 0) }
-
-	// Three endpoints in front of the chain; the first one lies.
-	var urls []string
-	for _, b := range []simchain.Behaviour{{Lie: true}, {}, {Delay: 200 * time.Millisecond}} {
-		p := simchain.NewProxy(chain.URL(), b)
-		defer p.Close()
-		urls = append(urls, p.URL)
-	}
-	r, err := trustkernel.NewQuorumReader(urls, 2, trustkernel.WithClock(clock), trustkernel.WithChainID(simchain.ChainID))
-	if err != nil {
-		panic(err)
-	}
-	defer r.Close()
-	ag, err := r.Read(ctx, probe, nil)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("block %d, agreed by %d endpoints, slot 0 = %#x\n", ag.Block.Number, len(ag.Agreed), ag.Result[31])
-	// The liar flipped the last byte of its answer (the block number).
-	fmt.Printf("last byte: agreed %#x, liar %#x\n", ag.Result[63], ag.Answers[0].Result[63])
-	// Output:
-	// block 10, agreed by 2 endpoints, slot 0 = 0x2a
-	// last byte: agreed 0xa, liar 0xb
 }
 
 func ExampleOutbox() {

@@ -443,7 +443,7 @@ func word32(w []byte) (uint32, bool) {
 }
 
 // ChainReader makes read-only calls and filters logs. A quorum reader
-// ([QuorumReader]) answers both at a block a quorum of endpoints agreed on;
+// ([quorum.Reader]) answers both at a block a quorum of endpoints agreed on;
 // a single RPC client (wrapped to this shape) trusts one endpoint.
 type ChainReader interface {
 	Call(ctx context.Context, to common.Address, calldata []byte) ([]byte, error)
@@ -525,7 +525,7 @@ func FetchManifest(ctx context.Context, r ChainReader, controller common.Address
 
 // ChainManifests is the full-mode [ManifestSource] of a [Runtime]: it
 // fetches a root's manifest from Controller's ManifestChunk events through
-// Reader ([FetchManifest]), normally a [QuorumReader]. It keeps the last
+// Reader ([FetchManifest]), normally a [quorum.Reader]. It keeps the last
 // manifest it fetched: a manifest is fetched only if it hashes to its root,
 // so the one kept for a root stays right, and a runtime repeating a failed
 // install check does not read the chain again. Use it by pointer; it is safe

@@ -16,6 +16,7 @@ import (
 
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -49,7 +50,7 @@ func (c *fullModeChain) clock(t testing.TB) func() time.Time {
 	return func() time.Time { return at }
 }
 
-func (c *fullModeChain) reader(t testing.TB, k int, bs ...simchain.Behaviour) *trustkernel.QuorumReader {
+func (c *fullModeChain) reader(t testing.TB, k int, bs ...simchain.Behaviour) *quorum.Reader {
 	t.Helper()
 	urls := make([]string, len(bs))
 	for i, b := range bs {
@@ -57,11 +58,11 @@ func (c *fullModeChain) reader(t testing.TB, k int, bs ...simchain.Behaviour) *t
 		t.Cleanup(p.Close)
 		urls[i] = p.URL
 	}
-	opts := []trustkernel.QuorumOption{trustkernel.WithClock(c.clock(t)), trustkernel.WithPinTTL(time.Hour)}
+	opts := []quorum.Option{quorum.WithClock(c.clock(t)), quorum.WithPinTTL(time.Hour)}
 	if len(bs) < 2 {
-		opts = append(opts, trustkernel.WithDevelopmentQuorum())
+		opts = append(opts, quorum.WithDevelopment())
 	}
-	r, err := trustkernel.NewQuorumReader(urls, k, opts...)
+	r, err := quorum.New(urls, k, opts...)
 	require.NoError(t, err)
 	t.Cleanup(r.Close)
 	return r
@@ -286,7 +287,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 
 	// The runtimes share one reader and one manifest source, so the
 	// 10,000-file manifest is read from chain once.
-	qr, err := cfg.QuorumReader(trustkernel.WithClock(func() time.Time { return clock() }), trustkernel.WithPinTTL(time.Hour))
+	qr, err := cfg.QuorumReader(quorum.WithClock(func() time.Time { return clock() }), quorum.WithPinTTL(time.Hour))
 	require.NoError(t, err)
 	t.Cleanup(qr.Close)
 	src := &trustkernel.ChainManifests{Reader: qr, Controller: ctl.Address}
@@ -326,7 +327,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	f.send(t, roleUpgrade, ctl.ActivateUpgrade(), nil)
 	f.chain.Mine(3)
 	clock = fc.clock(t)
-	qr, err = cfg.QuorumReader(trustkernel.WithClock(clock)) // a fresh pin, above the activation
+	qr, err = cfg.QuorumReader(quorum.WithClock(clock)) // a fresh pin, above the activation
 	require.NoError(t, err)
 	t.Cleanup(qr.Close)
 	check, err := cfg.InstallCheck(dir, "", qr)

@@ -46,7 +46,7 @@ func TestHardening13ControllerCodeChecked(t *testing.T) {
 	c.chain.Mine(3)
 	r = c.reader(t, 2, simchain.Behaviour{}, simchain.Behaviour{}, simchain.Behaviour{})
 
-	snap, err := r.Snapshot(ctx, lookalike)
+	snap, err := trustkernel.QuorumSnapshot(ctx, r, lookalike)
 	require.NoError(t, err, "the look-alike answers snapshot() like the genuine controller")
 	assert.Equal(t, c.root, snap.ActiveRoot)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -43,7 +44,7 @@ func TestHardening1LaggingMinority(t *testing.T) {
 	t.Cleanup(fast.Close)
 	slow := simchain.NewProxy(c.URL(), simchain.Behaviour{Delay: 600 * time.Millisecond})
 	t.Cleanup(slow.Close)
-	r, err := NewQuorumReader([]string{lagging.URL, fast.URL, slow.URL}, 2, WithClock(clock), WithPinTTL(0))
+	r, err := quorum.New([]string{lagging.URL, fast.URL, slow.URL}, 2, quorum.WithClock(clock), quorum.WithPinTTL(0))
 	require.NoError(t, err)
 	defer r.Close()
 
@@ -52,7 +53,7 @@ func TestHardening1LaggingMinority(t *testing.T) {
 	first, err := r.Read(ctx, probe, nil)
 	require.NoError(t, err)
 	require.Equal(t, newWord.Bytes(), first.Result[:32])
-	require.Equal(t, head.Number.Uint64()-DefaultConfirmations, first.Block.Number)
+	require.Equal(t, head.Number.Uint64()-quorum.DefaultConfirmations, first.Block.Number)
 
 	// It comes back, fast and 20 blocks behind.
 	lagging.SetDown(false)
@@ -72,7 +73,7 @@ func TestHardening1PinNeverMovesBack(t *testing.T) {
 	t.Cleanup(a.Close)
 	b := simchain.NewProxy(c.URL(), simchain.Behaviour{})
 	t.Cleanup(b.Close)
-	r, err := NewQuorumReader([]string{a.URL, b.URL}, 2, WithClock(c.clock(t)), WithPinTTL(0))
+	r, err := quorum.New([]string{a.URL, b.URL}, 2, quorum.WithClock(c.clock(t)), quorum.WithPinTTL(0))
 	require.NoError(t, err)
 	defer r.Close()
 	first, err := r.Pin(ctx)
@@ -81,8 +82,8 @@ func TestHardening1PinNeverMovesBack(t *testing.T) {
 	a.SetLag(20)
 	b.SetLag(20)
 	_, err = r.Read(ctx, c.probe, nil)
-	require.ErrorIs(t, err, ErrPinRollback)
-	var pe *PinRollbackError
+	require.ErrorIs(t, err, quorum.ErrPinRollback)
+	var pe *quorum.PinRollbackError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, first, pe.Last)
 	assert.Less(t, pe.Got.Number, first.Number)
@@ -119,8 +120,8 @@ func (s *scriptedState) State(context.Context) (*Observation, error) {
 // block 110 is not forgotten when a read lands at block 100.
 func TestHardening1RuntimeKeepsNewerObservation(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	block := func(n uint64) BlockRef {
-		return BlockRef{Number: n, Hash: common.Hash{byte(n)}, Time: uint64(now.Unix()) - (120 - n)}
+	block := func(n uint64) quorum.BlockRef {
+		return quorum.BlockRef{Number: n, Hash: common.Hash{byte(n)}, Time: uint64(now.Unix()) - (120 - n)}
 	}
 	src := &scriptedState{obs: []*Observation{
 		{Block: block(110), Paused: true, ActiveRoot: [32]byte{1}},
@@ -149,7 +150,7 @@ func TestHardening1RuntimeKeepsNewerObservation(t *testing.T) {
 // release ever activated) fails closed for reads and writes.
 func TestHardening13ZeroActiveRoot(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	obs := &Observation{Block: BlockRef{Number: 9, Time: uint64(now.Unix()) - 5}}
+	obs := &Observation{Block: quorum.BlockRef{Number: 9, Time: uint64(now.Unix()) - 5}}
 	d := NewPolicy(180).Decide(now, obs, nil)
 	require.ErrorIs(t, d.Reads, ErrNoActiveRoot)
 	require.ErrorIs(t, d.Writes, ErrNoActiveRoot)
@@ -165,7 +166,7 @@ func TestHardening13RunLoop(t *testing.T) {
 	var calls atomic.Int64
 	src := stateFunc(func(context.Context) (*Observation, error) {
 		n := calls.Add(1)
-		return &Observation{Block: BlockRef{Number: uint64(n), Time: uint64(now.Unix())}, ActiveRoot: [32]byte{1}}, nil
+		return &Observation{Block: quorum.BlockRef{Number: uint64(n), Time: uint64(now.Unix())}, ActiveRoot: [32]byte{1}}, nil
 	})
 	rt, err := NewRuntime(src, NewPolicy(180), WithRuntimeClock(func() time.Time { return now }))
 	require.NoError(t, err)
@@ -193,18 +194,18 @@ func (f stateFunc) State(ctx context.Context) (*Observation, error) { return f(c
 // TestHardening14SingleEndpointRefused: a 1-of-1 "quorum" is refused by the
 // reader and the configuration unless the development option says so.
 func TestHardening14SingleEndpointRefused(t *testing.T) {
-	_, err := NewQuorumReader([]string{"http://127.0.0.1:8545"}, 1)
-	require.ErrorIs(t, err, ErrSingleEndpoint)
-	r, err := NewQuorumReader([]string{"http://127.0.0.1:8545"}, 1, WithDevelopmentQuorum())
+	_, err := quorum.New([]string{"http://127.0.0.1:8545"}, 1)
+	require.ErrorIs(t, err, quorum.ErrSingleEndpoint)
+	r, err := quorum.New([]string{"http://127.0.0.1:8545"}, 1, quorum.WithDevelopment())
 	require.NoError(t, err)
 	r.Close()
-	_, err = NewQuorumReader([]string{"http://127.0.0.1:8545", "http://127.0.0.1:8546"}, 2)
+	_, err = quorum.New([]string{"http://127.0.0.1:8545", "http://127.0.0.1:8546"}, 2)
 	require.NoError(t, err)
 
 	one := `{"trust":{"web3":{"chain_id":1,"rpc_endpoints":["http://127.0.0.1:8545"],"rpc_quorum":1,"contracts":{"instance_controller":"0x00000000000000000000000000000000000000aa"}}}}`
 	_, err = ParseConfig([]byte(one))
 	require.ErrorIs(t, err, ErrConfig)
-	require.ErrorIs(t, err, ErrSingleEndpoint)
+	require.ErrorIs(t, err, quorum.ErrSingleEndpoint)
 	assert.Equal(t, "trustkernel: bad config: trust.web3.rpc_quorum: a quorum needs at least two endpoints: got 1 of 1, want at least 2 of 2 (2 of 3 recommended)", err.Error())
 	c, err := ParseConfig([]byte(one), AllowDevelopmentQuorum())
 	require.NoError(t, err)

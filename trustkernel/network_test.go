@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 func TestNetworks(t *testing.T) {
@@ -108,7 +110,7 @@ func TestNetworkConfig(t *testing.T) {
 	// option whatever the preset.
 	for _, net := range Networks() {
 		_, err := ParseConfig([]byte(presetConfig(net.Name, 0, 0, 0)))
-		require.ErrorIs(t, err, ErrSingleEndpoint, net.Name)
+		require.ErrorIs(t, err, quorum.ErrSingleEndpoint, net.Name)
 		assert.Contains(t, err.Error(), "network "+net.Name+" supplies 1 default endpoint")
 		c, err := ParseConfig([]byte(presetConfig(net.Name, 0, 0, 0)), AllowDevelopmentQuorum())
 		require.NoError(t, err, net.Name)

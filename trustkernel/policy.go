@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 // DefaultMaxStale is the Trust Kernel's recommended production max_stale_sec.
@@ -47,7 +48,7 @@ var (
 // Observation is controller state that a quorum agreed on.
 type Observation struct {
 	// Block is the agreed block the state was read at.
-	Block BlockRef
+	Block quorum.BlockRef
 	// Paused is the controller's paused flag.
 	Paused bool
 	// ActiveRoot is the controller's attested manifest root.
@@ -71,7 +72,7 @@ type Policy struct {
 // NewPolicy returns the policy for max_stale_sec (0 means the default 180)
 // with the default bound on future timestamps.
 func NewPolicy(maxStaleSec int) Policy {
-	p := Policy{MaxStale: DefaultMaxStale, MaxFuture: DefaultMaxFuture}
+	p := Policy{MaxStale: DefaultMaxStale, MaxFuture: quorum.DefaultMaxFuture}
 	if maxStaleSec > 0 {
 		p.MaxStale = time.Duration(maxStaleSec) * time.Second
 	}
@@ -116,7 +117,7 @@ func (p Policy) Decide(now time.Time, last *Observation, lastErr error) Decision
 	d.Age = now.Sub(bt)
 	switch {
 	case bt.After(now.Add(p.MaxFuture)):
-		err := fmt.Errorf("%w: block %d at %d is %s ahead of the clock, allowed %s", ErrFutureBlock, last.Block.Number, last.Block.Time, -d.Age, p.MaxFuture)
+		err := fmt.Errorf("%w: block %d at %d is %s ahead of the clock, allowed %s", quorum.ErrFutureBlock, last.Block.Number, last.Block.Time, -d.Age, p.MaxFuture)
 		d.Reads, d.Writes = err, err
 	case d.Age > p.MaxStale:
 		err := fmt.Errorf("%w: block %d is %s old, allowed %s", ErrStale, last.Block.Number, d.Age.Truncate(time.Second), p.MaxStale)
@@ -328,7 +329,7 @@ func (r *Runtime) Refresh(ctx context.Context) error {
 
 // olderBlock reports whether b is below last, or another block at its
 // height.
-func olderBlock(b, last BlockRef) bool {
+func olderBlock(b, last quorum.BlockRef) bool {
 	return b.Number < last.Number || b.Number == last.Number && b.Hash != last.Hash
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -23,9 +24,9 @@ func TestPolicyDecide(t *testing.T) {
 	require.Equal(t, 180*time.Second, p.MaxStale)
 	now := time.Unix(1_800_000_000, 0)
 	at := func(age time.Duration, paused bool) *Observation {
-		return &Observation{Block: BlockRef{Number: 7, Time: uint64(now.Add(-age).Unix())}, Paused: paused, ActiveRoot: [32]byte{1}}
+		return &Observation{Block: quorum.BlockRef{Number: 7, Time: uint64(now.Add(-age).Unix())}, Paused: paused, ActiveRoot: [32]byte{1}}
 	}
-	lost := &QuorumError{Stage: "head", Want: 2}
+	lost := &quorum.Error{Stage: "head", Want: 2}
 	tests := []struct {
 		desc              string
 		last              *Observation
@@ -38,7 +39,7 @@ func TestPolicyDecide(t *testing.T) {
 		{"quorum lost, still fresh", at(10*time.Second, false), lost, nil, ErrQuorumLost},
 		{"quorum lost and stale", at(200*time.Second, false), lost, ErrStale, ErrStale},
 		{"paused", at(10*time.Second, true), nil, ErrPaused, ErrPaused},
-		{"future block", at(-time.Hour, false), nil, ErrFutureBlock, ErrFutureBlock},
+		{"future block", at(-time.Hour, false), nil, quorum.ErrFutureBlock, quorum.ErrFutureBlock},
 		{"never read", nil, nil, ErrNoTrustedState, ErrNoTrustedState},
 		{"never reached quorum", nil, lost, ErrNoTrustedState, ErrNoTrustedState},
 	}
@@ -66,7 +67,7 @@ func TestPolicyDecide(t *testing.T) {
 // probeState reads the probe contract as if it were a controller: the
 // stored word is the active root and a word ending in 0x01 means paused.
 type probeState struct {
-	r     *QuorumReader
+	r     *quorum.Reader
 	probe common.Address
 }
 
@@ -113,7 +114,7 @@ func TestRuntimeOutageRules(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 
-	r, err := NewQuorumReader(urls, 2, WithClock(clock), WithPinTTL(0), WithConfirmations(0))
+	r, err := quorum.New(urls, 2, quorum.WithClock(clock), quorum.WithPinTTL(0), quorum.WithConfirmations(0))
 	require.NoError(t, err)
 	defer r.Close()
 	dir := filepath.Join(t.TempDir(), "outbox")
@@ -144,7 +145,7 @@ func TestRuntimeOutageRules(t *testing.T) {
 	ps[0].SetDown(true)
 	ps[1].SetDown(true)
 	err = rt.Refresh(ctx)
-	require.ErrorIs(t, err, ErrNoQuorum)
+	require.ErrorIs(t, err, quorum.ErrNoQuorum)
 	d = rt.Decision()
 	assert.NoError(t, d.Reads, "reads go on until stale")
 	require.ErrorIs(t, d.Writes, ErrQuorumLost)

@@ -7,7 +7,8 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
+
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 // ErrNotInitialized means the controller has not been initialised, so it
@@ -19,15 +20,15 @@ var ErrNotInitialized = errors.New("trustkernel: instance controller not initial
 type ControllerSnapshot struct {
 	Snapshot
 	// Block is the block the state was read at.
-	Block BlockRef
+	Block quorum.BlockRef
 	// Agreement is the quorum's evidence.
-	Agreement *Agreement
+	Agreement *quorum.Agreement
 }
 
-// Snapshot reads the controller's snapshot() through the quorum, pinned to
-// one block, and decodes it with [DecodeSnapshot] (the bindings' decoder,
-// canonical encodings only).
-func (r *QuorumReader) Snapshot(ctx context.Context, controller common.Address) (*ControllerSnapshot, error) {
+// QuorumSnapshot reads the controller's snapshot() through the quorum
+// reader r, pinned to one block, and decodes it with [DecodeSnapshot]
+// (canonical encodings only).
+func QuorumSnapshot(ctx context.Context, r *quorum.Reader, controller common.Address) (*ControllerSnapshot, error) {
 	ag, err := r.Read(ctx, controller, NewController(controller).SnapshotCall().Data)
 	if err != nil {
 		return nil, errorf("snapshot of %s: %w", controller.Hex(), err)
@@ -37,31 +38,6 @@ func (r *QuorumReader) Snapshot(ctx context.Context, controller common.Address) 
 		return nil, errorf("snapshot of %s at block %d: %w", controller.Hex(), ag.Block.Number, err)
 	}
 	return &ControllerSnapshot{Snapshot: s, Block: ag.Block, Agreement: ag}, nil
-}
-
-// Code returns the runtime code at account that a quorum of endpoints
-// agreed on at the pinned block (eth_getCode pinned by block hash).
-func (r *QuorumReader) Code(ctx context.Context, account common.Address) (*Agreement, error) {
-	ref, _, err := r.current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return r.codeAt(ctx, ref, account)
-}
-
-func (r *QuorumReader) codeAt(ctx context.Context, ref BlockRef, account common.Address) (*Agreement, error) {
-	block := map[string]any{"blockHash": ref.Hash, "requireCanonical": true}
-	values, agreed, answers, err := r.gather(ctx, "code", false, func(ctx context.Context, e endpoint) (string, EndpointAnswer, any) {
-		var out hexutil.Bytes
-		if err := e.client.CallContext(ctx, &out, "eth_getCode", account, block); err != nil {
-			return "", EndpointAnswer{BlockHash: ref.Hash, Err: err}, nil
-		}
-		return string(out), EndpointAnswer{BlockHash: ref.Hash, Result: out}, []byte(out)
-	})
-	if err != nil {
-		return nil, errorf("code of %s at block %d: %w", account.Hex(), ref.Number, err)
-	}
-	return &Agreement{Result: values[0].([]byte), Block: ref, Agreed: agreed, Answers: answers}, nil
 }
 
 // ControllerState is the [StateSource] of a [Runtime]: the snapshot of one
@@ -79,7 +55,7 @@ func (r *QuorumReader) codeAt(ctx context.Context, ref BlockRef, account common.
 // Use one ControllerState per runtime, by pointer; it is safe for
 // concurrent use.
 type ControllerState struct {
-	Reader     *QuorumReader
+	Reader     *quorum.Reader
 	Controller common.Address
 	// Implementation, when not zero, is the implementation the clone must
 	// delegate to.
@@ -103,7 +79,7 @@ func (s *ControllerState) State(ctx context.Context) (*Observation, error) {
 }
 
 func (s *ControllerState) state(ctx context.Context) (*Observation, error) {
-	snap, err := s.Reader.Snapshot(ctx, s.Controller)
+	snap, err := QuorumSnapshot(ctx, s.Reader, s.Controller)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +103,8 @@ func (s *ControllerState) state(ctx context.Context) (*Observation, error) {
 
 // checkCode checks, at block ref, that the controller is a clone of a
 // genuine implementation.
-func (s *ControllerState) checkCode(ctx context.Context, ref BlockRef) error {
-	ag, err := s.Reader.codeAt(ctx, ref, s.Controller)
+func (s *ControllerState) checkCode(ctx context.Context, ref quorum.BlockRef) error {
+	ag, err := s.Reader.CodeAt(ctx, ref, s.Controller)
 	if err != nil {
 		return err
 	}
@@ -140,7 +116,7 @@ func (s *ControllerState) checkCode(ctx context.Context, ref BlockRef) error {
 	if err := CheckClone(s.Controller, code, impl); err != nil {
 		return err
 	}
-	ag, err = s.Reader.codeAt(ctx, ref, impl)
+	ag, err = s.Reader.CodeAt(ctx, ref, impl)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -66,7 +67,7 @@ func newControllerChain(t *testing.T) *controllerChain {
 	return &controllerChain{chain: chain, client: client, dep: dep, controller: trustkernel.NewController(addr), root: root, installDir: dir, manifest: m}
 }
 
-func (c *controllerChain) reader(t *testing.T, k int, bs ...simchain.Behaviour) *trustkernel.QuorumReader {
+func (c *controllerChain) reader(t *testing.T, k int, bs ...simchain.Behaviour) *quorum.Reader {
 	t.Helper()
 	var urls []string
 	for _, b := range bs {
@@ -74,7 +75,7 @@ func (c *controllerChain) reader(t *testing.T, k int, bs ...simchain.Behaviour) 
 		t.Cleanup(p.Close)
 		urls = append(urls, p.URL)
 	}
-	r, err := trustkernel.NewQuorumReader(urls, k, trustkernel.WithClock(c.clock(t)), trustkernel.WithPinTTL(0), trustkernel.WithChainID(simchain.ChainID))
+	r, err := quorum.New(urls, k, quorum.WithClock(c.clock(t)), quorum.WithPinTTL(0), quorum.WithChainID(simchain.ChainID))
 	require.NoError(t, err)
 	t.Cleanup(r.Close)
 	return r
@@ -91,7 +92,7 @@ func TestQuorumSnapshotOfController(t *testing.T) {
 	ctx := context.Background()
 	c := newControllerChain(t)
 	r := c.reader(t, 2, simchain.Behaviour{Lie: true}, simchain.Behaviour{}, simchain.Behaviour{Delay: 50 * time.Millisecond})
-	snap, err := r.Snapshot(ctx, c.controller.Address)
+	snap, err := trustkernel.QuorumSnapshot(ctx, r, c.controller.Address)
 	require.NoError(t, err)
 	assert.True(t, snap.Initialized)
 	assert.False(t, snap.Paused)
@@ -107,11 +108,11 @@ func TestQuorumSnapshotOfController(t *testing.T) {
 
 	// 3-of-3 with a liar: fail closed.
 	r3 := c.reader(t, 3, simchain.Behaviour{Lie: true}, simchain.Behaviour{}, simchain.Behaviour{})
-	_, err = r3.Snapshot(ctx, c.controller.Address)
-	require.ErrorIs(t, err, trustkernel.ErrNoQuorum)
+	_, err = trustkernel.QuorumSnapshot(ctx, r3, c.controller.Address)
+	require.ErrorIs(t, err, quorum.ErrNoQuorum)
 
 	// An address with no controller does not decode.
-	_, err = r.Snapshot(ctx, common.HexToAddress("0x00000000000000000000000000000000000000aa"))
+	_, err = trustkernel.QuorumSnapshot(ctx, r, common.HexToAddress("0x00000000000000000000000000000000000000aa"))
 	require.ErrorIs(t, err, trustkernel.ErrBadSnapshot)
 }
 

@@ -38,6 +38,7 @@ import (
 	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/internal/keyfile"
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -222,8 +223,8 @@ func serve(ctx context.Context, e *cli.Env, o options) error {
 		defer p.Close()
 		endpoints = append(endpoints, p.URL)
 	}
-	reader, err := trustkernel.NewQuorumReader(endpoints, 2, trustkernel.WithChainID(simchain.ChainID),
-		trustkernel.WithConfirmations(0), trustkernel.WithPinTTL(0), trustkernel.WithMaxFuture(time.Hour))
+	reader, err := quorum.New(endpoints, 2, quorum.WithChainID(simchain.ChainID),
+		quorum.WithConfirmations(0), quorum.WithPinTTL(0), quorum.WithMaxFuture(time.Hour))
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -239,7 +240,7 @@ func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client 
 	// A runtime configured as a server would be: mode full, no manifest
 	// file, one of the three endpoints lying.
 	check := func() (trustkernel.Decision, error) {
-		qr, err := cfg.QuorumReader(trustkernel.WithClock(clock))
+		qr, err := cfg.QuorumReader(quorum.WithClock(clock))
 		if err != nil {
 			return trustkernel.Decision{}, err
 		}

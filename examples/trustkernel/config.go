@@ -14,6 +14,7 @@ import (
 	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/internal/atomicfile"
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 // lookupNetwork returns the -network preset.
@@ -158,9 +159,9 @@ a genuine clone of the genuine implementation.`,
 // agreedChainID asks each endpoint for eth_chainId and returns the chain
 // id at least quorum of them answer (the quorum reader built from the
 // configuration then checks it on every endpoint again).
-func agreedChainID(ctx context.Context, urls []string, quorum int, dev bool) (uint64, error) {
-	if quorum < 2 && !dev {
-		return 0, fmt.Errorf("%w: -quorum %d", trustkernel.ErrSingleEndpoint, quorum)
+func agreedChainID(ctx context.Context, urls []string, k int, dev bool) (uint64, error) {
+	if k < 2 && !dev {
+		return 0, fmt.Errorf("%w: -quorum %d", quorum.ErrSingleEndpoint, k)
 	}
 	votes := map[uint64]int{}
 	var errs []error
@@ -179,9 +180,9 @@ func agreedChainID(ctx context.Context, urls []string, quorum int, dev bool) (ui
 		votes[id.Uint64()]++
 	}
 	for id, n := range votes {
-		if n >= quorum {
+		if n >= k {
 			return id, nil
 		}
 	}
-	return 0, fmt.Errorf("no chain id is served by %d of %d endpoints (%v): %w", quorum, len(urls), votes, errors.Join(errs...))
+	return 0, fmt.Errorf("no chain id is served by %d of %d endpoints (%v): %w", k, len(urls), votes, errors.Join(errs...))
 }

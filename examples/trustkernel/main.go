@@ -67,6 +67,7 @@ import (
 	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -338,13 +339,13 @@ func serve(s trustkernel.Snapshot) error {
 }
 
 // inspect reads a pinned controller on a real chain through a
-// [trustkernel.QuorumReader]: the state is accepted only when quorum endpoints
+// [quorum.Reader]: the state is accepted only when quorum endpoints
 // agree on one recomputed block hash and the snapshot() answer at it. The
 // clone check asks each endpoint for the controller's code at that block and
 // needs quorum of them to pass.
 //
 // Fewer than two endpoints or a quorum of one are refused unless dev is set.
-func inspect(ctx context.Context, w io.Writer, urls []string, quorum int, controller, implementation string, confirmations uint64, dev bool) error {
+func inspect(ctx context.Context, w io.Writer, urls []string, k int, controller, implementation string, confirmations uint64, dev bool) error {
 	if !common.IsHexAddress(controller) || !common.IsHexAddress(implementation) {
 		return errors.New("--rpc needs --controller and --implementation addresses")
 	}
@@ -352,11 +353,11 @@ func inspect(ctx context.Context, w io.Writer, urls []string, quorum int, contro
 	for i := range urls {
 		urls[i] = strings.TrimSpace(urls[i])
 	}
-	qopts := []trustkernel.QuorumOption{trustkernel.WithConfirmations(confirmations)}
+	qopts := []quorum.Option{quorum.WithConfirmations(confirmations)}
 	if dev {
-		qopts = append(qopts, trustkernel.WithDevelopmentQuorum())
+		qopts = append(qopts, quorum.WithDevelopment())
 	}
-	reader, err := trustkernel.NewQuorumReader(urls, quorum, qopts...)
+	reader, err := quorum.New(urls, k, qopts...)
 	if err != nil {
 		return err
 	}
@@ -365,7 +366,7 @@ func inspect(ctx context.Context, w io.Writer, urls []string, quorum int, contro
 	if err != nil {
 		return err
 	}
-	stepTo(w, "block %d (%s) agreed by %d of %d endpoints", pin.Number, pin.Hash.Hex(), quorum, len(urls))
+	stepTo(w, "block %d (%s) agreed by %d of %d endpoints", pin.Number, pin.Hash.Hex(), k, len(urls))
 
 	block := new(big.Int).SetUint64(pin.Number)
 	genuine := 0
@@ -384,13 +385,13 @@ func inspect(ctx context.Context, w io.Writer, urls []string, quorum int, contro
 		}
 		genuine++
 	}
-	if genuine < quorum {
-		return fmt.Errorf("%d endpoints confirm %s is a genuine clone of %s, quorum is %d: %w", genuine, ctlAddr.Hex(), implAddr.Hex(), quorum, errors.Join(errs...))
+	if genuine < k {
+		return fmt.Errorf("%d endpoints confirm %s is a genuine clone of %s, quorum is %d: %w", genuine, ctlAddr.Hex(), implAddr.Hex(), k, errors.Join(errs...))
 	}
 	for _, err := range errs {
 		fmt.Fprintf(os.Stderr, "out-voted: %v\n", err)
 	}
-	snap, err := reader.Snapshot(ctx, ctlAddr)
+	snap, err := trustkernel.QuorumSnapshot(ctx, reader, ctlAddr)
 	if err != nil {
 		return err
 	}

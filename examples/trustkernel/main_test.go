@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -71,7 +72,7 @@ func TestHardening14ExampleSingleEndpoint(t *testing.T) {
 	defer cancel()
 	chain, dep, addr := newInstance(t, ctx)
 	one := []string{chain.URL()}
-	require.ErrorIs(t, inspect(ctx, io.Discard, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, false), trustkernel.ErrSingleEndpoint)
+	require.ErrorIs(t, inspect(ctx, io.Discard, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, false), quorum.ErrSingleEndpoint)
 	require.NoError(t, inspect(ctx, io.Discard, one, 1, addr.Hex(), dep.Implementation.Hex(), 2, true))
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -163,7 +164,7 @@ func TestOperatorVerbs(t *testing.T) {
 	out = o.ok(2, "-controller", ctl[1], "propose", "-manifest", manifest2, "-uri", "https://releases.example/2.json", "-ttl", "1h", "-mode", "full")
 	assert.Regexp(t, `(?s)mode cost root_uri: 1 transaction, \d+ gas at [0-9.]+ gwei = [0-9.]+ ETH\nmode cost full: 2 transactions, \d+ gas.*`+
 		`published the manifest's 1 chunks in 1 transactions.*estimate: proposeUpgrade \d+ gas.*sent proposeUpgrade from `+simchain.Address(2).Hex(), out)
-	reader, err := trustkernel.NewQuorumReader([]string{o.chain.URL()}, 1, trustkernel.WithDevelopmentQuorum(), trustkernel.WithConfirmations(0))
+	reader, err := quorum.New([]string{o.chain.URL()}, 1, quorum.WithDevelopment(), quorum.WithConfirmations(0))
 	require.NoError(t, err)
 	defer reader.Close()
 	onChain, err := trustkernel.FetchManifest(context.Background(), reader, common.HexToAddress(ctl[1]), root2)

@@ -1,4 +1,4 @@
-package trustkernel
+package quorum
 
 import (
 	"context"
@@ -39,23 +39,23 @@ const (
 // Sentinel errors of the quorum reader.
 var (
 	// ErrNoQuorum means fewer than the required number of endpoints agreed.
-	// The error is a [*QuorumError] carrying every endpoint's answer.
-	ErrNoQuorum = errors.New("trustkernel: rpc quorum not reached")
+	// The error is a [*Error] carrying every endpoint's answer.
+	ErrNoQuorum = errors.New("trustkernel/quorum: rpc quorum not reached")
 	// ErrFutureBlock means a block's timestamp is further in the future than
 	// the reader's bound allows.
-	ErrFutureBlock = errors.New("trustkernel: block timestamp in the future")
+	ErrFutureBlock = errors.New("trustkernel/quorum: block timestamp in the future")
 	// ErrWrongChain means an endpoint serves another chain id than configured.
-	ErrWrongChain = errors.New("trustkernel: endpoint serves the wrong chain")
+	ErrWrongChain = errors.New("trustkernel/quorum: endpoint serves the wrong chain")
 	// ErrBlockMismatch means an endpoint served a block other than the one
 	// asked for.
-	ErrBlockMismatch = errors.New("trustkernel: endpoint served the wrong block")
+	ErrBlockMismatch = errors.New("trustkernel/quorum: endpoint served the wrong block")
 	// ErrPinRollback means a read would have pinned a block below the
 	// reader's last pin (or another block at its height). The error is a
 	// [*PinRollbackError].
-	ErrPinRollback = errors.New("trustkernel: pin below the last pin")
+	ErrPinRollback = errors.New("trustkernel/quorum: pin below the last pin")
 	// ErrSingleEndpoint means fewer than two endpoints, or a quorum of one,
-	// was configured without [WithDevelopmentQuorum].
-	ErrSingleEndpoint = errors.New("trustkernel: a quorum needs at least two endpoints")
+	// was configured without [WithDevelopment].
+	ErrSingleEndpoint = errors.New("trustkernel/quorum: a quorum needs at least two endpoints")
 	// errNotAwaited marks an endpoint whose answer came after the decision.
 	errNotAwaited = errors.New("no answer before the quorum decided")
 )
@@ -81,9 +81,9 @@ type PinRollbackError struct {
 
 func (e *PinRollbackError) Error() string {
 	if e.Got.Number == e.Last.Number {
-		return fmt.Sprintf("trustkernel: pin below the last pin: block %d is %s, last pinned as %s", e.Got.Number, e.Got.Hash.TerminalString(), e.Last.Hash.TerminalString())
+		return fmt.Sprintf("trustkernel/quorum: pin below the last pin: block %d is %s, last pinned as %s", e.Got.Number, e.Got.Hash.TerminalString(), e.Last.Hash.TerminalString())
 	}
-	return fmt.Sprintf("trustkernel: pin below the last pin: block %d, last pin %d", e.Got.Number, e.Last.Number)
+	return fmt.Sprintf("trustkernel/quorum: pin below the last pin: block %d, last pin %d", e.Got.Number, e.Last.Number)
 }
 
 // Unwrap returns [ErrPinRollback].
@@ -105,10 +105,10 @@ type EndpointAnswer struct {
 	Err error
 }
 
-// QuorumError reports a stage of a read at which fewer than Want endpoints
+// Error reports a stage of a read at which fewer than Want endpoints
 // agreed, with every answer heard. errors.Is(err, [ErrNoQuorum]) holds.
-type QuorumError struct {
-	// Stage is "head", "header", "call" or "logs".
+type Error struct {
+	// Stage is "head", "header", "call", "code", "logs" or "transaction".
 	Stage string
 	// Want is the quorum; Agreeing the largest group of agreeing answers.
 	Want, Agreeing int
@@ -116,9 +116,9 @@ type QuorumError struct {
 	Answers []EndpointAnswer
 }
 
-func (e *QuorumError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "trustkernel: rpc quorum not reached at %s: %d endpoints agree, want %d", e.Stage, e.Agreeing, e.Want)
+	fmt.Fprintf(&b, "trustkernel/quorum: rpc quorum not reached at %s: %d endpoints agree, want %d", e.Stage, e.Agreeing, e.Want)
 	for _, a := range e.Answers {
 		switch {
 		case a.Err != nil:
@@ -136,7 +136,7 @@ func (e *QuorumError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrNoQuorum) true, and also true for the
 // sentinels behind the endpoints' own errors (ErrFutureBlock, ...).
-func (e *QuorumError) Unwrap() []error {
+func (e *Error) Unwrap() []error {
 	errs := []error{ErrNoQuorum}
 	for _, a := range e.Answers {
 		if a.Err != nil && !errors.Is(a.Err, errNotAwaited) {
@@ -172,7 +172,7 @@ type endpoint struct {
 	client *rpc.Client
 }
 
-type quorumOptions struct {
+type config struct {
 	confirmations uint64
 	headSpread    uint64
 	development   bool
@@ -184,51 +184,109 @@ type quorumOptions struct {
 	logger        *slog.Logger
 }
 
-// QuorumOption configures a [QuorumReader].
-type QuorumOption func(*quorumOptions)
+// Option configures a [Reader]. An option refuses a value it cannot use,
+// and [New] returns that error.
+type Option func(*config) error
 
 // WithConfirmations sets how many blocks below the quorum's head the reader
 // pins (default [DefaultConfirmations]).
-func WithConfirmations(n uint64) QuorumOption { return func(o *quorumOptions) { o.confirmations = n } }
+func WithConfirmations(n uint64) Option {
+	return func(c *config) error { c.confirmations = n; return nil }
+}
 
 // WithHeadSpread sets how far apart, in blocks, k endpoints' heads may be to
 // count as a quorum of heads (default [DefaultHeadSpread]).
-func WithHeadSpread(n uint64) QuorumOption { return func(o *quorumOptions) { o.headSpread = n } }
-
-// WithDevelopmentQuorum allows a single endpoint (a 1-of-1 "quorum"), which
-// is refused otherwise ([ErrSingleEndpoint]). One endpoint can lie about
-// anything it returns: use it only against a development chain.
-func WithDevelopmentQuorum() QuorumOption { return func(o *quorumOptions) { o.development = true } }
-
-// WithMaxFuture bounds how far a block's timestamp may be ahead of the clock
-// (default [DefaultMaxFuture]).
-func WithMaxFuture(d time.Duration) QuorumOption { return func(o *quorumOptions) { o.maxFuture = d } }
-
-// WithPinTTL sets how long a pinned block is reused (default
-// [DefaultPinTTL]); zero pins a fresh block for every read.
-func WithPinTTL(d time.Duration) QuorumOption { return func(o *quorumOptions) { o.pinTTL = d } }
-
-// WithClock sets the clock the reader measures block timestamps against.
-func WithClock(now func() time.Time) QuorumOption { return func(o *quorumOptions) { o.now = now } }
-
-// WithChainID makes every endpoint prove it serves this chain id.
-func WithChainID(id uint64) QuorumOption {
-	return func(o *quorumOptions) { o.chainID = new(big.Int).SetUint64(id) }
+func WithHeadSpread(n uint64) Option {
+	return func(c *config) error { c.headSpread = n; return nil }
 }
 
-// WithHTTPClient sets the HTTP client used for every endpoint.
-func WithHTTPClient(c *http.Client) QuorumOption { return func(o *quorumOptions) { o.httpClient = c } }
+// WithDevelopment allows a single endpoint (a 1-of-1 "quorum"), which is
+// refused otherwise ([ErrSingleEndpoint]). One endpoint can lie about
+// anything it returns: use it only against a development chain.
+func WithDevelopment() Option {
+	return func(c *config) error { c.development = true; return nil }
+}
 
-// WithLogger sets the logger for endpoint failures (default: discard).
-func WithLogger(l *slog.Logger) QuorumOption { return func(o *quorumOptions) { o.logger = l } }
+// WithMaxFuture bounds how far a block's timestamp may be ahead of the clock
+// (default [DefaultMaxFuture]); it must not be negative.
+func WithMaxFuture(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errorf("max future %s: want non-negative", d)
+		}
+		c.maxFuture = d
+		return nil
+	}
+}
 
-// QuorumReader reads contract state and logs through N JSON-RPC endpoints
+// WithPinTTL sets how long a pinned block is reused (default
+// [DefaultPinTTL]); zero pins a fresh block for every read, a negative
+// duration is refused.
+func WithPinTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errorf("pin TTL %s: want non-negative", d)
+		}
+		c.pinTTL = d
+		return nil
+	}
+}
+
+// WithClock sets the clock the reader measures block timestamps against
+// (default time.Now); nil is refused.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errorf("nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithChainID makes every endpoint prove it serves this chain id (zero is
+// refused: no EVM chain has it).
+func WithChainID(id uint64) Option {
+	return func(c *config) error {
+		if id == 0 {
+			return errorf("chain id 0")
+		}
+		c.chainID = new(big.Int).SetUint64(id)
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client used for every endpoint (default: a
+// client with a 30-second timeout); nil is refused.
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *config) error {
+		if h == nil {
+			return errorf("nil http client")
+		}
+		c.httpClient = h
+		return nil
+	}
+}
+
+// WithLogger sets the logger for endpoint failures (default: discard); nil
+// is refused.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errorf("nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// Reader reads contract state and logs through N JSON-RPC endpoints
 // and accepts an answer only when k of them agree on the block and the
 // result. See the package documentation for the protocol.
-type QuorumReader struct {
+type Reader struct {
 	eps  []endpoint
 	k    int
-	opts quorumOptions
+	opts config
 
 	mu       sync.Mutex
 	pin      BlockRef
@@ -236,35 +294,35 @@ type QuorumReader struct {
 	pinned   bool
 }
 
-// NewQuorumReader returns a reader over the given http(s) endpoints that
+// New returns a reader over the given http(s) endpoints that
 // requires quorum agreeing answers. quorum must be a strict majority
 // (2*quorum > len(endpoints)) so that two disjoint quorums cannot exist.
 // It does no I/O.
-func NewQuorumReader(endpoints []string, quorum int, opts ...QuorumOption) (*QuorumReader, error) {
-	o := quorumOptions{
+func New(endpoints []string, quorum int, opts ...Option) (*Reader, error) {
+	o := config{
 		confirmations: DefaultConfirmations,
 		headSpread:    DefaultHeadSpread,
 		maxFuture:     DefaultMaxFuture,
 		pinTTL:        DefaultPinTTL,
 		now:           time.Now,
 		httpClient:    &http.Client{Timeout: 30 * time.Second},
+		logger:        slog.New(slog.DiscardHandler),
 	}
 	for _, opt := range opts {
-		opt(&o)
+		if opt == nil {
+			return nil, errorf("nil option")
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
 	}
-	if o.logger == nil {
-		o.logger = slog.New(slog.DiscardHandler)
-	}
-	if o.maxFuture < 0 || o.pinTTL < 0 || o.now == nil || o.httpClient == nil {
-		return nil, errors.New("trustkernel: quorum reader options: negative duration or nil clock or client")
-	}
-	if err := checkQuorum(len(endpoints), quorum, o.development); err != nil {
+	if err := CheckRule(len(endpoints), quorum, o.development); err != nil {
 		return nil, err
 	}
-	r := &QuorumReader{k: quorum, opts: o}
+	r := &Reader{k: quorum, opts: o}
 	seen := make(map[string]bool)
 	for i, raw := range endpoints {
-		u, err := parseEndpoint(raw)
+		u, err := ParseEndpoint(raw)
 		if err != nil {
 			return nil, errorf("endpoint %d: %w", i, err)
 		}
@@ -281,11 +339,11 @@ func NewQuorumReader(endpoints []string, quorum int, opts ...QuorumOption) (*Quo
 	return r, nil
 }
 
-// checkQuorum enforces the production rule (at least two endpoints, a
+// CheckRule enforces the production rule (at least two endpoints, a
 // quorum of at least two, a strict majority); development allows 1 of 1.
-func checkQuorum(n, k int, development bool) error {
+func CheckRule(n, k int, development bool) error {
 	if n < 1 {
-		return errors.New("trustkernel: no rpc endpoints, want at least 2")
+		return errors.New("trustkernel/quorum: no rpc endpoints, want at least 2")
 	}
 	if k < 1 || k > n {
 		return errorf("rpc quorum %d out of range, want 2..%d", k, n)
@@ -299,7 +357,10 @@ func checkQuorum(n, k int, development bool) error {
 	return nil
 }
 
-func parseEndpoint(raw string) (*url.URL, error) {
+// ParseEndpoint checks an endpoint URL as [New] does: http or https, a
+// host, no fragment. Errors name the problem without the URL, which may
+// carry an API key.
+func ParseEndpoint(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("bad url: %w", err)
@@ -317,14 +378,14 @@ func parseEndpoint(raw string) (*url.URL, error) {
 }
 
 // Close releases the endpoints' connections.
-func (r *QuorumReader) Close() {
+func (r *Reader) Close() {
 	for _, e := range r.eps {
 		e.client.Close()
 	}
 }
 
 // Quorum returns k and the number of endpoints N.
-func (r *QuorumReader) Quorum() (k, n int) { return r.k, len(r.eps) }
+func (r *Reader) Quorum() (k, n int) { return r.k, len(r.eps) }
 
 // answer is one endpoint's reply at one stage; key groups equal answers.
 type answer struct {
@@ -341,7 +402,7 @@ type answer struct {
 // With linger set, once k answers agree it keeps collecting for as long
 // again as that took (or until every endpoint answered), and returns every
 // agreeing answer heard by then.
-func (r *QuorumReader) gather(ctx context.Context, stage string, linger bool, ask func(ctx context.Context, e endpoint) (key string, ans EndpointAnswer, value any)) ([]any, []string, []EndpointAnswer, error) {
+func (r *Reader) gather(ctx context.Context, stage string, linger bool, ask func(ctx context.Context, e endpoint) (key string, ans EndpointAnswer, value any)) ([]any, []string, []EndpointAnswer, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -394,7 +455,7 @@ func (r *QuorumReader) gather(ctx context.Context, stage string, linger bool, as
 	if deadline != nil {
 		return agreedValues(groups[decided], answers)
 	}
-	return nil, nil, answers, &QuorumError{Stage: stage, Want: r.k, Agreeing: best, Answers: answers}
+	return nil, nil, answers, &Error{Stage: stage, Want: r.k, Agreeing: best, Answers: answers}
 }
 
 func agreedValues(g []answer, answers []EndpointAnswer) ([]any, []string, []EndpointAnswer, error) {
@@ -424,7 +485,7 @@ func agreedValues(g []answer, answers []EndpointAnswer) ([]any, []string, []Endp
 // A pin is never lower than the reader's last pin: a new pin below it, or
 // at its height with another hash, is a failed read ([*PinRollbackError],
 // errors.Is [ErrPinRollback]) and the last pin stays.
-func (r *QuorumReader) Pin(ctx context.Context) (BlockRef, error) {
+func (r *Reader) Pin(ctx context.Context) (BlockRef, error) {
 	now := r.opts.now()
 	n, err := r.pinHeight(ctx, now)
 	if err != nil {
@@ -467,7 +528,7 @@ func (r *QuorumReader) Pin(ctx context.Context) (BlockRef, error) {
 
 // pinHeight runs the head stage: it returns the lowest head of the highest
 // group of k heads within the head spread, minus the confirmations.
-func (r *QuorumReader) pinHeight(ctx context.Context, now time.Time) (uint64, error) {
+func (r *Reader) pinHeight(ctx context.Context, now time.Time) (uint64, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -520,7 +581,7 @@ wait:
 	}
 	low, size := headQuorum(heads, r.k, r.opts.headSpread)
 	if size < r.k {
-		return 0, &QuorumError{Stage: "head", Want: r.k, Agreeing: size, Answers: answers}
+		return 0, &Error{Stage: "head", Want: r.k, Agreeing: size, Answers: answers}
 	}
 	return low - min(low, r.opts.confirmations), nil
 }
@@ -549,7 +610,7 @@ func headQuorum(heads []uint64, k int, spread uint64) (low uint64, size int) {
 	return 0, size
 }
 
-func (r *QuorumReader) checkTime(h *types.Header, now time.Time) error {
+func (r *Reader) checkTime(h *types.Header, now time.Time) error {
 	limit := now.Add(r.opts.maxFuture).Unix()
 	if int64(h.Time) > limit || h.Time > 1<<62 {
 		return fmt.Errorf("%w: block %d has timestamp %d, clock %d allows at most %d", ErrFutureBlock, h.Number.Uint64(), h.Time, now.Unix(), limit)
@@ -559,7 +620,7 @@ func (r *QuorumReader) checkTime(h *types.Header, now time.Time) error {
 
 // header fetches a header by tag or number; with chain set, the same batch
 // also checks the endpoint's chain id.
-func (r *QuorumReader) header(ctx context.Context, e endpoint, tag string, chain bool) (*types.Header, error) {
+func (r *Reader) header(ctx context.Context, e endpoint, tag string, chain bool) (*types.Header, error) {
 	var h *types.Header
 	var id hexutil.Big
 	batch := []rpc.BatchElem{{Method: "eth_getBlockByNumber", Args: []any{tag, false}, Result: &h}}
@@ -585,7 +646,7 @@ func (r *QuorumReader) header(ctx context.Context, e endpoint, tag string, chain
 
 // current returns the pinned block, pinning a new one when none is pinned or
 // the pin is older than the pin TTL.
-func (r *QuorumReader) current(ctx context.Context) (BlockRef, bool, error) {
+func (r *Reader) current(ctx context.Context) (BlockRef, bool, error) {
 	r.mu.Lock()
 	ref, at, ok := r.pin, r.pinnedAt, r.pinned
 	r.mu.Unlock()
@@ -599,7 +660,7 @@ func (r *QuorumReader) current(ctx context.Context) (BlockRef, bool, error) {
 // Read makes the eth_call (to, calldata) on every endpoint pinned to the
 // current block by hash (EIP-1898, requireCanonical) and returns the result
 // that k endpoints agree on, with the evidence.
-func (r *QuorumReader) Read(ctx context.Context, to common.Address, calldata []byte) (*Agreement, error) {
+func (r *Reader) Read(ctx context.Context, to common.Address, calldata []byte) (*Agreement, error) {
 	ref, cached, err := r.current(ctx)
 	if err != nil {
 		return nil, err
@@ -615,7 +676,7 @@ func (r *QuorumReader) Read(ctx context.Context, to common.Address, calldata []b
 	return ag, err
 }
 
-func (r *QuorumReader) readAt(ctx context.Context, ref BlockRef, to common.Address, calldata []byte) (*Agreement, error) {
+func (r *Reader) readAt(ctx context.Context, ref BlockRef, to common.Address, calldata []byte) (*Agreement, error) {
 	args := map[string]any{"to": to, "input": hexutil.Bytes(calldata)}
 	block := map[string]any{"blockHash": ref.Hash, "requireCanonical": true}
 	values, agreed, answers, err := r.gather(ctx, "call", false, func(ctx context.Context, e endpoint) (string, EndpointAnswer, any) {
@@ -632,12 +693,39 @@ func (r *QuorumReader) readAt(ctx context.Context, ref BlockRef, to common.Addre
 }
 
 // Call returns the result of the eth_call (to, calldata) that a quorum of
-// endpoints agreed on at the pinned block. Use [QuorumReader.Read] for the
+// endpoints agreed on at the pinned block. Use [Reader.Read] for the
 // block and the evidence.
-func (r *QuorumReader) Call(ctx context.Context, to common.Address, calldata []byte) ([]byte, error) {
+func (r *Reader) Call(ctx context.Context, to common.Address, calldata []byte) ([]byte, error) {
 	ag, err := r.Read(ctx, to, calldata)
 	if err != nil {
 		return nil, err
 	}
 	return ag.Result, nil
+}
+
+// Code returns the runtime code at account that a quorum of endpoints
+// agreed on at the pinned block (eth_getCode pinned by block hash).
+func (r *Reader) Code(ctx context.Context, account common.Address) (*Agreement, error) {
+	ref, _, err := r.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.CodeAt(ctx, ref, account)
+}
+
+// CodeAt is [Reader.Code] at the block ref, typically one an earlier
+// agreement was pinned to, so that code and state come from one block.
+func (r *Reader) CodeAt(ctx context.Context, ref BlockRef, account common.Address) (*Agreement, error) {
+	block := map[string]any{"blockHash": ref.Hash, "requireCanonical": true}
+	values, agreed, answers, err := r.gather(ctx, "code", false, func(ctx context.Context, e endpoint) (string, EndpointAnswer, any) {
+		var out hexutil.Bytes
+		if err := e.client.CallContext(ctx, &out, "eth_getCode", account, block); err != nil {
+			return "", EndpointAnswer{BlockHash: ref.Hash, Err: err}, nil
+		}
+		return string(out), EndpointAnswer{BlockHash: ref.Hash, Result: out}, []byte(out)
+	})
+	if err != nil {
+		return nil, errorf("code of %s at block %d: %w", account.Hex(), ref.Number, err)
+	}
+	return &Agreement{Result: values[0].([]byte), Block: ref, Agreed: agreed, Answers: answers}, nil
 }

@@ -1,4 +1,4 @@
-package trustkernel
+package quorum
 
 import (
 	"context"
@@ -29,7 +29,7 @@ func benchEndpoints(b *testing.B) (*testChain, []string) {
 // steady state: the pin is reused for its TTL).
 func BenchmarkQuorumRead(b *testing.B) {
 	c, urls := benchEndpoints(b)
-	r, err := NewQuorumReader(urls, 2, WithClock(c.clock(b)), WithPinTTL(time.Hour))
+	r, err := New(urls, 2, WithClock(c.clock(b)), WithPinTTL(time.Hour))
 	require.NoError(b, err)
 	defer r.Close()
 	ctx := context.Background()
@@ -46,7 +46,7 @@ func BenchmarkQuorumRead(b *testing.B) {
 // (awaited for as long again once k arrived), the header, then the call.
 func BenchmarkQuorumReadColdPin(b *testing.B) {
 	c, urls := benchEndpoints(b)
-	r, err := NewQuorumReader(urls, 2, WithClock(c.clock(b)), WithPinTTL(0))
+	r, err := New(urls, 2, WithClock(c.clock(b)), WithPinTTL(0))
 	require.NoError(b, err)
 	defer r.Close()
 	ctx := context.Background()
@@ -61,7 +61,7 @@ func BenchmarkQuorumReadColdPin(b *testing.B) {
 // the second-fastest endpoint alone: the latency a 2-of-3 read is bound by.
 func BenchmarkBaselineSecondFastestRead(b *testing.B) {
 	c, urls := benchEndpoints(b)
-	r, err := NewQuorumReader(urls, 2, WithClock(c.clock(b)))
+	r, err := New(urls, 2, WithClock(c.clock(b)))
 	require.NoError(b, err)
 	defer r.Close()
 	ctx := context.Background()

@@ -1,9 +1,12 @@
-package trustkernel
+package quorum
 
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math/big"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,7 +108,7 @@ func TestQuorumTable(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			r, err := NewQuorumReader(c.proxies(t, tc.endpoints...), tc.k, WithClock(c.clock(t)), WithChainID(simchain.ChainID))
+			r, err := New(c.proxies(t, tc.endpoints...), tc.k, WithClock(c.clock(t)), WithChainID(simchain.ChainID))
 			require.NoError(t, err)
 			defer r.Close()
 			ag, err := r.Read(context.Background(), c.probe, nil)
@@ -113,7 +116,7 @@ func TestQuorumTable(t *testing.T) {
 				require.Error(t, err)
 				assert.ErrorIs(t, err, ErrNoQuorum)
 				assert.ErrorIs(t, err, tc.wantErr)
-				var qe *QuorumError
+				var qe *Error
 				require.ErrorAs(t, err, &qe)
 				assert.Equal(t, tc.wantStage, qe.Stage)
 				assert.Equal(t, tc.k, qe.Want)
@@ -141,11 +144,11 @@ func TestQuorumLiarEvidence(t *testing.T) {
 	c := newTestChain(t)
 	// The liar answers last, so both honest answers are in the evidence.
 	slowLiar := simchain.Behaviour{Lie: true, Delay: 200 * time.Millisecond}
-	r, err := NewQuorumReader(c.proxies(t, honest, slowLiar, honest), 3, WithClock(c.clock(t)))
+	r, err := New(c.proxies(t, honest, slowLiar, honest), 3, WithClock(c.clock(t)))
 	require.NoError(t, err)
 	defer r.Close()
 	_, err = r.Read(context.Background(), c.probe, nil)
-	var qe *QuorumError
+	var qe *Error
 	require.ErrorAs(t, err, &qe)
 	require.Equal(t, "call", qe.Stage)
 	assert.Equal(t, 2, qe.Agreeing)
@@ -157,7 +160,7 @@ func TestQuorumLiarEvidence(t *testing.T) {
 func TestQuorumDoesNotWaitForTheSlowest(t *testing.T) {
 	c := newTestChain(t)
 	urls := c.proxies(t, honest, honest, simchain.Behaviour{Delay: time.Minute})
-	r, err := NewQuorumReader(urls, 2, WithClock(c.clock(t)))
+	r, err := New(urls, 2, WithClock(c.clock(t)))
 	require.NoError(t, err)
 	defer r.Close()
 	// The third endpoint answers after a minute; the context allows far
@@ -172,7 +175,7 @@ func TestQuorumDoesNotWaitForTheSlowest(t *testing.T) {
 func TestQuorumClockBehindChainRejectsBlocks(t *testing.T) {
 	c := newTestChain(t)
 	behind := func() time.Time { return time.Unix(1_000_000, 0) }
-	r, err := NewQuorumReader(c.proxies(t, honest, honest, honest), 2, WithClock(behind))
+	r, err := New(c.proxies(t, honest, honest, honest), 2, WithClock(behind))
 	require.NoError(t, err)
 	defer r.Close()
 	_, err = r.Read(context.Background(), c.probe, nil)
@@ -182,7 +185,7 @@ func TestQuorumClockBehindChainRejectsBlocks(t *testing.T) {
 
 func TestQuorumWrongChainRejected(t *testing.T) {
 	c := newTestChain(t)
-	r, err := NewQuorumReader(c.proxies(t, honest, honest, honest), 2, WithClock(c.clock(t)), WithChainID(4207))
+	r, err := New(c.proxies(t, honest, honest, honest), 2, WithClock(c.clock(t)), WithChainID(4207))
 	require.NoError(t, err)
 	defer r.Close()
 	_, err = r.Read(context.Background(), c.probe, nil)
@@ -193,7 +196,7 @@ func TestQuorumPinIsReusedThenRefreshed(t *testing.T) {
 	c := newTestChain(t)
 	now := c.clock(t)()
 	clock := func() time.Time { return now }
-	r, err := NewQuorumReader(c.proxies(t, honest, honest, honest), 2, WithClock(clock), WithPinTTL(10*time.Second), WithMaxFuture(time.Hour))
+	r, err := New(c.proxies(t, honest, honest, honest), 2, WithClock(clock), WithPinTTL(10*time.Second), WithMaxFuture(time.Hour))
 	require.NoError(t, err)
 	defer r.Close()
 	ctx := context.Background()
@@ -222,7 +225,7 @@ func TestQuorumFilterLogs(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, want, 2)
 
-	r, err := NewQuorumReader(c.proxies(t, liar, honest, slow), 2, WithClock(c.clock(t)))
+	r, err := New(c.proxies(t, liar, honest, slow), 2, WithClock(c.clock(t)))
 	require.NoError(t, err)
 	defer r.Close()
 	var _ interface {
@@ -244,11 +247,11 @@ func TestQuorumFilterLogs(t *testing.T) {
 	assert.Equal(t, second.Bytes(), got[0].Data)
 
 	// A liar breaks a 3-of-3 quorum on logs: the read fails closed.
-	r3, err := NewQuorumReader(c.proxies(t, liar, honest, honest), 3, WithClock(c.clock(t)))
+	r3, err := New(c.proxies(t, liar, honest, honest), 3, WithClock(c.clock(t)))
 	require.NoError(t, err)
 	defer r3.Close()
 	_, err = r3.FilterLogs(ctx, q)
-	var qe *QuorumError
+	var qe *Error
 	require.ErrorAs(t, err, &qe)
 	assert.Equal(t, "logs", qe.Stage)
 
@@ -258,7 +261,7 @@ func TestQuorumFilterLogs(t *testing.T) {
 	require.ErrorIs(t, err, ErrBadLogQuery)
 }
 
-func TestNewQuorumReaderRejectsBadConfiguration(t *testing.T) {
+func TestNewRejectsBadConfiguration(t *testing.T) {
 	tests := []struct {
 		desc string
 		urls []string
@@ -274,16 +277,47 @@ func TestNewQuorumReaderRejectsBadConfiguration(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			_, err := NewQuorumReader(tc.urls, tc.k)
+			_, err := New(tc.urls, tc.k)
 			require.Error(t, err)
 		})
 	}
 }
 
+// TestOptionsValidated: an option refuses a value it cannot use and New
+// returns its error, with the package prefix once.
+func TestOptionsValidated(t *testing.T) {
+	two := []string{"http://127.0.0.1:1", "http://127.0.0.1:2"}
+	for _, tc := range []struct {
+		desc string
+		opt  Option
+		want string
+	}{
+		{"negative max future", WithMaxFuture(-time.Second), "max future -1s"},
+		{"negative pin TTL", WithPinTTL(-time.Second), "pin TTL -1s"},
+		{"nil clock", WithClock(nil), "nil clock"},
+		{"chain id 0", WithChainID(0), "chain id 0"},
+		{"nil http client", WithHTTPClient(nil), "nil http client"},
+		{"nil logger", WithLogger(nil), "nil logger"},
+		{"nil option", nil, "nil option"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			r, err := New(two, 2, tc.opt)
+			require.Error(t, err)
+			require.Nil(t, r)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "trustkernel/quorum: "), err.Error())
+			assert.Equal(t, 1, strings.Count(err.Error(), "trustkernel"), err.Error())
+		})
+	}
+	r, err := New(two, 2, WithMaxFuture(0), WithPinTTL(0), WithChainID(1), WithHTTPClient(&http.Client{}), WithLogger(slog.New(slog.DiscardHandler)), WithClock(time.Now))
+	require.NoError(t, err)
+	r.Close()
+}
+
 func TestQuorumFilterLogsWithLaggingEndpoint(t *testing.T) {
 	c := newTestChain(t)
 	ctx := context.Background()
-	r, err := NewQuorumReader(c.proxies(t, lag20, honest, honest), 2, WithClock(c.clock(t)))
+	r, err := New(c.proxies(t, lag20, honest, honest), 2, WithClock(c.clock(t)))
 	require.NoError(t, err)
 	defer r.Close()
 	logs, ag, err := r.FilterLogsAgreed(ctx, ethereum.FilterQuery{Addresses: []common.Address{c.probe}})
@@ -297,7 +331,7 @@ func TestQuorumFilterLogsWithLaggingEndpoint(t *testing.T) {
 
 func TestQuorumConcurrentReads(t *testing.T) {
 	c := newTestChain(t)
-	r, err := NewQuorumReader(c.proxies(t, honest, honest, liar), 2, WithClock(c.clock(t)), WithPinTTL(0))
+	r, err := New(c.proxies(t, honest, honest, liar), 2, WithClock(c.clock(t)), WithPinTTL(0))
 	require.NoError(t, err)
 	defer r.Close()
 	errs := make(chan error, 8)

@@ -1,4 +1,4 @@
-package trustkernel
+package quorum
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 )
 
 // ErrBadLogQuery means a log filter asks for blocks the reader cannot pin.
-var ErrBadLogQuery = errors.New("trustkernel: bad log query")
+var ErrBadLogQuery = errors.New("trustkernel/quorum: bad log query")
 
 // FilterLogs returns the logs matching q that k endpoints agree on.
 //
@@ -26,15 +26,15 @@ var ErrBadLogQuery = errors.New("trustkernel: bad log query")
 // header; an endpoint whose header does not hash to the pinned hash is not on
 // the agreed chain and its logs do not count. Logs are compared field by
 // field (block, transaction, index, address, topics, data).
-func (r *QuorumReader) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+func (r *Reader) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
 	logs, _, err := r.FilterLogsAgreed(ctx, q)
 	return logs, err
 }
 
-// FilterLogsAgreed is [QuorumReader.FilterLogs] with the agreement's
+// FilterLogsAgreed is [Reader.FilterLogs] with the agreement's
 // evidence; the Agreement's Result is the SHA-256 digest of the agreed logs'
 // JSON encoding.
-func (r *QuorumReader) FilterLogsAgreed(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, *Agreement, error) {
+func (r *Reader) FilterLogsAgreed(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, *Agreement, error) {
 	arg := map[string]any{}
 	if len(q.Addresses) > 0 {
 		arg["address"] = q.Addresses

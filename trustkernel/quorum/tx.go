@@ -1,4 +1,4 @@
-package trustkernel
+package quorum
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // ErrTxNotFound means a quorum of endpoints agree that the transaction is
 // not in the chain up to the pinned block (unknown, pending, or mined
 // after the pin).
-var ErrTxNotFound = errors.New("trustkernel: transaction not found below the pinned block")
+var ErrTxNotFound = errors.New("trustkernel/quorum: transaction not found below the pinned block")
 
 // TxAgreement is a mined transaction a quorum of endpoints agreed on.
 type TxAgreement struct {
@@ -43,7 +43,7 @@ type TxAgreement struct {
 // transaction must hash to hash, the receipt must name it, and the header
 // served at the receipt's height must hash to the receipt's block hash and be
 // at or below the pin. Agreement that it is not there is [ErrTxNotFound].
-func (r *QuorumReader) Transaction(ctx context.Context, hash common.Hash) (*TxAgreement, error) {
+func (r *Reader) Transaction(ctx context.Context, hash common.Hash) (*TxAgreement, error) {
 	ref, _, err := r.current(ctx)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ type txFound struct {
 }
 
 // transactionAt reads and checks one endpoint's view of the transaction.
-func (r *QuorumReader) transactionAt(ctx context.Context, e endpoint, hash common.Hash, pin BlockRef) (*txFound, error) {
+func (r *Reader) transactionAt(ctx context.Context, e endpoint, hash common.Hash, pin BlockRef) (*txFound, error) {
 	var tx *types.Transaction
 	var rcpt *types.Receipt
 	batch := []rpc.BatchElem{
