@@ -10,15 +10,16 @@ import (
 	"github.com/accordsdk/accord/examples/internal/cli"
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
 // openReader opens the quorum reader of the read-only verbs.
-func openReader(urls []string, quorum, confirmations int, dev bool) (*trustkernel.QuorumReader, error) {
-	qopts := []trustkernel.QuorumOption{trustkernel.WithConfirmations(uint64(confirmations))}
+func openReader(urls []string, k, confirmations int, dev bool) (*quorum.Reader, error) {
+	qopts := []quorum.Option{quorum.WithConfirmations(uint64(confirmations))}
 	if dev {
-		qopts = append(qopts, trustkernel.WithDevelopmentQuorum())
+		qopts = append(qopts, quorum.WithDevelopment())
 	}
-	return trustkernel.NewQuorumReader(urls, quorum, qopts...)
+	return quorum.New(urls, k, qopts...)
 }
 
 // manifestStatus writes what the controller records of root's full-mode
@@ -92,7 +93,7 @@ Run it before activating a full-mode upgrade.`,
 				return err
 			}
 			defer reader.Close()
-			snap, err := reader.Snapshot(ctx, addr)
+			snap, err := trustkernel.QuorumSnapshot(ctx, reader, addr)
 			if err != nil {
 				return err
 			}
