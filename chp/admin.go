@@ -22,6 +22,9 @@ import (
 //	POST /admin/receipt              pin a coherence receipt (JSON body)
 //	POST /admin/unpin                un-pin an instance's key ([UnpinRequest] body),
 //	                                 audited in the log ([LocalRegistry.Unpin])
+//	POST /admin/revocation           install a revocation of an admission certificate
+//	                                 ([Revocation] body; [LocalRegistry.InstallRevocation]),
+//	                                 appended to the log; answers its [RevocationEntry]
 //	GET  /admin/quarantine           the refused heartbeats kept ([QuarantineEntry] list, oldest first)
 func (r *LocalRegistry) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -115,6 +118,24 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 		default:
 			writeJSON(w, http.StatusOK, out)
 		}
+	})
+	mux.HandleFunc("POST /admin/revocation", func(w http.ResponseWriter, req *http.Request) {
+		if !jsonOnly(w, req) {
+			return
+		}
+		b, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPacket))
+		var e *RevocationEntry
+		if err == nil {
+			var v *Revocation
+			if v, err = ParseRevocation(b); err == nil {
+				e, err = r.InstallRevocation(req.Context(), v)
+			}
+		}
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "revocation_refused", err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, e)
 	})
 	mux.HandleFunc("POST /admin/receipt", func(w http.ResponseWriter, req *http.Request) {
 		if !jsonOnly(w, req) {

@@ -75,7 +75,7 @@
 // [LocalRegistry] is an [net/http.Handler]:
 //
 //	POST /registry/heartbeat      validate, log durably, answer the signed ACK
-//	GET  /registry/info           name, public_key, fingerprint, admission_cert, schema, checkpoint
+//	GET  /registry/info           name, public_key, fingerprint, admission_cert, schema, checkpoint, ... ([Info])
 //	GET  /registry/checkpoint     the log's signed checkpoint (C2SP signed note)
 //	GET  /registry/proof/{ack_id} that ACK's record beside its C2SP tlog-proof ([RecordProof])
 //	GET  /registry/consistency?old=N&new=M  RFC 6962 consistency proof ([ConsistencyProof])
@@ -149,6 +149,7 @@
 //	400 receipt_refused         the receipt does not verify or is not about this registry
 //	404 not_pinned              POST /admin/unpin: the instance has no pinned key
 //	400 unpin_refused           POST /admin/unpin: the body, instance_id or reason is not acceptable
+//	400 revocation_refused      POST /admin/revocation: the revocation does not parse, verify with the root key, or name this registry
 //	500 quarantine_unreadable   the quarantine files could not be read
 //
 // # Trust model
@@ -394,7 +395,11 @@
 //	"accord.chp/ledger/v1\n" + LR fingerprint ("sha256:<hex>") + "\n" +
 //	decimal LR log index + "\n" + the LR leaf, byte for byte
 //
-// so each ledger record names the Local Registry record it copies.
+// so each ledger record names the Local Registry record it copies. The
+// Global Registry's own records (revocations, see "Key lifecycle") are
+// ledger leaves too: the record's RFC 8785 form, a JSON object, told apart
+// from a copied record by its first byte ('{' where a copy starts with
+// 'a').
 //
 // An accepted heartbeat's answer carries X-Chp-Log-Index (the decimal index
 // of its record in the registry's log) and, when the heartbeat had been
@@ -482,6 +487,58 @@
 // registry's checkpoints, and the Global Registry's ledger once exported,
 // are its audit trail.
 //
+// Revocation of an admission certificate ([GlobalRegistry.Revoke],
+// registry-import -revoke RAC_ID -reason TEXT): the Global Registry signs
+//
+//	{"issued_by":"GR","lr_fingerprint":"sha256:<hex>","rac_id":"<uuid>",
+//	 "reason":"<1 to 1024 bytes>","revoked_at":"2025-11-04T08:45:01Z",
+//	 "signature":"ed25519:<base64url>","type":"chp/rac-revocation"}
+//
+// where signature is the root key's Ed25519 signature over the RFC 8785
+// form of the object without signature, and rac_id and lr_fingerprint
+// are those of the certificate revoked. For example (the first vector of
+// testdata/vectors/revocation.json, revoking the certificate of rac.json,
+// root key ed25519:z6MkeaCBF6LB9rddbnhdBwywJhbJiX2LVXiQjUgaQzBFo4i7), the
+// signed bytes
+//
+//	{"issued_by":"GR","lr_fingerprint":"sha256:4c1f71bf2f8dd5c54ddb6d0401c9159e576e87453d12e88e7fd718bfdfb3e713",
+//	 "rac_id":"5b0f2c1e-7d3a-4c2b-9e1f-0a1b2c3d4e5f","reason":"registry decommissioned, ticket 815",
+//	 "revoked_at":"2025-12-04T08:45:01Z","type":"chp/rac-revocation"}
+//
+// (one line, no spaces after the separators) give the signature
+// "ed25519:GYuCplVnp9JqU-BHM1v8iPOqJnl_nDU05l_yTcpozxb0BRc1LrYXCwYlzHbixvF-aI7A98podJRRUP0cuTDYDw",
+// added as the member signature between revoked_at and type. It revokes that certificate and every other
+// certificate of the same registry issued before revoked_at
+// ([Revocation.Covers]), so that replaying an older certificate does not
+// undo it; a certificate issued at or after revoked_at admits the
+// registry again. The Global Registry appends the revocation, in its RFC
+// 8785 form, to its ledger (GET /ledger/revocations lists them with their
+// ledger indexes) and from then on refuses the bundles that carry a
+// certificate it covers, with a [RevokedError] naming it; in the bundles
+// it still imports, a record counts only if its ACK was made while a
+// certificate of the registry was valid and not revoked.
+//
+// The revocation is carried into the enclave like a certificate and
+// installed in the Local Registry ([LocalRegistry.InstallRevocation], POST
+// /admin/revocation, chp-registry -revocation FILE), which checks it with
+// the root key and appends it, in the same form, to its log: it travels
+// to the Global Registry's ledger as a control member of the next
+// export. A Local Registry holding a revocation that covers its
+// certificate no longer claims admission: GET /registry/info carries
+// admission_cert null and the revocation under rac_revocation; GET
+// /hud/status.json says repairing and carries it under revocation; every
+// heartbeat answer carries the header X-CHP-Admission: revoked; export
+// is refused; installing a covered certificate (again) is refused, also
+// after a restart (the revocations are rebuilt from the log). It still
+// takes, logs and acknowledges heartbeats: nothing the instances say is
+// lost. An [Instance] that sees the header reads the registry's info
+// again before its next heartbeat; there a revocation that verifies with
+// its root key and names a key of the registry makes it repairing
+// ([ErrRevoked]), its heartbeats queued until the registry is admitted
+// again. A revocation that does not verify is ignored. (A Local Registry
+// can withhold a revocation from its instances; the Global Registry
+// refuses its bundles all the same.)
+//
 // # Configuration
 //
 // [ConfigFromEnv] reads CHP_HOME_URI, CHP_REGISTRY_PUBKEY (a key string or
@@ -523,6 +580,8 @@
 //	chp-registry -data lr -pin-receipt coherence_receipt.json
 //	chp-registry -data lr -rotate-key                     # new lr/lr.key and lr.pub, rotation logged
 //	chp-registry -data lr -unpin UUID -reason "re-imaged"  # audited un-pin
+//	registry-import -data gr -revoke RAC_ID -reason "decommissioned" -revocation-out revocation.json
+//	chp-registry -data lr -revocation revocation.json      # the LR stops claiming admission
 //
 // The records of a Local Registry's log are rebuilt into memory indexes
 // (ACK identifiers, heartbeat digests, pinned keys, accepted nonces) when

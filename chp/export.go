@@ -124,7 +124,8 @@ type exportEntry struct {
 // signed with the registry key: bundle.json (with the [ExportInfo]),
 // manifest.json, signatures/manifest.sig, then acks/.../*.json and
 // heartbeats/.../*.json. Exporting the same range again writes the same
-// bytes. The registry's admission certificate must be installed.
+// bytes. The registry's admission certificate must be installed and not
+// revoked (a *[RevokedError] otherwise).
 //
 // Export adds the ACKs and then the heartbeats, so that the members reach
 // the bundle writer in name order and its memory does not grow with the
@@ -135,6 +136,9 @@ func (r *LocalRegistry) Export(ctx context.Context, w io.Writer, opts ExportOpti
 	rac := r.AdmissionCert()
 	if rac == nil {
 		return nil, fmt.Errorf("%w: install the registry's admission certificate before exporting", ErrAdmission)
+	}
+	if rv := r.Revoked(); rv != nil {
+		return nil, fmt.Errorf("%w; install a new admission certificate before exporting", rv)
 	}
 	history, err := r.exports()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,8 +197,9 @@ func FuzzLedgerProof(f *testing.F) {
 	})
 }
 
-// FuzzParseRegistryRecord: a registry record (key rotation or un-pin) is
-// accepted only in its one log form, and only declared errors come back.
+// FuzzParseRegistryRecord: a registry record (key rotation, un-pin or
+// revocation) is accepted only in its one log form, and only declared
+// errors come back.
 func FuzzParseRegistryRecord(f *testing.F) {
 	k := &KeyRotation{Origin: "accord.chp/lr/0123456789abcdef", Size: 3, Root: b64std(make([]byte, 32)),
 		OldKey: pubString(testKey(1)), NewKey: pubString(testKey(2)), RotatedAt: epoch}
@@ -210,6 +212,12 @@ func FuzzParseRegistryRecord(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(b)
 	f.Add([]byte(`{"type":"chp/unpin"}`))
+	c := &AdmissionCert{RACID: uuidN(2), LRFingerprint: "sha256:" + strings.Repeat("ab", 32), IssuedAt: epoch}
+	v, err := IssueRevocation(envelope.NewEd25519Signer(testKey(4)), "GR", c, "decommissioned", epoch)
+	require.NoError(f, err)
+	b, err = v.Marshal()
+	require.NoError(f, err)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rr, err := parseRegistryRecord(b)
 		if err != nil {
@@ -219,10 +227,14 @@ func FuzzParseRegistryRecord(f *testing.F) {
 			return
 		}
 		var again []byte
-		if rr.rotation != nil {
+		switch {
+		case rr.rotation != nil:
 			again, err = rr.rotation.Marshal()
 			_ = rr.rotation.Verify() // must not panic
-		} else {
+		case rr.revocation != nil:
+			again, err = rr.revocation.Marshal()
+			_ = rr.revocation.Verify(pubString(testKey(4))) // must not panic
+		default:
 			again, err = rr.unpin.Marshal()
 		}
 		require.NoError(t, err)
@@ -249,5 +261,38 @@ func FuzzParseQuarantineEntry(f *testing.F) {
 		e2, err := ParseQuarantineEntry(again)
 		require.NoError(t, err, "%s", again)
 		require.Equal(t, e, e2)
+	})
+}
+
+// FuzzParseRevocation: a revocation file (any white space and member
+// order) is read by the strict reader; only declared errors come back, and
+// an accepted revocation re-encodes to its RFC 8785 form, which parses to
+// the same value and is the only form a log record may take.
+func FuzzParseRevocation(f *testing.F) {
+	c := &AdmissionCert{RACID: uuidN(2), LRFingerprint: "sha256:" + strings.Repeat("ab", 32), IssuedAt: epoch}
+	v, err := IssueRevocation(envelope.NewEd25519Signer(testKey(4)), "GR", c, "decommissioned", epoch)
+	require.NoError(f, err)
+	b, err := v.Marshal()
+	require.NoError(f, err)
+	f.Add(b)
+	f.Add(append(append([]byte(" "), b...), '\n'))
+	f.Add([]byte(`{"type":"chp/rac-revocation","rac_id":"x"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := ParseRevocation(b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrDuplicateKey) {
+				t.Fatalf("undeclared error %v", err)
+			}
+			return
+		}
+		_ = v.Verify(pubString(testKey(4))) // must not panic
+		canon, err := v.Marshal()
+		require.NoError(t, err)
+		again, err := parseRevocationRecord(canon)
+		require.NoError(t, err)
+		require.Equal(t, *v, *again)
+		if _, err := parseRevocationRecord(b); err == nil {
+			require.Equal(t, canon, b)
+		}
 	})
 }

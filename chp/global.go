@@ -67,6 +67,9 @@ type lrState struct {
 	// later import counts them as duplicates after any sequence of crashes
 	// and restarts.
 	Appended [][2]uint64 `json:"appended,omitempty"`
+	// Revocations are the revocations of its certificates, with their
+	// ledger indexes, in ledger order.
+	Revocations []RevocationEntry `json:"revocations,omitempty"`
 }
 
 // appended reports whether LR index i is in lr.Appended.
@@ -265,6 +268,12 @@ func (g *GlobalRegistry) load() error {
 		if err != nil {
 			return err
 		}
+		if isGRRecord(rec) {
+			if err := g.reconcileGRRecord(i, rec); err != nil {
+				return fmt.Errorf("ledger record %d: %w", i, err)
+			}
+			continue
+		}
 		fp, idx, _, err := parseLedgerRecord(rec)
 		if err != nil {
 			return fmt.Errorf("ledger record %d: %w", i, err)
@@ -381,7 +390,30 @@ func verifyGRCheckpoint(signed []byte, rootKey string) (checkpoint.Checkpoint, e
 	return cp, nil
 }
 
-// ledgerMagic starts every global ledger record.
+// isGRRecord tells the Global Registry's own ledger records (a JSON
+// object in its RFC 8785 form, read by its "type": a [Revocation]) from
+// the records it copies from Local Registries, which start with
+// ledgerMagic.
+func isGRRecord(leaf []byte) bool { return len(leaf) > 0 && leaf[0] == '{' }
+
+// reconcileGRRecord puts one of the Global Registry's own records, found
+// in the ledger after the state was written, into the state.
+func (g *GlobalRegistry) reconcileGRRecord(i uint64, leaf []byte) error {
+	var t struct {
+		Type string `json:"type" strictjson:"required"`
+	}
+	if err := decodeStrict(leaf, &t, true); err != nil {
+		return err
+	}
+	switch t.Type {
+	case RevocationType:
+		return g.reconcileRevocation(i, leaf)
+	}
+	return fmt.Errorf("%w: ledger record of type %q", ErrMalformed, t.Type)
+}
+
+// ledgerMagic starts every global ledger record copied from a Local
+// Registry.
 const ledgerMagic = "accord.chp/ledger/v1\n"
 
 // ledgerRecord is the global ledger's record for one accepted heartbeat:

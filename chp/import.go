@@ -43,7 +43,8 @@ const (
 //     carries an admission certificate it issued for that key, valid when
 //     the bundle was made and at this registry's clock, or expired no longer
 //     ago than the grace period of [WithImportGrace] ([ErrAdmission],
-//     [ErrExpired]);
+//     [ErrExpired]), and not covered by a revocation this Global Registry
+//     issued ([GlobalRegistry.Revoke]; a *[RevokedError] naming it);
 //   - the bundle's signature is by that registry's key and every member
 //     matches the signed manifest (the bundle package's errors);
 //   - the members are exactly one ACK and one heartbeat per log index
@@ -57,8 +58,9 @@ const (
 // Records below the size already imported are counted as duplicates and
 // not appended again, so replaying a bundle counts nothing twice. Records
 // that fail the per-record policy (ACK and heartbeat must name the same
-// instance, the ACK must be "verified" or "queued" and made while the
-// registry's certificate was valid; see also [WithStrictImport]) are
+// instance, the ACK must be "verified" or "queued" and made while a
+// certificate this Global Registry issued for the registry was valid and
+// not revoked; see also [WithStrictImport]) are
 // counted as rejected. Nothing is appended unless the whole bundle
 // verifies.
 func (g *GlobalRegistry) Import(ctx context.Context, r io.ReadSeeker) (*ImportResult, error) {
@@ -188,7 +190,8 @@ type importer struct {
 	hint  *ExportInfo
 	info  ExportInfo
 	rac   *AdmissionCert
-	cpTo  tlog.Hash // root of the registry's checkpoint at info.To
+	valid [][2]time.Time // when this Global Registry vouched for the registry (see lrState.validity)
+	cpTo  tlog.Hash      // root of the registry's checkpoint at info.To
 
 	f        merkletree.Frontier // the registry's tree, grown record by record
 	checked  bool                // f was compared with lr's tree at lr.Size
@@ -237,6 +240,10 @@ func (im *importer) start(m *bundle.Manifest) error {
 		return fmt.Errorf("%w: rac %s was not issued by this Global Registry", ErrAdmission, in.AdmissionCert.RACID)
 	}
 	im.rac = in.AdmissionCert
+	if v, idx := revocationFor(im.lr.Revocations, im.rac); v != nil {
+		return &RevokedError{RACID: im.rac.RACID, Revocation: v, Where: "ledger", Index: idx}
+	}
+	im.valid = im.lr.validity()
 	cp, err := im.chain.VerifyCheckpoint([]byte(in.Checkpoint))
 	if err != nil {
 		return err
@@ -496,7 +503,7 @@ func (im *importer) finish() error {
 
 // admissible applies the per-record policy to record i.
 func (g *GlobalRegistry) admissible(im *importer, i uint64, rec []byte) error {
-	rac, lrKey := im.rac, im.chain.KeyAt(i+1)
+	lrKey := im.chain.KeyAt(i + 1)
 	if isRegistryRecord(rec) {
 		return im.admissibleRegistryRecord(i, rec)
 	}
@@ -526,8 +533,12 @@ func (g *GlobalRegistry) admissible(im *importer, i uint64, rec []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: ack received %q", ErrMalformed, ack.Received)
 	}
-	if received.Before(rac.IssuedAt) || !received.Before(rac.ExpiresAt) {
-		return fmt.Errorf("%w: acknowledged at %s outside the certificate's validity", ErrExpired, formatTime(received))
+	vouched := false
+	for _, p := range im.valid {
+		vouched = vouched || (!received.Before(p[0]) && received.Before(p[1]))
+	}
+	if !vouched {
+		return fmt.Errorf("%w: acknowledged at %s, when no certificate of the registry was valid and unrevoked", ErrExpired, formatTime(received))
 	}
 	hb, sealed, err := postedHeartbeat(r.Heartbeat)
 	if err != nil {
@@ -566,12 +577,24 @@ func (g *GlobalRegistry) admissible(im *importer, i uint64, rec []byte) error {
 }
 
 // admissibleRegistryRecord applies the policy to a registry record: a
-// key rotation must be one of the chain's, at its index; an un-pin must be
-// well-formed.
+// key rotation must be one of the chain's, at its index; a revocation
+// must be signed by this Global Registry's root key and name a key of the
+// registry; an un-pin must be well-formed.
 func (im *importer) admissibleRegistryRecord(i uint64, leaf []byte) error {
 	rr, err := parseRegistryRecord(leaf)
 	if err != nil {
 		return err
+	}
+	if v := rr.revocation; v != nil {
+		if err := v.Verify(im.g.pubKey); err != nil {
+			return err
+		}
+		for _, k := range im.chain.Keys() {
+			if pub, _ := envelope.ParseEd25519PublicKey(k); envelope.Fingerprint(pub) == v.LRFingerprint {
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: revocation at %d is for %s, not this registry", ErrKeyMismatch, i, v.LRFingerprint)
 	}
 	if rr.rotation == nil {
 		return nil

@@ -397,6 +397,12 @@ func (in *Instance) Flush(ctx context.Context) (*Ack, error) {
 		if n > 0 {
 			continue
 		}
+		if in.cfg.RootKey != "" {
+			// Checked again when an answer said the certificate was revoked.
+			if err := in.checkAdmission(ctx); err != nil {
+				return nil, err
+			}
+		}
 		hb, err := in.queue.Read(next)
 		if err != nil {
 			in.setState(StatusFailed)
@@ -461,13 +467,20 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 				return nil, false, fmt.Errorf("chp: sealing heartbeat: %w", err)
 			}
 		}
-		status, answer, err := in.do(ctx, http.MethodPost, in.cfg.HomeURI, body)
+		status, header, answer, err := in.do(ctx, http.MethodPost, in.cfg.HomeURI, body)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, false, ctx.Err()
 			}
 			lastErr = err
 			continue
+		}
+		if header.Get(admissionHeader) == "revoked" && in.cfg.RootKey != "" {
+			// Unauthenticated, so it only makes the instance read the
+			// registry's info again before the next heartbeat.
+			in.mu.Lock()
+			in.rac = nil
+			in.mu.Unlock()
 		}
 		switch {
 		case status == http.StatusOK:
@@ -492,7 +505,7 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 			lastErr = fmt.Errorf("registry answered %d", status)
 			continue
 		}
-		return in.refused(status, answer, hb)
+		return in.refused(ctx, status, answer, hb)
 	}
 	in.setState(StatusQuiet)
 	return nil, false, fmt.Errorf("%w: %s after %d attempts: %v", ErrUnreachable, in.cfg.HomeURI, in.cfg.Attempts, lastErr)
@@ -502,8 +515,11 @@ func (in *Instance) deliver(ctx context.Context, hb []byte) (ack *Ack, skip bool
 // registry is authentic: key and signature problems put the instance in
 // repairing (the heartbeat stays queued for when the key is fixed), shape
 // and time problems in review (the heartbeat is skipped). An unsigned
-// refusal could come from anyone on the path: review, heartbeat kept.
-func (in *Instance) refused(status int, answer, hb []byte) (*Ack, bool, error) {
+// refusal could come from anyone on the path: review, heartbeat kept. A
+// refusal whose ACK does not verify with the keys the instance knows may
+// be signed by a key the registry rotated to: the instance learns its keys
+// from GET /registry/info, as for an accepted heartbeat, and checks again.
+func (in *Instance) refused(ctx context.Context, status int, answer, hb []byte) (*Ack, bool, error) {
 	var eb errorBody
 	_ = decodeStrict(answer, &eb, true)
 	err := fmt.Errorf("%w: registry answered %d %s", ErrRejected, status, http.StatusText(status))
@@ -514,6 +530,11 @@ func (in *Instance) refused(status int, answer, hb []byte) (*Ack, bool, error) {
 	verr := errors.New("no ack")
 	if len(eb.Ack) > 0 {
 		a, verr = in.verifyAck(eb.Ack, hb)
+		if verr != nil && errors.Is(verr, ErrBadSignature) {
+			if rerr := in.followRotations(ctx); rerr == nil {
+				a, verr = in.verifyAck(eb.Ack, hb)
+			}
+		}
 	}
 	if verr != nil || a.Status != AckRejected || a.Notes != eb.Code {
 		in.setState(StatusReview)
@@ -579,7 +600,7 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 				return err
 			}
 		}
-		status, answer, err := in.do(ctx, http.MethodGet, in.infoURL, nil)
+		status, _, answer, err := in.do(ctx, http.MethodGet, in.infoURL, nil)
 		if err != nil || status != http.StatusOK {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -604,6 +625,10 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 		if err := in.learnKeys(&info); err != nil {
 			in.setState(StatusRepairing)
 			return err
+		}
+		if rv := in.revoked(&info); rv != nil {
+			in.setState(StatusRepairing)
+			return rv
 		}
 		if info.AdmissionCert == nil {
 			in.setState(StatusRepairing)
@@ -633,6 +658,33 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 	}
 	in.setState(StatusQuiet)
 	return fmt.Errorf("%w: %s after %d attempts: %v", ErrUnreachable, in.infoURL, in.cfg.Attempts, lastErr)
+}
+
+// revoked checks the revocation a registry's info presents: signed by the
+// root key, naming a key of the registry, and covering the certificate
+// presented (or presented instead of one). A revocation that does not
+// verify is ignored: the certificate is then checked as usual.
+func (in *Instance) revoked(info *Info) *RevokedError {
+	if len(info.RACRevocation) == 0 {
+		return nil
+	}
+	v, err := ParseRevocation(info.RACRevocation)
+	if err != nil || v.Verify(in.cfg.RootKey) != nil {
+		in.cfg.Logger.Warn("chp: registry info presents a revocation that does not verify; ignored", "err", err)
+		return nil
+	}
+	in.mu.Lock()
+	ours := false
+	for _, k := range in.keys {
+		if pub, err := envelope.ParseEd25519PublicKey(k); err == nil && envelope.Fingerprint(pub) == v.LRFingerprint {
+			ours = true
+		}
+	}
+	in.mu.Unlock()
+	if !ours || (info.AdmissionCert != nil && !v.Covers(info.AdmissionCert)) {
+		return nil
+	}
+	return &RevokedError{RACID: v.RACID, Revocation: v}
 }
 
 // RegistryKey returns the registry key the instance trusts now: the
@@ -687,7 +739,7 @@ func (in *Instance) followRotations(ctx context.Context) error {
 		in.mu.Unlock()
 		return in.checkAdmission(ctx)
 	}
-	status, answer, err := in.do(ctx, http.MethodGet, in.infoURL, nil)
+	status, _, answer, err := in.do(ctx, http.MethodGet, in.infoURL, nil)
 	if err != nil || status != http.StatusOK {
 		return fmt.Errorf("%w: registry info: status %d: %v", ErrUnreachable, status, err)
 	}
@@ -706,28 +758,28 @@ func (in *Instance) AdmissionCert() *AdmissionCert {
 	return in.rac
 }
 
-func (in *Instance) do(ctx context.Context, method, u string, body []byte) (int, []byte, error) {
+func (in *Instance) do(ctx context.Context, method, u string, body []byte) (int, http.Header, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := in.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
-	return resp.StatusCode, answer, nil
+	return resp.StatusCode, resp.Header, answer, nil
 }
 
 // backoff returns the pause before try number attempt (1-based): the base

@@ -236,12 +236,13 @@ func ParseUnpin(b []byte) (*Unpin, error) {
 }
 
 // registryRecord is a record of a Local Registry's log that is not a
-// heartbeat: a key rotation or an un-pin. Its log form is a JSON object,
+// heartbeat: a key rotation, an un-pin or a revocation. Its log form is a JSON object,
 // so its first byte is '{'; a heartbeat [Record] starts with its 4-byte
 // length, whose first byte is 0.
 type registryRecord struct {
-	rotation *KeyRotation
-	unpin    *Unpin
+	rotation   *KeyRotation
+	unpin      *Unpin
+	revocation *Revocation // a revocation the registry installed
 }
 
 // isRegistryRecord tells a registry record's log form from a heartbeat
@@ -263,6 +264,8 @@ func parseRegistryRecord(leaf []byte) (registryRecord, error) {
 		rr.rotation, err = ParseKeyRotation(leaf)
 	case UnpinType:
 		rr.unpin, err = ParseUnpin(leaf)
+	case RevocationType:
+		rr.revocation, err = parseRevocationRecord(leaf)
 	default:
 		err = fmt.Errorf("%w: registry record of type %q", ErrMalformed, t.Type)
 	}

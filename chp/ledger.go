@@ -109,6 +109,9 @@ type AdmittedRegistry struct {
 	RACs        []AdmissionCert `json:"racs"`        // certificates issued, oldest first
 	Imported    uint64          `json:"imported"`    // records of its log imported so far
 	Root        string          `json:"root"`        // its tree root at Imported (padded base64), "" before the first import
+	// Revocations are the revocations of its certificates, each with its
+	// ledger index.
+	Revocations []RevocationEntry `json:"revocations,omitempty"`
 }
 
 // Registries returns the admitted Local Registries, by fingerprint.
@@ -117,7 +120,8 @@ func (g *GlobalRegistry) Registries() []AdmittedRegistry {
 	defer g.mu.Unlock()
 	out := make([]AdmittedRegistry, 0, len(g.state.Registries))
 	for fp, lr := range g.state.Registries {
-		a := AdmittedRegistry{Fingerprint: fp, PublicKey: lr.PublicKey, RACs: slices.Clone(lr.RACs), Imported: lr.Size}
+		a := AdmittedRegistry{Fingerprint: fp, PublicKey: lr.PublicKey, RACs: slices.Clone(lr.RACs), Imported: lr.Size,
+			Revocations: slices.Clone(lr.Revocations)}
 		for _, s := range lr.Seen {
 			if s.Size == lr.Size {
 				a.Root = s.Root
@@ -211,6 +215,9 @@ func (g *GlobalRegistry) LedgerProofFor(ctx context.Context, fp string, lrIndex 
 			li.mu.Unlock()
 			return nil, err
 		}
+		if isGRRecord(rec) {
+			continue // the Global Registry's own record (a revocation)
+		}
 		f, idx, _, err := parseLedgerRecord(rec)
 		if err != nil {
 			li.mu.Unlock()
@@ -251,6 +258,7 @@ func (g *GlobalRegistry) LedgerProofFor(ctx context.Context, fp string, lrIndex 
 //	GET /ledger/registries                  the admitted registries ([AdmittedRegistry] list)
 //	GET /ledger/receipts                    the receipts issued ([Receipt] list, payloads)
 //	GET /ledger/receipts/{receipt_id}       one receipt as issued (coherence_receipt.json)
+//	GET /ledger/revocations                 the revocations issued ([RevocationEntry] list, ledger order)
 //
 // Errors have the package's JSON error body; see the package
 // documentation for the codes.
@@ -277,6 +285,9 @@ func (g *GlobalRegistry) LedgerHandler() (http.Handler, error) {
 			return
 		}
 		writeJSON(w, http.StatusOK, rcs)
+	})
+	mux.HandleFunc("GET /ledger/revocations", func(w http.ResponseWriter, req *http.Request) {
+		writeJSON(w, http.StatusOK, g.Revocations())
 	})
 	mux.HandleFunc("GET /ledger/receipts/{receipt_id}", func(w http.ResponseWriter, req *http.Request) {
 		b, err := g.SignedReceipt(req.PathValue("receipt_id"))

@@ -1,6 +1,7 @@
 package chp
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -42,6 +43,9 @@ func (r *LocalRegistry) replayRegistryRecord(i uint64, leaf []byte) error {
 		if r.pins[u.InstanceID] == u.Key {
 			r.unpin(u.InstanceID, u.Key)
 		}
+	case rr.revocation != nil:
+		// Verified with the root key when it was installed.
+		r.revocations = append(r.revocations, RevocationEntry{Index: i, Revocation: bytes.Clone(leaf)})
 	}
 	return nil
 }

@@ -77,6 +77,11 @@ type LocalRegistry struct {
 	rejected   map[string]int // error code -> count since start
 	receipt    *Receipt       // last pinned coherence receipt
 	closed     bool
+
+	// revocations are the revocations installed, in log order (under mu);
+	// racRevoked says whether one covers rac, read per heartbeat without mu.
+	revocations []RevocationEntry
+	racRevoked  atomic.Bool
 }
 
 // instanceView is what the HUD shows about one instance.
@@ -446,6 +451,10 @@ func (r *LocalRegistry) loadState() error {
 			return fmt.Errorf("%s: %w: admits %s, registry is %s", lrRACFile, ErrKeyMismatch, c.LRFingerprint, r.Fingerprint())
 		}
 		r.rac = c
+		if rv := r.revokedLocked(c); rv != nil {
+			r.racRevoked.Store(true)
+			r.logger.Warn("chp: the installed admission certificate is revoked; install a new one", "err", rv)
+		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -485,7 +494,8 @@ func (r *LocalRegistry) AdmissionCert() *AdmissionCert {
 // InstallAdmissionCert verifies c against the Global Registry root key
 // (see [WithRootKey]), this registry's key and the clock, and stores it
 // durably so that it is served from GET /registry/info and included in
-// every export.
+// every export. A certificate covered by a revocation the registry holds
+// is refused with a *[RevokedError] ([LocalRegistry.InstallRevocation]).
 func (r *LocalRegistry) InstallAdmissionCert(c *AdmissionCert) error {
 	root := r.root()
 	if root == "" {
@@ -498,11 +508,22 @@ func (r *LocalRegistry) InstallAdmissionCert(c *AdmissionCert) error {
 	if err != nil {
 		return err
 	}
+	// Serialised with revocations, so that none lands between the check
+	// and the install.
+	r.adminMu.Lock()
+	defer r.adminMu.Unlock()
+	r.mu.Lock()
+	rv := r.revokedLocked(c)
+	r.mu.Unlock()
+	if rv != nil {
+		return rv
+	}
 	if err := writeFileAtomic(r.dir, lrRACFile, b); err != nil {
 		return err
 	}
 	r.mu.Lock()
 	r.rac = c
+	r.racRevoked.Store(false)
 	r.mu.Unlock()
 	return nil
 }

@@ -85,6 +85,11 @@ func (r *LocalRegistry) handleHeartbeat(w http.ResponseWriter, req *http.Request
 		r.logger.Warn("heartbeat refused", "code", "unsupported_media_type", "remote", req.RemoteAddr, "content_type", req.Header.Get("Content-Type"))
 		return
 	}
+	if r.racRevoked.Load() {
+		// Tells instances that checked the certificate earlier to read
+		// GET /registry/info again.
+		w.Header().Set(admissionHeader, "revoked")
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPacket))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -154,6 +159,10 @@ type Info struct {
 	// ([KeyRotation]): an instance configured with an earlier key follows
 	// them to the current one.
 	KeyRotations []json.RawMessage `json:"key_rotations,omitempty"`
+	// RACRevocation is the signed [Revocation] covering the registry's
+	// installed certificate, if one does; admission_cert is then null:
+	// the registry no longer claims admission.
+	RACRevocation json.RawMessage `json:"rac_revocation,omitempty"`
 }
 
 func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
@@ -164,12 +173,17 @@ func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	id := r.ident()
-	writeJSON(w, http.StatusOK, Info{
+	info := Info{
 		Name: r.name, PublicKey: id.publicKey, Fingerprint: id.fingerprint, Origin: r.Origin(),
 		AdmissionCert: r.AdmissionCert(), Schema: SchemaID, Checkpoint: string(cp),
 		AllowUnsigned: r.allowUnsigned, HeartbeatType: HeartbeatType, MaxAgeSeconds: int64(r.maxAge / time.Second),
 		KeyRotations: r.KeyRotations(),
-	})
+	}
+	if rv := r.Revoked(); rv != nil {
+		info.AdmissionCert = nil
+		info.RACRevocation, _ = rv.Revocation.Marshal()
+	}
+	writeJSON(w, http.StatusOK, info)
 }
 
 func (r *LocalRegistry) handleCheckpoint(w http.ResponseWriter, req *http.Request) {
@@ -428,6 +442,10 @@ func verifyCheckpointAs(signed []byte, origin, key string) (checkpoint.Checkpoin
 	return cp, nil
 }
 
+// admissionHeader is set, to "revoked", on every heartbeat answer of a
+// registry whose installed certificate is revoked.
+const admissionHeader = "X-CHP-Admission"
+
 // HUDStatus is the document served at GET /hud/status.json.
 type HUDStatus struct {
 	State               Status         `json:"state"`
@@ -440,10 +458,14 @@ type HUDStatus struct {
 	Instances           map[Status]int `json:"instances"` // instances by last reported status
 	Rejected            map[string]int `json:"rejected"`  // refusals since start, by code
 	LastReceipt         *Receipt       `json:"last_receipt,omitempty"`
+	// Revocation covers the installed certificate, if one does (the
+	// registry is then repairing: not admitted).
+	Revocation *Revocation `json:"revocation,omitempty"`
 }
 
 // HUD returns the registry's status surface. The registry is coherent
-// while it holds a valid admission certificate, repairing otherwise.
+// while it holds a valid admission certificate that no revocation covers,
+// repairing otherwise.
 func (r *LocalRegistry) HUD() HUDStatus {
 	now := r.now()
 	fp := r.Fingerprint()
@@ -457,7 +479,13 @@ func (r *LocalRegistry) HUD() HUDStatus {
 		State: StatusRepairing, RegistryFingerprint: fp, FingerprintShort: fp[7:19],
 		LogSize: r.log.Size(), Instances: map[Status]int{}, Rejected: map[string]int{}, LastReceipt: r.receipt,
 	}
-	if r.rac != nil && r.rootKey != "" && r.rac.Verify(r.rootKey, racKey, now) == nil {
+	var rv *RevokedError
+	if r.rac != nil {
+		if rv = r.revokedLocked(r.rac); rv != nil {
+			s.Revocation = rv.Revocation
+		}
+	}
+	if r.rac != nil && rv == nil && r.rootKey != "" && r.rac.Verify(r.rootKey, racKey, now) == nil {
 		s.Admitted, s.State = true, StatusCoherent
 		exp := r.rac.ExpiresAt
 		s.AdmissionExpires = &exp

@@ -40,7 +40,41 @@ const (
 	lateVectors     = "late_note.json"
 	rotationVectors = "key_rotation.json"
 	unpinVectors    = "unpin.json"
+	revokeVectors   = "revocation.json"
 )
+
+// revocationVector is one case of revocation.json.
+type revocationVector struct {
+	Desc          string `json:"desc"`
+	RootPublicKey string `json:"root_public_key"`
+	RAC           string `json:"rac"`          // the certificate revoked (that of rac.json)
+	SignedBytes   string `json:"signed_bytes"` // what signature signs
+	Revocation    string `json:"revocation"`   // the wire and log form
+	LeafHash      string `json:"leaf_hash"`    // RFC 6962 leaf hash of the revocation, hex
+	WantErr       string `json:"want_err,omitempty"`
+}
+
+func generateRevocationVectors(t *testing.T) []revocationVector {
+	rac := generateRACVectors(t)[0]
+	c, err := ParseAdmissionCert([]byte(rac.RAC))
+	require.NoError(t, err)
+	var out []revocationVector
+	for _, tc := range []struct {
+		desc, wantErr string
+		signer        byte
+	}{{"revocation of rac.json's certificate", "", 100}, {"signed by a key other than the root", "bad_signature", 101}} {
+		v, err := IssueRevocation(envelope.NewEd25519Signer(testKey(tc.signer)), "GR", c, "registry decommissioned, ticket 815", vectorTime.Add(30*24*time.Hour))
+		require.NoError(t, err)
+		b, err := v.Marshal()
+		require.NoError(t, err)
+		signed, err := canonical(v.body())
+		require.NoError(t, err)
+		h := tlog.RecordHash(b)
+		out = append(out, revocationVector{Desc: tc.desc, RootPublicKey: rac.RootPublicKey, RAC: rac.RAC, SignedBytes: string(signed),
+			Revocation: string(b), LeafHash: hex.EncodeToString(h[:]), WantErr: tc.wantErr})
+	}
+	return out
+}
 
 // rotationVector is one case of key_rotation.json.
 type rotationVector struct {
@@ -496,6 +530,40 @@ func TestVectors(t *testing.T) {
 				require.NoError(t, err)
 				assert.True(t, changed)
 				assert.Equal(t, rec["new_key"], chain.Current())
+			})
+		}
+	})
+	t.Run("revocation", func(t *testing.T) {
+		for _, v := range readVectors(t, revokeVectors, generateRevocationVectors) {
+			t.Run(v.Desc, func(t *testing.T) {
+				rec := decodeObject(t, v.Revocation)
+				assert.Equal(t, sortedJSON(t, rec), v.Revocation, "the wire form is canonical")
+				sig := rec["signature"].(string)
+				delete(rec, "signature")
+				assert.Equal(t, sortedJSON(t, rec), v.SignedBytes)
+				assert.Equal(t, "chp/rac-revocation", rec["type"])
+				rac := decodeObject(t, v.RAC)
+				assert.Equal(t, rac["rac_id"], rec["rac_id"])
+				assert.Equal(t, rac["lr_fingerprint"], rec["lr_fingerprint"])
+				raw, err := base64.RawURLEncoding.Strict().DecodeString(strings.TrimPrefix(sig, "ed25519:"))
+				require.NoError(t, err)
+				assert.Equal(t, v.WantErr == "", ed25519.Verify(rawEd25519(t, v.RootPublicKey), []byte(v.SignedBytes), raw))
+				leaf := sha256.Sum256(append([]byte{0}, v.Revocation...))
+				assert.Equal(t, hex.EncodeToString(leaf[:]), v.LeafHash)
+				// The package's readers on the stored bytes.
+				rv, err := ParseRevocation([]byte(v.Revocation))
+				require.NoError(t, err)
+				rr, err := parseRegistryRecord([]byte(v.Revocation))
+				require.NoError(t, err)
+				require.NotNil(t, rr.revocation)
+				c, err := ParseAdmissionCert([]byte(v.RAC))
+				require.NoError(t, err)
+				assert.True(t, rv.Covers(c))
+				if v.WantErr != "" {
+					assert.ErrorIs(t, rv.Verify(v.RootPublicKey), ErrBadSignature)
+					return
+				}
+				require.NoError(t, rv.Verify(v.RootPublicKey))
 			})
 		}
 	})
