@@ -105,10 +105,19 @@ func command() *cli.Command {
 		writeConfigVerb(&ch, &controller, &quorum, &dev),
 		safeSignVerb(),
 		safeExecVerb(&ch),
+		releaseVerb(&ch),
 	}
-	for _, op := range ops {
-		op.Run = withTimeout(op.Run)
+	ops = append(ops, rootPowerVerbs(&ch, &controller)...)
+	var wrap func([]*cli.Command)
+	wrap = func(cmds []*cli.Command) {
+		for _, op := range cmds {
+			if op.Run != nil {
+				op.Run = withTimeout(op.Run)
+			}
+			wrap(op.Commands)
+		}
 	}
+	wrap(ops)
 	return &cli.Command{
 		Name:    "trustkernel",
 		Purpose: "walk an install's life on a simulated chain, or operate controllers on a real one",
@@ -119,12 +128,18 @@ a quorum instead: -quorum endpoints must agree (at least 2 unless -dev), and
 -controller and -implementation name the clone to check.
 
 The operator commands act on a real chain: deploy; request (draft a setup
-request), review (sign it on a separate device), create; propose, activate,
-cancel, pause, unpause; status; write-config. Each shows the gas estimate
-before sending. Keys come from go-ethereum keystore files (-keystore), never
-from the command line. With -safe ADDRESS -out FILE an authority that is a
-Safe gets a Safe transaction file: owners run safe-sign FILE, then anyone
-runs safe-exec FILE.`,
+request), review (sign it on a separate device), create; release publish;
+propose (a root, or -component/-version of a release), activate, cancel,
+pause, unpause; the root authority's set-policy, set-registry,
+set-upgrade-authority, set-emergency-authority, transfer-root (accept-root
+by the new one); status, verify (a full-mode manifest on chain, an install
+directory against it); write-config. Each shows the gas estimate before
+sending; a call the key's role may not make is refused at the estimate,
+naming the authority it needs. Keys come from go-ethereum keystore files
+(-keystore), never from the command line. With -safe ADDRESS -out FILE an
+authority that is a Safe gets a Safe transaction file (in full mode, one per
+chunk publication and one for the proposal): owners run safe-sign FILE...,
+then anyone runs safe-exec FILE....`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&rpc, "rpc", "", "comma-separated JSON-RPC endpoint `URLs` of a real chain (default: a simulated chain)").Env("TRUSTKERNEL_RPC")
 			f.Int(&quorum, "quorum", 2, "with -rpc: how many endpoints must agree")

@@ -101,6 +101,21 @@ func TestCommandLine(t *testing.T) {
 		{"-controller", "0x0000000000000000000000000000000000000001", "propose", "-uri", "u", "-root", "0x01", "-mode", "paranoid"},
 		{"deploy", "-key", "0x11"},
 		{"review"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "propose", "-component", "app"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "propose", "-component", "app", "-version", "1", "-uri", "u"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "propose", "-root", "0x01"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "propose", "-root", "0x01", "-uri", "u", "-mode", "full"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "activate", "-mode", "paranoid"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "set-policy"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "set-registry", "-registry", "0x01", "-unpin"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "set-registry"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "transfer-root"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "set-upgrade-authority", "-to", "nope"},
+		{"-controller", "0x0000000000000000000000000000000000000001", "verify", "-root", "0x01", "-manifest", "m.json"},
+		{"release"},
+		{"release", "publish", "-registry", "0x0000000000000000000000000000000000000001", "-component", "app", "-version", "1", "-uri", "u"},
+		{"release", "show", "-registry", "0x0000000000000000000000000000000000000001", "-version", "1"},
+		{"safe-sign"},
 	} {
 		code, _, errs := run(args...)
 		require.Equal(t, 2, code, "%v", args)

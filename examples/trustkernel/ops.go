@@ -138,7 +138,7 @@ func act(ctx context.Context, e *cli.Env, c *chain, s *sendFlags, call trustkern
 	}
 	gas, err := trustkernel.EstimateCall(ctx, c.client, from, call)
 	if err != nil {
-		return err
+		return refusal(call.Method, from, err)
 	}
 	showEstimate(e, call.Method, gas, price)
 	if s.dryRun {
@@ -159,6 +159,29 @@ func act(ctx context.Context, e *cli.Env, c *chain, s *sendFlags, call trustkern
 		}
 	}
 	return nil
+}
+
+// roles names who may call each contract function.
+var roles = map[string]string{
+	"proposeUpgrade": "the upgrade authority", "proposeRelease": "the upgrade authority",
+	"activateUpgrade": "the upgrade authority", "publishManifestChunks": "the upgrade authority",
+	"cancelUpgrade": "the upgrade, root or emergency authority",
+	"pause":         "the emergency authority", "unpause": "the emergency authority",
+	"setPolicyHash": "the root authority", "setReleaseRegistry": "the root authority",
+	"setUpgradeAuthority": "the root authority", "setEmergencyAuthority": "the root authority",
+	"transferRootAuthority": "the root authority", "acceptRootAuthority": "the address offered the root authority role",
+	"publish": "the registry's owner",
+}
+
+// refusal says, when the chain refuses a call because of who sends it,
+// whose power the call is.
+func refusal(method string, from common.Address, err error) error {
+	if errors.Is(err, trustkernel.ErrUnauthorized) || errors.Is(err, trustkernel.ErrNotOwner) || errors.Is(err, trustkernel.ErrNotPendingRootAuthority) {
+		if role, ok := roles[method]; ok {
+			return fmt.Errorf("%s refused: only %s may call it, not %s: %w", method, role, from.Hex(), err)
+		}
+	}
+	return err
 }
 
 // writeSafeTx writes call as a Safe transaction at the Safe's current
@@ -693,7 +716,7 @@ runs them in nonce order. Check the chunks with verify before activating.`,
 				}
 				rel, err := trustkernel.NewRegistry(snap.ReleaseRegistry).Release(ctx, ch.client, nil, compID, version)
 				if err != nil {
-					return fmt.Errorf("component %s version %d in registry %s: %w", component, version, snap.ReleaseRegistry.Hex(), err)
+					return releaseErr(component, version, snap.ReleaseRegistry, err)
 				}
 				if m != nil && rel.Root != r {
 					return fmt.Errorf("%s has root %x, release %s version %d has root %x", manifest, r, component, version, rel.Root)
@@ -728,7 +751,7 @@ runs them in nonce order. Check the chunks with verify before activating.`,
 				for _, md := range []trustkernel.Mode{trustkernel.ModeRootURI, trustkernel.ModeFull} {
 					est, err := trustkernel.EstimateModeCost(ctx, ch.client, q, m, md)
 					if err != nil {
-						return err
+						return refusal(call.Method, from, err)
 					}
 					fmt.Fprintf(e.Stdout, "mode cost %s\n", est)
 				}
@@ -748,6 +771,14 @@ runs them in nonce order. Check the chunks with verify before activating.`,
 			return act(ctx, e, ch, &s, call)
 		},
 	}
+}
+
+// releaseErr says which release a registry read failed for.
+func releaseErr(component string, version uint64, registry common.Address, err error) error {
+	if errors.Is(err, trustkernel.ErrReleaseNotFound) {
+		return fmt.Errorf("release %s version %d is not published in registry %s: %w", component, version, registry.Hex(), err)
+	}
+	return fmt.Errorf("release %s version %d in registry %s: %w", component, version, registry.Hex(), err)
 }
 
 // proposeFullSafe writes the Safe transactions of a full-mode proposal by
