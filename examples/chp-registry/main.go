@@ -11,7 +11,12 @@
 // admission, receipt) on the Unix socket DIR/admin.sock. -pin-receipt
 // verifies and pins a coherence receipt and exits; with the registry
 // already running, -pin-receipt and -rac are handed to it through that
-// socket. Every flag has an environment variable as its fallback (-h).
+// socket. -revocation installs a revocation of an admission certificate
+// issued by the GR (registry-import -revoke) and exits: it is appended to
+// the log, and a registry whose certificate it covers stops claiming
+// admission (GET /registry/info, GET /hud/status.json) until a newer
+// certificate is installed. Every flag has an environment variable as its
+// fallback (-h).
 package main
 
 import (
@@ -35,7 +40,7 @@ import (
 
 type options struct {
 	addr, data, root, rac, name, certFile, keyFile, pin string
-	metaAllow, unpin, reason                            string
+	metaAllow, unpin, reason, revocation                string
 	metaMax, quarantineSize                             int
 	allowUnsigned, init, listQuarantine, rotateKey      bool
 	logEvery, maxAge                                    time.Duration
@@ -56,9 +61,12 @@ func command() *cli.Command {
   chp-registry -data ./lr -pin-receipt coherence_receipt.json
 -rac and -pin-receipt go to the running registry through DIR/admin.sock when
 it is running; otherwise -pin-receipt pins and exits, and -rac installs the
-certificate and then serves. -unpin UUID -reason TEXT and -rotate-key do
-their work (through the socket when the registry runs) and exit; both are
-records of the registry's log. -root is remembered in DIR. -tls-cert needs -tls-key.`,
+certificate and then serves. -unpin UUID -reason TEXT, -rotate-key and
+-revocation FILE (a revocation from registry-import -revoke) do their work
+(through the socket when the registry runs) and exit; all are records of
+the registry's log. A registry whose certificate is revoked still logs
+heartbeats but no longer claims admission, until a newer certificate is
+installed with -rac. -root is remembered in DIR. -tls-cert needs -tls-key.`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&o.data, "data", "chp-registry-data", "`DIR` of the registry's key, log and state").Env("CHP_REGISTRY_DATA")
 			f.Init(&o.init)
@@ -76,6 +84,7 @@ records of the registry's log. -root is remembered in DIR. -tls-cert needs -tls-
 			f.String(&o.pin, "pin-receipt", "", "verify and pin a coherence receipt `FILE`, then exit")
 			f.String(&o.unpin, "unpin", "", "un-pin the key of instance `UUID` (needs -reason; appended to the log), then exit")
 			f.String(&o.reason, "reason", "", "why the key is un-pinned (`TEXT`, logged with the un-pin)")
+			f.String(&o.revocation, "revocation", "", "install a revocation `FILE` of an admission certificate (from registry-import -revoke; appended to the log), then exit")
 			f.Bool(&o.rotateKey, "rotate-key", false, "replace the registry's key (new DIR/lr.key and lr.pub; the rotation is logged, signed by the old and the new key), then exit")
 			f.Duration(&o.logEvery, "log-every", time.Minute, "how often a running registry logs its heartbeat counters")
 			f.Int(&o.quarantineSize, "quarantine-size", chp.DefaultQuarantine, "how many refused heartbeats to keep for -quarantine (0: none)").Env("CHP_QUARANTINE_SIZE")
@@ -88,6 +97,7 @@ records of the registry's log. -root is remembered in DIR. -tls-cert needs -tls-
 				func() error { return e.Flags.File("tls-key") },
 				func() error { return e.Flags.File("rac") },
 				func() error { return e.Flags.File("pin-receipt") },
+				func() error { return e.Flags.File("revocation") },
 				func() error { return e.Flags.Positive("log-every") },
 				func() error { return e.Flags.Positive("max-age") },
 				func() error { return e.Flags.NonNegative("quarantine-size") },
@@ -119,6 +129,9 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 	}
 	if o.listQuarantine {
 		return listQuarantine(e, o, fresh)
+	}
+	if o.revocation != "" {
+		return installRevocation(ctx, e, o, fresh)
 	}
 	// With the registry already running, -pin-receipt and -rac go to it
 	// through its operator socket.
@@ -198,6 +211,8 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 	}
 	if lr.AdmissionCert() == nil {
 		logger.Warn("no admission certificate: instances will not trust this registry until one is installed (-rac)")
+	} else if rv := lr.Revoked(); rv != nil {
+		logger.Warn("admission certificate revoked: heartbeats are logged, but instances will not trust this registry until a newer certificate is installed (-rac)", "err", rv)
 	}
 	return serve(ctx, logger, o, lr, ln)
 }
@@ -265,6 +280,57 @@ func keyVerb(ctx context.Context, e *cli.Env, o options, fresh bool) error {
 	}
 	fmt.Fprintf(e.Stdout, "rotated the registry key to %s as log record %d (old key %.24s...); %s holds the new public key\n",
 		k.NewKey, k.Size, k.OldKey, filepath.Join(o.data, chpcli.PubFile))
+	return nil
+}
+
+// installRevocation runs -revocation: through the running registry's
+// operator socket, or on the registry opened here when it is not running.
+func installRevocation(ctx context.Context, e *cli.Env, o options, fresh bool) error {
+	if fresh {
+		return errors.New("no registry in -data yet (create it with -init)")
+	}
+	b, err := os.ReadFile(o.revocation)
+	if err != nil {
+		return err
+	}
+	v, err := chp.ParseRevocation(b)
+	if err != nil {
+		return fmt.Errorf("-revocation %s: %w", o.revocation, err)
+	}
+	var entry chp.RevocationEntry
+	covers := ""
+	if chpcli.AdminRunning(o.data) {
+		var out jsonBuffer
+		if err := chpcli.AdminPost(o.data, "/admin/revocation", b, &out); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(out, &entry); err != nil {
+			return fmt.Errorf("reading the registry's answer: %w", err)
+		}
+	} else {
+		rootKey, err := chpcli.RememberRoot(o.data, o.root)
+		if err != nil {
+			return err
+		}
+		if rootKey == "" {
+			return errors.New("missing -root: a revocation is verified with the GR root key")
+		}
+		lr, _, err := chpcli.OpenLocal(o.data, rootKey, false)
+		if err != nil {
+			return err
+		}
+		defer lr.Close()
+		got, err := lr.InstallRevocation(ctx, v)
+		if err != nil {
+			return err
+		}
+		entry = *got
+		if lr.Revoked() != nil {
+			covers = "; this registry's certificate is revoked: install a newer one (-rac)"
+		}
+	}
+	fmt.Fprintf(e.Stdout, "installed the revocation of admission certificate %s (revoked at %s by %s: %s) as log record %d%s\n",
+		v.RACID, v.RevokedAt.Format(time.RFC3339), v.IssuedBy, cli.OneLine(v.Reason), entry.Index, covers)
 	return nil
 }
 

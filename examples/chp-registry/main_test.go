@@ -25,6 +25,37 @@ import (
 	"github.com/accordsdk/accord/examples/internal/chpcli"
 )
 
+var (
+	buildOnce sync.Once
+	binDir    string
+	binErr    error
+)
+
+// TestMain removes the binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// binary builds the command once for the tests that run it.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "chp-registry-test-"); binErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, "chp-registry"), ".").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("%v: %s", err, out)
+		}
+	})
+	require.NoError(t, binErr)
+	return filepath.Join(binDir, "chp-registry")
+}
+
 // TestShutdownKeepsAcknowledged runs the real binary, posts heartbeats
 // from several clients, stops it with SIGTERM while they are in flight,
 // and checks that every heartbeat that got an ACK is in the log when the
@@ -33,9 +64,7 @@ func TestShutdownKeepsAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "chp-registry")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin := binary(t)
 	data := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -150,9 +179,7 @@ func TestKeyVerbs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "chp-registry")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin := binary(t)
 	data := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -198,7 +225,7 @@ func TestKeyVerbs(t *testing.T) {
 			}
 		})
 	}
-	out, err = exec.Command(bin, "-data", data, "-rotate-key").CombinedOutput()
+	out, err := exec.Command(bin, "-data", data, "-rotate-key").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "rotated the registry key to ed25519:z")
 	wg.Wait()
@@ -231,4 +258,121 @@ func TestKeyVerbs(t *testing.T) {
 	defer lr.Close()
 	assert.Len(t, lr.KeyRotations(), 2)
 	assert.Equal(t, uint64(1+200+1+1+1), lr.Size(), "heartbeats, two rotations and the un-pin")
+}
+
+// TestRevocationVerb runs the real binary: a certificate is installed
+// through the socket, the Global Registry revokes it while heartbeats
+// arrive, and -revocation hands the revocation to the running registry.
+// Every heartbeat is still acknowledged and logged; the registry stops
+// claiming admission (info, HUD, answer header); the revoked certificate
+// cannot be installed again; a revocation signed by another key is
+// refused; installing the same revocation again, offline, logs nothing.
+func TestRevocationVerb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := binary(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "lr")
+	gr, err := chp.OpenGlobalRegistry(filepath.Join(dir, "gr"), ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32)))
+	require.NoError(t, err)
+	defer gr.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "-init", "-addr", addr, "-data", data, "-allow-unsigned", "-root", gr.PublicKey())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	defer cmd.Process.Kill()
+	url := "http://" + addr
+	require.Eventually(t, func() bool { return chpcli.AdminRunning(data) }, 10*time.Second, 20*time.Millisecond)
+	lrKey, err := chp.LoadPublicKey(filepath.Join(data, chpcli.PubFile))
+	require.NoError(t, err)
+	rac, err := gr.Admit(lrKey, 24*time.Hour)
+	require.NoError(t, err)
+	racFile := filepath.Join(dir, "admission.json")
+	b, _ := rac.MarshalJSON()
+	require.NoError(t, os.WriteFile(racFile, b, 0o644))
+	out, err := exec.Command(bin, "-data", data, "-rac", racFile).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	get := func(path string, v any) http.Header {
+		resp, err := http.Get(url + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(v))
+		return resp.Header
+	}
+	post := func(id string, i int) (int, http.Header) {
+		body := fmt.Appendf(nil, `{"instance_id":"%s","home_uri":"%s","version":"1","license_hash":"sha256:%064x","ethics_signature":"charter:v1","status":"coherent","timestamp":"%s"}`,
+			id, url, i, time.Now().UTC().Format(time.RFC3339Nano))
+		resp, err := http.Post(url+"/registry/heartbeat", "application/json", bytes.NewReader(body))
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header
+	}
+	var info chp.Info
+	get("/registry/info", &info)
+	require.NotNil(t, info.AdmissionCert)
+
+	var wg sync.WaitGroup
+	statuses := make(chan int, 200)
+	for c := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				st, _ := post(fmt.Sprintf("3ec2f1e0-2d31-4594-8d7b-%06x%06x", c+1, i), i)
+				statuses <- st
+			}
+		})
+	}
+	v, _, err := gr.Revoke(context.Background(), rac.RACID, "decommissioned")
+	require.NoError(t, err)
+	revFile := filepath.Join(dir, "revocation.json")
+	wire, _ := v.Marshal()
+	require.NoError(t, os.WriteFile(revFile, append(wire, '\n'), 0o644))
+	out, err = exec.Command(bin, "-data", data, "-revocation", revFile).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "installed the revocation of admission certificate "+rac.RACID)
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		require.Equal(t, http.StatusOK, s, "heartbeats are logged before, during and after")
+	}
+
+	get("/registry/info", &info)
+	assert.Nil(t, info.AdmissionCert, "no longer claims admission")
+	assert.JSONEq(t, string(wire), string(info.RACRevocation))
+	var hud chp.HUDStatus
+	get("/hud/status.json", &hud)
+	assert.Equal(t, chp.StatusRepairing, hud.State)
+	require.NotNil(t, hud.Revocation)
+	st, h := post("3ec2f1e0-2d31-4594-8d7b-000000000009", 0)
+	assert.Equal(t, http.StatusOK, st)
+	assert.Equal(t, "revoked", h.Get("X-CHP-Admission"))
+	out, err = exec.Command(bin, "-data", data, "-rac", racFile).CombinedOutput()
+	require.Error(t, err, "the revoked certificate is refused: %s", out)
+	assert.Contains(t, string(out), "revoked")
+
+	forged, err := chp.IssueRevocation(envelope.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{8}, 32))), "GR", rac, "forged", time.Now())
+	require.NoError(t, err)
+	forgedFile := filepath.Join(dir, "forged.json")
+	fb, _ := forged.Marshal()
+	require.NoError(t, os.WriteFile(forgedFile, fb, 0o644))
+	out, err = exec.Command(bin, "-data", data, "-revocation", forgedFile).CombinedOutput()
+	require.Error(t, err, "%s", out)
+	assert.Contains(t, string(out), "bad signature")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, cmd.Wait(), "%s", stderr.String())
+	assert.Contains(t, stderr.String(), "admission certificate is revoked")
+	out, err = exec.Command(bin, "-data", data, "-revocation", revFile).CombinedOutput()
+	require.NoError(t, err, "offline, again: %s", out)
+	assert.Contains(t, string(out), "install a newer one")
+	lr, _, err := chpcli.OpenLocal(data, "", false)
+	require.NoError(t, err)
+	defer lr.Close()
+	assert.Equal(t, uint64(200+1+1), lr.Size(), "the heartbeats and one revocation record")
+	require.Len(t, lr.Revocations(), 1)
 }

@@ -8,7 +8,10 @@
 // out of band) and writes its admission certificate (RAC). The second
 // verifies a provenance bundle, appends its new heartbeats to the global
 // ledger and writes the signed coherence receipt to carry back into the
-// enclave. -serve, -show and -proof make the GR the public ledger the
+// enclave. -revoke RAC_ID -reason TEXT revokes a certificate: the signed
+// revocation is appended to the ledger and written to -revocation-out, to
+// carry into the enclave (chp-registry -revocation FILE); bundles carrying
+// a revoked certificate are refused from then on. -serve, -show and -proof make the GR the public ledger the
 // protocol calls it: -serve answers the read-only GET /ledger/... interface
 // (package chp, "The Global Registry as a public ledger"); -show prints the
 // ledger checkpoint, the admitted registries or the receipts issued;
@@ -39,6 +42,7 @@ import (
 type options struct {
 	data, from, receipt, admit, racOut, issuer string
 	serve, show, proof                         string
+	revoke, reason, revocationOut              string
 	validity                                   time.Duration
 	strict, init                               bool
 }
@@ -58,8 +62,10 @@ func command() *cli.Command {
   registry-import -data ./gr -serve 127.0.0.1:8444  serve the ledger read-only (GET /ledger/...)
   registry-import -data ./gr -show checkpoint|registries|receipts
   registry-import -data ./gr -proof sha256:<LR fingerprint>:<LR index>
-Give exactly one of -admit, -from, -serve, -show and -proof. The GR root
-public key is DIR/gr-root.pub; ledger proofs verify with it alone.`,
+  registry-import -data ./gr -revoke RAC_ID -reason TEXT   revoke a certificate (logged in the
+                                                     ledger), write revocation.json for the LR
+Give exactly one of -admit, -from, -serve, -show, -proof and -revoke. The GR
+root public key is DIR/gr-root.pub; ledger proofs verify with it alone.`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&o.data, "data", "chp-global-data", "the GR's data `DIR`").Env("CHP_GLOBAL_DATA")
 			f.Init(&o.init)
@@ -71,22 +77,28 @@ public key is DIR/gr-root.pub; ledger proofs verify with it alone.`,
 			f.String(&o.issuer, "issuer", "GR", "the GR's name").Env("CHP_GLOBAL_ISSUER")
 			f.Bool(&o.strict, "strict", false, "re-verify every record's signatures and schema")
 			f.String(&o.serve, "serve", "", "serve the ledger read-only on `host:port` (checkpoint, tiles, proofs, registries, receipts)").Env("CHP_GLOBAL_ADDR")
-			f.String(&o.show, "show", "", "print the ledger's `checkpoint`, the admitted `registries` or the `receipts` issued, then exit")
+			f.String(&o.show, "show", "", "print the ledger's `checkpoint`, the admitted `registries`, the `receipts` or the `revocations` issued, then exit")
 			f.String(&o.proof, "proof", "", "print the ledger proof of `FP:INDEX` (an LR fingerprint and a record index of its log), then exit")
+			f.String(&o.revoke, "revoke", "", "revoke the admission certificate `RAC_ID` (needs -reason; appended to the ledger), then exit")
+			f.String(&o.reason, "reason", "", "why the certificate is revoked (`TEXT`, 1 to 1024 bytes, signed into the revocation)")
+			f.String(&o.revocationOut, "revocation-out", "revocation.json", "where -revoke writes the signed revocation (`FILE`)")
 			f.Exclusive("from", "admit")
 		},
 		Check: func(e *cli.Env) error {
 			given := 0
-			for _, v := range []string{o.from, o.admit, o.serve, o.show, o.proof} {
+			for _, v := range []string{o.from, o.admit, o.serve, o.show, o.proof, o.revoke} {
 				if v != "" {
 					given++
 				}
 			}
 			if given != 1 {
-				return &cli.UsageError{Err: errors.New("give exactly one of -admit KEY, -from FILE, -serve ADDR, -show WHAT, -proof FP:INDEX")}
+				return &cli.UsageError{Err: errors.New("give exactly one of -admit KEY, -from FILE, -serve ADDR, -show WHAT, -proof FP:INDEX, -revoke RAC_ID")}
 			}
-			if o.show != "" && o.show != "checkpoint" && o.show != "registries" && o.show != "receipts" {
-				return e.Flags.Invalid("show", "want checkpoint, registries or receipts")
+			if o.show != "" && o.show != "checkpoint" && o.show != "registries" && o.show != "receipts" && o.show != "revocations" {
+				return e.Flags.Invalid("show", "want checkpoint, registries, receipts or revocations")
+			}
+			if o.revoke != "" && o.reason == "" {
+				return &cli.UsageError{Err: errors.New("missing -reason: a revocation carries the GR operator's reason")}
 			}
 			if o.serve != "" {
 				if err := e.Flags.HostPort("serve"); err != nil {
@@ -159,6 +171,22 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		}
 		return printJSON(e, p)
 	}
+	if o.revoke != "" {
+		v, entry, err := gr.Revoke(ctx, o.revoke, o.reason)
+		if err != nil {
+			return err
+		}
+		b, err := v.Marshal()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.revocationOut, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "revoked admission certificate %s of LR %s as ledger record %d; revocation written to %s (install it in the LR: chp-registry -revocation %s)\n",
+			v.RACID, v.LRFingerprint, entry.Index, o.revocationOut, o.revocationOut)
+		return nil
+	}
 	if o.admit != "" {
 		c, err := gr.Admit(lrKey, o.validity)
 		if err != nil {
@@ -202,8 +230,8 @@ func printJSON(e *cli.Env, v any) error {
 	return err
 }
 
-// show prints the ledger's checkpoint, the admitted registries or the
-// receipts issued.
+// show prints the ledger's checkpoint, the admitted registries, or the
+// receipts or revocations issued.
 func show(ctx context.Context, e *cli.Env, gr *chp.GlobalRegistry, what string) error {
 	switch what {
 	case "checkpoint":
@@ -215,6 +243,8 @@ func show(ctx context.Context, e *cli.Env, gr *chp.GlobalRegistry, what string) 
 		return err
 	case "registries":
 		return printJSON(e, gr.Registries())
+	case "revocations":
+		return printJSON(e, gr.Revocations())
 	}
 	rcs, err := gr.Receipts()
 	if err != nil {
