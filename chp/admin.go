@@ -2,6 +2,7 @@ package chp
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -26,8 +27,30 @@ import (
 //	                                 ([Revocation] body; [LocalRegistry.InstallRevocation]),
 //	                                 appended to the log; answers its [RevocationEntry]
 //	GET  /admin/quarantine           the refused heartbeats kept ([QuarantineEntry] list, oldest first)
+//	POST /admin/root-rotation        learn Global Registry root rotations (one record, or the
+//	                                 Global Registry's list; [LocalRegistry.AddRootRotations]),
+//	                                 answered with the roots trusted ([TrustedRoots])
 func (r *LocalRegistry) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /admin/root-rotation", func(w http.ResponseWriter, req *http.Request) {
+		if !jsonOnly(w, req) {
+			return
+		}
+		b, err := io.ReadAll(http.MaxBytesReader(w, req.Body, 1<<20))
+		var records [][]byte
+		if err == nil {
+			records, err = readRotationRecords(b)
+		}
+		var roots *RootSet
+		if err == nil {
+			roots, err = r.AddRootRotations(records...)
+		}
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "root_rotation_refused", err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, TrustedRoots{RootKey: roots.Current(), Keys: roots.Keys(), RootRotations: roots.Rotations()})
+	})
 	mux.HandleFunc("GET /admin/quarantine", func(w http.ResponseWriter, req *http.Request) {
 		es, err := r.Quarantine()
 		if err != nil {
@@ -153,6 +176,14 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 		writeJSON(w, http.StatusOK, rc)
 	})
 	return mux
+}
+
+// TrustedRoots is the answer of POST /admin/root-rotation: the Global
+// Registry root keys a Local Registry trusts.
+type TrustedRoots struct {
+	RootKey       string            `json:"root_key"`       // the newest root
+	Keys          []string          `json:"keys"`           // every root, oldest first
+	RootRotations []json.RawMessage `json:"root_rotations"` // the rotation records, oldest first
 }
 
 // UnpinRequest is the body of POST /admin/unpin.

@@ -150,6 +150,7 @@
 //	404 not_pinned              POST /admin/unpin: the instance has no pinned key
 //	400 unpin_refused           POST /admin/unpin: the body, instance_id or reason is not acceptable
 //	400 revocation_refused      POST /admin/revocation: the revocation does not parse, verify with the root key, or name this registry
+//	400 root_rotation_refused   POST /admin/root-rotation: a record does not parse, verify or chain from a trusted root
 //	500 quarantine_unreadable   the quarantine files could not be read
 //
 // # Trust model
@@ -157,7 +158,8 @@
 // Instances trust a Local Registry only if its key is the one configured
 // (CHP_REGISTRY_PUBKEY) and it presents an admission certificate that
 // verifies against the Global Registry root key, which instances receive
-// out of band. The registry pins each instance's key at its first sealed
+// out of band (or a root that key handed over to by rotation records; see
+// Key lifecycle). The registry pins each instance's key at its first sealed
 // heartbeat (trust on first use per instance_id, persisted in the log
 // itself) and refuses other keys, and plain heartbeats, for that instance
 // afterwards. An instance_id is pinned, indexed and compared in its
@@ -384,8 +386,10 @@
 // of its key fingerprint (the lower-case hex SHA-256 of the raw 32-byte
 // public key); the Global Registry ledger's origin is "accord.chp/gr/" and
 // the first 16 hex digits of the root key's fingerprint. Both are derived
-// from the key alone, so a verifier holding the key knows the origin to
-// expect. GET /registry/checkpoint answers the signed note as text/plain;
+// from the first key alone and stay when the key is rotated (see Key
+// lifecycle), so a verifier holding the first key knows the origin to
+// expect; one holding a later key reads it from the checkpoint's first
+// line, which the key's signature covers. GET /registry/checkpoint answers the signed note as text/plain;
 // charset=utf-8.
 //
 // A Local Registry's log leaf is a [Record]'s binary form (a 4-byte
@@ -396,10 +400,10 @@
 //	decimal LR log index + "\n" + the LR leaf, byte for byte
 //
 // so each ledger record names the Local Registry record it copies. The
-// Global Registry's own records (revocations, see "Key lifecycle") are
-// ledger leaves too: the record's RFC 8785 form, a JSON object, told apart
-// from a copied record by its first byte ('{' where a copy starts with
-// 'a').
+// Global Registry's own records (revocations and root rotations, see "Key
+// lifecycle") are ledger leaves too: the record's RFC 8785 form, a JSON
+// object read by its "type", told apart from a copied record by its first
+// byte ('{' where a copy starts with 'a').
 //
 // An accepted heartbeat's answer carries X-Chp-Log-Index (the decimal index
 // of its record in the registry's log) and, when the heartbeat had been
@@ -475,6 +479,44 @@
 // keys that key handed over to. A rotation never returns to a key used
 // before. After a rotation the registry opens only with the new key
 // ([ErrKeyRotated] otherwise).
+//
+// Root rotation ([GlobalRegistry.RotateRoot]): the Global Registry's root
+// key changes only by a record of its ledger, at index N, signed by the
+// old root and by the new:
+//
+//	{"new_key":"ed25519:z...","new_signature":"ed25519:<base64url>",
+//	 "old_key":"ed25519:z...","old_signature":"ed25519:<base64url>",
+//	 "origin":"accord.chp/gr/<16 hex>","root":"<padded base64 of the ledger's root at N>",
+//	 "rotated_at":"2025-11-04T08:45:01Z","size":N,"type":"chp/root-rotation"}
+//
+// the members of a key rotation, with both signatures over the RFC 8785
+// form of the object without them (for example, from
+// testdata/vectors/root_rotation.json,
+// {"new_key":"ed25519:z6Mkv2WR...","old_key":"ed25519:z6MkeaCB...","origin":"accord.chp/gr/a393c25cebddce6c",
+// "root":"a2tr...a2s=","rotated_at":"2025-11-04T08:45:01Z","size":7,"type":"chp/root-rotation"}).
+// Ledger checkpoints of sizes up to N are signed by old_key and those above
+// by new_key, under the ledger's first origin; admission certificates and
+// receipts issued up to rotated_at are signed by old_key, those issued from
+// rotated_at on by new_key (in its second, either). A verifier trusts a
+// set of roots ([RootSet]): the root it was given out of band and each root
+// that a rotation record, signed by the set's newest root and by the next,
+// handed over to. It checks a certificate with the root of its issued_at, and a
+// receipt with the root that signs the ledger checkpoint inside (the key of
+// its size), which must also have been the root at its imported_at; so a
+// root rotated away cannot sign anything dated after its rotation, and a
+// record leading back to a root of the set, or from a root the set moved on
+// from, is refused. A Local Registry keeps its set in root-keys.json in its
+// directory ({"root_key": the root it was first given, "root_rotations":
+// the records it learned, oldest first}) and learns records from the
+// operator ([LocalRegistry.AddRootRotations], POST /admin/root-rotation,
+// [WithRootRotations]); a configured root key ([WithRootKey]) must be one
+// of the set's. Receipts and certificates of every root of the set verify,
+// each for its time, so a registry with pinned receipts of an old root
+// opens after learning the rotation. GET /registry/info lists the records
+// under root_rotations, and an [Instance] given an earlier root follows
+// them to check the registry's certificate. The Global Registry lists its
+// records at GET /ledger/root-rotations ([GlobalRegistry.RootRotations])
+// and opens only with its newest root ([ErrKeyRotated] otherwise).
 //
 // Un-pin ([LocalRegistry.Unpin], POST /admin/unpin with
 // {"instance_id":"<uuid>","reason":"<1 to 1024 bytes>"}): the record is

@@ -296,3 +296,44 @@ func FuzzParseRevocation(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRootRotation: a root rotation record is accepted only in its
+// one ledger form; an operator's file of records (one, or a list) and a
+// root set learning them give only declared errors, and a set changes only
+// by records signed by its newest root and the next.
+func FuzzParseRootRotation(f *testing.F) {
+	r := &RootRotation{Origin: "accord.chp/gr/0123456789abcdef", Size: 3, Root: b64std(make([]byte, 32)),
+		OldKey: pubString(testKey(1)), NewKey: pubString(testKey(2)), RotatedAt: epoch}
+	require.NoError(f, signRootRotation(r, envelope.NewEd25519Signer(testKey(1)), envelope.NewEd25519Signer(testKey(2))))
+	b, err := r.Marshal()
+	require.NoError(f, err)
+	f.Add(b)
+	f.Add([]byte("[" + string(b) + "]"))
+	f.Add([]byte(`[{"type":"chp/root-rotation"}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if r, err := ParseRootRotation(b); err == nil {
+			again, err := r.Marshal()
+			require.NoError(t, err)
+			require.Equal(t, b, again)
+			_ = r.Verify() // must not panic
+		} else if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrDuplicateKey) {
+			t.Fatalf("undeclared error %v", err)
+		}
+		records, err := readRotationRecords(b)
+		if err != nil {
+			require.True(t, errors.Is(err, ErrMalformed) || errors.Is(err, ErrDuplicateKey), "undeclared error %v", err)
+			return
+		}
+		set, err := NewRootSet(pubString(testKey(1)))
+		require.NoError(t, err)
+		added, err := set.ApplyRecords(records...)
+		if err != nil {
+			require.True(t, errors.Is(err, ErrMalformed) || errors.Is(err, ErrDuplicateKey) ||
+				errors.Is(err, ErrBadSignature) || errors.Is(err, ErrKeyMismatch), "undeclared error %v", err)
+			require.Equal(t, []string{pubString(testKey(1))}, set.Keys(), "a refused list changes nothing")
+			return
+		}
+		require.Len(t, set.Keys(), 1+added)
+		require.Len(t, set.Rotations(), added)
+	})
+}

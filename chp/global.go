@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/accordsdk/accord/checkpoint"
@@ -31,16 +33,16 @@ type GlobalRegistry struct {
 	dir      string
 	spoolDir string // temporary files of imports
 	name     string
-	key      ed25519.PrivateKey
-	signer   envelope.Signer
-	pubKey   string
+	origin   string                       // the ledger's checkpoint origin, that of the first root
+	id       atomic.Pointer[rootIdentity] // the current root key
+	roots    atomic.Pointer[RootSet]      // every root of the ledger; replaced, never changed
 	now      func() time.Time
 	strict   bool
 	grace    time.Duration
 	logger   *slog.Logger
 	ledger   *merklelog.Log
 
-	mu    sync.Mutex // serialises imports and admissions
+	mu    sync.Mutex // serialises imports, admissions and root rotations
 	state grState
 
 	lookup ledgerIndex // LR record -> ledger index, for proofs
@@ -50,6 +52,22 @@ type GlobalRegistry struct {
 type grState struct {
 	LedgerSize uint64              `json:"ledger_size"` // ledger size when the state was written
 	Registries map[string]*lrState `json:"registries"`  // by LR fingerprint
+	// RootKey is the ledger's first root key; RootRotations the root
+	// rotation records of the ledger, oldest first.
+	RootKey       string            `json:"root_key,omitempty"`
+	RootRotations []json.RawMessage `json:"root_rotations,omitempty"`
+}
+
+// rootIdentity is a Global Registry root key and what is derived from it.
+type rootIdentity struct {
+	key    ed25519.PrivateKey
+	signer envelope.Signer
+	pubKey string
+}
+
+func newRootIdentity(key ed25519.PrivateKey) *rootIdentity {
+	return &rootIdentity{key: key, signer: envelope.NewEd25519Signer(key),
+		pubKey: envelope.FormatEd25519PublicKey(key.Public().(ed25519.PublicKey))}
 }
 
 // lrState is what the Global Registry knows about one Local Registry.
@@ -116,8 +134,9 @@ type seenRoot struct {
 }
 
 const (
-	grStateFile = "registries.json"
-	grLedgerDir = "ledger"
+	grStateFile  = "registries.json"
+	grLedgerDir  = "ledger"
+	grOriginFile = "ledger-origin"
 )
 
 // A GlobalOption configures [OpenGlobalRegistry].
@@ -200,12 +219,11 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("chp: global registry key of %d bytes, want %d", len(key), ed25519.PrivateKeySize)
 	}
-	pub := key.Public().(ed25519.PublicKey)
 	g := &GlobalRegistry{
-		dir: dir, name: "GR", key: key, signer: envelope.NewEd25519Signer(key),
-		pubKey: envelope.FormatEd25519PublicKey(pub), now: time.Now, grace: DefaultImportGrace, logger: slog.New(slog.DiscardHandler),
+		dir: dir, name: "GR", now: time.Now, grace: DefaultImportGrace, logger: slog.New(slog.DiscardHandler),
 		state: grState{Registries: map[string]*lrState{}},
 	}
+	g.id.Store(newRootIdentity(key))
 	for _, o := range opts {
 		if err := o(g); err != nil {
 			return nil, fmt.Errorf("chp: global registry: %w", err)
@@ -214,13 +232,30 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("chp: global registry: %w", err)
 	}
-	origin, _ := grOrigin(g.pubKey)
-	cs, err := checkpoint.NewSigner(origin, key)
-	if err != nil {
+	// The ledger's origin is derived from the first root key and kept
+	// across root rotations.
+	originFile, err := os.ReadFile(filepath.Join(dir, grOriginFile))
+	newOrigin := errors.Is(err, os.ErrNotExist)
+	switch {
+	case err == nil:
+		g.origin = strings.TrimSuffix(string(originFile), "\n")
+	case newOrigin:
+		g.origin, _ = grOrigin(g.PublicKey())
+	default:
 		return nil, fmt.Errorf("chp: global registry: %w", err)
 	}
-	if g.ledger, err = merklelog.Open(filepath.Join(dir, grLedgerDir), merklelog.Options{Origin: origin, Signer: cs, Logger: g.logger}); err != nil {
+	cs, err := checkpoint.NewSigner(g.origin, key)
+	if err != nil {
+		return nil, fmt.Errorf("chp: global registry: %s: %w", grOriginFile, err)
+	}
+	if g.ledger, err = merklelog.Open(filepath.Join(dir, grLedgerDir), merklelog.Options{Origin: g.origin, Signer: cs, Logger: g.logger}); err != nil {
 		return nil, fmt.Errorf("chp: global registry: %w", err)
+	}
+	if newOrigin {
+		if err := writeFileAtomic(dir, grOriginFile, []byte(g.origin+"\n")); err != nil {
+			g.ledger.Close()
+			return nil, fmt.Errorf("chp: global registry: %w", err)
+		}
 	}
 	// Names of this package's temporary files before the spool directory.
 	removeLeftovers(dir, g.logger, ".import-*.spool", ".import-*.acks")
@@ -232,7 +267,50 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 		g.ledger.Close()
 		return nil, fmt.Errorf("chp: global registry: %w", err)
 	}
+	if err := g.checkRoot(); err != nil {
+		g.ledger.Close()
+		return nil, fmt.Errorf("chp: global registry: %w", err)
+	}
 	return g, nil
+}
+
+// checkRoot runs after load: it builds the set of the ledger's roots from
+// the state, and the key the registry was opened with must be the newest.
+func (g *GlobalRegistry) checkRoot() error {
+	key := g.PublicKey()
+	if g.state.RootKey == "" {
+		g.state.RootKey = key
+	}
+	roots, err := NewRootSet(g.state.RootKey)
+	if err != nil {
+		return err
+	}
+	for i, raw := range g.state.RootRotations {
+		r, err := ParseRootRotation(raw)
+		if err == nil {
+			err = roots.Apply(r)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: root rotation %d: %w", grStateFile, i, err)
+		}
+	}
+	if o := roots.Origin(); o != "" && o != g.origin {
+		return fmt.Errorf("%w: root rotations name ledger %q, the ledger is %q", ErrKeyMismatch, o, g.origin)
+	}
+	roots.chain.origin = g.origin
+	switch cur := roots.Current(); {
+	case cur == key && len(g.state.RootRotations) > 0:
+	case cur == key:
+		if want, _ := grOrigin(key); want != g.origin {
+			return fmt.Errorf("%w: ledger origin %q belongs to another root key than %.40s", ErrKeyMismatch, g.origin, key)
+		}
+	case roots.Has(key):
+		return fmt.Errorf("%w: opened with root %.40s, the ledger rotated to %.40s", ErrKeyRotated, key, cur)
+	default:
+		return fmt.Errorf("%w: opened with root %.40s, the ledger's root is %.40s", ErrKeyMismatch, key, cur)
+	}
+	g.roots.Store(roots)
+	return nil
 }
 
 // load reads the state file and reconciles it with the ledger: records
@@ -301,7 +379,16 @@ func (g *GlobalRegistry) saveState() error {
 
 // PublicKey returns the root public key ("ed25519:z..."), the key an
 // enclave is given out of band.
-func (g *GlobalRegistry) PublicKey() string { return g.pubKey }
+func (g *GlobalRegistry) PublicKey() string { return g.id.Load().pubKey }
+
+// RootSet returns the ledger's root keys: the first and each a rotation
+// handed over to, with the rotation records ([GlobalRegistry.RotateRoot]).
+func (g *GlobalRegistry) RootSet() *RootSet { return g.roots.Load().clone() }
+
+// RootRotations returns the ledger's root rotation records, oldest first,
+// each in its ledger form: what an enclave that trusts an earlier root is
+// handed to follow the root ([LocalRegistry.AddRootRotations]).
+func (g *GlobalRegistry) RootRotations() []json.RawMessage { return g.roots.Load().Rotations() }
 
 // LedgerSize returns the number of records in the global ledger.
 func (g *GlobalRegistry) LedgerSize() uint64 { return g.ledger.Size() }
@@ -343,13 +430,13 @@ func (g *GlobalRegistry) Close() error { return g.ledger.Close() }
 // Admit registers a Local Registry's public key (received out of band) and
 // issues its admission certificate, valid from now for validity.
 func (g *GlobalRegistry) Admit(lrPublicKey string, validity time.Duration) (*AdmissionCert, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	now := g.now()
-	c, err := IssueAdmissionCert(g.signer, g.name, lrPublicKey, now, now.Add(validity))
+	c, err := IssueAdmissionCert(g.id.Load().signer, g.name, lrPublicKey, now, now.Add(validity))
 	if err != nil {
 		return nil, err
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	lr := g.state.Registries[c.LRFingerprint]
 	if lr == nil {
 		lr = &lrState{PublicKey: lrPublicKey}
@@ -391,7 +478,8 @@ func verifyGRCheckpoint(signed []byte, rootKey string) (checkpoint.Checkpoint, e
 }
 
 // isGRRecord tells the Global Registry's own ledger records (a JSON
-// object in its RFC 8785 form, read by its "type": a [Revocation]) from
+// object in its RFC 8785 form, read by its "type": a [Revocation] or a
+// [RootRotation]) from
 // the records it copies from Local Registries, which start with
 // ledgerMagic.
 func isGRRecord(leaf []byte) bool { return len(leaf) > 0 && leaf[0] == '{' }
@@ -408,6 +496,16 @@ func (g *GlobalRegistry) reconcileGRRecord(i uint64, leaf []byte) error {
 	switch t.Type {
 	case RevocationType:
 		return g.reconcileRevocation(i, leaf)
+	case RootRotationType:
+		// A root rotation logged by a rotation that stopped before it
+		// wrote the state.
+		if _, err := ParseRootRotation(leaf); err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(g.state.RootRotations, func(r json.RawMessage) bool { return bytes.Equal(r, leaf) }) {
+			g.state.RootRotations = append(g.state.RootRotations, bytes.Clone(leaf))
+		}
+		return nil
 	}
 	return fmt.Errorf("%w: ledger record of type %q", ErrMalformed, t.Type)
 }

@@ -259,7 +259,7 @@ func (im *importer) start(m *bundle.Manifest) error {
 	// was made, and be valid at this registry's clock, or have expired no
 	// longer ago than the grace period (bundles travel slowly; created_at
 	// alone is the exporter's word).
-	if err := im.rac.Verify(im.g.pubKey, chainKeyFor(im.chain, im.rac), info.CreatedAt); err != nil {
+	if err := im.g.roots.Load().VerifyAdmissionCert(im.rac, chainKeyFor(im.chain, im.rac), info.CreatedAt); err != nil {
 		return err
 	}
 	now := im.g.now()
@@ -578,7 +578,7 @@ func (g *GlobalRegistry) admissible(im *importer, i uint64, rec []byte) error {
 
 // admissibleRegistryRecord applies the policy to a registry record: a
 // key rotation must be one of the chain's, at its index; a revocation
-// must be signed by this Global Registry's root key and name a key of the
+// must be signed by this Global Registry's root key of its time and name a key of the
 // registry; an un-pin must be well-formed.
 func (im *importer) admissibleRegistryRecord(i uint64, leaf []byte) error {
 	rr, err := parseRegistryRecord(leaf)
@@ -586,7 +586,7 @@ func (im *importer) admissibleRegistryRecord(i uint64, leaf []byte) error {
 		return err
 	}
 	if v := rr.revocation; v != nil {
-		if err := v.Verify(im.g.pubKey); err != nil {
+		if err := im.g.roots.Load().VerifyRevocation(v); err != nil {
 			return err
 		}
 		for _, k := range im.chain.Keys() {
@@ -669,7 +669,7 @@ func (g *GlobalRegistry) commit(ctx context.Context, im *importer, accepted *spo
 		Accepted: im.accepted, Duplicate: im.dup, Rejected: im.rejected,
 		Ledger: string(ledgerCP), ImportedAt: g.now().UTC().Truncate(time.Second),
 	}
-	signed, err := envelope.Seal(g.signer, ReceiptType, rc, envelope.WithTimestamp(rc.ImportedAt))
+	signed, err := envelope.Seal(g.id.Load().signer, ReceiptType, rc, envelope.WithTimestamp(rc.ImportedAt))
 	if err != nil {
 		return nil, err
 	}

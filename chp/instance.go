@@ -626,7 +626,15 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 			in.setState(StatusRepairing)
 			return err
 		}
-		if rv := in.revoked(&info); rv != nil {
+		// Certificates and revocations are checked with the root of their
+		// time: the root configured, or one it handed over to by the
+		// rotation records the registry lists.
+		roots, err := rootsOf(in.cfg.RootKey, &info)
+		if err != nil {
+			in.setState(StatusRepairing)
+			return fmt.Errorf("%w: %w", ErrAdmission, err)
+		}
+		if rv := in.revoked(&info, roots); rv != nil {
 			in.setState(StatusRepairing)
 			return rv
 		}
@@ -644,7 +652,7 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 			}
 		}
 		in.mu.Unlock()
-		if err := info.AdmissionCert.Verify(in.cfg.RootKey, racKey, now); err != nil {
+		if err := roots.VerifyAdmissionCert(info.AdmissionCert, racKey, now); err != nil {
 			in.setState(StatusRepairing)
 			if errors.Is(err, ErrAdmission) {
 				return err // already says so, once
@@ -660,16 +668,35 @@ func (in *Instance) checkAdmission(ctx context.Context) error {
 	return fmt.Errorf("%w: %s after %d attempts: %v", ErrUnreachable, in.infoURL, in.cfg.Attempts, lastErr)
 }
 
+// rootsOf returns the roots an instance given root trusts for a
+// registry's info: root and the roots the info's rotation records hand
+// over to from it.
+func rootsOf(root string, info *Info) (*RootSet, error) {
+	roots, err := NewRootSet(root)
+	if err != nil || len(info.RootRotations) == 0 {
+		return roots, err
+	}
+	raws := make([][]byte, len(info.RootRotations))
+	for i, r := range info.RootRotations {
+		raws[i] = r
+	}
+	_, err = roots.ApplyRecords(raws...)
+	return roots, err
+}
+
 // revoked checks the revocation a registry's info presents: signed by the
 // root key, naming a key of the registry, and covering the certificate
 // presented (or presented instead of one). A revocation that does not
 // verify is ignored: the certificate is then checked as usual.
-func (in *Instance) revoked(info *Info) *RevokedError {
+func (in *Instance) revoked(info *Info, roots *RootSet) *RevokedError {
 	if len(info.RACRevocation) == 0 {
 		return nil
 	}
 	v, err := ParseRevocation(info.RACRevocation)
-	if err != nil || v.Verify(in.cfg.RootKey) != nil {
+	if err == nil {
+		err = roots.VerifyRevocation(v)
+	}
+	if err != nil {
 		in.cfg.Logger.Warn("chp: registry info presents a revocation that does not verify; ignored", "err", err)
 		return nil
 	}

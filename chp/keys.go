@@ -91,26 +91,36 @@ type keyRotationBody struct {
 	RotatedAt string `json:"rotated_at" strictjson:"required"`
 }
 
-func (k *KeyRotation) body() keyRotationBody {
-	return keyRotationBody{KeyRotationType, k.Origin, k.Size, k.Root, k.OldKey, k.NewKey, formatRecordTime(k.RotatedAt)}
+func (k *KeyRotation) body() keyRotationBody { return k.bodyAs(KeyRotationType) }
+
+// bodyAs is the signed part of a rotation record of type typ: a key
+// rotation and a root rotation have the same members.
+func (k *KeyRotation) bodyAs(typ string) keyRotationBody {
+	return keyRotationBody{typ, k.Origin, k.Size, k.Root, k.OldKey, k.NewKey, formatRecordTime(k.RotatedAt)}
 }
 
 // Marshal returns the record's log form (RFC 8785).
-func (k *KeyRotation) Marshal() ([]byte, error) {
+func (k *KeyRotation) Marshal() ([]byte, error) { return k.marshalAs(KeyRotationType) }
+
+func (k *KeyRotation) marshalAs(typ string) ([]byte, error) {
 	return canonical(struct {
 		keyRotationBody
 		OldSignature string `json:"old_signature"`
 		NewSignature string `json:"new_signature"`
-	}{k.body(), k.OldSignature, k.NewSignature})
+	}{k.bodyAs(typ), k.OldSignature, k.NewSignature})
 }
 
 // signKeyRotation fills both signatures of k.
 func signKeyRotation(k *KeyRotation, old, next envelope.Signer) error {
+	return signRotationAs(k, KeyRotationType, old, next)
+}
+
+func signRotationAs(k *KeyRotation, typ string, old, next envelope.Signer) error {
 	var err error
-	if k.OldSignature, err = signDetached(old, k.body()); err != nil {
+	if k.OldSignature, err = signDetached(old, k.bodyAs(typ)); err != nil {
 		return err
 	}
-	k.NewSignature, err = signDetached(next, k.body())
+	k.NewSignature, err = signDetached(next, k.bodyAs(typ))
 	return err
 }
 
@@ -118,23 +128,29 @@ func signKeyRotation(k *KeyRotation, old, next envelope.Signer) error {
 // present and well-formed, nothing else, the log form exactly). It does
 // not verify the signatures; see [KeyRotation.Verify].
 func ParseKeyRotation(b []byte) (*KeyRotation, error) {
+	return parseRotationAs(b, KeyRotationType, "key rotation")
+}
+
+// parseRotationAs decodes a rotation record of type typ (what names it in
+// errors).
+func parseRotationAs(b []byte, typ, what string) (*KeyRotation, error) {
 	var raw struct {
 		keyRotationBody
 		OldSignature string `json:"old_signature" strictjson:"required"`
 		NewSignature string `json:"new_signature" strictjson:"required"`
 	}
 	if err := decodeStrict(b, &raw, false); err != nil {
-		return nil, fmt.Errorf("chp: key rotation: %w", err)
+		return nil, fmt.Errorf("chp: %s: %w", what, err)
 	}
-	if raw.Type != KeyRotationType {
-		return nil, fmt.Errorf("%w: key rotation of type %q", ErrMalformed, raw.Type)
+	if raw.Type != typ {
+		return nil, fmt.Errorf("%w: %s of type %q", ErrMalformed, what, raw.Type)
 	}
 	if raw.Size > maxIJSON {
-		return nil, fmt.Errorf("%w: key rotation size %d", ErrMalformed, raw.Size)
+		return nil, fmt.Errorf("%w: %s size %d", ErrMalformed, what, raw.Size)
 	}
 	// The length check also refuses the CR and LF the decoder skips.
 	if root, err := base64.StdEncoding.Strict().DecodeString(raw.Root); err != nil || len(root) != 32 || len(raw.Root) != 44 {
-		return nil, fmt.Errorf("%w: key rotation root %q is not 32 bytes of padded base64", ErrMalformed, raw.Root)
+		return nil, fmt.Errorf("%w: %s root %q is not 32 bytes of padded base64", ErrMalformed, what, raw.Root)
 	}
 	for f, v := range map[string]string{"old_key": raw.OldKey, "new_key": raw.NewKey} {
 		if _, err := canonicalKey(f, v); err != nil {
@@ -142,7 +158,7 @@ func ParseKeyRotation(b []byte) (*KeyRotation, error) {
 		}
 	}
 	if raw.OldKey == raw.NewKey {
-		return nil, fmt.Errorf("%w: key rotation to the same key", ErrMalformed)
+		return nil, fmt.Errorf("%w: %s to the same key", ErrMalformed, what)
 	}
 	t, err := parseRecordTime("rotated_at", raw.RotatedAt)
 	if err != nil {
@@ -150,22 +166,24 @@ func ParseKeyRotation(b []byte) (*KeyRotation, error) {
 	}
 	k := &KeyRotation{Origin: raw.Origin, Size: raw.Size, Root: raw.Root, OldKey: raw.OldKey, NewKey: raw.NewKey,
 		RotatedAt: t, OldSignature: raw.OldSignature, NewSignature: raw.NewSignature}
-	if again, err := k.Marshal(); err != nil || string(again) != string(b) {
-		return nil, fmt.Errorf("%w: key rotation record is not in its RFC 8785 form", ErrMalformed)
+	if again, err := k.marshalAs(typ); err != nil || string(again) != string(b) {
+		return nil, fmt.Errorf("%w: %s record is not in its RFC 8785 form", ErrMalformed, what)
 	}
 	return k, nil
 }
 
 // Verify checks both signatures of k: by its old key and by its new.
 // Errors wrap [ErrBadSignature].
-func (k *KeyRotation) Verify() error {
+func (k *KeyRotation) Verify() error { return k.verifyAs(KeyRotationType, "key rotation") }
+
+func (k *KeyRotation) verifyAs(typ, what string) error {
 	for _, s := range []struct{ key, sig, which string }{{k.OldKey, k.OldSignature, "old"}, {k.NewKey, k.NewSignature, "new"}} {
 		pub, err := envelope.ParseEd25519PublicKey(s.key)
 		if err != nil {
-			return fmt.Errorf("%w: key rotation %s key: %v", ErrMalformed, s.which, err)
+			return fmt.Errorf("%w: %s %s key: %v", ErrMalformed, what, s.which, err)
 		}
-		if err := verifyDetached(pub, k.body(), s.sig); err != nil {
-			return fmt.Errorf("chp: key rotation at %d: %s key's signature: %w", k.Size, s.which, err)
+		if err := verifyDetached(pub, k.bodyAs(typ), s.sig); err != nil {
+			return fmt.Errorf("chp: %s at %d: %s key's signature: %w", what, k.Size, s.which, err)
 		}
 	}
 	return nil
@@ -332,20 +350,24 @@ func (c *KeyChain) KeyAt(n uint64) string {
 // current key, in this log, at a size after the last rotation, adds its
 // new key. Errors wrap [ErrBadSignature], [ErrKeyMismatch] or
 // [ErrMalformed].
-func (c *KeyChain) Apply(k *KeyRotation) error {
+func (c *KeyChain) Apply(k *KeyRotation) error { return c.apply(k, "key rotation", k.Verify) }
+
+// apply checks a rotation record (what names its kind in errors) against
+// the chain, then its signatures with verify, and adds its new key.
+func (c *KeyChain) apply(k *KeyRotation, what string, verify func() error) error {
 	if k.Origin != c.origin {
-		return fmt.Errorf("%w: key rotation for log %q, following %q", ErrKeyMismatch, k.Origin, c.origin)
+		return fmt.Errorf("%w: %s for log %q, following %q", ErrKeyMismatch, what, k.Origin, c.origin)
 	}
 	if k.OldKey != c.Current() {
-		return fmt.Errorf("%w: key rotation from %.40s, current key is %.40s", ErrKeyMismatch, k.OldKey, c.Current())
+		return fmt.Errorf("%w: %s from %.40s, current key is %.40s", ErrKeyMismatch, what, k.OldKey, c.Current())
 	}
 	if last := c.from[len(c.from)-1]; len(c.from) > 1 && k.Size <= last {
-		return fmt.Errorf("%w: key rotation at %d, after one at %d", ErrMalformed, k.Size, last)
+		return fmt.Errorf("%w: %s at %d, after one at %d", ErrMalformed, what, k.Size, last)
 	}
 	if c.Has(k.NewKey) {
-		return fmt.Errorf("%w: key rotation back to %.40s, a key used before", ErrKeyMismatch, k.NewKey)
+		return fmt.Errorf("%w: %s back to %.40s, a key used before", ErrKeyMismatch, what, k.NewKey)
 	}
-	if err := k.Verify(); err != nil {
+	if err := verify(); err != nil {
 		return err
 	}
 	c.keys = append(c.keys, k.NewKey)

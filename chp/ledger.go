@@ -2,6 +2,7 @@ package chp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -59,7 +60,8 @@ type LedgerEntry struct {
 }
 
 // Verify checks the proof offline with the GR root key rootKey: the
-// ledger checkpoint's signature (origin derived from the key), the
+// ledger checkpoint's signature (under the origin its first line names,
+// that of the ledger's first root), the
 // inclusion proof from the record to its root (a failure matches
 // [checkpoint.ErrInclusion]), and that the record is the one the proof
 // claims (its Local Registry and index). The record's ACK is signed by the
@@ -67,18 +69,24 @@ type LedgerEntry struct {
 // (GET /ledger/registries) gives: check it with [VerifyAck] and the
 // heartbeat of entry.Record.
 func (p *LedgerProof) Verify(rootKey string) (*LedgerEntry, error) {
-	origin, err := grOrigin(rootKey)
+	pub, err := envelope.ParseEd25519PublicKey(rootKey)
 	if err != nil {
-		return nil, err
-	}
-	pub, _ := envelope.ParseEd25519PublicKey(rootKey)
-	v, err := checkpoint.NewVerifier(origin, pub)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: root key: %v", ErrKeyMismatch, err)
 	}
 	tp, err := checkpoint.ParseProof([]byte(p.Proof))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	// The ledger's origin is that of its first root, which the current
+	// root may not be: it is read from the checkpoint, whose signature by
+	// the root key covers it.
+	body, err := checkpoint.Parse(noteBody(tp.Checkpoint))
+	if err != nil || !grOriginRE.MatchString(body.Origin) {
+		return nil, fmt.Errorf("%w: ledger proof checkpoint is not a Global Registry ledger's", ErrMalformed)
+	}
+	v, err := checkpoint.NewVerifier(body.Origin, pub)
+	if err != nil {
+		return nil, err
 	}
 	cp, err := tp.Verify(p.Record, v, nil, 0)
 	if err != nil {
@@ -162,7 +170,7 @@ func (g *GlobalRegistry) Receipts() ([]*Receipt, error) {
 		if err != nil {
 			return nil, err
 		}
-		rc, err := VerifyReceipt(b, g.pubKey)
+		rc, err := g.roots.Load().VerifyReceipt(b)
 		if err != nil {
 			return nil, fmt.Errorf("receipt %s: %w", e.Name(), err)
 		}
@@ -216,7 +224,7 @@ func (g *GlobalRegistry) LedgerProofFor(ctx context.Context, fp string, lrIndex 
 			return nil, err
 		}
 		if isGRRecord(rec) {
-			continue // the Global Registry's own record (a revocation)
+			continue // the Global Registry's own record (a revocation or a root rotation)
 		}
 		f, idx, _, err := parseLedgerRecord(rec)
 		if err != nil {
@@ -256,6 +264,7 @@ func (g *GlobalRegistry) LedgerProofFor(ctx context.Context, fp string, lrIndex 
 //	GET /ledger/proof?lr=<fp>&index=<n>     a [LedgerProof] for record n of that Local Registry
 //	GET /ledger/consistency?old=N&new=M     a [ConsistencyProof] between two ledger sizes
 //	GET /ledger/registries                  the admitted registries ([AdmittedRegistry] list)
+//	GET /ledger/root-rotations              the root rotation records ([RootRotation] list, oldest first)
 //	GET /ledger/receipts                    the receipts issued ([Receipt] list, payloads)
 //	GET /ledger/receipts/{receipt_id}       one receipt as issued (coherence_receipt.json)
 //	GET /ledger/revocations                 the revocations issued ([RevocationEntry] list, ledger order)
@@ -276,6 +285,9 @@ func (g *GlobalRegistry) LedgerHandler() (http.Handler, error) {
 	})
 	mux.HandleFunc("GET /ledger/registries", func(w http.ResponseWriter, req *http.Request) {
 		writeJSON(w, http.StatusOK, g.Registries())
+	})
+	mux.HandleFunc("GET /ledger/root-rotations", func(w http.ResponseWriter, req *http.Request) {
+		writeJSON(w, http.StatusOK, append([]json.RawMessage{}, g.RootRotations()...))
 	})
 	mux.HandleFunc("GET /ledger/receipts", func(w http.ResponseWriter, req *http.Request) {
 		rcs, err := g.Receipts()

@@ -45,7 +45,8 @@ type LocalRegistry struct {
 	name          string
 	origin        string
 	id            atomic.Pointer[lrIdentity] // the current signing key
-	rootKey       string
+	rootKey       string                     // the GR root key configured (WithRootKey)
+	rootRecords   [][]byte                   // root rotation records given (WithRootRotations)
 	allowUnsigned bool
 	now           func() time.Time
 	skew, maxAge  time.Duration
@@ -62,10 +63,12 @@ type LocalRegistry struct {
 	// rotation holds it for writing.
 	appendMu sync.RWMutex
 	adminMu  sync.Mutex // serialises un-pins and rotations
+	rootMu   sync.Mutex // serialises changes of the trusted roots
 
 	mu         sync.Mutex
 	chain      *KeyChain         // the registry's keys along its log
 	rotations  []json.RawMessage // the key rotation records, oldest first
+	roots      *RootSet          // the GR root keys trusted, nil before one is configured; replaced, never changed
 	fps        map[string]bool   // fingerprints of every key of chain
 	rac        *AdmissionCert
 	pins       map[string]string     // canonical instance_id -> pinned key
@@ -128,10 +131,22 @@ func WithName(name string) LocalOption {
 // against which admission certificates and coherence receipts are checked.
 func WithRootKey(key string) LocalOption {
 	return func(r *LocalRegistry) error {
-		if _, err := envelope.ParseEd25519PublicKey(key); err != nil {
+		pub, err := envelope.ParseEd25519PublicKey(key)
+		if err != nil {
 			return fmt.Errorf("root key: %w", err)
 		}
-		r.rootKey = key
+		r.rootKey = envelope.FormatEd25519PublicKey(pub)
+		return nil
+	}
+}
+
+// WithRootRotations hands the registry Global Registry root rotation
+// records (each in its ledger form) to learn when it opens, before the
+// root key of [WithRootKey] is checked against the roots it trusts: see
+// [LocalRegistry.AddRootRotations].
+func WithRootRotations(records ...[]byte) LocalOption {
+	return func(r *LocalRegistry) error {
+		r.rootRecords = append(r.rootRecords, records...)
 		return nil
 	}
 }
@@ -272,6 +287,9 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	}
 	if err == nil {
 		err = r.checkKey()
+	}
+	if err == nil {
+		err = r.openRoots()
 	}
 	if err == nil {
 		err = r.loadState()
@@ -461,27 +479,119 @@ func (r *LocalRegistry) loadState() error {
 	return r.loadLastReceipt()
 }
 
-// SetRootKey sets the Global Registry root key of a registry opened
-// without [WithRootKey]. Setting the same key again is allowed; replacing
-// a configured key is not.
-func (r *LocalRegistry) SetRootKey(key string) error {
-	if _, err := envelope.ParseEd25519PublicKey(key); err != nil {
-		return fmt.Errorf("%w: root key: %v", ErrAdmission, err)
+// openRoots loads the trusted root set kept in the registry's directory
+// (or starts one at the configured root key), learns the rotation records
+// of [WithRootRotations], and checks that the configured root key is one
+// of the set's: a root changes only by a rotation record.
+func (r *LocalRegistry) openRoots() error {
+	roots, err := loadRootSet(r.dir)
+	if err != nil {
+		return err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.rootKey != "" && r.rootKey != key {
-		return fmt.Errorf("%w: root key %.40s already configured", ErrKeyMismatch, r.rootKey)
+	fresh := roots == nil
+	if fresh {
+		if r.rootKey == "" {
+			if len(r.rootRecords) > 0 {
+				return fmt.Errorf("%w: root rotations given without a root key to follow them from", ErrAdmission)
+			}
+			return nil
+		}
+		if roots, err = NewRootSet(r.rootKey); err != nil {
+			return err
+		}
 	}
-	r.rootKey = key
+	added, err := roots.ApplyRecords(r.rootRecords...)
+	if err != nil {
+		return err
+	}
+	if r.rootKey != "" && !roots.Has(r.rootKey) {
+		return fmt.Errorf("%w: root key %.40s is not one of the trusted roots (newest %.40s): a root changes only by a rotation record signed by the old root", ErrKeyMismatch, r.rootKey, roots.Current())
+	}
+	if fresh || added > 0 {
+		if err := saveRootSet(r.dir, roots); err != nil {
+			return err
+		}
+	}
+	r.roots = roots
 	return nil
 }
 
-// root returns the configured GR root key, or "".
-func (r *LocalRegistry) root() string {
+// SetRootKey sets the Global Registry root key of a registry opened
+// without [WithRootKey]. Setting a key the registry trusts already is
+// allowed; any other key is not: the trusted roots change only by a
+// rotation record ([LocalRegistry.AddRootRotations]).
+func (r *LocalRegistry) SetRootKey(key string) error {
+	pub, err := envelope.ParseEd25519PublicKey(key)
+	if err != nil {
+		return fmt.Errorf("%w: root key: %v", ErrAdmission, err)
+	}
+	key = envelope.FormatEd25519PublicKey(pub)
+	r.rootMu.Lock()
+	defer r.rootMu.Unlock()
+	cur := r.rootSet()
+	if cur != nil {
+		if !cur.Has(key) {
+			return fmt.Errorf("%w: root key %.40s already configured", ErrKeyMismatch, cur.Current())
+		}
+		return nil
+	}
+	roots, err := NewRootSet(key)
+	if err != nil {
+		return fmt.Errorf("%w: root key: %v", ErrAdmission, err)
+	}
+	if err := saveRootSet(r.dir, roots); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.roots, r.rootKey = roots, key
+	r.mu.Unlock()
+	return nil
+}
+
+// AddRootRotations learns Global Registry root rotation records, each in
+// its ledger form, in the order the Global Registry lists them (see
+// [RootSet.ApplyRecords]): each new one must be signed by the root the
+// registry trusts and by the next. The set is kept in the registry's
+// directory, so receipts and certificates signed by any of its roots, each
+// for its time, verify after a restart. It returns the roots trusted now.
+func (r *LocalRegistry) AddRootRotations(records ...[]byte) (*RootSet, error) {
+	r.rootMu.Lock()
+	defer r.rootMu.Unlock()
+	cur := r.rootSet()
+	if cur == nil {
+		return nil, fmt.Errorf("%w: no root key configured (WithRootKey)", ErrAdmission)
+	}
+	next := cur.clone()
+	added, err := next.ApplyRecords(records...)
+	if err != nil {
+		return nil, err
+	}
+	if added > 0 {
+		if err := saveRootSet(r.dir, next); err != nil {
+			return nil, err
+		}
+		r.mu.Lock()
+		r.roots = next
+		r.mu.Unlock()
+		r.logger.Info("chp: Global Registry root rotated", "root", next.Current(), "rotations", added)
+	}
+	return next.clone(), nil
+}
+
+// RootSet returns a copy of the Global Registry root keys the registry
+// trusts, or nil if none is configured.
+func (r *LocalRegistry) RootSet() *RootSet {
+	if s := r.rootSet(); s != nil {
+		return s.clone()
+	}
+	return nil
+}
+
+// rootSet returns the trusted roots (not to be changed), or nil.
+func (r *LocalRegistry) rootSet() *RootSet {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.rootKey
+	return r.roots
 }
 
 // AdmissionCert returns the installed admission certificate, or nil.
@@ -497,11 +607,11 @@ func (r *LocalRegistry) AdmissionCert() *AdmissionCert {
 // every export. A certificate covered by a revocation the registry holds
 // is refused with a *[RevokedError] ([LocalRegistry.InstallRevocation]).
 func (r *LocalRegistry) InstallAdmissionCert(c *AdmissionCert) error {
-	root := r.root()
-	if root == "" {
+	roots := r.rootSet()
+	if roots == nil {
 		return fmt.Errorf("%w: no root key configured (WithRootKey)", ErrAdmission)
 	}
-	if err := c.Verify(root, r.racKey(c), r.now()); err != nil {
+	if err := roots.VerifyAdmissionCert(c, r.racKey(c), r.now()); err != nil {
 		return err
 	}
 	b, err := json.Marshal(c)

@@ -163,6 +163,11 @@ type Info struct {
 	// installed certificate, if one does; admission_cert is then null:
 	// the registry no longer claims admission.
 	RACRevocation json.RawMessage `json:"rac_revocation,omitempty"`
+	// RootRotations are the Global Registry root rotation records the
+	// registry trusts, oldest first ([RootRotation]): an instance given
+	// an earlier root follows them to the root that signed the admission
+	// certificate.
+	RootRotations []json.RawMessage `json:"root_rotations,omitempty"`
 }
 
 func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
@@ -178,6 +183,9 @@ func (r *LocalRegistry) handleInfo(w http.ResponseWriter, req *http.Request) {
 		AdmissionCert: r.AdmissionCert(), Schema: SchemaID, Checkpoint: string(cp),
 		AllowUnsigned: r.allowUnsigned, HeartbeatType: HeartbeatType, MaxAgeSeconds: int64(r.maxAge / time.Second),
 		KeyRotations: r.KeyRotations(),
+	}
+	if roots := r.rootSet(); roots != nil {
+		info.RootRotations = roots.Rotations()
 	}
 	if rv := r.Revoked(); rv != nil {
 		info.AdmissionCert = nil
@@ -485,7 +493,7 @@ func (r *LocalRegistry) HUD() HUDStatus {
 			s.Revocation = rv.Revocation
 		}
 	}
-	if r.rac != nil && rv == nil && r.rootKey != "" && r.rac.Verify(r.rootKey, racKey, now) == nil {
+	if r.rac != nil && rv == nil && r.roots != nil && r.roots.VerifyAdmissionCert(r.rac, racKey, now) == nil {
 		s.Admitted, s.State = true, StatusCoherent
 		exp := r.rac.ExpiresAt
 		s.AdmissionExpires = &exp

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/accordsdk/accord/envelope"
 )
 
 // ReceiptType is the envelope type of a coherence receipt.
@@ -39,42 +37,30 @@ type Receipt struct {
 
 // VerifyReceipt opens a coherence receipt offline: the envelope must be of
 // type [ReceiptType], sealed by the GR root key rootKey ("ed25519:z..."),
-// and the ledger checkpoint inside must be signed by the same key. Errors
-// wrap [ErrBadSignature] or [ErrMalformed].
+// and the ledger checkpoint inside must be signed by the same key under
+// the origin its first line names (the ledger's origin, which stays that
+// of the first root across root rotations). A verifier that trusts a root
+// which has rotated since verifies with a [RootSet]. Errors wrap
+// [ErrBadSignature] or [ErrMalformed].
 func VerifyReceipt(b []byte, rootKey string) (*Receipt, error) {
-	v, err := envelope.NewVerifier(envelope.WithTypes(ReceiptType), envelope.WithKeys(rootKey), envelope.WithoutFreshness())
+	s, err := NewRootSet(rootKey)
 	if err != nil {
 		return nil, fmt.Errorf("%w: root key: %v", ErrKeyMismatch, err)
 	}
-	e, err := v.Open(b)
-	if err != nil {
-		return nil, fmt.Errorf("%w: receipt: %w", ErrBadSignature, err)
-	}
-	var rc Receipt
-	if err := e.DecodePayload(&rc); err != nil {
-		return nil, fmt.Errorf("%w: receipt: %w", ErrMalformed, err)
-	}
-	if !uuidRE.MatchString(rc.ReceiptID) || !fpRE.MatchString(rc.LRFingerprint) || rc.To < rc.From ||
-		rc.Accepted < 0 || rc.Duplicate < 0 || rc.Rejected < 0 || uint64(rc.Accepted+rc.Duplicate+rc.Rejected) != rc.To-rc.From {
-		return nil, fmt.Errorf("%w: receipt fields inconsistent", ErrMalformed)
-	}
-	if _, err := verifyGRCheckpoint([]byte(rc.Ledger), rootKey); err != nil {
-		return nil, err
-	}
-	return &rc, nil
+	return s.VerifyReceipt(b)
 }
 
 // PinReceipt verifies a coherence receipt carried back into the enclave
-// and keeps it for audit: it must be signed by the GR root key (see
-// [WithRootKey]), be about this registry, and state the root this
+// and keeps it for audit: it must be signed by the GR root key of its time
+// (see [WithRootKey] and [LocalRegistry.AddRootRotations]), be about this registry, and state the root this
 // registry's log really had at the receipt's size. The receipt is stored
 // in the registry's directory and shown on the HUD.
 func (r *LocalRegistry) PinReceipt(b []byte) (*Receipt, error) {
-	rootKey := r.root()
-	if rootKey == "" {
+	roots := r.rootSet()
+	if roots == nil {
 		return nil, fmt.Errorf("%w: no root key configured (WithRootKey)", ErrAdmission)
 	}
-	rc, err := VerifyReceipt(b, rootKey)
+	rc, err := roots.VerifyReceipt(b)
 	if err != nil {
 		return nil, err
 	}
@@ -129,10 +115,10 @@ func (r *LocalRegistry) loadLastReceipt() error {
 	if err != nil {
 		return err
 	}
-	if r.rootKey == "" {
+	if r.roots == nil {
 		return nil
 	}
-	rc, err := VerifyReceipt(b, r.rootKey)
+	rc, err := r.roots.VerifyReceipt(b)
 	if err != nil {
 		return fmt.Errorf("pinned receipt %s: %w", last, err)
 	}

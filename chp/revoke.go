@@ -241,11 +241,11 @@ func revocationFor(es []RevocationEntry, c *AdmissionCert) (*Revocation, uint64)
 // taken, logged and acknowledged: the log stays the record of what the
 // instances said.
 func (r *LocalRegistry) InstallRevocation(ctx context.Context, v *Revocation) (*RevocationEntry, error) {
-	root := r.root()
-	if root == "" {
+	roots := r.rootSet()
+	if roots == nil {
 		return nil, fmt.Errorf("%w: no root key configured (WithRootKey): a revocation is verified with it", ErrAdmission)
 	}
-	if err := v.Verify(root); err != nil {
+	if err := roots.VerifyRevocation(v); err != nil {
 		return nil, err
 	}
 	leaf, err := v.Marshal()
@@ -350,7 +350,7 @@ func (g *GlobalRegistry) Revoke(ctx context.Context, racID, reason string) (*Rev
 			return nil, nil, &RevokedError{RACID: rac.RACID, Revocation: v, Where: "ledger", Index: e.Index}
 		}
 	}
-	v, err := IssueRevocation(g.signer, g.name, rac, reason, g.now())
+	v, err := IssueRevocation(g.id.Load().signer, g.name, rac, reason, g.now())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -283,14 +283,16 @@ func TestRevocationRefused(t *testing.T) {
 	// certificate trusts the certificate.
 	in := w.instance(uuidN(1), 3, t.TempDir())
 	info := Info{PublicKey: w.lr.PublicKey(), AdmissionCert: w.rac, RACRevocation: b}
-	assert.Nil(t, in.revoked(&info))
+	roots, err := NewRootSet(w.root)
+	require.NoError(t, err)
+	assert.Nil(t, in.revoked(&info, roots))
 	// A genuine one covering it is heeded; one for another registry is not.
 	genuine, err := IssueRevocation(envelope.NewEd25519Signer(testKey(100)), "GR", w.rac, "real", w.clock.Now())
 	require.NoError(t, err)
 	info.RACRevocation, _ = genuine.Marshal()
-	assert.NotNil(t, in.revoked(&info))
+	assert.NotNil(t, in.revoked(&info, roots))
 	info.RACRevocation, _ = elsewhere.Marshal()
-	assert.Nil(t, in.revoked(&info))
+	assert.Nil(t, in.revoked(&info, roots))
 	_, err = in.Beat(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, StatusCoherent, in.State())

@@ -41,6 +41,7 @@ const (
 	rotationVectors = "key_rotation.json"
 	unpinVectors    = "unpin.json"
 	revokeVectors   = "revocation.json"
+	rootVectors     = "root_rotation.json"
 )
 
 // revocationVector is one case of revocation.json.
@@ -101,6 +102,43 @@ func generateRotationVectors(t *testing.T) []rotationVector {
 	require.NoError(t, err)
 	h := tlog.RecordHash(rec)
 	return []rotationVector{{Desc: "key 50 hands over to key 51 at index 41", SignedBytes: string(signed), Record: string(rec), LeafHash: hex.EncodeToString(h[:])}}
+}
+
+// rootRotationVector is one case of root_rotation.json.
+type rootRotationVector struct {
+	Desc        string `json:"desc"`
+	RootKey     string `json:"root_key"`     // the root trusted before
+	SignedBytes string `json:"signed_bytes"` // what both signatures sign
+	Record      string `json:"record"`       // the ledger form
+	LeafHash    string `json:"leaf_hash"`    // RFC 6962 leaf hash of the record, hex
+	Receipt     string `json:"receipt"`      // a receipt sealed by the new root after the rotation
+}
+
+func generateRootRotationVectors(t *testing.T) []rootRotationVector {
+	oldRoot, newRoot := testKey(100), testKey(101)
+	origin, err := grOrigin(pubString(oldRoot))
+	require.NoError(t, err)
+	r := &RootRotation{Origin: origin, Size: 7, Root: b64std(bytes.Repeat([]byte{0x6b}, 32)), OldKey: pubString(oldRoot), NewKey: pubString(newRoot), RotatedAt: vectorTime}
+	require.NoError(t, signRootRotation(r, envelope.NewEd25519Signer(oldRoot), envelope.NewEd25519Signer(newRoot)))
+	rec, err := r.Marshal()
+	require.NoError(t, err)
+	signed, err := canonical(r.rotation().bodyAs(RootRotationType))
+	require.NoError(t, err)
+	h := tlog.RecordHash(rec)
+	// A receipt of a ledger of 9 records (the rotation is record 7),
+	// checkpoint signed by the new root under the first root's origin.
+	ns, err := checkpoint.NewSigner(origin, newRoot)
+	require.NoError(t, err)
+	cp, err := checkpoint.Sign(checkpoint.Checkpoint{Origin: origin, Size: 9, Hash: tlog.Hash(bytes.Repeat([]byte{0x6c}, 32))}, ns)
+	require.NoError(t, err)
+	at := vectorTime.Add(time.Hour)
+	rc := Receipt{ReceiptID: "6f1c3b0e-8a7d-4c2b-9e5f-0a1b2c3d4e5f", Issuer: "GR", LRFingerprint: envelope.Fingerprint(testKey(50).Public().(ed25519.PublicKey)),
+		RACID: "0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f", BundleRoot: b64std(bytes.Repeat([]byte{0x6d}, 32)), BundleDigest: "sha256:" + strings.Repeat("6e", 32),
+		From: 0, To: 2, LRRoot: b64std(bytes.Repeat([]byte{0x6f}, 32)), Accepted: 2, Ledger: string(cp), ImportedAt: at}
+	env, err := envelope.Seal(envelope.NewEd25519Signer(newRoot), ReceiptType, rc, envelope.WithTimestamp(at), envelope.WithNonce(bytes.Repeat([]byte{7}, envelope.NonceSize)))
+	require.NoError(t, err)
+	return []rootRotationVector{{Desc: "root 100 hands over to root 101 at ledger index 7", RootKey: pubString(oldRoot),
+		SignedBytes: string(signed), Record: string(rec), LeafHash: hex.EncodeToString(h[:]), Receipt: string(env)}}
 }
 
 func generateUnpinVectors(t *testing.T) []unpinVector {
@@ -564,6 +602,62 @@ func TestVectors(t *testing.T) {
 					return
 				}
 				require.NoError(t, rv.Verify(v.RootPublicKey))
+			})
+		}
+	})
+	t.Run("root_rotation", func(t *testing.T) {
+		for _, v := range readVectors(t, rootVectors, generateRootRotationVectors) {
+			t.Run(v.Desc, func(t *testing.T) {
+				rec := decodeObject(t, v.Record)
+				assert.Equal(t, sortedJSON(t, rec), v.Record, "the ledger form is canonical")
+				assert.Equal(t, "chp/root-rotation", rec["type"])
+				oldSig, newSig := rec["old_signature"].(string), rec["new_signature"].(string)
+				delete(rec, "old_signature")
+				delete(rec, "new_signature")
+				assert.Equal(t, sortedJSON(t, rec), v.SignedBytes)
+				for key, sig := range map[string]string{rec["old_key"].(string): oldSig, rec["new_key"].(string): newSig} {
+					raw, err := base64.RawURLEncoding.Strict().DecodeString(strings.TrimPrefix(sig, "ed25519:"))
+					require.NoError(t, err)
+					assert.True(t, ed25519.Verify(rawEd25519(t, key), []byte(v.SignedBytes), raw))
+				}
+				assert.Equal(t, v.RootKey, rec["old_key"])
+				fp := sha256.Sum256(rawEd25519(t, v.RootKey))
+				origin := "accord.chp/gr/" + hex.EncodeToString(fp[:])[:16]
+				assert.Equal(t, origin, rec["origin"], "the ledger's origin is the first root's")
+				leaf := sha256.Sum256(append([]byte{0}, v.Record...))
+				assert.Equal(t, hex.EncodeToString(leaf[:]), v.LeafHash)
+				// The receipt after the rotation, by hand: sealed by the new
+				// root, its ledger checkpoint signed by the new root under
+				// the first root's origin.
+				env := decodeObject(t, v.Receipt)
+				assert.Equal(t, rec["new_key"], env["sender_pubkey"])
+				sig, err := base64.RawURLEncoding.Strict().DecodeString(env["signature"].(string))
+				require.NoError(t, err)
+				delete(env, "signature")
+				assert.True(t, ed25519.Verify(rawEd25519(t, rec["new_key"].(string)), []byte(sortedJSON(t, env)), sig))
+				nv, err := checkpoint.NewVerifier(origin, rawEd25519(t, rec["new_key"].(string)))
+				require.NoError(t, err)
+				_, err = note.Open([]byte(env["payload"].(map[string]any)["ledger"].(string)), note.VerifierList(nv))
+				require.NoError(t, err)
+				// The package's readers: the record parses and verifies, a
+				// set holding the old root learns the new one and then
+				// verifies the receipt, which the old root alone does not.
+				r, err := ParseRootRotation([]byte(v.Record))
+				require.NoError(t, err)
+				require.NoError(t, r.Verify())
+				set, err := NewRootSet(v.RootKey)
+				require.NoError(t, err)
+				_, err = set.VerifyReceipt([]byte(v.Receipt))
+				require.ErrorIs(t, err, ErrBadSignature)
+				added, err := set.ApplyRecords([]byte(v.Record))
+				require.NoError(t, err)
+				assert.Equal(t, 1, added)
+				assert.Equal(t, rec["new_key"], set.Current())
+				rc, err := set.VerifyReceipt([]byte(v.Receipt))
+				require.NoError(t, err)
+				assert.Equal(t, uint64(2), rc.To)
+				_, err = VerifyReceipt([]byte(v.Receipt), rec["new_key"].(string))
+				require.NoError(t, err, "the new root alone verifies it too, the origin read from the checkpoint")
 			})
 		}
 	})
