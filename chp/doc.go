@@ -495,13 +495,14 @@
 // {"new_key":"ed25519:z6Mkv2WR...","old_key":"ed25519:z6MkeaCB...","origin":"accord.chp/gr/a393c25cebddce6c",
 // "root":"a2tr...a2s=","rotated_at":"2025-11-04T08:45:01Z","size":7,"type":"chp/root-rotation"}).
 // Ledger checkpoints of sizes up to N are signed by old_key and those above
-// by new_key, under the ledger's first origin; admission certificates and
-// receipts issued up to rotated_at are signed by old_key, those issued from
-// rotated_at on by new_key (in its second, either). A verifier trusts a
+// by new_key, under the ledger's first origin; admission certificates,
+// revocations and receipts issued up to rotated_at are signed by old_key,
+// those issued from rotated_at on by new_key (in its second, either). A
+// verifier trusts a
 // set of roots ([RootSet]): the root it was given out of band and each root
 // that a rotation record, signed by the set's newest root and by the next,
-// handed over to. It checks a certificate with the root of its issued_at, and a
-// receipt with the root that signs the ledger checkpoint inside (the key of
+// handed over to. It checks a certificate with the root of its issued_at,
+// a revocation with the root of its revoked_at, and a receipt with the root that signs the ledger checkpoint inside (the key of
 // its size), which must also have been the root at its imported_at; so a
 // root rotated away cannot sign anything dated after its rotation, and a
 // record leading back to a root of the set, or from a root the set moved on

@@ -332,6 +332,19 @@ func TestRootRotationRefused(t *testing.T) {
 	require.ErrorIs(t, err, ErrBadSignature)
 	_, err = w.lr.PinReceipt(res.Signed)
 	require.NoError(t, err)
+
+	// A revocation is checked with the root of its revoked_at: the old
+	// root's, dated after the rotation, is refused; the Global Registry's,
+	// signed by the new root, installs.
+	stale, err := IssueRevocation(envelope.NewEd25519Signer(testKey(100)), "GR", w.rac, "old root", w.clock.Now())
+	require.NoError(t, err)
+	_, err = w.lr.InstallRevocation(ctx, stale)
+	require.ErrorIs(t, err, ErrBadSignature)
+	v, _, err := w.gr.Revoke(ctx, w.rac.RACID, "decommissioned")
+	require.NoError(t, err)
+	_, err = w.lr.InstallRevocation(ctx, v)
+	require.NoError(t, err)
+	require.NotNil(t, w.lr.Revoked())
 }
 
 // TestRootRotationInterrupted: a root rotation logged in the ledger whose
