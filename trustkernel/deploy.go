@@ -174,7 +174,9 @@ type Creation struct {
 // ReleaseRegistry owned by registryOwner, the InstanceController
 // implementation and the Anchor, in that order. A tool estimates their gas
 // before deploying; the InstanceFactory's constructor needs the
-// implementation on chain, so it cannot be estimated before then.
+// implementation on chain, so a plain eth_estimateGas of it fails before
+// then ([EstimateDeployment] estimates all four, the factory through a
+// state override).
 func DeploymentCode(registryOwner common.Address) ([]Creation, error) {
 	if registryOwner == (common.Address{}) {
 		return nil, errorf("deploy: registry owner: %w", ErrZeroAddress)

@@ -123,7 +123,18 @@
 // estimate plus headroom as its gas limit, never above the ceiling; it
 // reads the record first and sends only the missing chunks, so an
 // interrupted publication is finished by running it again. A Safe upgrade
-// authority signs a [SafeTx] per planned call instead.
+// authority signs a [SafeTx] per planned call instead:
+// [Controller.PlanSafeManifest] plans the chunks not yet on chain (from the
+// record's published count) under the limits lowered by what the Safe's
+// execTransaction adds ([SafeExecBytes], [SafeExecGas]), and
+// [SafeManifestTxs] wraps each call at the Safe's nonces n, n+1, ...; the
+// proposal takes the next nonce. The owners may sign them all at once; the
+// Safe executes them only in nonce order, which is the order the
+// controller accepts the chunks in, and a transaction whose chunks the
+// controller refuses reverts as a whole without spending its nonce. Nothing
+// on chain ties the proposal to its chunks: activate only after reading the
+// manifest back ([FetchManifest]), since a full-mode runtime fails closed on
+// a root whose manifest is incomplete.
 //
 // # Trust model
 //
@@ -320,6 +331,11 @@
 // mode the chunk publications as well (each through a stand-in the chain
 // accepts before the earlier chunks are on chain, so an upper bound). A
 // call the chain would refuse fails the estimate with its decoded revert.
+// [EstimateDeployment] does the same for the four creations of [Deploy];
+// the InstanceFactory's constructor needs the implementation's code, so its
+// creation is estimated with an eth_estimateGas state override placing that
+// code where Deploy will create it ([ErrNoStateOverride] from endpoints
+// that do not apply one).
 //
 // # Test chain
 //

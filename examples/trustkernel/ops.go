@@ -322,21 +322,21 @@ func deployVerb(c *chainFlags) *cli.Command {
 			if err != nil {
 				return err
 			}
-			creations, err := trustkernel.DeploymentCode(ownerAddr)
-			if err != nil {
+			costs, err := trustkernel.EstimateDeployment(ctx, ch.client.Client(), from, ownerAddr)
+			if err != nil && !errors.Is(err, trustkernel.ErrNoStateOverride) {
 				return err
 			}
 			var total uint64
-			for _, cr := range creations {
-				gas, err := ch.client.EstimateGas(ctx, ethereum.CallMsg{From: from, Data: cr.Code})
-				if err != nil {
-					return fmt.Errorf("estimate %s: %w", cr.Name, trustkernel.DecodeRevertError(err))
-				}
-				showEstimate(e, "create "+cr.Name, gas, price)
-				total += gas
+			for _, c := range costs {
+				showEstimate(e, c.Method, c.Gas, price)
+				total += c.Gas
 			}
-			fmt.Fprintln(e.Stdout, "estimate: InstanceFactory is estimated when sent (its constructor needs the implementation on chain)")
-			showEstimate(e, "deploy (without the factory)", total, price)
+			if err != nil {
+				fmt.Fprintf(e.Stdout, "estimate: InstanceFactory is estimated when sent (%v)\n", err)
+				showEstimate(e, "deploy (without the factory)", total, price)
+			} else {
+				showEstimate(e, "deploy", total, price)
+			}
 			if dryRun {
 				fmt.Fprintln(e.Stdout, "dry run: nothing sent")
 				return nil
