@@ -15,6 +15,7 @@ import (
 	"github.com/accordsdk/accord/internal/strictjson"
 	"github.com/accordsdk/accord/trustkernel/internal/tkerr"
 	"github.com/accordsdk/accord/trustkernel/quorum"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 )
 
 // ErrConfig is wrapped by every configuration error.
@@ -168,7 +169,7 @@ func ParseConfig(data []byte, opts ...ConfigOption) (*Config, error) {
 		return nil, fmt.Errorf("%w: missing trust.web3", ErrConfig)
 	}
 	w := f.Trust.Web3
-	c := &Config{MaxStaleSec: int(DefaultMaxStale / time.Second), Mode: ModeRootURI}
+	c := &Config{MaxStaleSec: int(runtime.DefaultMaxStale / time.Second), Mode: ModeRootURI}
 	var preset *Network
 	fromPreset := false // rpc_endpoints are the preset's defaults
 	if w.Network != nil {
@@ -309,7 +310,7 @@ func (c *Config) MarshalJSON() ([]byte, error) {
 }
 
 // Policy returns the outage rules for this configuration.
-func (c *Config) Policy() Policy { return NewPolicy(c.MaxStaleSec) }
+func (c *Config) Policy() runtime.Policy { return runtime.NewPolicy(c.MaxStaleSec) }
 
 // QuorumReader returns a reader over the configured endpoints and quorum
 // that checks every endpoint serves the configured chain id (and allows a

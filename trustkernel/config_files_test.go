@@ -1,15 +1,18 @@
 package trustkernel
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordsdk/accord/trustkernel/quorum"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 )
 
 // TestConfigFiles reads the configuration files in testdata/config, which
@@ -84,4 +87,42 @@ func TestConfigFiles(t *testing.T) {
 	assert.Equal(t, []string{"http://127.0.0.1:8545"}, c.RPCEndpoints)
 	assert.Equal(t, uint64(1337), c.ChainID)
 	assert.Equal(t, 1, c.RPCQuorum)
+}
+
+// TestConfigFileThroughTheSplit reads the stored production.json and checks
+// what each package receives from it: the runtime's policy (max_stale_sec,
+// and the future bound shared with the quorum reader), the quorum reader's
+// k of N, the full-mode install check (a chain reader, no manifest file),
+// and a marshal round trip. The same assertions held before the reader and
+// the runtime moved to their own packages (then trustkernel.Policy and
+// trustkernel.QuorumReader).
+func TestConfigFileThroughTheSplit(t *testing.T) {
+	c, err := LoadConfig(filepath.Join("testdata", "config", "production.json"))
+	require.NoError(t, err)
+
+	p := c.Policy()
+	assert.Equal(t, 120*time.Second, p.MaxStale)
+	assert.Equal(t, 30*time.Second, p.MaxFuture)
+	assert.Equal(t, quorum.DefaultMaxFuture, runtime.DefaultMaxFuture, "the runtime and the reader bound future blocks alike")
+
+	r, err := c.QuorumReader()
+	require.NoError(t, err)
+	defer r.Close()
+	k, n := r.Quorum()
+	assert.Equal(t, [2]int{2, 3}, [2]int{k, n})
+
+	dir := t.TempDir()
+	_, err = c.InstallCheck(dir, "", nil)
+	require.Error(t, err, "full mode needs a chain reader")
+	_, err = c.InstallCheck(dir, filepath.Join(dir, "manifest.json"), r)
+	require.Error(t, err, "full mode trusts no manifest file")
+	check, err := c.InstallCheck(dir, "", r)
+	require.NoError(t, err)
+	require.NotNil(t, check)
+
+	out, err := json.Marshal(c)
+	require.NoError(t, err)
+	again, err := ParseConfig(out)
+	require.NoError(t, err)
+	assert.Equal(t, c, again)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accordsdk/accord/trustkernel/runtime"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,7 +52,7 @@ func TestParseConfig(t *testing.T) {
 	assert.Equal(t, ModeRootURI, c.Mode, "default mode")
 	assert.Nil(t, c.ReleaseRegistry)
 	assert.Empty(t, c.TxOutboxDir)
-	assert.Equal(t, DefaultMaxStale, c.Policy().MaxStale)
+	assert.Equal(t, runtime.DefaultMaxStale, c.Policy().MaxStale)
 	r, err := c.QuorumReader()
 	require.NoError(t, err)
 	defer r.Close()

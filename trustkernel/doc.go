@@ -244,45 +244,14 @@
 //
 // # Runtime policy (outage rules)
 //
-// [Policy.Decide] applies the Trust Kernel's rules to the latest agreed state and
-// reads no clock: no agreed state yet, an agreed block more than
-// [Policy.MaxFuture] ahead of the clock, a block older than max_stale_sec
-// ([DefaultMaxStale], 180 s), a paused controller or a zero activeRoot (no
-// release ever activated, [ErrNoActiveRoot]) fail closed for reads and
-// writes; a lost quorum pauses writes at once ([ErrQuorumLost]) while
-// reads go on until the state is stale ([ErrStale]). A [Runtime] keeps the
-// latest state from a [StateSource], answers [Runtime.Decision] ("may this
-// install serve reads / writes now, and why not"), buffers critical actions
-// with [Runtime.Submit] in a durable [Outbox] while only the quorum is
-// missing, and flushes them, in order and once each, when the quorum
-// returns. [Runtime.Run] refreshes it at a fixed interval until its context
-// ends.
-//
-// The runtime never replaces an observation with one from an older block
-// (or another block at the same height): such a read is a failure
-// ([ErrStateRollback]), so a pause seen once is not forgotten because a
-// later read landed on an older block. With [WithInstall] the runtime is
-// bound to an install directory and its manifest file: on the first
-// observation and whenever the agreed activeRoot changes it checks them
-// with [integrity.Verify], and a mismatch fails reads and writes closed with
-// the diff ([*integrity.DiffError]) or the two roots
-// ([integrity.ErrRootMismatch]); a
-// failed check is repeated at every refresh until it passes, and until the
-// first check the runtime does not serve. In full mode [WithChainInstall]
-// takes the per-file hashes from the chain instead of a file on the server
-// ([ChainManifests] over the quorum reader, see Full mode on chain);
-// [Config.InstallCheck] picks the check the configured mode asks for. Every
-// [Decision] carries the observation it rests on, whose ComponentID and
-// Version name the running release (zero for a raw root), and the runtime
-// logs the running release whenever it changes.
-//
-// The outbox (tx_outbox_dir) is a directory of mode 0700 with one file per
-// action, named by a 20-digit sequence number, written atomically
-// (temporary file, fsync, rename, directory fsync) with mode 0600, as JSON
-// {"id","kind","payload"(base64),"created"}. An action is removed after its
-// delivery succeeded; a crash between the two delivers it again, so senders
-// must be idempotent per id (a signed transaction is: the chain includes it
-// at most once).
+// Whether an install may serve is decided by package
+// github.com/accordsdk/accord/trustkernel/runtime, which imports no chain
+// code; its documentation gives the outage rules, the install check and
+// the outbox format. This package feeds it: [ControllerState] is its
+// runtime.StateSource (the controller's snapshot through a quorum reader,
+// with the clone checked), [ChainManifests] its runtime.ManifestSource in
+// full mode, [Config.Policy] its policy and [Config.InstallCheck] the
+// install check the configured mode asks for.
 //
 // # Safe transaction files
 //

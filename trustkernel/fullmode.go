@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 )
 
 // Full mode on chain: the controller's upgrade authority publishes a
@@ -523,7 +524,7 @@ func FetchManifest(ctx context.Context, r ChainReader, controller common.Address
 	return m, nil
 }
 
-// ChainManifests is the full-mode [ManifestSource] of a [Runtime]: it
+// ChainManifests is the full-mode [runtime.ManifestSource] of a [runtime.Runtime]: it
 // fetches a root's manifest from Controller's ManifestChunk events through
 // Reader ([FetchManifest]), normally a [quorum.Reader]. It keeps the last
 // manifest it fetched: a manifest is fetched only if it hashes to its root,
@@ -557,11 +558,11 @@ func (c *ChainManifests) Manifest(ctx context.Context, root [32]byte) (*integrit
 
 // InstallCheck returns the runtime's install check for the configured mode
 // (trust.web3.mode): in root_uri mode the manifest file at manifestPath
-// ([WithInstall]); in full mode the per-file hashes from the controller's
-// chain records, read through reader ([WithChainInstall] with
+// ([runtime.WithInstall]); in full mode the per-file hashes from the controller's
+// chain records, read through reader ([runtime.WithChainInstall] with
 // [ChainManifests]), and manifestPath must be empty, since no file on the
 // server is trusted for them.
-func (c *Config) InstallCheck(dir, manifestPath string, reader ChainReader) (RuntimeOption, error) {
+func (c *Config) InstallCheck(dir, manifestPath string, reader ChainReader) (runtime.Option, error) {
 	switch c.Mode {
 	case ModeFull:
 		if reader == nil {
@@ -570,12 +571,12 @@ func (c *Config) InstallCheck(dir, manifestPath string, reader ChainReader) (Run
 		if manifestPath != "" {
 			return nil, errorf("install check: full mode reads the manifest from chain, not from %s", manifestPath)
 		}
-		return WithChainInstall(dir, &ChainManifests{Reader: reader, Controller: c.InstanceController}), nil
+		return runtime.WithChainInstall(dir, &ChainManifests{Reader: reader, Controller: c.InstanceController}), nil
 	case ModeRootURI, "":
 		if manifestPath == "" {
 			return nil, errorf("install check: root_uri mode needs the manifest file")
 		}
-		return WithInstall(dir, manifestPath), nil
+		return runtime.WithInstall(dir, manifestPath), nil
 	default:
 		return nil, errorf("install check: mode %q", c.Mode)
 	}

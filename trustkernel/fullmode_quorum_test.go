@@ -17,6 +17,7 @@ import (
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/quorum"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -291,14 +292,14 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(qr.Close)
 	src := &trustkernel.ChainManifests{Reader: qr, Controller: ctl.Address}
-	runtime := func(t *testing.T, check trustkernel.RuntimeOption) *trustkernel.Runtime {
-		rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: qr, Controller: ctl.Address}, cfg.Policy(),
-			trustkernel.WithRuntimeClock(func() time.Time { return clock() }), check)
+	newRuntime := func(t *testing.T, check runtime.Option) *runtime.Runtime {
+		rt, err := runtime.New(&trustkernel.ControllerState{Reader: qr, Controller: ctl.Address}, cfg.Policy(),
+			runtime.WithClock(func() time.Time { return clock() }), check)
 		require.NoError(t, err)
 		return rt
 	}
 
-	rt := runtime(t, trustkernel.WithChainInstall(dir, src))
+	rt := newRuntime(t, runtime.WithChainInstall(dir, src))
 	require.NoError(t, rt.Refresh(ctx))
 	d := rt.Decision()
 	require.NoError(t, d.Reads)
@@ -311,7 +312,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	// names it.
 	changed := filepath.Join(dir, "mod042", "file04242.php")
 	require.NoError(t, os.WriteFile(changed, []byte("<?php evil();\n"), 0o644))
-	rt = runtime(t, trustkernel.WithChainInstall(dir, src))
+	rt = newRuntime(t, runtime.WithChainInstall(dir, src))
 	require.NoError(t, rt.Refresh(ctx))
 	d = rt.Decision()
 	var ie *integrity.DiffError
@@ -332,7 +333,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 	t.Cleanup(qr.Close)
 	check, err := cfg.InstallCheck(dir, "", qr)
 	require.NoError(t, err)
-	rt = runtime(t, check)
+	rt = newRuntime(t, check)
 	require.NoError(t, rt.Refresh(ctx))
 	d = rt.Decision()
 	require.ErrorIs(t, d.Reads, trustkernel.ErrManifestIncomplete)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -77,11 +78,11 @@ func TestHardening13InstallBound(t *testing.T) {
 	}
 	writeManifest(c.manifest)
 	var now time.Time
-	rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, trustkernel.NewPolicy(180),
-		trustkernel.WithRuntimeClock(func() time.Time { return now }), trustkernel.WithInstall(c.installDir, manifestPath))
+	rt, err := runtime.New(&trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, runtime.NewPolicy(180),
+		runtime.WithClock(func() time.Time { return now }), runtime.WithInstall(c.installDir, manifestPath))
 	require.NoError(t, err)
 	now = c.clock(t)()
-	require.ErrorIs(t, rt.Decision().Reads, trustkernel.ErrNoTrustedState)
+	require.ErrorIs(t, rt.Decision().Reads, runtime.ErrNoTrustedState)
 	require.NoError(t, rt.Refresh(ctx))
 	require.NoError(t, rt.Decision().Reads)
 
@@ -120,7 +121,7 @@ func TestHardening13InstallBound(t *testing.T) {
 	require.NoError(t, rt.Decision().Reads)
 	require.NoError(t, rt.Decision().Writes)
 
-	_, err = trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, trustkernel.NewPolicy(180),
-		trustkernel.WithInstall(c.installDir, ""))
+	_, err = runtime.New(&trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, runtime.NewPolicy(180),
+		runtime.WithInstall(c.installDir, ""))
 	require.Error(t, err, "an install binding without a manifest is refused")
 }

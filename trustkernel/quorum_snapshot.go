@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/accordsdk/accord/trustkernel/quorum"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 )
 
 // ErrNotInitialized means the controller has not been initialised, so it
@@ -40,7 +41,7 @@ func QuorumSnapshot(ctx context.Context, r *quorum.Reader, controller common.Add
 	return &ControllerSnapshot{Snapshot: s, Block: ag.Block, Agreement: ag}, nil
 }
 
-// ControllerState is the [StateSource] of a [Runtime]: the snapshot of one
+// ControllerState is the [runtime.StateSource] of a [runtime.Runtime]: the snapshot of one
 // controller read through a quorum, with the controller's code checked.
 //
 // At the first read, after any failed read and whenever the snapshot's
@@ -68,7 +69,7 @@ type ControllerState struct {
 
 // State reads the controller's snapshot and returns what the policy needs.
 // An uninitialised controller is an error ([ErrNotInitialized]).
-func (s *ControllerState) State(ctx context.Context) (*Observation, error) {
+func (s *ControllerState) State(ctx context.Context) (*runtime.Observation, error) {
 	obs, err := s.state(ctx)
 	if err != nil {
 		s.mu.Lock()
@@ -78,7 +79,7 @@ func (s *ControllerState) State(ctx context.Context) (*Observation, error) {
 	return obs, err
 }
 
-func (s *ControllerState) state(ctx context.Context) (*Observation, error) {
+func (s *ControllerState) state(ctx context.Context) (*runtime.Observation, error) {
 	snap, err := QuorumSnapshot(ctx, s.Reader, s.Controller)
 	if err != nil {
 		return nil, err
@@ -97,7 +98,7 @@ func (s *ControllerState) state(ctx context.Context) (*Observation, error) {
 		s.checked, s.lastChange = true, snap.ChangeCount
 		s.mu.Unlock()
 	}
-	return &Observation{Block: snap.Block, Paused: snap.Paused, ActiveRoot: snap.ActiveRoot,
+	return &runtime.Observation{Block: runtime.Block{Number: snap.Block.Number, Hash: snap.Block.Hash, Time: snap.Block.Time}, Paused: snap.Paused, ActiveRoot: snap.ActiveRoot,
 		ComponentID: snap.ActiveComponentID, Version: snap.ActiveVersion}, nil
 }
 

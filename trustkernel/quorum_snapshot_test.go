@@ -17,6 +17,7 @@ import (
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/quorum"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -121,8 +122,8 @@ func TestRuntimeFailsClosedWhenControllerPaused(t *testing.T) {
 	c := newControllerChain(t)
 	r := c.reader(t, 2, simchain.Behaviour{}, simchain.Behaviour{}, simchain.Behaviour{})
 	var now time.Time
-	rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, trustkernel.NewPolicy(180),
-		trustkernel.WithRuntimeClock(func() time.Time { return now }))
+	rt, err := runtime.New(&trustkernel.ControllerState{Reader: r, Controller: c.controller.Address}, runtime.NewPolicy(180),
+		runtime.WithClock(func() time.Time { return now }))
 	require.NoError(t, err)
 	now = c.clock(t)()
 	require.NoError(t, rt.Refresh(ctx))
@@ -137,6 +138,6 @@ func TestRuntimeFailsClosedWhenControllerPaused(t *testing.T) {
 	now = c.clock(t)()
 	require.NoError(t, rt.Refresh(ctx))
 	d = rt.Decision()
-	require.ErrorIs(t, d.Reads, trustkernel.ErrPaused)
-	require.ErrorIs(t, d.Writes, trustkernel.ErrPaused)
+	require.ErrorIs(t, d.Reads, runtime.ErrPaused)
+	require.ErrorIs(t, d.Writes, runtime.ErrPaused)
 }

@@ -34,7 +34,7 @@ var (
 	// ErrControllerPaused: the contract reverted with ControllerPaused, a
 	// transaction the controller refuses while paused (an upgrade proposal
 	// or activation, a manifest chunk publication, a second pause). A runtime that sees a paused controller refuses to
-	// serve with [ErrPaused] instead: that is a decision, not a revert.
+	// serve with [runtime.ErrPaused] instead: that is a decision, not a revert.
 	ErrControllerPaused = errors.New("trustkernel: controller paused")
 	// ErrNotPaused: unpause was called on a controller that is not paused.
 	ErrNotPaused = errors.New("trustkernel: controller not paused")

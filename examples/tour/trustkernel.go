@@ -17,6 +17,7 @@ import (
 	"github.com/accordsdk/accord/trustkernel"
 	"github.com/accordsdk/accord/trustkernel/integrity"
 	"github.com/accordsdk/accord/trustkernel/quorum"
+	"github.com/accordsdk/accord/trustkernel/runtime"
 	"github.com/accordsdk/accord/trustkernel/simchain"
 )
 
@@ -239,20 +240,20 @@ func tourFullMode(ctx context.Context, r *report, chain *simchain.Chain, client 
 	clock := func() time.Time { return now }
 	// A runtime configured as a server would be: mode full, no manifest
 	// file, one of the three endpoints lying.
-	check := func() (trustkernel.Decision, error) {
+	check := func() (runtime.Decision, error) {
 		qr, err := cfg.QuorumReader(quorum.WithClock(clock))
 		if err != nil {
-			return trustkernel.Decision{}, err
+			return runtime.Decision{}, err
 		}
 		defer qr.Close()
 		install, err := cfg.InstallCheck(dir, "", qr)
 		if err != nil {
-			return trustkernel.Decision{}, err
+			return runtime.Decision{}, err
 		}
-		rt, err := trustkernel.NewRuntime(&trustkernel.ControllerState{Reader: qr, Controller: ctl.Address}, cfg.Policy(),
-			trustkernel.WithRuntimeClock(clock), install)
+		rt, err := runtime.New(&trustkernel.ControllerState{Reader: qr, Controller: ctl.Address}, cfg.Policy(),
+			runtime.WithClock(clock), install)
 		if err != nil {
-			return trustkernel.Decision{}, err
+			return runtime.Decision{}, err
 		}
 		err = rt.Refresh(ctx)
 		return rt.Decision(), err

@@ -1,4 +1,4 @@
-package trustkernel
+package runtime
 
 import (
 	"context"
@@ -22,7 +22,7 @@ import (
 )
 
 // ErrOutboxEntry means a file in the outbox directory is not a valid entry.
-var ErrOutboxEntry = errors.New("trustkernel: bad outbox entry")
+var ErrOutboxEntry = errors.New("trustkernel/runtime: bad outbox entry")
 
 // Action is a critical write buffered while the RPC quorum is lost, for
 // example a signed raw transaction that pauses the controller.
@@ -57,7 +57,7 @@ const outboxSuffix = ".action.json"
 // directory that others may write to.
 func OpenOutbox(dir string) (*Outbox, error) {
 	if dir == "" {
-		return nil, errors.New("trustkernel: outbox directory is empty")
+		return nil, errors.New("trustkernel/runtime: outbox directory is empty")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("outbox: %w", err)

@@ -1,4 +1,4 @@
-package trustkernel
+package runtime
 
 import (
 	"context"
@@ -10,45 +10,69 @@ import (
 	"time"
 
 	"github.com/accordsdk/accord/trustkernel/integrity"
-	"github.com/accordsdk/accord/trustkernel/quorum"
 )
 
-// DefaultMaxStale is the Trust Kernel's recommended production max_stale_sec.
-const DefaultMaxStale = 180 * time.Second
+// Policy defaults.
+const (
+	// DefaultMaxStale is the Trust Kernel's recommended production
+	// max_stale_sec.
+	DefaultMaxStale = 180 * time.Second
+	// DefaultMaxFuture bounds how far an agreed block's timestamp may be
+	// ahead of the runtime's clock (the quorum reader's default bound too).
+	DefaultMaxFuture = 30 * time.Second
+)
 
 // Reasons the runtime refuses to serve. A [Decision] carries them wrapped
 // with the evidence; test with errors.Is.
 var (
 	// ErrNoTrustedState means no quorum-agreed state was ever read.
-	ErrNoTrustedState = errors.New("trustkernel: no quorum-agreed state yet")
+	ErrNoTrustedState = errors.New("trustkernel/runtime: no quorum-agreed state yet")
 	// ErrStale means the last agreed block is older than max_stale_sec.
-	ErrStale = errors.New("trustkernel: trusted state is stale")
+	ErrStale = errors.New("trustkernel/runtime: trusted state is stale")
 	// ErrQuorumLost means the last read did not reach the RPC quorum: writes
 	// are paused (and buffered in the outbox when one is configured).
-	ErrQuorumLost = errors.New("trustkernel: rpc quorum lost")
+	ErrQuorumLost = errors.New("trustkernel/runtime: rpc quorum lost")
 	// ErrPaused is the runtime's refusal: the quorum-agreed snapshot shows
 	// the controller paused by its emergency authority, so the install must
 	// not serve. It is a decision about serving, made off chain; the chain's
 	// own refusal of a transaction sent to a paused controller is
-	// [ErrControllerPaused], a contract revert.
-	ErrPaused = errors.New("trustkernel: instance controller is paused")
+	// trustkernel.ErrControllerPaused, a contract revert.
+	ErrPaused = errors.New("trustkernel/runtime: instance controller is paused")
 	// ErrNoActiveRoot means the controller's activeRoot is zero: no release
 	// was ever activated, so nothing may be served.
-	ErrNoActiveRoot = errors.New("trustkernel: controller has no active root")
+	ErrNoActiveRoot = errors.New("trustkernel/runtime: controller has no active root")
 	// ErrStateRollback means a state source returned state from a block
 	// below the runtime's last observation (or another block at its
 	// height); the runtime keeps the newer observation and counts the read
 	// as failed.
-	ErrStateRollback = errors.New("trustkernel: state older than the last observation")
+	ErrStateRollback = errors.New("trustkernel/runtime: state older than the last observation")
 	// ErrNoOutbox means a write was refused and there is no outbox to
 	// buffer it in.
-	ErrNoOutbox = errors.New("trustkernel: no tx outbox configured")
+	ErrNoOutbox = errors.New("trustkernel/runtime: no tx outbox configured")
+	// ErrFutureBlock means the agreed block's timestamp is further ahead
+	// of the runtime's clock than [Policy.MaxFuture] allows: the clock or
+	// the chain is wrong, and nothing is served until they agree. (A
+	// quorum reader refuses such blocks too, by its own clock.)
+	ErrFutureBlock = errors.New("trustkernel/runtime: agreed block in the future")
 )
+
+// Block identifies the chain block an observation was read at, as the
+// quorum agreed on it.
+type Block struct {
+	Number uint64
+	// Hash is the block hash (Keccak-256 of the block header).
+	Hash [32]byte
+	// Time is the block's timestamp in Unix seconds.
+	Time uint64
+}
+
+// short is the block hash's first and last three bytes in hex.
+func (b Block) short() string { return fmt.Sprintf("0x%x..%x", b.Hash[:3], b.Hash[29:]) }
 
 // Observation is controller state that a quorum agreed on.
 type Observation struct {
 	// Block is the agreed block the state was read at.
-	Block quorum.BlockRef
+	Block Block
 	// Paused is the controller's paused flag.
 	Paused bool
 	// ActiveRoot is the controller's attested manifest root.
@@ -72,7 +96,7 @@ type Policy struct {
 // NewPolicy returns the policy for max_stale_sec (0 means the default 180)
 // with the default bound on future timestamps.
 func NewPolicy(maxStaleSec int) Policy {
-	p := Policy{MaxStale: DefaultMaxStale, MaxFuture: quorum.DefaultMaxFuture}
+	p := Policy{MaxStale: DefaultMaxStale, MaxFuture: DefaultMaxFuture}
 	if maxStaleSec > 0 {
 		p.MaxStale = time.Duration(maxStaleSec) * time.Second
 	}
@@ -117,7 +141,7 @@ func (p Policy) Decide(now time.Time, last *Observation, lastErr error) Decision
 	d.Age = now.Sub(bt)
 	switch {
 	case bt.After(now.Add(p.MaxFuture)):
-		err := fmt.Errorf("%w: block %d at %d is %s ahead of the clock, allowed %s", quorum.ErrFutureBlock, last.Block.Number, last.Block.Time, -d.Age, p.MaxFuture)
+		err := fmt.Errorf("%w: block %d at %d is %s ahead of the clock, allowed %s", ErrFutureBlock, last.Block.Number, last.Block.Time, -d.Age, p.MaxFuture)
 		d.Reads, d.Writes = err, err
 	case d.Age > p.MaxStale:
 		err := fmt.Errorf("%w: block %d is %s old, allowed %s", ErrStale, last.Block.Number, d.Age.Truncate(time.Second), p.MaxStale)
@@ -142,20 +166,52 @@ type StateSource interface {
 	State(ctx context.Context) (*Observation, error)
 }
 
-// RuntimeOption configures a [Runtime].
-type RuntimeOption func(*Runtime)
-
-// WithRuntimeClock sets the runtime's clock (default time.Now).
-func WithRuntimeClock(now func() time.Time) RuntimeOption { return func(r *Runtime) { r.now = now } }
-
-// WithOutbox buffers critical actions in o while writes are paused, and
-// delivers them through send when the quorum returns.
-func WithOutbox(o *Outbox, send func(context.Context, Action) error) RuntimeOption {
-	return func(r *Runtime) { r.outbox, r.send = o, send }
+// config is what the options set.
+type config struct {
+	now     func() time.Time
+	outbox  *Outbox
+	send    func(context.Context, Action) error
+	log     *slog.Logger
+	install *installBinding
 }
 
-// WithRuntimeLogger sets the runtime's logger (default: discard).
-func WithRuntimeLogger(l *slog.Logger) RuntimeOption { return func(r *Runtime) { r.log = l } }
+// Option configures a [Runtime]. An option refuses a value it cannot use,
+// and [New] returns that error.
+type Option func(*config) error
+
+// WithClock sets the runtime's clock (default time.Now); nil is refused.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errorf("nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithOutbox buffers critical actions in o while writes are paused, and
+// delivers them through send when the quorum returns. Both are required.
+func WithOutbox(o *Outbox, send func(context.Context, Action) error) Option {
+	return func(c *config) error {
+		if o == nil || send == nil {
+			return errorf("outbox option needs an outbox and a sender")
+		}
+		c.outbox, c.send = o, send
+		return nil
+	}
+}
+
+// WithLogger sets the runtime's logger (default: discard); nil is refused.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errorf("nil logger")
+		}
+		c.log = l
+		return nil
+	}
+}
 
 // WithInstall binds the runtime to an install: the directory dir and the
 // JSON manifest at manifestPath ([integrity.Parse]); this is the check of
@@ -163,11 +219,18 @@ func WithRuntimeLogger(l *slog.Logger) RuntimeOption { return func(r *Runtime) {
 // observation), the runtime reads the manifest again and checks it and the
 // directory with [integrity.Verify]; a mismatch makes reads and writes fail
 // closed with the error, which names every missing, extra and changed file
-// ([*integrity.DiffError]) or the two roots ([integrity.ErrRootMismatch]). A failed check
-// is repeated at every refresh until it passes.
-func WithInstall(dir, manifestPath string) RuntimeOption {
-	return func(r *Runtime) {
-		r.install = &installBinding{dir: dir, from: "manifest " + manifestPath, ok: manifestPath != "",
+// ([*integrity.DiffError]) or the two roots ([integrity.ErrRootMismatch]).
+// A failed check is repeated at every refresh until it passes. Both paths
+// are required; a second install option is refused.
+func WithInstall(dir, manifestPath string) Option {
+	return func(c *config) error {
+		if dir == "" || manifestPath == "" {
+			return errorf("install option needs a directory and a manifest path")
+		}
+		if c.install != nil {
+			return errorf("two install options")
+		}
+		c.install = &installBinding{dir: dir, from: "manifest " + manifestPath,
 			load: func(context.Context, [32]byte) (*integrity.Manifest, error) {
 				data, err := os.ReadFile(manifestPath)
 				if err != nil {
@@ -175,11 +238,13 @@ func WithInstall(dir, manifestPath string) RuntimeOption {
 				}
 				return integrity.Parse(data)
 			}}
+		return nil
 	}
 }
 
-// ManifestSource gives the manifest of a root; in full mode it reads the
-// per-file hashes from the chain ([ChainManifests]).
+// ManifestSource gives the manifest of a root. In the Trust Kernel's full
+// mode it reads the per-file hashes from the chain (the trustkernel
+// package's ChainManifests, through a quorum reader).
 type ManifestSource interface {
 	Manifest(ctx context.Context, root [32]byte) (*integrity.Manifest, error)
 }
@@ -190,10 +255,17 @@ type ManifestSource interface {
 // could hold falsified together with the files). The check runs when
 // [WithInstall]'s does and fails closed the same way; a manifest that
 // cannot be read (for example not completely published) fails it too.
-func WithChainInstall(dir string, src ManifestSource) RuntimeOption {
-	return func(r *Runtime) {
-		r.install = &installBinding{dir: dir, from: "manifest from chain", ok: src != nil,
-			load: func(ctx context.Context, root [32]byte) (*integrity.Manifest, error) { return src.Manifest(ctx, root) }}
+// Both arguments are required; a second install option is refused.
+func WithChainInstall(dir string, src ManifestSource) Option {
+	return func(c *config) error {
+		if dir == "" || src == nil {
+			return errorf("chain install option needs a directory and a manifest source")
+		}
+		if c.install != nil {
+			return errorf("two install options")
+		}
+		c.install = &installBinding{dir: dir, from: "manifest from chain", load: src.Manifest}
+		return nil
 	}
 }
 
@@ -201,7 +273,6 @@ func WithChainInstall(dir string, src ManifestSource) RuntimeOption {
 // from.
 type installBinding struct {
 	dir, from string
-	ok        bool // the binding names a manifest source
 	load      func(ctx context.Context, root [32]byte) (*integrity.Manifest, error)
 }
 
@@ -242,28 +313,25 @@ type Runtime struct {
 	installChecked bool
 }
 
-// NewRuntime returns a runtime reading state from src under policy p.
-func NewRuntime(src StateSource, p Policy, opts ...RuntimeOption) (*Runtime, error) {
+// New returns a runtime reading state from src under policy p. It does no
+// I/O.
+func New(src StateSource, p Policy, opts ...Option) (*Runtime, error) {
 	if src == nil {
-		return nil, errors.New("trustkernel: runtime needs a state source")
+		return nil, errorf("runtime needs a state source")
 	}
 	if p.MaxStale <= 0 || p.MaxFuture < 0 {
 		return nil, errorf("policy max stale %s, max future %s: want positive and non-negative", p.MaxStale, p.MaxFuture)
 	}
-	r := &Runtime{src: src, policy: p, now: time.Now}
+	c := config{now: time.Now, log: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
-		opt(r)
+		if opt == nil {
+			return nil, errorf("nil option")
+		}
+		if err := opt(&c); err != nil {
+			return nil, err
+		}
 	}
-	if r.log == nil {
-		r.log = slog.New(slog.DiscardHandler)
-	}
-	if r.outbox != nil && r.send == nil {
-		return nil, errors.New("trustkernel: outbox without a sender")
-	}
-	if r.install != nil && (r.install.dir == "" || !r.install.ok) {
-		return nil, errors.New("trustkernel: install binding needs a directory and a manifest path or source")
-	}
-	return r, nil
+	return &Runtime{src: src, policy: p, now: c.now, outbox: c.outbox, send: c.send, log: c.log, install: c.install}, nil
 }
 
 // Refresh reads the controller state through the quorum. On failure the
@@ -281,7 +349,7 @@ func (r *Runtime) Refresh(ctx context.Context) error {
 	r.mu.Lock()
 	if err == nil && r.last != nil && olderBlock(obs.Block, r.last.Block) {
 		err = fmt.Errorf("%w: block %d (%s), last observation at block %d (%s)", ErrStateRollback,
-			obs.Block.Number, obs.Block.Hash.TerminalString(), r.last.Block.Number, r.last.Block.Hash.TerminalString())
+			obs.Block.Number, obs.Block.short(), r.last.Block.Number, r.last.Block.short())
 	}
 	if err != nil {
 		r.lastErr = err
@@ -329,7 +397,7 @@ func (r *Runtime) Refresh(ctx context.Context) error {
 
 // olderBlock reports whether b is below last, or another block at its
 // height.
-func olderBlock(b, last quorum.BlockRef) bool {
+func olderBlock(b, last Block) bool {
 	return b.Number < last.Number || b.Number == last.Number && b.Hash != last.Hash
 }
 
