@@ -268,17 +268,27 @@
 //
 // # Instance status file
 //
-// With [Config.StatusFile] set, an instance replaces that file atomically
-// after every flush with an [InstanceStatus], for a HUD:
+// With [Config.StatusFile] set (chp-instance -status-file), an instance
+// replaces that file atomically after every flush with an
+// [InstanceStatus], for a HUD: one line, a JSON object and a newline, with
+// exactly these members in this order (testdata/vectors/instance_status.json
+// holds examples):
 //
-//	{"instance_id":"...","state":"coherent","color":"#38BDF8",
-//	 "registry_fingerprint":"sha256:<hex>","fingerprint_short":"<first 12 hex>",
-//	 "pending":0,"set_aside":0,"last_ack_id":"...","updated":"<RFC 3339>"}
+//	{"instance_id":"<lower-case uuid>","state":"coherent","color":"#38BDF8",
+//	 "registry_fingerprint":"sha256:<hex>","fingerprint_short":"<12 hex>",
+//	 "pending":0,"set_aside":0,"last_ack_id":"<uuid>","updated":"2025-11-04T08:45:01Z"}
 //
-// state is one of the five statuses, color its HUD colour ([Status.Color]),
-// registry_fingerprint the fingerprint of the configured registry key,
-// pending the heartbeats queued and not acknowledged, set_aside the lines
-// of the set-aside file.
+// state is one of the five statuses and color its HUD colour
+// ([Status.Color]): coherent #38BDF8, review #EAB308, repairing #F97316,
+// quiet #9CA3AF, failed #EF4444. registry_fingerprint is "sha256:" and
+// the lower-case hex SHA-256 of the raw registry key the instance trusts
+// now (the configured key, or the last it learned from the registry's key
+// rotations), fingerprint_short its first 12 hex digits; pending counts
+// the heartbeats queued and not acknowledged, set_aside the lines of the
+// set-aside file (both integers, at least 0); last_ack_id is the ack_id of
+// the last ACK the instance verified, absent before the first; updated is
+// the instance's clock when the file was written, RFC 3339 UTC in whole
+// seconds. A reader should ignore members it does not know.
 //
 // # Air gap
 //
@@ -320,9 +330,10 @@
 //	GET /ledger/tile/entries/<N>[.p/<W>]    entry bundles: the ledger records
 //	GET /ledger/proof?lr=<fp>&index=<n>     [LedgerProof]: record n of Local Registry fp, with its tlog-proof
 //	GET /ledger/consistency?old=N&new=M     [ConsistencyProof] between two ledger sizes (new: default the size)
-//	GET /ledger/registries                  JSON array of [AdmittedRegistry]: fingerprint, public_key, racs, imported, root
+//	GET /ledger/registries                  JSON array of [AdmittedRegistry]: fingerprint, public_key, racs, imported, root, revocations
 //	GET /ledger/receipts                    JSON array of the [Receipt] payloads issued, oldest first
 //	GET /ledger/receipts/{receipt_id}       that receipt as issued (coherence_receipt.json)
+//	GET /ledger/revocations                 JSON array of {"index":<ledger index>,"revocation":<[Revocation]>}, ledger order
 //
 // The tiles are those of package internal/tiles: tile height 8, served up
 // to the last checkpoint the ledger signed (each import signs one; GET

@@ -51,6 +51,8 @@ func TestRefusalAfterKeyRotation(t *testing.T) {
 			require.ErrorIs(t, err, ErrRejected)
 			assert.Contains(t, err.Error(), "meta_refused")
 			assert.Equal(t, pubString(testKey(51)), in.RegistryKey(), "the instance followed the rotation")
+			pub, _ := envelope.ParseEd25519PublicKey(pubString(testKey(51)))
+			assert.Equal(t, envelope.Fingerprint(pub), in.Status().RegistryFingerprint, "the status shows the key trusted now")
 			assert.Equal(t, StatusReview, in.State())
 			assert.Zero(t, in.Pending(), "the refusal verified: the queue moved past the heartbeat")
 

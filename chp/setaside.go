@@ -200,7 +200,7 @@ type InstanceStatus struct {
 	InstanceID          string    `json:"instance_id"`
 	State               Status    `json:"state"`
 	Color               Color     `json:"color"`                // [Status.Color]
-	RegistryFingerprint string    `json:"registry_fingerprint"` // "sha256:<hex>" of the configured registry key
+	RegistryFingerprint string    `json:"registry_fingerprint"` // "sha256:<hex>" of the registry key trusted now ([Instance.RegistryKey])
 	FingerprintShort    string    `json:"fingerprint_short"`    // its first 12 hex digits
 	Pending             uint64    `json:"pending"`              // heartbeats queued, not yet acknowledged
 	SetAside            uint64    `json:"set_aside"`            // heartbeats in the set-aside file
@@ -210,10 +210,10 @@ type InstanceStatus struct {
 
 // Status returns the instance's status as written to its status file.
 func (in *Instance) Status() InstanceStatus {
-	pub, _ := envelope.ParseEd25519PublicKey(in.cfg.RegistryKey)
-	fp := envelope.Fingerprint(pub)
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	pub, _ := envelope.ParseEd25519PublicKey(in.keys[len(in.keys)-1])
+	fp := envelope.Fingerprint(pub)
 	s := InstanceStatus{
 		InstanceID: in.cfg.InstanceID, State: in.state, Color: in.state.Color(),
 		RegistryFingerprint: fp, FingerprintShort: fp[7:19],

@@ -2,6 +2,7 @@ package chp
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,8 +10,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +45,49 @@ const (
 	unpinVectors    = "unpin.json"
 	revokeVectors   = "revocation.json"
 	rootVectors     = "root_rotation.json"
+	statusVectors   = "instance_status.json"
 )
+
+// statusVector is one case of instance_status.json.
+type statusVector struct {
+	Desc        string `json:"desc"`
+	RegistryKey string `json:"registry_public_key"` // the key the instance trusts
+	StatusFile  string `json:"status_file"`         // the file's bytes as written
+}
+
+func generateStatusVectors(t *testing.T) []statusVector {
+	var out []statusVector
+	for _, tc := range []struct {
+		desc   string
+		state  Status
+		queued int
+		ack    string
+	}{
+		{"coherent after an acknowledged heartbeat", StatusCoherent, 0, "01a20000-0000-7000-8000-000000000001"},
+		{"quiet, two heartbeats queued, none acknowledged yet", StatusQuiet, 2, ""},
+	} {
+		dir := t.TempDir()
+		in, err := NewInstance(Config{HomeURI: "https://accord.local/registry/heartbeat", RegistryKey: pubString(testKey(50)),
+			Sandbox: false, InstanceID: "3EC2F1E0-2D31-4594-8D7B-8B9D8B2F2A11", Version: "2025.11.03",
+			LicenseHash: LicenseHash([]byte("licence")), QueueDir: filepath.Join(dir, "queue"),
+			StatusFile: filepath.Join(dir, "status.json"), Now: func() time.Time { return vectorTime.Add(1500 * time.Millisecond) }})
+		require.NoError(t, err)
+		for range tc.queued {
+			_, err := in.queue.Append(context.Background(), vectorHeartbeat(StatusQuiet, "3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11"))
+			require.NoError(t, err)
+		}
+		in.state = tc.state
+		if tc.ack != "" {
+			in.last = &Ack{AckID: tc.ack}
+		}
+		in.writeStatus()
+		b, err := os.ReadFile(in.cfg.StatusFile)
+		require.NoError(t, err)
+		require.NoError(t, in.Close())
+		out = append(out, statusVector{Desc: tc.desc, RegistryKey: pubString(testKey(50)), StatusFile: string(b)})
+	}
+	return out
+}
 
 // revocationVector is one case of revocation.json.
 type revocationVector struct {
@@ -658,6 +703,43 @@ func TestVectors(t *testing.T) {
 				assert.Equal(t, uint64(2), rc.To)
 				_, err = VerifyReceipt([]byte(v.Receipt), rec["new_key"].(string))
 				require.NoError(t, err, "the new root alone verifies it too, the origin read from the checkpoint")
+			})
+		}
+	})
+	t.Run("instance_status", func(t *testing.T) {
+		colors := map[string]string{"coherent": "#38BDF8", "review": "#EAB308", "repairing": "#F97316", "quiet": "#9CA3AF", "failed": "#EF4444"}
+		for _, v := range readVectors(t, statusVectors, generateStatusVectors) {
+			t.Run(v.Desc, func(t *testing.T) {
+				require.True(t, strings.HasSuffix(v.StatusFile, "}\n"), "one JSON object and a newline")
+				require.NotContains(t, strings.TrimSuffix(v.StatusFile, "\n"), "\n")
+				doc := decodeObject(t, v.StatusFile)
+				want := []string{"instance_id", "state", "color", "registry_fingerprint", "fingerprint_short", "pending", "set_aside", "updated"}
+				if _, ok := doc["last_ack_id"]; ok {
+					want = append(want, "last_ack_id")
+					assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, doc["last_ack_id"])
+				}
+				assert.ElementsMatch(t, want, slices.Collect(maps.Keys(doc)))
+				assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, doc["instance_id"])
+				state, _ := doc["state"].(string)
+				require.Contains(t, colors, state)
+				assert.Equal(t, colors[state], doc["color"])
+				fp := sha256.Sum256(rawEd25519(t, v.RegistryKey))
+				assert.Equal(t, "sha256:"+hex.EncodeToString(fp[:]), doc["registry_fingerprint"])
+				assert.Equal(t, hex.EncodeToString(fp[:])[:12], doc["fingerprint_short"])
+				for _, k := range []string{"pending", "set_aside"} {
+					n, err := doc[k].(json.Number).Int64()
+					require.NoError(t, err, k)
+					assert.GreaterOrEqual(t, n, int64(0), k)
+				}
+				updated, _ := doc["updated"].(string)
+				at, err := time.Parse(time.RFC3339, updated)
+				require.NoError(t, err)
+				assert.Equal(t, at.UTC().Format("2006-01-02T15:04:05Z"), updated, "UTC, whole seconds")
+				// The package's type reads it back.
+				var st InstanceStatus
+				require.NoError(t, json.Unmarshal([]byte(v.StatusFile), &st))
+				assert.Equal(t, Status(state), st.State)
+				assert.True(t, st.Updated.Equal(at))
 			})
 		}
 	})
