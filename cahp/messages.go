@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictb64"
 	"github.com/accordsdk/accord/internal/strictjson"
 )
 
@@ -200,7 +201,7 @@ func decodeBin(s string, n int, what string) ([]byte, error) {
 			return b, nil
 		}
 	}
-	b, err := b64.DecodeString(s)
+	b, err := strictb64.RawURL(s)
 	if err != nil || len(b) != n {
 		return nil, fmt.Errorf("%w: %s %.80q: want %d bytes in base64url", ErrMalformed, what, s, n)
 	}
@@ -212,7 +213,7 @@ func decodeVar(s string, max int, what string) ([]byte, error) {
 	if len(s) > b64.EncodedLen(max) {
 		return nil, fmt.Errorf("%w: %s of %d characters, want at most %d bytes", ErrMalformed, what, len(s), max)
 	}
-	b, err := b64.DecodeString(s)
+	b, err := strictb64.RawURL(s)
 	if err != nil || len(b) == 0 {
 		return nil, fmt.Errorf("%w: %s: want 1 to %d bytes in base64url", ErrMalformed, what, max)
 	}
@@ -475,10 +476,11 @@ func (c *Challenge) check() error {
 	if c.ChallengeType != ChallengeHashcash {
 		return fmt.Errorf("%w: challenge_type %.40q, want %q", ErrMalformed, c.ChallengeType, ChallengeHashcash)
 	}
-	if _, err := decodeVar(c.Prefix, MaxPrefixSize, "prefix"); err != nil {
+	p, err := decodeVar(c.Prefix, MaxPrefixSize, "prefix")
+	if err != nil {
 		return err
 	}
-	if p, _ := b64.DecodeString(c.Prefix); len(p) < MinPrefixSize {
+	if len(p) < MinPrefixSize {
 		return fmt.Errorf("%w: prefix of %d bytes, want %d to %d", ErrMalformed, len(p), MinPrefixSize, MaxPrefixSize)
 	}
 	if c.Difficulty < 0 || c.Difficulty > 256 {

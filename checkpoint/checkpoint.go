@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // Signature type identifiers of C2SP signed-note, the byte hashed into a
@@ -105,10 +107,8 @@ func Parse(text []byte) (Checkpoint, error) {
 		return Checkpoint{}, fmt.Errorf("%w: tree size %d over 2^63-1", ErrMalformed, size)
 	}
 	c.Size = size
-	// The length check also refuses the CR the decoder skips: a checkpoint
-	// has one spelling.
-	h, err := base64.StdEncoding.Strict().DecodeString(lines[2])
-	if err != nil || len(h) != tlog.HashSize || len(lines[2]) != 44 {
+	h, err := strictb64.Std(lines[2])
+	if err != nil || len(h) != tlog.HashSize {
 		return Checkpoint{}, fmt.Errorf("%w: root hash %q is not base64 of %d bytes", ErrMalformed, lines[2], tlog.HashSize)
 	}
 	copy(c.Hash[:], h)

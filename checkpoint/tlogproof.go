@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // proofHeader is the first line of a C2SP tlog-proof.
@@ -75,9 +77,8 @@ func ParseProof(data []byte) (*Proof, error) {
 	p := &Proof{}
 	l, ok := line()
 	if e, found := strings.CutPrefix(l, "extra "); found && ok {
-		// Comparing with the re-encoding refuses the CR the decoder skips.
-		extra, err := base64.StdEncoding.Strict().DecodeString(e)
-		if err != nil || len(extra) == 0 || base64.StdEncoding.EncodeToString(extra) != e {
+		extra, err := strictb64.Std(e)
+		if err != nil || len(extra) == 0 {
 			return bad("extra %q is not non-empty base64", e)
 		}
 		p.Extra = extra
@@ -103,8 +104,8 @@ func ParseProof(data []byte) (*Proof, error) {
 		if len(p.Path) == maxProofHashes {
 			return bad("more than %d proof hashes", maxProofHashes)
 		}
-		h, err := base64.StdEncoding.Strict().DecodeString(l)
-		if err != nil || len(h) != tlog.HashSize || len(l) != 44 {
+		h, err := strictb64.Std(l)
+		if err != nil || len(h) != tlog.HashSize {
 			return bad("proof line %q is not base64 of %d bytes", l, tlog.HashSize)
 		}
 		p.Path = append(p.Path, tlog.Hash(h))

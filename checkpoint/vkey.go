@@ -10,6 +10,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // vkey encodes a C2SP signed-note verifier key:
@@ -40,11 +41,8 @@ func ParseVerifierKey(key string) (note.Verifier, error) {
 		return nil, fmt.Errorf("%w: verifier key %q is not name+id+key", ErrBadKey, key)
 	}
 	id, err1 := strconv.ParseUint(hexID, 16, 32)
-	// The decoder skips CR and LF even in strict mode; comparing with the
-	// re-encoding keeps one spelling per key.
-	raw, err2 := base64.StdEncoding.Strict().DecodeString(b64)
-	if err1 != nil || fmt.Sprintf("%08x", id) != hexID || err2 != nil || len(raw) != 1+ed25519.PublicKeySize ||
-		base64.StdEncoding.EncodeToString(raw) != b64 {
+	raw, err2 := strictb64.Std(b64)
+	if err1 != nil || fmt.Sprintf("%08x", id) != hexID || err2 != nil || len(raw) != 1+ed25519.PublicKeySize {
 		return nil, fmt.Errorf("%w: verifier key %q: bad key ID or key", ErrBadKey, key)
 	}
 	pub := ed25519.PublicKey(raw[1:])

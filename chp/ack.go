@@ -13,6 +13,7 @@ import (
 
 	"github.com/accordsdk/accord/envelope"
 	"github.com/accordsdk/accord/internal/jcs"
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // sigPrefix starts every detached signature chp writes: registry_signature
@@ -53,7 +54,7 @@ func verifySignature(pub ed25519.PublicKey, msg []byte, sig string) error {
 	if !ok {
 		return fmt.Errorf("%w: signature does not start with %q", ErrBadSignature, sigPrefix)
 	}
-	raw, err := b64.DecodeString(enc)
+	raw, err := strictb64.RawURL(enc)
 	if err != nil || len(raw) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: signature is not %d bytes of unpadded base64url", ErrBadSignature, ed25519.SignatureSize)
 	}

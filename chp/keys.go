@@ -2,12 +2,12 @@ package chp
 
 import (
 	"crypto/ed25519"
-	"encoding/base64"
 	"fmt"
 	"time"
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // Types of the key lifecycle's records and signed messages (their "type"
@@ -148,8 +148,7 @@ func parseRotationAs(b []byte, typ, what string) (*KeyRotation, error) {
 	if raw.Size > maxIJSON {
 		return nil, fmt.Errorf("%w: %s size %d", ErrMalformed, what, raw.Size)
 	}
-	// The length check also refuses the CR and LF the decoder skips.
-	if root, err := base64.StdEncoding.Strict().DecodeString(raw.Root); err != nil || len(root) != 32 || len(raw.Root) != 44 {
+	if root, err := strictb64.Std(raw.Root); err != nil || len(root) != 32 {
 		return nil, fmt.Errorf("%w: %s root %q is not 32 bytes of padded base64", ErrMalformed, what, raw.Root)
 	}
 	for f, v := range map[string]string{"old_key": raw.OldKey, "new_key": raw.NewKey} {

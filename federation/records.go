@@ -13,6 +13,7 @@ import (
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
 	"github.com/accordsdk/accord/internal/jcs"
+	"github.com/accordsdk/accord/internal/strictb64"
 	"github.com/accordsdk/accord/internal/strictjson"
 )
 
@@ -238,10 +239,9 @@ func encodeSig(sig []byte) string { return "u" + base64.RawURLEncoding.EncodeToS
 
 // verifySig checks an Ed25519 signature in multibase base64url form.
 func verifySig(pub ed25519.PublicKey, domain string, body []byte, sig string) error {
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(strings.TrimPrefix(sig, "u"))
-	// The length check also refuses the CR and LF the decoder skips, so a
-	// signature has one spelling.
-	if !strings.HasPrefix(sig, "u") || err != nil || len(raw) != ed25519.SignatureSize || len(sig) != 1+86 {
+	enc, ok := strings.CutPrefix(sig, "u")
+	raw, err := strictb64.RawURL(enc)
+	if !ok || err != nil || len(raw) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: signature %.16q is not multibase base64url of 64 bytes", ErrMalformed, sig)
 	}
 	if !ed25519.Verify(pub, signedMessage(domain, body), raw) {

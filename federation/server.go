@@ -2,7 +2,6 @@ package federation
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictb64"
 	"github.com/accordsdk/accord/internal/tiles"
 )
 
@@ -107,7 +107,7 @@ func (m *Mesh) authRead(r *http.Request) (*Peer, error) {
 	if h == "" {
 		return nil, fmt.Errorf("%w: no %s header", ErrUnknownMesh, HeaderEnvelope)
 	}
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(h)
+	raw, err := strictb64.RawURL(h)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s header is not base64url", ErrMalformed, HeaderEnvelope)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/internal/atomicfile"
 	"github.com/accordsdk/accord/internal/durable"
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // maxAddCheckpoint bounds an add-checkpoint request body.
@@ -400,9 +401,8 @@ func ParseAddCheckpoint(body []byte) (uint64, tlog.TreeProof, []byte, error) {
 		if len(proof) == 63 {
 			return bad("more than 63 proof lines")
 		}
-		// The length check also refuses the CR the decoder skips.
-		h, err := base64.StdEncoding.Strict().DecodeString(string(line))
-		if err != nil || len(h) != tlog.HashSize || len(line) != 44 {
+		h, err := strictb64.Std(string(line))
+		if err != nil || len(h) != tlog.HashSize {
 			return bad("proof line %.60q is not a base64 hash", line)
 		}
 		proof = append(proof, tlog.Hash(h))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 const (
@@ -396,7 +397,7 @@ func ctPayload(p []byte) ([]byte, bool) {
 	if len(p) < len(pre)+len(post) || string(p[:len(pre)]) != pre || string(p[len(p)-len(post):]) != post {
 		return nil, false
 	}
-	ct, err := rawURL.AppendDecode(nil, p[len(pre):len(p)-len(post)])
+	ct, err := strictb64.AppendRawURL(nil, p[len(pre):len(p)-len(post)])
 	if err != nil {
 		return nil, false
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // Pairing message types. The upper-case ones belong to the flow in which a
@@ -53,9 +54,10 @@ var rawURL = base64.RawURLEncoding.Strict()
 // MarshalText writes unpadded base64url.
 func (b b64) MarshalText() ([]byte, error) { return rawURL.AppendEncode(nil, b), nil }
 
-// UnmarshalText reads unpadded base64url with zero padding bits.
+// UnmarshalText reads unpadded base64url with zero padding bits and no CR
+// or LF.
 func (b *b64) UnmarshalText(t []byte) error {
-	out, err := rawURL.AppendDecode(nil, t)
+	out, err := strictb64.AppendRawURL(nil, t)
 	if err != nil {
 		return fmt.Errorf("base64url: %v", err)
 	}

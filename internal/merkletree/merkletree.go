@@ -56,14 +56,13 @@ import (
 	"math/bits"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // ErrFrontier is returned when a frontier does not have the shape its size
 // requires.
 var ErrFrontier = errors.New("merkletree: malformed frontier")
-
-// hashTextLen is the length of a hash in padded base64.
-const hashTextLen = 44
 
 // maxSize is the largest tree size: tlog counts records in an int64.
 const maxSize = 1<<63 - 1
@@ -159,9 +158,8 @@ func ParseFrontier(size uint64, enc []string) (Frontier, error) {
 	}
 	hashes := make([]tlog.Hash, len(enc))
 	for i, s := range enc {
-		// The length check also refuses the CR and LF the decoder skips.
-		b, err := base64.StdEncoding.Strict().DecodeString(s)
-		if err != nil || len(b) != tlog.HashSize || len(s) != hashTextLen {
+		b, err := strictb64.Std(s)
+		if err != nil || len(b) != tlog.HashSize {
 			return Frontier{}, fmt.Errorf("%w: hash %d is not %d bytes of padded standard base64", ErrFrontier, i, tlog.HashSize)
 		}
 		hashes[i] = tlog.Hash(b)

@@ -25,7 +25,8 @@
 //     null string, number, boolean, array or struct is [ErrType].
 //   - Integers must be written as integers (no fraction or exponent) and fit
 //     the Go type; arrays must have exactly the Go array's length; []byte
-//     is padded standard base64 with zero padding bits.
+//     is padded standard base64 with zero padding bits and no CR or LF (an
+//     escaped "\r" or "\n" inside is refused, not skipped).
 //   - Anything but whitespace after the value is [ErrTrailing]; nesting is
 //     bounded by [MaxDepth] (default [DefaultMaxDepth]) and the input by
 //     [MaxSize] (default [DefaultMaxSize]).

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/accordsdk/accord/internal/jcs"
+	"github.com/accordsdk/accord/internal/strictb64"
 )
 
 // DefaultMaxDepth is the nesting limit when [MaxDepth] is not given: the
@@ -505,12 +506,13 @@ func decodeBytes(d *decodeState, v reflect.Value, off, depth int) (int, error) {
 	if err != nil {
 		return next, fromScan(err)
 	}
-	b := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
-	n, err := base64.StdEncoding.Strict().Decode(b, s)
+	// An escaped CR or LF ("\r", "\n") is refused, not skipped: one
+	// spelling per byte string.
+	b, err := strictb64.AppendStd(make([]byte, 0, base64.StdEncoding.DecodedLen(len(s))), s)
 	if err != nil {
 		return off, &Error{Offset: off, Err: ErrValue, Detail: "not padded standard base64", Cause: err}
 	}
-	v.SetBytes(b[:n])
+	v.SetBytes(b)
 	return next, nil
 }
 

@@ -103,6 +103,8 @@ func TestUnmarshalRefuses(t *testing.T) {
 		{"invalid utf-8", "{\"kind\":\"\xff\"}", nil, ErrString, "$.kind"},
 		{"bad base64", `{"kind":"a","bytes":"AQI"}`, nil, ErrValue, "$.bytes"},
 		{"base64url", `{"kind":"a","bytes":"-_8="}`, nil, ErrValue, "$.bytes"},
+		{"base64 with an escaped CR", `{"kind":"a","bytes":"AAEC\rAw=="}`, nil, ErrValue, "$.bytes"},
+		{"base64 with an escaped LF", `{"kind":"a","bytes":"AAECAw==\n"}`, nil, ErrValue, "$.bytes"},
 		{"text unmarshaler fails", `{"kind":"a","addr":"nope"}`, nil, ErrValue, "$.addr"},
 		{"deep", `{"kind":"a","any":[[[[1]]]]}`, []Option{MaxDepth(4)}, ErrDepth, "$.any[0][0][0]"},
 		{"deep raw", `{"kind":"a","raw":{"a":{"b":{}}}}`, []Option{MaxDepth(3)}, ErrDepth, "$.raw.a.b"},
