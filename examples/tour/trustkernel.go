@@ -45,6 +45,15 @@ func tourTrustKernel(ctx context.Context, r *report) error {
 	}
 	r.step("simulated chain (prague) at %s", chain.URL())
 
+	costs, err := trustkernel.EstimateDeployment(ctx, client.Client(), simchain.Address(0), simchain.Address(0))
+	if err != nil {
+		return err
+	}
+	var deployGas uint64
+	for _, c := range costs {
+		deployGas += c.Gas
+	}
+	r.step("cost estimate deploy: %d creations, %d gas (the factory's through a state override, before the implementation exists)", len(costs), deployGas)
 	dep, err := trustkernel.Deploy(ctx, client, from(0), simchain.Address(0))
 	if err != nil {
 		return err
