@@ -634,6 +634,8 @@
 //	chp-registry -data lr -pin-receipt coherence_receipt.json
 //	chp-registry -data lr -rotate-key                     # new lr/lr.key and lr.pub, rotation logged
 //	chp-registry -data lr -unpin UUID -reason "re-imaged"  # audited un-pin
+//	registry-import -data gr -rotate-root                  # new gr/gr-root.key, root_rotations.json for the LRs
+//	chp-registry -data lr -root-rotation root_rotations.json  # the LR follows the GR's new root
 //	registry-import -data gr -revoke RAC_ID -reason "decommissioned" -revocation-out revocation.json
 //	chp-registry -data lr -revocation revocation.json      # the LR stops claiming admission
 //

@@ -361,6 +361,13 @@ func saveRootSet(dir string, s *RootSet) error {
 	return writeFileAtomic(dir, lrRootsFile, b)
 }
 
+// ReadRootRotations reads what an operator hands a Local Registry: one
+// root rotation record, or a JSON array of them (the Global Registry's
+// list, [GlobalRegistry.RootRotations]), and returns each record in its RFC
+// 8785 form, ready for [LocalRegistry.AddRootRotations]. It checks the JSON
+// only; the records are checked when they are learned.
+func ReadRootRotations(b []byte) ([][]byte, error) { return readRotationRecords(b) }
+
 // readRotationRecords reads what an operator hands over: one root rotation
 // record, or a JSON array of them (the Global Registry's list).
 func readRotationRecords(b []byte) ([][]byte, error) {

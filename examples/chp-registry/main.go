@@ -15,7 +15,13 @@
 // issued by the GR (registry-import -revoke) and exits: it is appended to
 // the log, and a registry whose certificate it covers stops claiming
 // admission (GET /registry/info, GET /hud/status.json) until a newer
-// certificate is installed. Every flag has an environment variable as its
+// certificate is installed. -root-rotation FILE hands the registry the
+// GR's root rotation records (registry-import -rotate-root writes them,
+// and an import writes them beside the receipt once the root has rotated):
+// the registry learns each one signed by the root it trusts and the next,
+// keeps its trusted roots in DIR/root-keys.json, and then takes
+// certificates and receipts of the new root (with -pin-receipt, the
+// records are learned first). Every flag has an environment variable as its
 // fallback (-h).
 package main
 
@@ -40,7 +46,7 @@ import (
 
 type options struct {
 	addr, data, root, rac, name, certFile, keyFile, pin string
-	metaAllow, unpin, reason, revocation                string
+	metaAllow, unpin, reason, revocation, rootRotation  string
 	metaMax, quarantineSize                             int
 	allowUnsigned, init, listQuarantine, rotateKey      bool
 	logEvery, maxAge                                    time.Duration
@@ -66,7 +72,11 @@ certificate and then serves. -unpin UUID -reason TEXT, -rotate-key and
 (through the socket when the registry runs) and exit; all are records of
 the registry's log. A registry whose certificate is revoked still logs
 heartbeats but no longer claims admission, until a newer certificate is
-installed with -rac. -root is remembered in DIR. -tls-cert needs -tls-key.`,
+installed with -rac. -root-rotation FILE (root_rotations.json from
+registry-import) teaches the registry the GR's new root, then exits, or
+pins the receipt given with -pin-receipt. -root is remembered in DIR; it
+must be a root the registry trusts (the first, or one a rotation record
+handed over to). -tls-cert needs -tls-key.`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&o.data, "data", "chp-registry-data", "`DIR` of the registry's key, log and state").Env("CHP_REGISTRY_DATA")
 			f.Init(&o.init)
@@ -85,6 +95,7 @@ installed with -rac. -root is remembered in DIR. -tls-cert needs -tls-key.`,
 			f.String(&o.unpin, "unpin", "", "un-pin the key of instance `UUID` (needs -reason; appended to the log), then exit")
 			f.String(&o.reason, "reason", "", "why the key is un-pinned (`TEXT`, logged with the un-pin)")
 			f.String(&o.revocation, "revocation", "", "install a revocation `FILE` of an admission certificate (from registry-import -revoke; appended to the log), then exit")
+			f.String(&o.rootRotation, "root-rotation", "", "learn the GR root rotation records in `FILE` (one record, or the list registry-import writes), then exit (or pin -pin-receipt)")
 			f.Bool(&o.rotateKey, "rotate-key", false, "replace the registry's key (new DIR/lr.key and lr.pub; the rotation is logged, signed by the old and the new key), then exit")
 			f.Duration(&o.logEvery, "log-every", time.Minute, "how often a running registry logs its heartbeat counters")
 			f.Int(&o.quarantineSize, "quarantine-size", chp.DefaultQuarantine, "how many refused heartbeats to keep for -quarantine (0: none)").Env("CHP_QUARANTINE_SIZE")
@@ -98,6 +109,7 @@ installed with -rac. -root is remembered in DIR. -tls-cert needs -tls-key.`,
 				func() error { return e.Flags.File("rac") },
 				func() error { return e.Flags.File("pin-receipt") },
 				func() error { return e.Flags.File("revocation") },
+				func() error { return e.Flags.File("root-rotation") },
 				func() error { return e.Flags.Positive("log-every") },
 				func() error { return e.Flags.Positive("max-age") },
 				func() error { return e.Flags.NonNegative("quarantine-size") },
@@ -132,6 +144,11 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 	}
 	if o.revocation != "" {
 		return installRevocation(ctx, e, o, fresh)
+	}
+	if o.rootRotation != "" {
+		if err := learnRoots(e, o, fresh); err != nil || o.pin == "" {
+			return err
+		}
 	}
 	// With the registry already running, -pin-receipt and -rac go to it
 	// through its operator socket.
@@ -190,7 +207,7 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		logger.Info("created registry key", "public_key", lr.PublicKey(), "file", filepath.Join(o.data, chpcli.PubFile))
 	}
 	if o.pin != "" {
-		if rootKey == "" {
+		if rootKey == "" && lr.RootSet() == nil {
 			return errors.New("missing -root: a receipt is verified with the GR root key")
 		}
 		rc, err := lr.PinReceipt(pinned)
@@ -201,7 +218,7 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		return nil
 	}
 	if rac != nil {
-		if rootKey == "" {
+		if rootKey == "" && lr.RootSet() == nil {
 			return errors.New("missing -root: the admission certificate is verified with the GR root key")
 		}
 		if err := lr.InstallAdmissionCert(rac); err != nil {
@@ -331,6 +348,63 @@ func installRevocation(ctx context.Context, e *cli.Env, o options, fresh bool) e
 	}
 	fmt.Fprintf(e.Stdout, "installed the revocation of admission certificate %s (revoked at %s by %s: %s) as log record %d%s\n",
 		v.RACID, v.RevokedAt.Format(time.RFC3339), v.IssuedBy, cli.OneLine(v.Reason), entry.Index, covers)
+	return nil
+}
+
+// learnRoots runs -root-rotation: through the running registry's operator
+// socket, or on the registry opened here when it is not running. A -root
+// given with it may be the root the records hand over to; it is
+// remembered once the registry trusts it.
+func learnRoots(e *cli.Env, o options, fresh bool) error {
+	if fresh {
+		return errors.New("no registry in -data yet (create it with -init)")
+	}
+	b, err := os.ReadFile(o.rootRotation)
+	if err != nil {
+		return err
+	}
+	var roots chp.TrustedRoots
+	if chpcli.AdminRunning(o.data) {
+		var out jsonBuffer
+		if err := chpcli.AdminPost(o.data, "/admin/root-rotation", b, &out); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(out, &roots); err != nil {
+			return fmt.Errorf("reading the registry's answer: %w", err)
+		}
+	} else {
+		records, err := chp.ReadRootRotations(b)
+		if err != nil {
+			return fmt.Errorf("-root-rotation %s: %w", o.rootRotation, err)
+		}
+		rootKey, err := chpcli.RememberRoot(o.data, "")
+		if err != nil {
+			return err
+		}
+		if o.root != "" {
+			if rootKey, err = chpcli.ReadKey(o.root); err != nil {
+				return fmt.Errorf("invalid -root: %w", err)
+			}
+		}
+		// With no root remembered, the registry follows the records from
+		// the roots it keeps (and refuses them if it has none).
+		lr, _, err := chpcli.OpenLocal(o.data, rootKey, false, chp.WithRootRotations(records...))
+		if err != nil {
+			return err
+		}
+		set := lr.RootSet()
+		roots = chp.TrustedRoots{RootKey: set.Current(), Keys: set.Keys(), RootRotations: set.Rotations()}
+		if err := lr.Close(); err != nil {
+			return err
+		}
+	}
+	if o.root != "" {
+		if _, err := chpcli.RememberRoot(o.data, o.root); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.Stdout, "the registry trusts %d GR root(s) after %d rotation(s); newest root %s\n",
+		len(roots.Keys), len(roots.RootRotations), roots.RootKey)
 	return nil
 }
 

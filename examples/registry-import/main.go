@@ -17,6 +17,11 @@
 // ledger checkpoint, the admitted registries or the receipts issued;
 // -proof prints the ledger proof of one imported record. -init creates the GR root key in DIR/gr-root.key the first time
 // and writes its public key to DIR/gr-root.pub (give that to enclaves).
+// -rotate-root replaces the root key: the rotation is a record of the
+// ledger signed by the old and the new root, written (with any earlier
+// ones) to root_rotations.json for the enclaves' Local Registries
+// (chp-registry -root-rotation); an import writes that file beside the
+// receipt whenever the root has rotated.
 package main
 
 import (
@@ -41,11 +46,14 @@ import (
 
 type options struct {
 	data, from, receipt, admit, racOut, issuer string
-	serve, show, proof                         string
+	serve, show, proof, rotationOut            string
 	revoke, reason, revocationOut              string
 	validity                                   time.Duration
-	strict, init                               bool
+	strict, init, rotateRoot                   bool
 }
+
+// nextRootFile holds the GR's next root key during a rotation.
+const nextRootFile = chpcli.GlobalKeyFile + ".next"
 
 func main() { cli.Main(command()) }
 
@@ -64,8 +72,13 @@ func command() *cli.Command {
   registry-import -data ./gr -proof sha256:<LR fingerprint>:<LR index>
   registry-import -data ./gr -revoke RAC_ID -reason TEXT   revoke a certificate (logged in the
                                                      ledger), write revocation.json for the LR
-Give exactly one of -admit, -from, -serve, -show, -proof and -revoke. The GR
-root public key is DIR/gr-root.pub; ledger proofs verify with it alone.`,
+  registry-import -data ./gr -rotate-root            replace the root key; carry
+                                                     root_rotations.json to every LR
+Give exactly one of -admit, -from, -serve, -show, -proof, -revoke and
+-rotate-root. The GR root public key is DIR/gr-root.pub; ledger proofs
+verify with it alone. After a root rotation, LRs and instances given an
+earlier root follow the rotation records (chp-registry -root-rotation
+root_rotations.json).`,
 		Flags: func(f *cli.FlagSet) {
 			f.String(&o.data, "data", "chp-global-data", "the GR's data `DIR`").Env("CHP_GLOBAL_DATA")
 			f.Init(&o.init)
@@ -77,7 +90,9 @@ root public key is DIR/gr-root.pub; ledger proofs verify with it alone.`,
 			f.String(&o.issuer, "issuer", "GR", "the GR's name").Env("CHP_GLOBAL_ISSUER")
 			f.Bool(&o.strict, "strict", false, "re-verify every record's signatures and schema")
 			f.String(&o.serve, "serve", "", "serve the ledger read-only on `host:port` (checkpoint, tiles, proofs, registries, receipts)").Env("CHP_GLOBAL_ADDR")
-			f.String(&o.show, "show", "", "print the ledger's `checkpoint`, the admitted `registries`, the `receipts` or the `revocations` issued, then exit")
+			f.String(&o.show, "show", "", "print the ledger's `checkpoint`, the admitted `registries`, the `receipts` or the `revocations` issued, or the `root-rotations`, then exit")
+			f.Bool(&o.rotateRoot, "rotate-root", false, "replace the GR root key (new DIR/gr-root.key and gr-root.pub; the rotation is a ledger record signed by the old and the new root), then exit")
+			f.String(&o.rotationOut, "rotation-out", "root_rotations.json", "where -rotate-root, and -from after a rotation, write the root rotation records (`FILE`)")
 			f.String(&o.proof, "proof", "", "print the ledger proof of `FP:INDEX` (an LR fingerprint and a record index of its log), then exit")
 			f.String(&o.revoke, "revoke", "", "revoke the admission certificate `RAC_ID` (needs -reason; appended to the ledger), then exit")
 			f.String(&o.reason, "reason", "", "why the certificate is revoked (`TEXT`, 1 to 1024 bytes, signed into the revocation)")
@@ -91,11 +106,16 @@ root public key is DIR/gr-root.pub; ledger proofs verify with it alone.`,
 					given++
 				}
 			}
-			if given != 1 {
-				return &cli.UsageError{Err: errors.New("give exactly one of -admit KEY, -from FILE, -serve ADDR, -show WHAT, -proof FP:INDEX, -revoke RAC_ID")}
+			if o.rotateRoot {
+				given++
 			}
-			if o.show != "" && o.show != "checkpoint" && o.show != "registries" && o.show != "receipts" && o.show != "revocations" {
-				return e.Flags.Invalid("show", "want checkpoint, registries, receipts or revocations")
+			if given != 1 {
+				return &cli.UsageError{Err: errors.New("give exactly one of -admit KEY, -from FILE, -serve ADDR, -show WHAT, -proof FP:INDEX, -revoke RAC_ID, -rotate-root")}
+			}
+			switch o.show {
+			case "", "checkpoint", "registries", "receipts", "revocations", "root-rotations":
+			default:
+				return e.Flags.Invalid("show", "want checkpoint, registries, receipts, revocations or root-rotations")
 			}
 			if o.revoke != "" && o.reason == "" {
 				return &cli.UsageError{Err: errors.New("missing -reason: a revocation carries the GR operator's reason")}
@@ -142,7 +162,7 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 	if err != nil {
 		return err
 	}
-	gr, err := chp.OpenGlobalRegistry(o.data, key, chp.WithIssuer(o.issuer), chp.WithStrictImport(o.strict))
+	gr, err := openGlobal(o, key)
 	if err != nil {
 		return err
 	}
@@ -155,6 +175,8 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		fmt.Fprintf(e.Stdout, "created GR root key %s (public key in %s)\n", gr.PublicKey(), pub)
 	}
 	switch {
+	case o.rotateRoot:
+		return rotateRoot(ctx, e, o, gr)
 	case o.serve != "":
 		return serveLedger(ctx, e, gr, o.serve)
 	case o.show != "":
@@ -218,7 +240,97 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 	rc := res.Receipt
 	fmt.Fprintf(e.Stdout, "imported records %d..%d from LR %s: %d accepted, %d duplicate, %d rejected; ledger size %d; receipt %s\n",
 		rc.From, rc.To, rc.LRFingerprint, rc.Accepted, rc.Duplicate, rc.Rejected, gr.LedgerSize(), o.receipt)
+	if rots := gr.RootRotations(); len(rots) > 0 {
+		// The receipt is sealed by the current root: the enclave needs the
+		// records that lead to it from the root it was given.
+		if err := writeRotations(o.rotationOut, rots); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "the GR root rotated %d time(s): carry %s with the receipt (chp-registry -root-rotation %s)\n",
+			len(rots), o.rotationOut, o.rotationOut)
+	}
 	return nil
+}
+
+// openGlobal opens the GR in o.data with key, finishing a root rotation
+// that was logged but whose key file was not yet moved in place.
+func openGlobal(o options, key ed25519.PrivateKey) (*chp.GlobalRegistry, error) {
+	opts := []chp.GlobalOption{chp.WithIssuer(o.issuer), chp.WithStrictImport(o.strict)}
+	gr, err := chp.OpenGlobalRegistry(o.data, key, opts...)
+	if !errors.Is(err, chp.ErrKeyRotated) {
+		return gr, err
+	}
+	nextPath := filepath.Join(o.data, nextRootFile)
+	next, nerr := keyfile.LoadPrivate(nextPath)
+	if nerr != nil {
+		return nil, err
+	}
+	if gr, err = chp.OpenGlobalRegistry(o.data, next, opts...); err != nil {
+		return nil, err
+	}
+	if err := finishRootRotation(o.data, next); err != nil {
+		gr.Close()
+		return nil, err
+	}
+	return gr, nil
+}
+
+// finishRootRotation moves the next root key in place of the root key and
+// rewrites the public key file.
+func finishRootRotation(dir string, next ed25519.PrivateKey) error {
+	if err := os.Rename(filepath.Join(dir, nextRootFile), filepath.Join(dir, chpcli.GlobalKeyFile)); err != nil {
+		return err
+	}
+	return keyfile.WritePublic(filepath.Join(dir, chpcli.GlobalPubFile), next.Public().(ed25519.PublicKey))
+}
+
+// rotateRoot replaces the GR root key: the next key is written to
+// DIR/gr-root.key.next, the rotation is logged in the ledger (signed by
+// the old and the new root), and the next key replaces DIR/gr-root.key
+// and gr-root.pub. If the process stops after the rotation is logged,
+// openGlobal finishes it.
+func rotateRoot(ctx context.Context, e *cli.Env, o options, gr *chp.GlobalRegistry) error {
+	nextPath := filepath.Join(o.data, nextRootFile)
+	os.Remove(nextPath) // a key from an attempt that logged nothing
+	next, _, err := keyfile.LoadOrCreatePrivate(nextPath)
+	if err != nil {
+		return err
+	}
+	r, err := gr.RotateRoot(ctx, next)
+	if err != nil {
+		os.Remove(nextPath)
+		return err
+	}
+	if err := finishRootRotation(o.data, next); err != nil {
+		return err
+	}
+	if err := writeRotations(o.rotationOut, gr.RootRotations()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "rotated the GR root to %s as ledger record %d (old root %.24s...); %s holds the new public key; "+
+		"carry %s to every LR (chp-registry -root-rotation %s)\n",
+		r.NewKey, r.Size, r.OldKey, filepath.Join(o.data, chpcli.GlobalPubFile), o.rotationOut, o.rotationOut)
+	return nil
+}
+
+// writeRotations writes the root rotation records to path.
+func writeRotations(path string, rots []json.RawMessage) error {
+	return os.WriteFile(path, rotationsJSON(rots), 0o644)
+}
+
+// rotationsJSON is a JSON array of the root rotation records, one record
+// (in its ledger form, which chp-registry -root-rotation reads) a line.
+func rotationsJSON(rots []json.RawMessage) []byte {
+	var b []byte
+	b = append(b, '[')
+	for i, r := range rots {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+		b = append(b, r...)
+	}
+	return append(b, "\n]\n"...)
 }
 
 func printJSON(e *cli.Env, v any) error {
@@ -245,6 +357,9 @@ func show(ctx context.Context, e *cli.Env, gr *chp.GlobalRegistry, what string) 
 		return printJSON(e, gr.Registries())
 	case "revocations":
 		return printJSON(e, gr.Revocations())
+	case "root-rotations":
+		_, err := e.Stdout.Write(rotationsJSON(gr.RootRotations()))
+		return err
 	}
 	rcs, err := gr.Receipts()
 	if err != nil {
