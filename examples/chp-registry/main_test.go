@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -375,4 +376,60 @@ func TestRevocationVerb(t *testing.T) {
 	defer lr.Close()
 	assert.Equal(t, uint64(200+1+1), lr.Size(), "the heartbeats and one revocation record")
 	require.Len(t, lr.Revocations(), 1)
+}
+
+// TestPolicyFlags: -max-age (here from CHP_MAX_AGE), -meta-allow and
+// -meta-max-bytes reach the registry: its info states the age limit, a
+// heartbeat with a meta member off the list or a meta over the size is
+// refused naming it, one within both is logged.
+func TestPolicyFlags(t *testing.T) {
+	data := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	env := map[string]string{"CHP_MAX_AGE": "1h"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var stdout, stderr bytes.Buffer
+	go func() {
+		done <- command().Execute(ctx, []string{"-init", "-data", data, "-addr", addr, "-allow-unsigned",
+			"-meta-allow", "client, os", "-meta-max-bytes", "256"}, &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+	url := "http://" + addr
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(url + "/registry/info")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond, "the registry did not start")
+	var info chp.Info
+	resp, err := http.Get(url + "/registry/info")
+	require.NoError(t, err)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&info))
+	resp.Body.Close()
+	assert.EqualValues(t, 3600, info.MaxAgeSeconds)
+
+	post := func(meta string) (int, string) {
+		hb := fmt.Sprintf(`{"instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","home_uri":"%s","version":"1","license_hash":"sha256:%064x","ethics_signature":"charter:v1","status":"coherent","timestamp":"%s","meta":%s}`,
+			url, 1, time.Now().UTC().Format(time.RFC3339Nano), meta)
+		resp, err := http.Post(url+"/registry/heartbeat", "application/json", bytes.NewReader([]byte(hb)))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var eb struct{ Error, Code string }
+		_ = json.NewDecoder(resp.Body).Decode(&eb)
+		return resp.StatusCode, eb.Code + ": " + eb.Error
+	}
+	code, msg := post(`{"hostname":"node-01"}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, code)
+	assert.Contains(t, msg, "meta_refused")
+	assert.Contains(t, msg, "meta.hostname")
+	code, msg = post(`{"client":"` + strings.Repeat("x", 256) + `"}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, code)
+	assert.Contains(t, msg, "meta_refused")
+	code, msg = post(`{"client":"chp-cli/1.0","os":"linux"}`)
+	assert.Equal(t, http.StatusOK, code, msg)
+	cancel()
+	require.Equal(t, 0, <-done, "%s", stderr.String())
 }
