@@ -225,5 +225,50 @@ export function run() {
       eqHex(leafHash(Buffer.from(v.record)), v.leaf_hash, 'leaf_hash');
     });
   }
+  for (const [i, v] of readJSON(dir + 'revocation.json').entries()) {
+    r.check(`revocation.json#${i} ${v.desc}${v.want_err ? ' (refused: ' + v.want_err + ')' : ''}`, () => {
+      const rec = strictParse(v.revocation);
+      exactly(rec, ['issued_by', 'lr_fingerprint', 'rac_id', 'reason', 'revoked_at', 'signature', 'type'], [], 'revocation');
+      eqStr(rec.type, 'chp/rac-revocation', 'type');
+      eqStr(jcs(rec).toString(), v.revocation, 'revocation is not in RFC 8785 form');
+      const rac = strictParse(v.rac);
+      eqStr(rec.rac_id, rac.rac_id, 'rac_id is the certificate\'s');
+      eqStr(rec.lr_fingerprint, rac.lr_fingerprint, 'lr_fingerprint is the certificate\'s');
+      eqStr(rec.lr_fingerprint, fingerprint(admitted), 'the registry of rac.json (31 zero bytes then 50)');
+      assert(UUID.test(rec.rac_id), 'rac_id');
+      const n = Buffer.byteLength(rec.reason);
+      assert(n >= 1 && n <= 1024, 'reason length');
+      assert(WHOLE_UTC.test(rec.revoked_at), 'revoked_at');
+      eqStr(v.root_public_key, rootKey, 'root key (31 zero bytes then 100)');
+      const body = { ...rec };
+      delete body.signature;
+      eqStr(jcs(body).toString(), v.signed_bytes, 'signed_bytes');
+      const m = /^ed25519:(.*)$/.exec(rec.signature);
+      assert(m, 'signature');
+      const ok = ed25519Verify(parseEd25519Key(rootKey), Buffer.from(v.signed_bytes), b64u(m[1], 64));
+      if (v.want_err) eqStr(String(ok), 'false', 'a revocation signed by another key must not verify with the root');
+      else assert(ok, 'signature does not verify with the root key');
+      eqHex(leafHash(Buffer.from(v.revocation)), v.leaf_hash, 'leaf_hash');
+      eqStr(v.revocation[0], '{', 'a registry record starts with {');
+    });
+  }
+  const colors = { coherent: '#38BDF8', review: '#EAB308', repairing: '#F97316', quiet: '#9CA3AF', failed: '#EF4444' };
+  for (const [i, v] of readJSON(dir + 'instance_status.json').entries()) {
+    r.check(`instance_status.json#${i} ${v.desc}`, () => {
+      assert(v.status_file.endsWith('}\n') && v.status_file.indexOf('\n') === v.status_file.length - 1, 'one JSON object and a newline');
+      const st = strictParse(v.status_file.slice(0, -1));
+      exactly(st, ['instance_id', 'state', 'color', 'registry_fingerprint', 'fingerprint_short', 'pending', 'set_aside', 'updated'], ['last_ack_id'], 'status');
+      eqStr(Object.keys(st).join(','), ['instance_id', 'state', 'color', 'registry_fingerprint', 'fingerprint_short', 'pending', 'set_aside']
+        .concat('last_ack_id' in st ? ['last_ack_id'] : [], ['updated']).join(','), 'member order');
+      assert(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(st.instance_id), 'instance_id in lower case');
+      assert(st.state in colors, 'state');
+      eqStr(st.color, colors[st.state], 'color of the state');
+      eqStr(st.registry_fingerprint, fingerprint(v.registry_public_key), 'registry_fingerprint');
+      eqStr(st.fingerprint_short, st.registry_fingerprint.slice(7, 19), 'fingerprint_short');
+      for (const k of ['pending', 'set_aside']) assert(Number.isInteger(st[k]) && st[k] >= 0, k);
+      if ('last_ack_id' in st) assert(UUID.test(st.last_ack_id), 'last_ack_id');
+      assert(WHOLE_UTC.test(st.updated), 'updated');
+    });
+  }
   return r;
 }

@@ -26,6 +26,8 @@ const MUTATIONS = [
   ['envelope', 'envelope/testdata/vectors/envelopes.json', '"timestamp": 1767657600', '"timestamp": 1767657601'],
   ['chp', 'chp/testdata/vectors/late_note.json', '2025-11-04T08:41:00Z', '2025-11-04T08:40:00Z'],
   ['chp', 'chp/testdata/vectors/ack.json', 'CI:ethics-v1', 'CI:ethics-v2'],
+  ['chp', 'chp/testdata/vectors/revocation.json', 'registry decommissioned, ticket 815\\",\\"revoked_at', 'registry decommissioned, ticket 816\\",\\"revoked_at'],
+  ['chp', 'chp/testdata/vectors/instance_status.json', '\\"pending\\":2', '\\"pending\\":-2'],
 ];
 
 const dirs = ['governance/testdata', 'federation/testdata', 'cahp/testdata', 'pairing/testdata', 'envelope/testdata/vectors', 'chp/testdata/vectors'];
