@@ -80,7 +80,9 @@ func TestVerifyAckRejects(t *testing.T) {
 		{"signature not ed25519 form", edit(func(m map[string]any) { m["registry_signature"] = "-----BEGIN PGP SIGNATURE-----" }), pubString(key), nil, ErrBadSignature},
 		{"signature truncated", edit(func(m map[string]any) { m["registry_signature"] = a.RegistrySignature[:40] }), pubString(key), nil, ErrBadSignature},
 		// The base64 decoder skips CR and LF; a signature has one spelling.
-		{"signature with a CR", edit(func(m map[string]any) { m["registry_signature"] = a.RegistrySignature[:40] + "\r" + a.RegistrySignature[40:] }), pubString(key), nil, ErrBadSignature},
+		{"signature with a CR", edit(func(m map[string]any) {
+			m["registry_signature"] = a.RegistrySignature[:40] + "\r" + a.RegistrySignature[40:]
+		}), pubString(key), nil, ErrBadSignature},
 		{"ack id not uuid", edit(func(m map[string]any) { m["ack_id"] = "ack-1" }), pubString(key), nil, ErrSchema},
 		{"extra member", edit(func(m map[string]any) { m["x"] = 1 }), pubString(key), nil, ErrSchema},
 		{"duplicate key", []byte(strings.Replace(string(b), `"status"`, `"status":"queued","status"`, 1)), pubString(key), nil, ErrDuplicateKey},
