@@ -140,6 +140,61 @@ func ExampleGlobalRegistry_Import() {
 	// receipt pinned: true 1
 }
 
+func ExampleGlobalRegistry_Revoke() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "chp-example-")
+	defer os.RemoveAll(dir)
+
+	gr, err := chp.OpenGlobalRegistry(dir+"/gr", key(1))
+	if err != nil {
+		panic(err)
+	}
+	defer gr.Close()
+	lr, err := chp.OpenLocalRegistry(dir+"/lr", key(2), chp.WithRootKey(gr.PublicKey()))
+	if err != nil {
+		panic(err)
+	}
+	defer lr.Close()
+	rac, _ := gr.Admit(lr.PublicKey(), 24*time.Hour)
+	if err := lr.InstallAdmissionCert(rac); err != nil {
+		panic(err)
+	}
+	var bundle bytes.Buffer
+	if _, err := lr.Export(ctx, &bundle, chp.ExportOptions{}); err != nil {
+		panic(err)
+	}
+
+	// The Global Registry revokes the certificate: the revocation is a
+	// record of its ledger, and the bundles carrying the certificate are
+	// refused from then on.
+	v, entry, err := gr.Revoke(ctx, rac.RACID, "registry decommissioned")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("ledger record:", entry.Index, "reason:", v.Reason)
+	_, err = gr.Import(ctx, bytes.NewReader(bundle.Bytes()))
+	fmt.Println("import refused:", errors.Is(err, chp.ErrRevoked))
+
+	// Carried into the enclave, the revocation is installed and logged;
+	// the registry no longer claims admission, nor takes the certificate
+	// back.
+	wire, _ := v.Marshal()
+	carried, err := chp.ParseRevocation(wire)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := lr.InstallRevocation(ctx, carried); err != nil {
+		panic(err)
+	}
+	fmt.Println("state:", lr.HUD().State, "revoked:", lr.Revoked() != nil)
+	fmt.Println("reinstall refused:", errors.Is(lr.InstallAdmissionCert(rac), chp.ErrRevoked))
+	// Output:
+	// ledger record: 0 reason: registry decommissioned
+	// import refused: true
+	// state: repairing revoked: true
+	// reinstall refused: true
+}
+
 func ExampleLocalRegistry_Accept() {
 	dir, _ := os.MkdirTemp("", "chp-example-")
 	defer os.RemoveAll(dir)
