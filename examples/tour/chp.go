@@ -24,7 +24,8 @@ func init() { register(30, "chp", tourCHP) }
 // Registry admits a Local Registry, instances call home to it over
 // loopback HTTP, one rides out an outage in quiet mode, the LR exports a
 // provenance bundle, the GR imports it, and the receipt is verified back
-// inside the enclave with nothing but the GR root public key.
+// inside the enclave with nothing but the GR root public key. Then the LR
+// rotates its key and the GR its root, and the enclave follows both.
 func tourCHP(ctx context.Context, r *report) error {
 	_, grKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -278,6 +279,65 @@ func tourCHP(ctx context.Context, r *report) error {
 		return err
 	}
 	r.verified("checkpoints at %d (old key) and %d (new key) verify and are consistent across the rotation", before.Size, after.Size)
+	return tourRootRotation(ctx, r, gr, lr, imp.Signed)
+}
+
+// tourRootRotation rotates the GR root key: the rotation is a record of
+// the ledger signed by the old and the new root, which the LR must learn
+// before it takes a receipt of the new root; receipts of the old root
+// still verify, each under the root of its time.
+func tourRootRotation(ctx context.Context, r *report, gr *chp.GlobalRegistry, lr *chp.LocalRegistry, oldReceipt []byte) error {
+	oldRoot := gr.PublicKey()
+	_, nextRoot, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	rot, err := gr.RotateRoot(ctx, nextRoot)
+	if err != nil {
+		return err
+	}
+	r.step("GR root rotated to %.32s... as ledger record %d, signed by the old and the new root", rot.NewKey, rot.Size)
+	bundlePath := filepath.Join(r.dir, "after-root-rotation.tar")
+	f, err := os.Create(bundlePath)
+	if err != nil {
+		return err
+	}
+	_, err = lr.Export(ctx, f, chp.ExportOptions{})
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	var imp *chp.ImportResult
+	if err == nil {
+		imp, err = gr.Import(ctx, f)
+	}
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if _, err := lr.PinReceipt(imp.Signed); err == nil {
+		return errors.New("the LR pinned a receipt of a root it was never told about")
+	}
+	r.verified("the next receipt is sealed by the new root; the LR refuses it while it trusts only %.24s...", oldRoot)
+	record, err := rot.Marshal()
+	if err != nil {
+		return err
+	}
+	roots, err := lr.AddRootRotations(record)
+	if err != nil {
+		return err
+	}
+	if _, err := lr.PinReceipt(imp.Signed); err != nil {
+		return err
+	}
+	for _, b := range [][]byte{oldReceipt, imp.Signed} {
+		if _, err := roots.VerifyReceipt(b); err != nil {
+			return err
+		}
+	}
+	if _, err := chp.VerifyReceipt(imp.Signed, oldRoot); err == nil {
+		return errors.New("the new receipt verified under the old root alone")
+	}
+	r.verified("the LR learned the rotation record (%d roots trusted) and pinned the receipt; the receipt from before still verifies under the old root", len(roots.Keys()))
 	return nil
 }
 
