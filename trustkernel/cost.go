@@ -46,6 +46,11 @@ type CostQuery struct {
 	ComponentID [32]byte
 	// Version is the release's version, with ComponentID.
 	Version uint64
+	// Safe says From is a Safe: full mode is then planned as
+	// [Controller.PlanSafeManifest] plans it (room for execTransaction's
+	// call data and gas in each publication), so the transactions counted
+	// are the Safe transactions the owners sign.
+	Safe bool
 }
 
 // A TxCost is one transaction of a mode's publication.
@@ -158,7 +163,12 @@ func EstimateModeCost(ctx context.Context, backend GasEstimator, q CostQuery, m 
 	case ModeRootURI:
 		calls = []Call{propose}
 	case ModeFull:
-		plan, err := ctl.PlanManifest(m, q.Manifest...)
+		var plan *ManifestPlan
+		if q.Safe {
+			plan, err = ctl.PlanSafeManifest(m, 0, q.Manifest...)
+		} else {
+			plan, err = ctl.PlanManifest(m, q.Manifest...)
+		}
 		if err != nil {
 			return nil, err
 		}

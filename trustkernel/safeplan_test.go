@@ -51,6 +51,16 @@ func TestSafeManifestPublication(t *testing.T) {
 		require.LessOrEqual(t, len(tx.Call.Data), maxTx-trustkernel.SafeExecBytes)
 	}
 
+	// The cost estimate as the Safe counts the Safe transactions.
+	q := trustkernel.CostQuery{Controller: addr, From: sf.safe, URI: "uri", TTL: time.Hour, Manifest: opts, Safe: true}
+	est, err := trustkernel.EstimateModeCost(ctx, sf.client, q, m, trustkernel.ModeFull)
+	require.NoError(t, err)
+	require.Len(t, est.Txs, len(plan.Txs)+1)
+	q.Safe = false
+	est, err = trustkernel.EstimateModeCost(ctx, sf.client, q, m, trustkernel.ModeFull)
+	require.NoError(t, err)
+	require.Len(t, est.Txs, len(direct.Txs)+1)
+
 	txs, err := trustkernel.SafeManifestTxs(sf.safe, simchain.ChainID, plan, 0)
 	require.NoError(t, err)
 	require.Len(t, txs, len(plan.Txs))

@@ -747,7 +747,7 @@ runs them in nonce order. Check the chunks with verify before activating.`,
 				from = crypto.PubkeyToAddress(key.PublicKey)
 			}
 			if m != nil {
-				q := trustkernel.CostQuery{Controller: addr, From: from, URI: uri, PolicyHash: policyHash, TTL: ttl, Manifest: mopts, ComponentID: compID, Version: version}
+				q := trustkernel.CostQuery{Controller: addr, From: from, URI: uri, PolicyHash: policyHash, TTL: ttl, Manifest: mopts, ComponentID: compID, Version: version, Safe: s.safe != ""}
 				for _, md := range []trustkernel.Mode{trustkernel.ModeRootURI, trustkernel.ModeFull} {
 					est, err := trustkernel.EstimateModeCost(ctx, ch.client, q, m, md)
 					if err != nil {

@@ -72,6 +72,7 @@ func TestOperatorSafeFullMode(t *testing.T) {
 	assert.Regexp(t, `mode cost full: \d+ transactions, \d+ gas`, out)
 	pubs := regexp.MustCompile(`(?m)^wrote (\S+\.publish-\d+\.json): publishManifestChunks through Safe \S+ \(2 of 3 owners, nonce (\d+)\)`).FindAllStringSubmatch(out, -1)
 	require.GreaterOrEqual(t, len(pubs), 2, out)
+	assert.Contains(t, out, fmt.Sprintf("mode cost full: %d transactions", len(pubs)+1), "the Safe transactions are counted")
 	var files []string
 	for i, p := range pubs {
 		assert.Equal(t, fmt.Sprint(i), p[2], "nonces n, n+1, ...")

@@ -37,13 +37,18 @@ type operator struct {
 
 const testPassphrase = "correct horse battery staple"
 
+// The tests' keystore files use a cheap scrypt (the format is the same;
+// the cost parameters are in each file), so that the many decryptions of
+// a test stay fast under the race detector.
+const testScryptN, testScryptP = 1 << 8, 1
+
 func newOperator(t *testing.T, accounts ...int) *operator {
 	t.Helper()
 	chain, err := simchain.New(nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { chain.Close() })
 	o := &operator{t: t, chain: chain, dir: t.TempDir(), keys: map[int]string{}}
-	ks := keystore.NewKeyStore(filepath.Join(o.dir, "keystore"), keystore.LightScryptN, keystore.LightScryptP)
+	ks := keystore.NewKeyStore(filepath.Join(o.dir, "keystore"), testScryptN, testScryptP)
 	for _, i := range accounts {
 		acct, err := ks.ImportECDSA(simchain.Key(i), testPassphrase)
 		require.NoError(t, err)
