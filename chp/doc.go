@@ -565,7 +565,9 @@
 // certificate of the same registry issued before revoked_at
 // ([Revocation.Covers]), so that replaying an older certificate does not
 // undo it; a certificate issued at or after revoked_at admits the
-// registry again. The Global Registry appends the revocation, in its RFC
+// registry again ([GlobalRegistry.Admit] with its current key, which
+// joins the registry the Global Registry knows once the key's rotation
+// was imported). The Global Registry appends the revocation, in its RFC
 // 8785 form, to its ledger (GET /ledger/revocations lists them with their
 // ledger indexes) and from then on refuses the bundles that carry a
 // certificate it covers, with a [RevokedError] naming it; in the bundles

@@ -428,7 +428,9 @@ func (g *GlobalRegistry) LedgerConsistency(ctx context.Context, old, new uint64)
 func (g *GlobalRegistry) Close() error { return g.ledger.Close() }
 
 // Admit registers a Local Registry's public key (received out of band) and
-// issues its admission certificate, valid from now for validity.
+// issues its admission certificate, valid from now for validity. The key
+// a registry rotated to, once its rotation was imported, admits that
+// registry again (after a revocation, or when its certificate expires).
 func (g *GlobalRegistry) Admit(lrPublicKey string, validity time.Duration) (*AdmissionCert, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -438,6 +440,17 @@ func (g *GlobalRegistry) Admit(lrPublicKey string, validity time.Duration) (*Adm
 		return nil, err
 	}
 	lr := g.state.Registries[c.LRFingerprint]
+	if lr == nil {
+		// The current key of a registry admitted under an earlier one
+		// (its rotation records were imported): the certificate joins
+		// that registry, whose log the key continues.
+		pub, _ := envelope.ParseEd25519PublicKey(lrPublicKey)
+		for _, l := range g.state.Registries {
+			if l.PublicKey == envelope.FormatEd25519PublicKey(pub) {
+				lr = l
+			}
+		}
+	}
 	if lr == nil {
 		lr = &lrState{PublicKey: lrPublicKey}
 		g.state.Registries[c.LRFingerprint] = lr

@@ -393,9 +393,18 @@ func (g *GlobalRegistry) reconcileRevocation(i uint64, leaf []byte) error {
 	if err != nil {
 		return err
 	}
-	lr := g.state.Registries[v.LRFingerprint]
+	// The registry that holds the certificate (one admitted under an
+	// earlier key holds the certificates of the keys it rotated to).
+	var lr *lrState
+	for _, l := range g.state.Registries {
+		for _, c := range l.RACs {
+			if canonicalID(c.RACID) == canonicalID(v.RACID) {
+				lr = l
+			}
+		}
+	}
 	if lr == nil {
-		return fmt.Errorf("revocation for %s, a registry the state does not know", v.LRFingerprint)
+		return fmt.Errorf("revocation of rac %s, a certificate the state does not know", v.RACID)
 	}
 	for _, e := range lr.Revocations {
 		if e.Index == i {

@@ -328,3 +328,59 @@ func TestRevocationReconciled(t *testing.T) {
 		t.Fatalf("a revoked certificate is also not valid: %v", err)
 	}
 }
+
+// TestReadmitAfterRotation: a registry that rotated its key, and whose
+// rotation the Global Registry imported, is revoked and admitted again
+// under its current key: the new certificate joins the registry the
+// Global Registry knows (no second registry starting from nothing), the
+// next bundle imports without a gap, and a revocation of the new
+// certificate is found again when the state is rebuilt from the ledger.
+func TestReadmitAfterRotation(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	in := w.instance(uuidN(1), 3, t.TempDir())
+	_, err := in.Beat(ctx)
+	require.NoError(t, err)
+	_, err = w.lr.RotateKey(ctx, testKey(51))
+	require.NoError(t, err)
+	w.clock.Add(time.Second)
+	_, err = in.Beat(ctx)
+	require.NoError(t, err)
+	b, _ := w.export(ExportOptions{})
+	_, err = w.gr.Import(ctx, bytes.NewReader(b))
+	require.NoError(t, err)
+
+	v, _, err := w.gr.Revoke(ctx, w.rac.RACID, "key compromise suspected")
+	require.NoError(t, err)
+	_, err = w.lr.InstallRevocation(ctx, v)
+	require.NoError(t, err)
+	w.clock.Add(time.Minute)
+	readmit, err := w.gr.Admit(w.lr.PublicKey(), 24*time.Hour) // the current key
+	require.NoError(t, err)
+	require.Len(t, w.gr.Registries(), 1, "the certificate joins the registry admitted under the first key")
+	require.NoError(t, w.lr.InstallAdmissionCert(readmit))
+	_, err = in.Flush(ctx)
+	require.NoError(t, err)
+	w.clock.Add(time.Second)
+	_, err = in.Beat(ctx)
+	require.NoError(t, err)
+	b, _ = w.export(ExportOptions{})
+	res, err := w.gr.Import(ctx, bytes.NewReader(b))
+	require.NoError(t, err, "no gap: the import continues the registry's log")
+	assert.Equal(t, readmit.RACID, res.Receipt.RACID)
+	assert.Positive(t, res.Receipt.Accepted)
+
+	// The new certificate revoked, the state write lost: the ledger has it.
+	statePath := filepath.Join(w.grDir, grStateFile)
+	before, err := os.ReadFile(statePath)
+	require.NoError(t, err)
+	_, entry, err := w.gr.Revoke(ctx, readmit.RACID, "decommissioned")
+	require.NoError(t, err)
+	require.NoError(t, w.gr.Close())
+	require.NoError(t, os.WriteFile(statePath, before, 0o600))
+	w.gr, err = OpenGlobalRegistry(w.grDir, testKey(100), WithGlobalClock(w.clock.Now))
+	require.NoError(t, err)
+	revs := w.gr.Revocations()
+	require.Len(t, revs, 2)
+	assert.Equal(t, entry.Index, revs[1].Index)
+}
