@@ -270,5 +270,46 @@ export function run() {
       assert(WHOLE_UTC.test(st.updated), 'updated');
     });
   }
+  // Root rotation (doc "Key lifecycle"): a ledger record signed by the old
+  // and the new root; a receipt after it is sealed by the new root, which
+  // signs the ledger checkpoints of sizes above the record's, under the
+  // first root's origin; the old root alone does not verify it.
+  for (const [i, v] of readJSON(dir + 'root_rotation.json').entries()) {
+    r.check(`root_rotation.json#${i} ${v.desc}`, () => {
+      const rec = strictParse(v.record);
+      exactly(rec, ['new_key', 'new_signature', 'old_key', 'old_signature', 'origin', 'root', 'rotated_at', 'size', 'type'], [], 'root rotation');
+      eqStr(rec.type, 'chp/root-rotation', 'type');
+      eqStr(jcs(rec).toString(), v.record, 'record is not in RFC 8785 form');
+      eqStr(v.root_key, rootKey, 'the root before (31 zero bytes then 100)');
+      eqStr(rec.old_key, v.root_key, 'old key');
+      eqStr(rec.new_key, keyOf(101), 'new key (31 zero bytes then 101)');
+      eqStr(rec.origin, grOrigin(v.root_key), 'the ledger origin is the first root\'s');
+      b64(rec.root, 32);
+      assert(WHOLE_UTC.test(rec.rotated_at), 'rotated_at');
+      assert(Number.isSafeInteger(rec.size) && rec.size >= 0, 'size');
+      const body = { ...rec };
+      delete body.old_signature;
+      delete body.new_signature;
+      eqStr(jcs(body).toString(), v.signed_bytes, 'signed_bytes');
+      for (const w of ['old', 'new']) {
+        const m = /^ed25519:(.*)$/.exec(rec[`${w}_signature`]);
+        assert(m && ed25519Verify(parseEd25519Key(rec[`${w}_key`]), Buffer.from(v.signed_bytes), b64u(m[1], 64)), `${w}_signature`);
+      }
+      eqHex(leafHash(Buffer.from(v.record)), v.leaf_hash, 'leaf_hash');
+      eqStr(v.record[0], '{', 'a Global Registry record starts with {');
+      const { env } = openEnvelope(v.receipt);
+      eqStr(env.type, 'chp/coherence-receipt', 'type');
+      eqStr(env.sender_pubkey, rec.new_key, 'sealed by the new root');
+      const p = env.payload;
+      assert(Date.parse(p.imported_at) >= Date.parse(rec.rotated_at), 'imported after the rotation');
+      const text = verifyNoteSig(p.ledger, rec.origin, parseEd25519Key(rec.new_key));
+      const cp = parseCheckpoint(text);
+      eqStr(cp.origin, rec.origin, 'ledger checkpoint origin');
+      assert(cp.size > rec.size, 'a checkpoint above the rotation');
+      let oldVerifies = true;
+      try { verifyNoteSig(p.ledger, rec.origin, parseEd25519Key(rec.old_key)); } catch { oldVerifies = false; }
+      assert(!oldVerifies, 'the old root does not sign the ledger after the rotation');
+    });
+  }
   return r;
 }

@@ -28,6 +28,7 @@ const MUTATIONS = [
   ['chp', 'chp/testdata/vectors/ack.json', 'CI:ethics-v1', 'CI:ethics-v2'],
   ['chp', 'chp/testdata/vectors/revocation.json', 'registry decommissioned, ticket 815\\",\\"revoked_at', 'registry decommissioned, ticket 816\\",\\"revoked_at'],
   ['chp', 'chp/testdata/vectors/instance_status.json', '\\"pending\\":2', '\\"pending\\":-2'],
+  ['chp', 'chp/testdata/vectors/root_rotation.json', '\\"size\\":7', '\\"size\\":8'],
 ];
 
 const dirs = ['governance/testdata', 'federation/testdata', 'cahp/testdata', 'pairing/testdata', 'envelope/testdata/vectors', 'chp/testdata/vectors'];
