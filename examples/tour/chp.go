@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -25,7 +26,8 @@ func init() { register(30, "chp", tourCHP) }
 // loopback HTTP, one rides out an outage in quiet mode, the LR exports a
 // provenance bundle, the GR imports it, and the receipt is verified back
 // inside the enclave with nothing but the GR root public key. Then the LR
-// rotates its key and the GR its root, and the enclave follows both.
+// rotates its key and the GR its root, and the enclave follows both; last
+// the GR revokes the LR's certificate and admits it again.
 func tourCHP(ctx context.Context, r *report) error {
 	_, grKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -279,7 +281,10 @@ func tourCHP(ctx context.Context, r *report) error {
 		return err
 	}
 	r.verified("checkpoints at %d (old key) and %d (new key) verify and are consistent across the rotation", before.Size, after.Size)
-	return tourRootRotation(ctx, r, gr, lr, imp.Signed)
+	if err := tourRootRotation(ctx, r, gr, lr, imp.Signed); err != nil {
+		return err
+	}
+	return tourRevocation(ctx, r, gr, lr, rac, ins[1])
 }
 
 // tourRootRotation rotates the GR root key: the rotation is a record of
@@ -338,6 +343,64 @@ func tourRootRotation(ctx context.Context, r *report, gr *chp.GlobalRegistry, lr
 		return errors.New("the new receipt verified under the old root alone")
 	}
 	r.verified("the LR learned the rotation record (%d roots trusted) and pinned the receipt; the receipt from before still verifies under the old root", len(roots.Keys()))
+	return nil
+}
+
+// tourRevocation: the GR revokes the LR's certificate; the GR refuses its
+// bundle, the LR takes the revocation in and stops claiming admission, an
+// instance notices and keeps its heartbeat queued; a new certificate
+// admits the LR again and the queue goes out.
+func tourRevocation(ctx context.Context, r *report, gr *chp.GlobalRegistry, lr *chp.LocalRegistry, rac *chp.AdmissionCert, in *chp.Instance) error {
+	v, entry, err := gr.Revoke(ctx, rac.RACID, "tour: registry decommissioned")
+	if err != nil {
+		return err
+	}
+	r.step("GR revoked RAC %.8s as ledger record %d (signed by its root; reason %q)", v.RACID, entry.Index, v.Reason)
+	var inFlight bytes.Buffer
+	if _, err := lr.Export(ctx, &inFlight, chp.ExportOptions{}); err != nil {
+		return err
+	}
+	if _, err := gr.Import(ctx, bytes.NewReader(inFlight.Bytes())); !errors.Is(err, chp.ErrRevoked) {
+		return fmt.Errorf("a bundle carrying the revoked RAC: want ErrRevoked, got %v", err)
+	}
+	r.verified("the GR refuses the LR's next bundle, naming the revocation")
+	wire, err := v.Marshal()
+	if err != nil {
+		return err
+	}
+	carried, err := chp.ParseRevocation(wire)
+	if err != nil {
+		return err
+	}
+	logged, err := lr.InstallRevocation(ctx, carried)
+	if err != nil {
+		return err
+	}
+	if st := lr.HUD().State; st != chp.StatusRepairing || lr.Revoked() == nil {
+		return fmt.Errorf("the LR with its RAC revoked is %s", st)
+	}
+	if err := lr.InstallAdmissionCert(rac); !errors.Is(err, chp.ErrRevoked) {
+		return fmt.Errorf("the revoked RAC installed again: %v", err)
+	}
+	r.verified("carried into the enclave, the revocation is LR log record %d; the LR no longer claims admission (HUD %s) and refuses the revoked RAC", logged.Index, lr.HUD().State)
+	if _, err := in.Beat(ctx); err != nil {
+		return fmt.Errorf("the LR still logs heartbeats: %w", err)
+	}
+	if _, err := in.Beat(ctx); !errors.Is(err, chp.ErrRevoked) || in.State() != chp.StatusRepairing || in.Pending() != 1 {
+		return fmt.Errorf("instance after the revocation: %v, %s, %d pending", err, in.State(), in.Pending())
+	}
+	r.verified("instance 1 was told (X-CHP-Admission), verified the revocation in the LR's info with the root key: %s, its next heartbeat kept queued", in.State())
+	readmit, err := gr.Admit(lr.PublicKey(), 365*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	if err := lr.InstallAdmissionCert(readmit); err != nil {
+		return err
+	}
+	if _, err := in.Flush(ctx); err != nil || in.State() != chp.StatusCoherent || in.Pending() != 0 {
+		return fmt.Errorf("instance after re-admission: %v, %s, %d pending", err, in.State(), in.Pending())
+	}
+	r.verified("re-admitted with RAC %.8s (issued after the revocation): instance 1 sent its queue and is %s", readmit.RACID, in.State())
 	return nil
 }
 
