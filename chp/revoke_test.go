@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
 )
 
@@ -181,6 +182,15 @@ func TestRevocationUnderTraffic(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []byte(grEntry.Revocation), leaf)
 	assert.Equal(t, []byte(lrEntry.Revocation), leaf, "the same bytes in both logs")
+	// Auditable: its inclusion in the ledger verifies with the root key.
+	proof, err := w.gr.LedgerProof(ctx, grEntry.Index)
+	require.NoError(t, err)
+	origin, err := grOrigin(w.root)
+	require.NoError(t, err)
+	nv, err := checkpoint.NewVerifier(origin, rawEd25519(t, w.root))
+	require.NoError(t, err)
+	_, err = proof.Verify(leaf, nv, nil, 0)
+	require.NoError(t, err)
 	lh, err := w.gr.LedgerHandler()
 	require.NoError(t, err)
 	rec := httptest.NewRecorder()
