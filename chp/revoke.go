@@ -225,8 +225,9 @@ func revocationFor(es []RevocationEntry, c *AdmissionCert) (*Revocation, uint64)
 // ---- Local Registry ----
 
 // InstallRevocation takes in a revocation carried into the enclave: it
-// verifies it with the Global Registry root key (see [WithRootKey]),
-// checks that it names a key of this registry, and appends it to the log
+// verifies it with the Global Registry root that was current at its
+// revoked_at (the root of [WithRootKey], or one the registry learned from
+// a root rotation), checks that it names a key of this registry, and appends it to the log
 // (durable before it takes effect), where it travels to the Global
 // Registry with the next export. Installing a revocation the registry
 // holds already returns the entry logged before.
