@@ -279,7 +279,14 @@ func OpenGlobalRegistry(dir string, key ed25519.PrivateKey, opts ...GlobalOption
 func (g *GlobalRegistry) checkRoot() error {
 	key := g.PublicKey()
 	if g.state.RootKey == "" {
+		// A state written before it named the first root: the first
+		// rotation's old root, or the key the registry is opened with.
 		g.state.RootKey = key
+		if len(g.state.RootRotations) > 0 {
+			if r, err := ParseRootRotation(g.state.RootRotations[0]); err == nil {
+				g.state.RootKey = r.OldKey
+			}
+		}
 	}
 	roots, err := NewRootSet(g.state.RootKey)
 	if err != nil {

@@ -366,6 +366,7 @@ func TestRootRotationInterrupted(t *testing.T) {
 	var st map[string]any
 	require.NoError(t, json.Unmarshal(b, &st))
 	delete(st, "root_rotations")
+	delete(st, "root_key") // as a state written before the root was named
 	st["ledger_size"] = rot.Size
 	b, err = json.Marshal(st)
 	require.NoError(t, err)

@@ -185,9 +185,15 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 			return err
 		}
 	}
-	rootKey, err := chpcli.RememberRoot(o.data, o.root)
+	// A -root given is remembered once the registry opened with it: a
+	// root it does not trust (a rotation it never learned) is refused and
+	// not written over the one it had.
+	rootKey, err := chpcli.RememberRoot(o.data, "")
 	if err != nil {
 		return err
+	}
+	if rootGiven != "" {
+		rootKey = rootGiven
 	}
 	// The library logs refusals (at warn); accepted heartbeats are counted
 	// in a periodic line instead.
@@ -203,6 +209,11 @@ func run(ctx context.Context, e *cli.Env, o options) error {
 		return err
 	}
 	defer lr.Close()
+	if rootGiven != "" {
+		if _, err := chpcli.RememberRoot(o.data, o.root); err != nil {
+			return err
+		}
+	}
 	if created {
 		logger.Info("created registry key", "public_key", lr.PublicKey(), "file", filepath.Join(o.data, chpcli.PubFile))
 	}

@@ -128,6 +128,9 @@ func TestRootRotationVerbs(t *testing.T) {
 
 	out = importRound(2)
 	assert.Contains(t, out, "carry "+file("root_rotations.json"))
+	out, err = run("chp-registry", "-data", data, "-root", newRootFile, "-pin-receipt", file("receipt-2.json"))
+	require.Error(t, err, "naming the new root does not make the registry trust it: %s", out)
+	assert.Contains(t, out, "bad signature")
 	out, err = run("chp-registry", "-data", data, "-pin-receipt", file("receipt-2.json"))
 	require.Error(t, err, "the new root's receipt before the rotation is learned: %s", out)
 	assert.Contains(t, out, "bad signature")
@@ -171,6 +174,18 @@ func TestRootRotationVerbs(t *testing.T) {
 	importRound(3)
 	must("chp-registry", "-data", data, "-pin-receipt", file("receipt-3.json"))
 	must("chp-registry", "-data", data, "-root", newRootFile, "-pin-receipt", file("receipt-1.json"))
+	remembered, err := chp.LoadPublicKey(filepath.Join(data, chpcli.RootFile))
+	require.NoError(t, err)
+	assert.Equal(t, newRoot, remembered, "a -root the registry trusts is remembered")
+	// A root the registry never learned is refused, and not remembered: a
+	// root changes only by a rotation record.
+	stranger := "ed25519:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK" // a root never given
+	out, err = run("chp-registry", "-data", data, "-root", stranger, "-pin-receipt", file("receipt-1.json"))
+	require.Error(t, err, "%s", out)
+	assert.Contains(t, out, "not one of the trusted roots")
+	remembered, err = chp.LoadPublicKey(filepath.Join(data, chpcli.RootFile))
+	require.NoError(t, err)
+	assert.Equal(t, newRoot, remembered, "the refused root was not written over the remembered one")
 	out = must("registry-import", "-data", grData, "-show", "root-rotations")
 	assert.Contains(t, out, `"type":"chp/root-rotation"`)
 	lr, _, err := chpcli.OpenLocal(data, "", false)
