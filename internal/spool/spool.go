@@ -81,6 +81,13 @@ func (s *Spool) Append(p []byte) error {
 		}
 	}
 	if s.f == nil {
+		if need := len(s.mem) + n + len(p); need > cap(s.mem) {
+			// Doubling (append grows large slices by a quarter), at most
+			// to the memory limit: a spool that fills its memory copies
+			// it a few times, not dozens.
+			grown := make([]byte, len(s.mem), min(max(need, 2*cap(s.mem), 4<<10), s.memory))
+			s.mem = grown[:copy(grown, s.mem)]
+		}
 		s.mem = append(append(s.mem, s.hdr[:n]...), p...)
 	} else {
 		if _, err := s.w.Write(s.hdr[:n]); err != nil {

@@ -168,6 +168,24 @@ func TestAppendAllocs(t *testing.T) {
 	assert.Zero(t, allocs)
 }
 
+// TestMemoryGrowsByDoubling fills a spool's 1 MiB of memory with 500-byte
+// frames: the buffer doubles from 4 KiB up to the limit, so it is copied
+// eight times (about 2 MiB allocated in all), not the dozens of times a
+// quarter's growth takes (5 MiB), and it ends at the limit, not past it.
+func TestMemoryGrowsByDoubling(t *testing.T) {
+	p := make([]byte, 500)
+	s := New("", 1<<20, 500)
+	var caps []int
+	for range 2000 {
+		require.NoError(t, s.Append(p))
+		if len(caps) == 0 || caps[len(caps)-1] != cap(s.mem) {
+			caps = append(caps, cap(s.mem))
+		}
+	}
+	assert.False(t, s.OnDisk())
+	assert.Equal(t, []int{4 << 10, 8 << 10, 16 << 10, 32 << 10, 64 << 10, 128 << 10, 256 << 10, 512 << 10, 1 << 20}, caps)
+}
+
 func Example() {
 	s := New(os.TempDir(), 64, 1<<10) // 64 bytes in memory, then a file
 	defer s.Close()
