@@ -279,9 +279,20 @@ func TestRootRotationRefused(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	assert.Equal(t, "root_rotation_refused", body.Code)
 
-	// The genuine record, as the Global Registry lists it, is learned
-	// through the endpoint, and learning it twice changes nothing.
-	list, err := json.MarshalIndent(w.gr.RootRotations(), "", "  ")
+	// The genuine record, as the Global Registry's public ledger lists it,
+	// is learned through the endpoint, and learning it twice changes
+	// nothing.
+	lh, err := w.gr.LedgerHandler()
+	require.NoError(t, err)
+	ledger := httptest.NewServer(lh)
+	defer ledger.Close()
+	resp, err = http.Get(ledger.URL + "/ledger/root-rotations")
+	require.NoError(t, err)
+	var published []json.RawMessage
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&published))
+	resp.Body.Close()
+	require.Equal(t, []json.RawMessage{good}, published)
+	list, err := json.MarshalIndent(published, "", "  ")
 	require.NoError(t, err)
 	for range 2 {
 		resp, err = http.Post(admin.URL+"/admin/root-rotation", "application/json", bytes.NewReader(list))
