@@ -528,7 +528,12 @@
 // under root_rotations, and an [Instance] given an earlier root follows
 // them to check the registry's certificate. The Global Registry lists its
 // records at GET /ledger/root-rotations ([GlobalRegistry.RootRotations])
-// and opens only with its newest root ([ErrKeyRotated] otherwise).
+// and opens only with its newest root ([ErrKeyRotated] otherwise). A
+// rotation is not a revocation: a root rotated away because it leaked can
+// still sign certificates dated before its rotation, which verifiers accept
+// as the old root's; the Global Registry revokes the registries'
+// certificates issued before (a revocation covers every certificate of the
+// registry issued before its revoked_at) and issues new ones.
 //
 // Un-pin ([LocalRegistry.Unpin], POST /admin/unpin with
 // {"instance_id":"<uuid>","reason":"<1 to 1024 bytes>"}): the record is

@@ -87,9 +87,9 @@ func signRootRotation(r *RootRotation, old, next envelope.Signer) error {
 // root it was given out of band and every root that a rotation record,
 // signed by the root before it and by the next, handed over to. Each key
 // is valid for what was issued while it was the root: a certificate by
-// its issued_at, a receipt by its imported_at and by the size of the
-// ledger checkpoint inside (see [RootRotation]); at a rotation's second
-// both keys are. A RootSet is not safe for concurrent changes; the
+// its issued_at, a revocation by its revoked_at, a receipt by its
+// imported_at and by the size of the ledger checkpoint inside (see
+// [RootRotation]); at a rotation's second both keys are. A RootSet is not safe for concurrent changes; the
 // registries replace theirs rather than change it.
 type RootSet struct {
 	chain   *KeyChain         // keys and the ledger sizes they sign from; origin "" until a rotation names it
