@@ -293,7 +293,7 @@ func TestOperatorKeys(t *testing.T) {
 // keys and anyone executes it.
 func TestOperatorSafe(t *testing.T) {
 	artifacts := safeArtifacts(t)
-	o := newOperator(t, 0, 5, 6)
+	o := newOperator(t, 0, 2, 5, 6)
 	ctx := context.Background()
 	client, err := o.chain.Dial(ctx)
 	require.NoError(t, err)
@@ -307,6 +307,7 @@ func TestOperatorSafe(t *testing.T) {
 	})
 	require.NoError(t, err)
 	ctl := addr.Hex()
+	o.ok(2, "-controller", ctl, "propose", "-root", "0x"+strings.Repeat("ab", 32), "-uri", "https://releases.example/2.json")
 
 	file := filepath.Join(o.dir, "pause.json")
 	out := o.ok(-1, "-controller", ctl, "pause", "-safe", safe.Hex(), "-out", file)
@@ -329,6 +330,26 @@ func TestOperatorSafe(t *testing.T) {
 	// Replaying the executed file is refused (the Safe's nonce moved on).
 	errs = o.fails(0, "safe-exec", file)
 	assert.Contains(t, errs, "has nonce 0, Safe "+safe.Hex()+" is at nonce 1")
+
+	// Break-glass through the Safe: while paused, it cancels the pending
+	// upgrade.
+	cancel := filepath.Join(o.dir, "cancel.json")
+	o.ok(-1, "-controller", ctl, "cancel", "-safe", safe.Hex(), "-out", cancel)
+	o.ok(5, "safe-sign", cancel)
+	o.ok(6, "safe-sign", cancel)
+	out = o.ok(0, "safe-exec", cancel)
+	assert.Contains(t, out, "executed cancelUpgrade through Safe "+safe.Hex())
+	s := o.snapshot(ctl)
+	assert.True(t, s.Paused)
+	assert.Zero(t, s.PendingUpgrade.ExpiresAt)
+
+	// A power the Safe does not hold is refused at the estimate, and no
+	// file is written.
+	policy := filepath.Join(o.dir, "policy.json")
+	errs = o.fails(-1, "-controller", ctl, "set-policy", "-policy-hash", "0x"+strings.Repeat("11", 32), "-safe", safe.Hex(), "-out", policy)
+	assert.Contains(t, errs, "setPolicyHash refused: only the root authority may call it, not "+safe.Hex())
+	_, err = os.Stat(policy)
+	require.True(t, os.IsNotExist(err))
 }
 
 // newSafe deploys the official Safe singleton and proxy factory and
