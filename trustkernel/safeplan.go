@@ -1,9 +1,15 @@
 package trustkernel
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/accordsdk/accord/trustkernel/integrity"
+	"github.com/accordsdk/accord/trustkernel/internal/bindings"
 )
 
 // What a Safe's execTransaction adds around one inner call, as
@@ -86,3 +92,58 @@ func SafeManifestTxs(safe common.Address, chainID uint64, plan *ManifestPlan, no
 	}
 	return txs, nil
 }
+
+// ErrBadPublishCall means call data is not the canonical ABI encoding of
+// a publishManifestChunks call.
+var ErrBadPublishCall = errors.New("trustkernel: not a canonical publishManifestChunks call")
+
+// A ManifestChunksCall is a decoded publishManifestChunks call: chunks
+// First .. First+len(Chunks)-1 of the Count chunks of Root's manifest.
+type ManifestChunksCall struct {
+	Root   [32]byte
+	First  uint32
+	Count  uint32
+	Chunks [][]byte
+}
+
+// DecodePublishManifestChunks decodes the call data of a
+// publishManifestChunks call, such as a Safe transaction file carries, so
+// that an owner can see (and check against the manifest under review)
+// what they sign. Only the canonical encoding is accepted: the data must
+// be exactly what [Controller.PublishManifestChunks] encodes for the
+// decoded values ([ErrBadPublishCall] otherwise).
+func DecodePublishManifestChunks(data []byte) (*ManifestChunksCall, error) {
+	method, ok := controllerMethods.Methods["publishManifestChunks"]
+	if !ok {
+		panic("trustkernel: publishManifestChunks missing from the controller ABI")
+	}
+	if len(data) < 4 || !bytes.Equal(data[:4], method.ID) {
+		return nil, fmt.Errorf("%w: selector", ErrBadPublishCall)
+	}
+	vals, err := method.Inputs.Unpack(data[4:])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadPublishCall, err)
+	}
+	c := &ManifestChunksCall{}
+	var ok1, ok2, ok3, ok4 bool
+	c.Root, ok1 = vals[0].([32]byte)
+	c.First, ok2 = vals[1].(uint32)
+	c.Count, ok3 = vals[2].(uint32)
+	c.Chunks, ok4 = vals[3].([][]byte)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return nil, fmt.Errorf("%w: argument types", ErrBadPublishCall)
+	}
+	if !bytes.Equal(controllerABI.PackPublishManifestChunks(c.Root, c.First, c.Count, c.Chunks), data) {
+		return nil, fmt.Errorf("%w: not the canonical encoding", ErrBadPublishCall)
+	}
+	return c, nil
+}
+
+// controllerMethods is the controller's parsed ABI, for decoding call data.
+var controllerMethods = func() *abi.ABI {
+	a, err := bindings.InstanceControllerMetaData.ParseABI()
+	if err != nil {
+		panic("trustkernel: controller ABI: " + err.Error())
+	}
+	return a
+}()

@@ -1,6 +1,7 @@
 package trustkernel_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -160,4 +161,49 @@ func TestPlanSafeManifestLimits(t *testing.T) {
 	for _, tx := range big.Txs {
 		require.LessOrEqual(t, len(tx.Call.Data)+trustkernel.SafeExecBytes, trustkernel.DefaultMaxTxBytes)
 	}
+}
+
+// TestDecodePublishManifestChunks: the planned calls decode back to their
+// chunks; anything but the canonical encoding is refused.
+func TestDecodePublishManifestChunks(t *testing.T) {
+	ctl := trustkernel.NewController(common.Address{1})
+	m := testManifest(t, 300)
+	plan, err := ctl.PlanSafeManifest(m, 0, trustkernel.WithChunkBytes(2048), trustkernel.WithMaxTxBytes(8000))
+	require.NoError(t, err)
+	require.Greater(t, len(plan.Txs), 1)
+	for _, tx := range plan.Txs {
+		c, err := trustkernel.DecodePublishManifestChunks(tx.Call.Data)
+		require.NoError(t, err)
+		require.Equal(t, plan.Root, c.Root)
+		require.Equal(t, uint32(tx.First), c.First)
+		require.Equal(t, uint32(len(plan.Chunks)), c.Count)
+		require.Equal(t, plan.Chunks[tx.First:tx.First+tx.N], c.Chunks)
+	}
+	good := plan.Txs[0].Call.Data
+	for name, data := range map[string][]byte{
+		"empty":         nil,
+		"other method":  ctl.Pause().Data,
+		"truncated":     good[:len(good)-1],
+		"trailing byte": append(append([]byte{}, good...), 0),
+		"dirty padding": func() []byte { d := append([]byte{}, good...); d[len(d)-1] = 1; return d }(),
+		"wide first":    func() []byte { d := append([]byte{}, good...); d[4+32+27] = 1; return d }(),
+	} {
+		_, err := trustkernel.DecodePublishManifestChunks(data)
+		require.ErrorIs(t, err, trustkernel.ErrBadPublishCall, name)
+	}
+}
+
+func FuzzDecodePublishManifestChunks(f *testing.F) {
+	ctl := trustkernel.NewController(common.Address{1})
+	f.Add(ctl.PublishManifestChunks([32]byte{1}, 0, 2, [][]byte{{1, 2, 3}}).Data)
+	f.Add(ctl.PublishManifestChunks([32]byte{2}, 1, 3, [][]byte{{}, make([]byte, 40)}).Data)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := trustkernel.DecodePublishManifestChunks(data)
+		if err != nil {
+			return
+		}
+		if again := ctl.PublishManifestChunks(c.Root, c.First, c.Count, c.Chunks).Data; !bytes.Equal(again, data) {
+			t.Fatalf("decoded %x, re-encodes to %x", data, again)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/ecdsa"
@@ -889,12 +890,22 @@ func (c clientReader) Call(ctx context.Context, to common.Address, data []byte) 
 // safeSignVerb adds an owner's signature to Safe transaction files.
 func safeSignVerb() *cli.Command {
 	var s keyFlags
+	var manifest string
+	var chunkBytes int
 	return &cli.Command{
 		Name:    "safe-sign",
 		Purpose: "check Safe transaction files and add this owner's signature to each",
 		Args:    "FILE...",
 		MinArgs: 1, MaxArgs: -1,
-		Flags: s.declare,
+		Workflow: `A chunk publication (publishManifestChunks) is shown as the root and chunk
+range it carries. With -manifest, the manifest under review, every chunk
+publication must carry exactly that manifest's chunks (at -chunk-bytes) and a
+proposeUpgrade must name its root; otherwise nothing is signed.`,
+		Flags: func(f *cli.FlagSet) {
+			s.declare(f)
+			f.String(&manifest, "manifest", "", "manifest JSON `file` the files must publish or propose")
+			f.Int(&chunkBytes, "chunk-bytes", integrity.DefaultChunkBytes, "with -manifest: the chunk size of the publication")
+		},
 		Run: func(ctx context.Context, e *cli.Env) error {
 			var files []*trustkernel.SafeTxFile
 			for _, path := range e.Args {
@@ -903,6 +914,25 @@ func safeSignVerb() *cli.Command {
 					return fmt.Errorf("%s: %w", path, err)
 				}
 				files = append(files, f)
+			}
+			var root [32]byte
+			var chunks [][]byte
+			if manifest != "" {
+				m, err := readManifest(manifest)
+				if err != nil {
+					return err
+				}
+				if root, err = m.Root(); err != nil {
+					return err
+				}
+				if chunks, err = integrity.Chunks(m, chunkBytes); err != nil {
+					return err
+				}
+			}
+			for i, f := range files {
+				if err := reviewSafeTx(e, e.Args[i], f, manifest, root, chunks); err != nil {
+					return err
+				}
 			}
 			key, err := s.load(e)
 			if err != nil {
@@ -933,6 +963,38 @@ func safeSignVerb() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// reviewSafeTx shows what a chunk publication carries and, with a
+// manifest under review (its root and chunks), checks that the file
+// publishes or proposes exactly that manifest.
+func reviewSafeTx(e *cli.Env, path string, f *trustkernel.SafeTxFile, manifest string, root [32]byte, chunks [][]byte) error {
+	switch f.Method {
+	case "publishManifestChunks":
+		c, err := trustkernel.DecodePublishManifestChunks(f.Tx.Data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		last := int64(c.First) + int64(len(c.Chunks)) - 1
+		fmt.Fprintf(e.Stdout, "%s: publishes chunks %d..%d of %d of the manifest with root %x\n", path, c.First, last, c.Count, c.Root)
+		if manifest == "" {
+			return nil
+		}
+		if c.Root != root || int(c.Count) != len(chunks) || last >= int64(len(chunks)) {
+			return fmt.Errorf("%s: publishes chunks of root %x (%d chunks), %s has root %x (%d chunks)", path, c.Root, c.Count, manifest, root, len(chunks))
+		}
+		for i, chunk := range c.Chunks {
+			if !bytes.Equal(chunk, chunks[int(c.First)+i]) {
+				return fmt.Errorf("%s: chunk %d is not %s's", path, int(c.First)+i, manifest)
+			}
+		}
+		fmt.Fprintf(e.Stdout, "%s: the chunks are %s's\n", path, manifest)
+	case "proposeUpgrade":
+		if manifest != "" && (len(f.Tx.Data) < 36 || !bytes.Equal(f.Tx.Data[4:36], root[:])) {
+			return fmt.Errorf("%s: proposes another root than %s's %x", path, manifest, root)
+		}
+	}
+	return nil
 }
 
 // safeExecVerb executes signed Safe transaction files, in nonce order.

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -96,7 +97,14 @@ func TestOperatorSafeFullMode(t *testing.T) {
 	// Each owner signs every file at once; execution goes in nonce order
 	// even when the files are given backwards.
 	all := append(append([]string{}, files...), propose)
-	o.ok(5, append([]string{"safe-sign"}, all...)...)
+	// An owner reviewing another manifest signs nothing.
+	_, _, other := o.writeInstall("other", 3)
+	errs = o.fails(5, append([]string{"safe-sign", "-manifest", other, "-chunk-bytes", "2048"}, all...)...)
+	assert.Contains(t, errs, "publishes chunks of root")
+	out = o.ok(5, append([]string{"safe-sign", "-manifest", manifest, "-chunk-bytes", "2048"}, all...)...)
+	assert.Regexp(t, `publish-1.json: publishes chunks 0\.\.\d+ of \d+ of the manifest with root `+common.Bytes2Hex(root[:]), out)
+	assert.Contains(t, out, "the chunks are "+manifest+"'s")
+	assert.Contains(t, out, "signed by "+simchain.Address(5).Hex()+": 1 signatures")
 	out = o.ok(6, append([]string{"safe-sign"}, all...)...)
 	assert.Contains(t, out, "2 signatures")
 	backwards := make([]string, len(all))
