@@ -8,6 +8,20 @@
 // through a Safe multisig, an EIP-712 setup request for offline review, and
 // anchoring of Merkle roots from elsewhere in accord.
 //
+// This package is the contract client and the configuration. The other
+// parts of the Trust Kernel are packages of their own, each documented on
+// its own:
+//
+//   - trustkernel/quorum: the k-of-N RPC reader pinned by block hash, its
+//     failure modes and its trust model;
+//   - trustkernel/runtime: the fail-closed outage rules, the install check
+//     and the durable outbox (no chain code: it sees the chain through
+//     interfaces this package implements);
+//   - trustkernel/integrity: install manifests, their Merkle root and the
+//     chunk encoding of full mode (no chain code either);
+//   - trustkernel/simchain: a simulated chain and misbehaving proxies, for
+//     tests and demos only.
+//
 // # Contracts
 //
 // The sources are in contracts/src, compiled by solc-js at the exact version
