@@ -2,6 +2,8 @@ package trustkernel_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -223,20 +225,57 @@ func BenchmarkFetchManifest10kQuorum(b *testing.B) {
 	})
 }
 
-// writeInstall writes n small files in 100-file directories under a new
-// temporary directory.
-func writeInstall(t testing.TB, n int) string {
-	t.Helper()
-	dir := t.TempDir()
-	for d := 0; d*100 < n; d++ {
-		sub := filepath.Join(dir, fmt.Sprintf("mod%03d", d))
-		require.NoError(t, os.Mkdir(sub, 0o755))
-		for i := d * 100; i < min(n, (d+1)*100); i++ {
-			name := fmt.Sprintf("file%05d.php", i)
-			require.NoError(t, os.WriteFile(filepath.Join(sub, name), []byte("<?php // "+name+"\n"), 0o644))
-		}
+// installFile is file i of a test install: its path, in 100-file
+// directories, and its contents.
+func installFile(i int) (string, []byte) {
+	name := fmt.Sprintf("file%05d.php", i)
+	return fmt.Sprintf("mod%03d/%s", i/100, name), []byte("<?php // " + name + "\n")
+}
+
+// installHashes is the SHA-256 of each file of an n-file test install, by
+// path, computed from the contents without the filesystem.
+func installHashes(n int) map[string][32]byte {
+	files := make(map[string][32]byte, n)
+	for i := range n {
+		p, data := installFile(i)
+		files[p] = sha256.Sum256(data)
 	}
-	return dir
+	return files
+}
+
+// writeInstall writes the n files of a test install under dir, a few
+// directories at a time.
+func writeInstall(dir string, n int) error {
+	dirs := make(chan int)
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() {
+			var err error
+			for d := range dirs {
+				if err != nil {
+					continue
+				}
+				sub := filepath.Join(dir, fmt.Sprintf("mod%03d", d))
+				if err = os.Mkdir(sub, 0o755); err != nil {
+					continue
+				}
+				for i := d * 100; i < min(n, (d+1)*100) && err == nil; i++ {
+					p, data := installFile(i)
+					err = os.WriteFile(filepath.Join(dir, p), data, 0o644)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for d := 0; d*100 < n; d++ {
+		dirs <- d
+	}
+	close(dirs)
+	var err error
+	for range cap(errs) {
+		err = errors.Join(err, <-errs)
+	}
+	return err
 }
 
 // TestFullModeInstall10kFiles is full mode end to end on the simulated
@@ -250,8 +289,16 @@ func writeInstall(t testing.TB, n int) string {
 func TestFullModeInstall10kFiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := writeInstall(t, 10_000)
-	m, err := integrity.Build(ctx, dir)
+	// The files are written while the chain work goes on; the manifest is
+	// made from their contents in memory (integrity.Build has its own
+	// tests), so the check below compares the directory with hashes that
+	// did not come from reading it.
+	dir := t.TempDir()
+	written := make(chan error, 1)
+	done := make(chan struct{})
+	go func() { written <- writeInstall(dir, 10_000); close(done) }()
+	t.Cleanup(func() { <-done }) // before the directory is removed
+	m, err := integrity.New(installHashes(10_000))
 	require.NoError(t, err)
 	root, err := m.Root()
 	require.NoError(t, err)
@@ -299,6 +346,7 @@ func TestFullModeInstall10kFiles(t *testing.T) {
 		return rt
 	}
 
+	require.NoError(t, <-written)
 	rt := newRuntime(t, runtime.WithChainInstall(dir, src))
 	require.NoError(t, rt.Refresh(ctx))
 	d := rt.Decision()
