@@ -25,7 +25,7 @@ import (
 //	                                 audited in the log ([LocalRegistry.Unpin])
 //	POST /admin/revocation           install a revocation of an admission certificate
 //	                                 ([Revocation] body; [LocalRegistry.InstallRevocation]),
-//	                                 appended to the log; answers its [RevocationEntry]
+//	                                 appended to the log; answers [RevocationInstalled]
 //	GET  /admin/quarantine           the refused heartbeats kept ([QuarantineEntry] list, oldest first)
 //	POST /admin/root-rotation        learn Global Registry root rotations (one record, or the
 //	                                 Global Registry's list; [LocalRegistry.AddRootRotations]),
@@ -158,7 +158,7 @@ func (r *LocalRegistry) AdminHandler() http.Handler {
 			writeError(w, http.StatusBadRequest, "revocation_refused", err.Error())
 			return
 		}
-		writeJSON(w, http.StatusOK, e)
+		writeJSON(w, http.StatusOK, RevocationInstalled{RevocationEntry: *e, Revoked: r.Revoked() != nil})
 	})
 	mux.HandleFunc("POST /admin/receipt", func(w http.ResponseWriter, req *http.Request) {
 		if !jsonOnly(w, req) {
@@ -184,6 +184,14 @@ type TrustedRoots struct {
 	RootKey       string            `json:"root_key"`       // the newest root
 	Keys          []string          `json:"keys"`           // every root, oldest first
 	RootRotations []json.RawMessage `json:"root_rotations"` // the rotation records, oldest first
+}
+
+// RevocationInstalled is the answer of POST /admin/revocation: the
+// revocation's log entry, and whether the installed certificate is now
+// revoked (the registry no longer claims admission).
+type RevocationInstalled struct {
+	RevocationEntry
+	Revoked bool `json:"revoked"`
 }
 
 // UnpinRequest is the body of POST /admin/unpin.

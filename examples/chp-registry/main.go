@@ -326,15 +326,17 @@ func installRevocation(ctx context.Context, e *cli.Env, o options, fresh bool) e
 		return fmt.Errorf("-revocation %s: %w", o.revocation, err)
 	}
 	var entry chp.RevocationEntry
-	covers := ""
+	revoked := false
 	if chpcli.AdminRunning(o.data) {
 		var out jsonBuffer
 		if err := chpcli.AdminPost(o.data, "/admin/revocation", b, &out); err != nil {
 			return err
 		}
-		if err := json.Unmarshal(out, &entry); err != nil {
+		var ans chp.RevocationInstalled
+		if err := json.Unmarshal(out, &ans); err != nil {
 			return fmt.Errorf("reading the registry's answer: %w", err)
 		}
+		entry, revoked = ans.RevocationEntry, ans.Revoked
 	} else {
 		rootKey, err := chpcli.RememberRoot(o.data, o.root)
 		if err != nil {
@@ -352,10 +354,11 @@ func installRevocation(ctx context.Context, e *cli.Env, o options, fresh bool) e
 		if err != nil {
 			return err
 		}
-		entry = *got
-		if lr.Revoked() != nil {
-			covers = "; this registry's certificate is revoked: install a newer one (-rac)"
-		}
+		entry, revoked = *got, lr.Revoked() != nil
+	}
+	covers := ""
+	if revoked {
+		covers = "; this registry's certificate is revoked: install a newer one (-rac)"
 	}
 	fmt.Fprintf(e.Stdout, "installed the revocation of admission certificate %s (revoked at %s by %s: %s) as log record %d%s\n",
 		v.RACID, v.RevokedAt.Format(time.RFC3339), v.IssuedBy, cli.OneLine(v.Reason), entry.Index, covers)

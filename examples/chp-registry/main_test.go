@@ -336,6 +336,7 @@ func TestRevocationVerb(t *testing.T) {
 	out, err = exec.Command(bin, "-data", data, "-revocation", revFile).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "installed the revocation of admission certificate "+rac.RACID)
+	assert.Contains(t, string(out), "install a newer one", "the running registry says its certificate is revoked")
 	wg.Wait()
 	close(statuses)
 	for s := range statuses {
