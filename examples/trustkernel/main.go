@@ -27,11 +27,25 @@
 //	trustkernel -rpc URL -implementation 0x... request -factory 0x... -install NAME ... -out setup.json
 //	trustkernel review setup.json -keystore FILE            (on the reviewing device, offline)
 //	trustkernel -rpc URL create -request setup.json -reviewer 0x... -keystore FILE
+//	trustkernel -rpc URL release publish -registry 0x... -component NAME -version 7 -manifest m.json -uri URI -keystore FILE
 //	trustkernel -rpc URL -controller 0x... propose -manifest m.json -uri URI -keystore FILE
-//	trustkernel -rpc URL -controller 0x... activate|cancel|pause|unpause -keystore FILE
+//	trustkernel -rpc URL -controller 0x... propose -component NAME -version 7 [-manifest m.json -mode full] -keystore FILE
+//	trustkernel -rpc URL -controller 0x... activate [-mode full]|cancel|pause|unpause -keystore FILE
+//	trustkernel -rpc URL -controller 0x... set-policy|set-registry|set-upgrade-authority|set-emergency-authority|transfer-root|accept-root ...
 //	trustkernel -rpc URL,URL -controller 0x... -implementation 0x... status
 //	trustkernel -rpc URL,URL -controller 0x... verify -manifest m.json -dir /srv/app
 //	trustkernel -rpc URL,URL -controller 0x... write-config -out trust.json
+//
+// deploy estimates all four creations before sending (the InstanceFactory
+// through an eth_estimateGas state override that places the
+// implementation's code where it will be created; an endpoint that does not
+// apply overrides gets the other three and a note). propose shows what both
+// trust modes cost (eth_estimateGas and eth_gasPrice) before the call's own
+// estimate. Every sending verb estimates its call as the authority first,
+// so a key outside the call's role is refused before anything is sent, with
+// an error naming the role the call needs. A controller whose root
+// authority pinned a release registry takes only releases (propose
+// -component -version); a raw propose says so before sending.
 //
 // An authority that is a Safe gets a Safe transaction file instead (-safe
 // ADDRESS -out FILE), which its owners sign with safe-sign and anyone runs
@@ -39,13 +53,17 @@
 // on chain before the proposal: sent from the keystore key, or, for a Safe
 // upgrade authority, written as one Safe transaction file per planned
 // publication (FILE.publish-1.json, ... at the Safe's nonces n, n+1, ...)
-// followed by the proposal (FILE); safe-sign and safe-exec take them all at
-// once and execute them in nonce order. verify then reads the manifest back
-// through the quorum (and checks an install directory against it), and
-// activate -mode full refuses a root whose chunks are not all on chain. Keys come only from go-ethereum keystore files (the
-// encrypted JSON files geth, clef and cast write), with the passphrase from
-// -password-file, $TRUSTKERNEL_PASSWORD or a terminal prompt; there is no
-// way to pass a raw private key.
+// followed by the proposal (FILE); safe-sign (with -manifest, checking each
+// publication carries that manifest's chunks) and safe-exec take them all
+// at once, and safe-exec runs them in nonce order. verify then reads the
+// manifest back through the quorum (and checks an install directory
+// against it), and activate -mode full refuses a root whose chunks are not
+// all on chain.
+//
+// Keys come only from go-ethereum keystore files (the encrypted JSON files
+// geth, clef and cast write), with the passphrase from -password-file,
+// $TRUSTKERNEL_PASSWORD or a terminal prompt; there is no way to pass a raw
+// private key.
 package main
 
 import (
