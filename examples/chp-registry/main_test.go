@@ -57,6 +57,22 @@ func binary(t *testing.T) string {
 	return filepath.Join(binDir, "chp-registry")
 }
 
+// waitInfo waits for the registry at url to answer GET /registry/info and
+// returns the answer.
+func waitInfo(t *testing.T, url string) chp.Info {
+	t.Helper()
+	var info chp.Info
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(url + "/registry/info")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&info) == nil
+	}, 10*time.Second, 20*time.Millisecond, "the registry did not start")
+	return info
+}
+
 // TestShutdownKeepsAcknowledged runs the real binary, posts heartbeats
 // from several clients, stops it with SIGTERM while they are in flight,
 // and checks that every heartbeat that got an ACK is in the log when the
@@ -77,19 +93,7 @@ func TestShutdownKeepsAcknowledged(t *testing.T) {
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	url := "http://" + addr
-	require.Eventually(t, func() bool {
-		resp, err := http.Get(url + "/registry/info")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil
-	}, 10*time.Second, 20*time.Millisecond)
-
-	var info chp.Info
-	resp, err := http.Get(url + "/registry/info")
-	require.NoError(t, err)
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&info))
-	resp.Body.Close()
+	info := waitInfo(t, url)
 	assert.Regexp(t, `^ed25519:z`, info.PublicKey)
 	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, info.Fingerprint)
 
@@ -398,18 +402,7 @@ func TestPolicyFlags(t *testing.T) {
 			"-meta-allow", "client, os", "-meta-max-bytes", "256"}, &stdout, &stderr, func(k string) string { return env[k] })
 	}()
 	url := "http://" + addr
-	require.Eventually(t, func() bool {
-		resp, err := http.Get(url + "/registry/info")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil
-	}, 10*time.Second, 20*time.Millisecond, "the registry did not start")
-	var info chp.Info
-	resp, err := http.Get(url + "/registry/info")
-	require.NoError(t, err)
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&info))
-	resp.Body.Close()
+	info := waitInfo(t, url)
 	assert.EqualValues(t, 3600, info.MaxAgeSeconds)
 
 	post := func(meta string) (int, string) {
