@@ -146,9 +146,9 @@ a quorum instead: -quorum endpoints must agree (at least 2 unless -dev), and
 -controller and -implementation name the clone to check.
 
 The operator commands act on a real chain: deploy; request (draft a setup
-request), review (sign it on a separate device), create; release publish;
-propose (a root, or -component/-version of a release), activate, cancel,
-pause, unpause; the root authority's set-policy, set-registry,
+request), review (sign it on a separate device), create; release publish
+(and show, transfer-owner, accept-owner); propose (a root, or
+-component/-version of a release), activate, cancel, pause, unpause; the root authority's set-policy, set-registry,
 set-upgrade-authority, set-emergency-authority, transfer-root (accept-root
 by the new one); status, verify (a full-mode manifest on chain, an install
 directory against it); write-config. Each shows the gas estimate before

@@ -171,13 +171,15 @@ var roles = map[string]string{
 	"setPolicyHash": "the root authority", "setReleaseRegistry": "the root authority",
 	"setUpgradeAuthority": "the root authority", "setEmergencyAuthority": "the root authority",
 	"transferRootAuthority": "the root authority", "acceptRootAuthority": "the address offered the root authority role",
-	"publish": "the registry's owner",
+	"publish": "the registry's owner", "transferOwnership": "the registry's owner",
+	"acceptOwnership": "the address offered the registry's ownership",
 }
 
 // refusal says, when the chain refuses a call because of who sends it,
 // whose power the call is.
 func refusal(method string, from common.Address, err error) error {
-	if errors.Is(err, trustkernel.ErrUnauthorized) || errors.Is(err, trustkernel.ErrNotOwner) || errors.Is(err, trustkernel.ErrNotPendingRootAuthority) {
+	if errors.Is(err, trustkernel.ErrUnauthorized) || errors.Is(err, trustkernel.ErrNotOwner) ||
+		errors.Is(err, trustkernel.ErrNotPendingRootAuthority) || errors.Is(err, trustkernel.ErrNotPendingOwner) {
 		if role, ok := roles[method]; ok {
 			return fmt.Errorf("%s refused: only %s may call it, not %s: %w", method, role, from.Hex(), err)
 		}

@@ -128,4 +128,18 @@ func TestOperatorPowers(t *testing.T) {
 	o.ok(4, "-controller", ctl, "set-registry", "-unpin")
 	assert.Zero(t, o.snapshot(ctl).ReleaseRegistry)
 	o.ok(4, "-controller", ctl, "propose", "-root", "0x"+strings.Repeat("cd", 32), "-uri", "u9")
+
+	// The registry's ownership changes hands only when the new owner
+	// accepts; the old owner may then publish no more.
+	errs = o.fails(4, "release", "transfer-owner", "-registry", reg, "-to", simchain.Address(4).Hex())
+	assert.Contains(t, errs, "transferOwnership refused: only the registry's owner may call it")
+	o.ok(0, "release", "transfer-owner", "-registry", reg, "-to", simchain.Address(4).Hex())
+	errs = o.fails(1, "release", "accept-owner", "-registry", reg)
+	assert.Contains(t, errs, "acceptOwnership refused: only the address offered the registry's ownership may call it")
+	o.ok(4, "release", "accept-owner", "-registry", reg)
+	owner, err := trustkernel.NewRegistry(dep.Registry).Owner(ctx, client, nil)
+	require.NoError(t, err)
+	assert.Equal(t, simchain.Address(4), owner)
+	errs = o.fails(0, "release", "publish", "-registry", reg, "-component", "example/app", "-version", "9", "-root", "0x"+strings.Repeat("ef", 32), "-uri", "u9")
+	assert.Contains(t, errs, "publish refused: only the registry's owner may call it, not "+simchain.Address(0).Hex())
 }

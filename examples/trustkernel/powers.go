@@ -248,9 +248,56 @@ A controller that pins this registry then takes propose -component -version.`,
 			return nil
 		},
 	}
+	var sendT, sendA sendFlags
+	var ownerRegistry, newOwner string
+	transfer := &cli.Command{
+		Name:    "transfer-owner",
+		Purpose: "offer the registry's ownership (the power to publish) to an address, which must accept it (registry owner)",
+		Flags: func(f *cli.FlagSet) {
+			sendT.declare(f)
+			f.String(&ownerRegistry, "registry", "", "the ReleaseRegistry `address`").Env("TRUSTKERNEL_REGISTRY").Required()
+			f.String(&newOwner, "to", "", "the `address` offered ownership").Required()
+		},
+		Check: func(*cli.Env) error {
+			if _, err := addressFlag("registry", ownerRegistry); err != nil {
+				return err
+			}
+			_, err := addressFlag("to", newOwner)
+			return err
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			reg := trustkernel.NewRegistry(common.HexToAddress(ownerRegistry))
+			return act(ctx, e, ch, &sendT, reg.TransferOwnership(common.HexToAddress(newOwner)))
+		},
+	}
+	accept := &cli.Command{
+		Name:    "accept-owner",
+		Purpose: "accept the registry's ownership offered by transfer-owner (the offered address)",
+		Flags: func(f *cli.FlagSet) {
+			sendA.declare(f)
+			f.String(&ownerRegistry, "registry", "", "the ReleaseRegistry `address`").Env("TRUSTKERNEL_REGISTRY").Required()
+		},
+		Check: func(*cli.Env) error {
+			_, err := addressFlag("registry", ownerRegistry)
+			return err
+		},
+		Run: func(ctx context.Context, e *cli.Env) error {
+			ch, err := c.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer ch.Close()
+			return act(ctx, e, ch, &sendA, trustkernel.NewRegistry(common.HexToAddress(ownerRegistry)).AcceptOwnership())
+		},
+	}
 	return &cli.Command{
 		Name:     "release",
-		Purpose:  "publish and show releases of a ReleaseRegistry",
-		Commands: []*cli.Command{publish, show},
+		Purpose:  "publish and show releases of a ReleaseRegistry, hand over its ownership",
+		Commands: []*cli.Command{publish, show, transfer, accept},
 	}
 }
