@@ -3,7 +3,6 @@ package trustkernel
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -75,13 +74,13 @@ func EstimateDeployment(ctx context.Context, c RPCCaller, from, registryOwner co
 	tc, err := estimate("InstanceFactory", factory, override)
 	if err != nil {
 		if errors.Is(err, ErrNoImplementation) {
-			return costs, fmt.Errorf("%w: the factory's constructor found no code at %s", ErrNoStateOverride, implementation.Hex())
+			return costs, errorf("%w: the factory's constructor found no code at %s", ErrNoStateOverride, implementation.Hex())
 		}
 		var re *RevertError
 		if errors.As(err, &re) {
 			return costs, err
 		}
-		return costs, fmt.Errorf("%w: %w", ErrNoStateOverride, err)
+		return costs, errorf("%w: %w", ErrNoStateOverride, err)
 	}
 	return append(costs, tc), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,9 +43,11 @@ func TestEstimateDeployment(t *testing.T) {
 	// Refused, and ignored, overrides.
 	_, err = trustkernel.EstimateDeployment(ctx, noOverride{client.Client(), false}, from, simchain.Address(1))
 	require.ErrorIs(t, err, trustkernel.ErrNoStateOverride)
+	require.Equal(t, 1, strings.Count(err.Error(), "trustkernel"), "one prefix: %v", err)
 	three, err := trustkernel.EstimateDeployment(ctx, noOverride{client.Client(), true}, from, simchain.Address(1))
 	require.ErrorIs(t, err, trustkernel.ErrNoStateOverride)
 	require.Equal(t, costs[:3], three)
+	require.Equal(t, 1, strings.Count(err.Error(), "trustkernel"), "one prefix: %v", err)
 
 	// Deploy, then compare each creation's gas with its estimate.
 	dep, err := trustkernel.Deploy(ctx, client, chainOpts(0), simchain.Address(1))
