@@ -324,7 +324,7 @@ func TestUpFrontChecks(t *testing.T) {
 		{nil, "chp-registry", []string{"-addr", "127.0.0.1:99999"}, `invalid -addr "127.0.0.1:99999"`},
 		{nil, "chp-registry", []string{"-rac", filepath.Join(dir, "none.json")}, `invalid -rac`},
 		{nil, "registry-import", []string{"-from", "a.tar", "-admit", "k"}, "-from and -admit cannot be used together"},
-		{nil, "registry-import", nil, "give -admit KEY or -from FILE"},
+		{nil, "registry-import", nil, "give exactly one of -admit KEY, -from FILE, -serve ADDR"},
 		{nil, "registry-export", []string{"-from", "-5"}, `invalid -from "-5"`},
 		{nil, "bundle-verify", []string{"-key", "k"}, "missing argument FILE"},
 		{nil, "tour", []string{"-only", "nope"}, "no such stage; want one of envelope, bundle, log, chp, trustkernel"},
