@@ -207,7 +207,7 @@ export function run() {
     eqHex(ed25519FromSeed(Buffer.from(K.ed25519.seed, 'hex')).pub, K.ed25519.public_raw, 'ed25519 public');
     eqStr(keyString('ed25519', Buffer.from(K.ed25519.public_raw, 'hex')), K.ed25519.public, 'ed25519 key string');
     const { publicKey } = ml_dsa65.keygen(Buffer.from(K.mldsa65.seed, 'hex'));
-    eqHex(publicKey, K.mldsa65.public_raw, 'ml-dsa-65 public (KeyGen_internal from the seed)');
+    eqHex(publicKey, K.mldsa65.public_raw, 'ml-dsa-65 public (KeyGen_internal from ξ, FIPS 204)');
     eqStr(keyString('mldsa65', publicKey), K.mldsa65.public, 'ml-dsa-65 key string');
     eqStr(K.hmac.public, `hmac:${K.hmac.key_id}`, 'hmac key string');
   });
