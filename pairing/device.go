@@ -199,8 +199,8 @@ func (d *Device) Identity() Identity {
 }
 
 // DeviceKey returns the X25519 key derived from the identity key the way
-// Ed25519 keys map to X25519 ones (RFC 8032 §5.1.5: SHA-512 of the seed,
-// lower half; X25519 clamps it).
+// Ed25519 keys map to X25519 ones (RFC 8032 §5.1.5: SHA-512 of the 32-byte
+// private key, lower half; X25519 clamps it).
 func (d *Device) DeviceKey() *ecdh.PrivateKey {
 	h := sha512.Sum512(d.key.Seed())
 	k, err := ecdh.X25519().NewPrivateKey(h[:32])

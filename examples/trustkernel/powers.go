@@ -58,7 +58,7 @@ func controllerVerb(c *chainFlags, controller *string, name, purpose string, fla
 // rootPowerVerbs are the root authority's calls (and the pending root
 // authority's acceptance).
 func rootPowerVerbs(c *chainFlags, controller *string) []*cli.Command {
-	var policy, registry, upgradeTo, emergencyTo, rootTo string
+	var policy, registry, rootTo string
 	var unpin, withdraw bool
 	// Parsed by the checks, used by the builds.
 	var policyHash [32]byte
@@ -106,28 +106,8 @@ func rootPowerVerbs(c *chainFlags, controller *string) []*cli.Command {
 				}
 				return ctl.SetReleaseRegistry(addr), nil
 			}),
-		controllerVerb(c, controller, "set-upgrade-authority", "replace the upgrade authority (root authority)",
-			func(f *cli.FlagSet) {
-				f.String(&upgradeTo, "to", "", "the new upgrade authority `address` (an EOA or a Safe)").Required()
-			},
-			func() (err error) {
-				to, err = addressFlag("to", upgradeTo)
-				return err
-			},
-			func(ctx context.Context, e *cli.Env, ch *chain, ctl *trustkernel.Controller) (trustkernel.Call, error) {
-				return ctl.SetUpgradeAuthority(to), nil
-			}),
-		controllerVerb(c, controller, "set-emergency-authority", "replace the emergency authority (root authority)",
-			func(f *cli.FlagSet) {
-				f.String(&emergencyTo, "to", "", "the new emergency authority `address` (an EOA or a Safe)").Required()
-			},
-			func() (err error) {
-				to, err = addressFlag("to", emergencyTo)
-				return err
-			},
-			func(ctx context.Context, e *cli.Env, ch *chain, ctl *trustkernel.Controller) (trustkernel.Call, error) {
-				return ctl.SetEmergencyAuthority(to), nil
-			}),
+		replaceAuthorityVerb(c, controller, "set-upgrade-authority", "upgrade authority", (*trustkernel.Controller).SetUpgradeAuthority),
+		replaceAuthorityVerb(c, controller, "set-emergency-authority", "emergency authority", (*trustkernel.Controller).SetEmergencyAuthority),
 		controllerVerb(c, controller, "transfer-root", "offer the root authority role to an address, which must accept it (root authority)",
 			func(f *cli.FlagSet) {
 				f.String(&rootTo, "to", "", "the `address` offered the role")
@@ -300,4 +280,23 @@ A controller that pins this registry then takes propose -component -version.`,
 		Purpose:  "publish and show releases of a ReleaseRegistry, hand over its ownership",
 		Commands: []*cli.Command{publish, show, transfer, accept},
 	}
+}
+
+// replaceAuthorityVerb is a verb of the root authority that replaces the authority
+// called role with the address given as -to.
+func replaceAuthorityVerb(c *chainFlags, controller *string, name, role string,
+	set func(*trustkernel.Controller, common.Address) trustkernel.Call) *cli.Command {
+	var flag string
+	var to common.Address
+	return controllerVerb(c, controller, name, "replace the "+role+" (root authority)",
+		func(f *cli.FlagSet) {
+			f.String(&flag, "to", "", "the new "+role+" `address` (an EOA or a Safe)").Required()
+		},
+		func() (err error) {
+			to, err = addressFlag("to", flag)
+			return err
+		},
+		func(ctx context.Context, e *cli.Env, ch *chain, ctl *trustkernel.Controller) (trustkernel.Call, error) {
+			return set(ctl, to), nil
+		})
 }
