@@ -40,42 +40,21 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 		key       string
 		nonce     [32]byte
 	)
-	// A valid plain heartbeat is decoded once, into one typed value: its
-	// schema check, its fields and its canonical form (whose digest indexes
-	// it and binds its ACK) all come from that reading. Any other body (a
-	// sealed heartbeat, or one the typed reading does not take) is read
-	// once, strictly, into the generic form that tells the two kinds apart,
-	// and checked against the JSON Schema.
-	hb, digest, metaLen, plain := decodeHeartbeatWire(body)
-	if !plain {
-		p, err := readPosted(body)
-		if err != nil {
-			return nil, rejectFor(err, nil)
-		}
-		if p.sealed {
-			// The envelope package checks the seal on the same bytes.
-			e, err := r.verifier.Open(body)
-			if err != nil {
-				return nil, rejectFor(err, nil)
+	hb, digest, metaLen, e, err := r.readBody(body)
+	if e != nil {
+		key = e.SenderPubkey
+		// The verifier learned the key if it was new to it. Unless this
+		// heartbeat is accepted (and the key pinned), it is forgotten
+		// again, so that refused heartbeats cannot grow the key ring.
+		defer func() {
+			if !pinnedNow {
+				r.forgetKey(key)
 			}
-			if e.Alg != "ed25519" {
-				return nil, reject(http.StatusBadRequest, "unsupported_key", fmt.Errorf("%w: heartbeat sealed with %s, want ed25519", ErrKeyMismatch, e.Alg), nil)
-			}
-			key = e.SenderPubkey
-			// The verifier learned the key if it was new to it. Unless this
-			// heartbeat is accepted (and the key pinned), it is forgotten
-			// again, so that refused heartbeats cannot grow the key ring.
-			defer func() {
-				if !pinnedNow {
-					r.forgetKey(key)
-				}
-			}()
-			nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
-		}
-		if hb, err = heartbeatFromDoc(p.doc); err != nil {
-			return nil, rejectFor(err, nil)
-		}
-		digest, metaLen = p.digest, -1
+		}()
+		nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
+	}
+	if err != nil {
+		return nil, err
 	}
 	// Held until the record is durable: a key rotation waits for this
 	// heartbeat, or this heartbeat for the rotation, so every ACK is
@@ -188,6 +167,99 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 			"oldest", formatTime(n.Oldest), "newest", formatTime(n.Newest), "digest", n.Digest, "log_index", idx)
 	}
 	return &Accepted{Ack: ackJSON, Index: idx}, nil
+}
+
+// errNotTyped is how readBody's check of an envelope's payload stops the
+// verifier when the typed reading does not take the payload; it never
+// leaves readBody.
+var errNotTyped = errors.New("chp: payload left to the general reading")
+
+// readBody reads a posted body once: a plain heartbeat or a sealed one. It
+// returns the heartbeat, its digest and the length of its meta's canonical
+// form (-1: not computed), and the envelope when the body is one whose seal
+// verified (the verifier may then have learned its key, even if an error
+// is returned); errors are *[RejectError].
+//
+// A valid plain heartbeat is decoded once, into one typed value: its schema
+// check, its fields and its canonical form (whose digest indexes it and
+// binds its ACK) all come from that reading. A sealed heartbeat is read
+// once too: the verifier parses the envelope (and canonicalizes its
+// payload), and before checking the seal hands it to the same typed
+// reading, which decodes the canonical payload into the heartbeat and its
+// digest. What is refused, and in what order, is what the general
+// reading decides: first the body as JSON (duplicate_key, invalid_json,
+// including nesting deeper than maxDepth counted from the envelope), then
+// the envelope (its errors, then unsupported_key), then the heartbeat
+// schema. Once the verifier has parsed the envelope and the typed reading
+// has taken its payload (at one level less, the envelope's own), the
+// general reading would find nothing wrong with the JSON and the same
+// heartbeat and digest, so only the envelope's verdict remains. Any other
+// body, and an envelope the typed reading does not take (its check stops
+// the verifier before anything is verified or recorded), is read by the
+// general reading from the start.
+func (r *LocalRegistry) readBody(body []byte) (hb *Heartbeat, digest [32]byte, metaLen int, e *envelope.Envelope, err error) {
+	if hb, digest, metaLen, ok := decodeHeartbeatWire(body, maxDepth); ok {
+		return hb, digest, metaLen, nil, nil
+	}
+	typed := false
+	openErr := errNotTyped
+	if i := skipSpace(body); i < len(body) && body[i] == '{' {
+		e, openErr = r.verifier.OpenWith(body, func(e *envelope.Envelope) error {
+			var ok bool
+			if e.Format != envelope.FormatJSON {
+				return errNotTyped
+			}
+			if hb, digest, metaLen, ok = decodeHeartbeatWire(e.Payload, maxDepth-1); !ok {
+				return errNotTyped
+			}
+			typed = true
+			return nil
+		})
+	}
+	switch {
+	case openErr == nil:
+		return hb, digest, metaLen, e, checkAlg(e)
+	case typed:
+		return nil, [32]byte{}, 0, nil, rejectFor(openErr, nil)
+	}
+	p, err := readPosted(body)
+	if err != nil {
+		return nil, [32]byte{}, 0, nil, rejectFor(err, nil)
+	}
+	if p.sealed {
+		e = nil
+		if openErr == errNotTyped {
+			e, openErr = r.verifier.Open(body)
+		}
+		if openErr != nil {
+			return nil, [32]byte{}, 0, nil, rejectFor(openErr, nil)
+		}
+		if err := checkAlg(e); err != nil {
+			return nil, [32]byte{}, 0, e, err
+		}
+	}
+	if hb, err = heartbeatFromDoc(p.doc); err != nil {
+		return nil, [32]byte{}, 0, e, rejectFor(err, nil)
+	}
+	return hb, p.digest, -1, e, nil
+}
+
+// checkAlg refuses a heartbeat sealed with another algorithm than Ed25519.
+func checkAlg(e *envelope.Envelope) error {
+	if e.Alg != "ed25519" {
+		return reject(http.StatusBadRequest, "unsupported_key", fmt.Errorf("%w: heartbeat sealed with %s, want ed25519", ErrKeyMismatch, e.Alg), nil)
+	}
+	return nil
+}
+
+// skipSpace returns the offset of the first byte of b that is not JSON
+// white space.
+func skipSpace(b []byte) int {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // knownFingerprint reports whether fp is the fingerprint of one of the

@@ -26,7 +26,7 @@ import (
 // accepts only what the general path accepts, with the same heartbeat and
 // digest.
 func readHeartbeat(b []byte) (*Heartbeat, [32]byte, error) {
-	if h, d, _, ok := decodeHeartbeatWire(b); ok {
+	if h, d, _, ok := decodeHeartbeatWire(b, maxDepth); ok {
 		return h, d, nil
 	}
 	return readHeartbeatGeneral(b)
@@ -74,11 +74,13 @@ type heartbeatWire struct {
 // formats asserted) and whose timestamp [parseTime] reads; ok false says
 // nothing about the document, which the general path then decides. With
 // the heartbeat and its digest it returns the length of meta's canonical
-// form (0 without meta), which the registry's size limit reads.
-func decodeHeartbeatWire(b []byte) (h *Heartbeat, digest [32]byte, metaLen int, ok bool) {
+// form (0 without meta), which the registry's size limit reads. depth
+// bounds the nesting as [parseStrict]'s maxDepth does: maxDepth for a
+// posted body, one less for an envelope's payload.
+func decodeHeartbeatWire(b []byte, depth int) (h *Heartbeat, digest [32]byte, metaLen int, ok bool) {
 	var meta map[string]any
 	w := heartbeatWire{Meta: &meta}
-	if strictjson.Unmarshal(b, &w, strictjson.UseNumber(), strictjson.MaxDepth(maxDepth)) != nil {
+	if strictjson.Unmarshal(b, &w, strictjson.UseNumber(), strictjson.MaxDepth(depth)) != nil {
 		return nil, [32]byte{}, 0, false
 	}
 	packet, hasPacket := plainString(w.Packet)

@@ -21,7 +21,7 @@ import (
 // leaves to the general path. It returns whether each path accepted.
 func checkTypedReading(t *testing.T, b []byte) (typed, general bool) {
 	t.Helper()
-	wh, wd, metaLen, typed := decodeHeartbeatWire(b)
+	wh, wd, metaLen, typed := decodeHeartbeatWire(b, maxDepth)
 	gh, gd, err := readHeartbeatGeneral(b)
 	general = err == nil
 	if typed {
@@ -210,7 +210,7 @@ func BenchmarkReadHeartbeat(b *testing.B) {
 	b.Run("typed", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			if _, _, _, ok := decodeHeartbeatWire(body); !ok {
+			if _, _, _, ok := decodeHeartbeatWire(body, maxDepth); !ok {
 				b.Fatal("declined")
 			}
 		}

@@ -81,6 +81,10 @@
 // envelope's timestamp, timestamp within its window of its clock, signature,
 // and only then records the nonce in its [ReplayCache], so that a forged
 // message can never make the real one look like a replay.
+// [Verifier.OpenWith] runs a check of the caller's between the type and the
+// key (a receiver reads the payload once there, and refuses what it would
+// refuse anyway before paying for a signature check); a refusal by the check
+// verifies, learns and records nothing.
 //
 // Keys are pinned; trust on first use is an explicit opt-in
 // ([WithTrustOnFirstUse]). A rotated-out key verifies only what it signed

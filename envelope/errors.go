@@ -4,7 +4,9 @@ import "errors"
 
 // Errors returned by [Verifier.Open] and the decoders. Every error they return
 // wraps exactly one of these, so callers can tell failures apart with
-// [errors.Is]; the message says what was found and what was wanted.
+// [errors.Is]; the message says what was found and what was wanted. (The
+// one exception is the error of a [Verifier.OpenWith] check, which is the
+// caller's own and is returned as it is.)
 var (
 	// ErrMalformed: the bytes are not a well-formed envelope (syntax, a
 	// missing, duplicated, unknown or mistyped member, non-canonical base64url,

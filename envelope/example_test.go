@@ -69,6 +69,40 @@ func ExampleVerifier_Open() {
 	// true
 }
 
+func ExampleVerifier_OpenWith() {
+	signer := envelope.NewEd25519Signer(key(1))
+	now := time.Unix(1767657600, 0)
+	v, _ := envelope.NewVerifier(envelope.WithTypes("chp/heartbeat"), envelope.WithKeys(signer.PublicKey()),
+		envelope.WithClock(func() time.Time { return now }), envelope.WithoutStartupFence())
+	errNoAgent := errors.New("heartbeat without agent")
+	// The payload is decoded once, before the signature is checked; a
+	// payload the receiver refuses costs no signature verification.
+	var hb heartbeat
+	check := func(e *envelope.Envelope) error {
+		hb = heartbeat{}
+		if err := e.DecodePayload(&hb); err != nil {
+			return err
+		}
+		if hb.Agent == "" {
+			return errNoAgent
+		}
+		return nil
+	}
+
+	anonymous, _ := envelope.Seal(signer, "chp/heartbeat", heartbeat{Seq: 1}, envelope.WithTimestamp(now))
+	_, err := v.OpenWith(anonymous, check)
+	fmt.Println(err)
+
+	msg, _ := envelope.Seal(signer, "chp/heartbeat", heartbeat{Agent: "a1", Seq: 2}, envelope.WithTimestamp(now))
+	if _, err := v.OpenWith(msg, check); err != nil {
+		panic(err)
+	}
+	fmt.Println(hb.Agent, hb.Seq) // authentic: OpenWith returned no error
+	// Output:
+	// heartbeat without agent
+	// a1 2
+}
+
 func ExampleSealCBOR() {
 	signer := envelope.NewEd25519Signer(key(1))
 	now := time.Unix(1767657600, 0)

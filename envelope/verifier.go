@@ -257,7 +257,27 @@ func (v *Verifier) KeyRing() *KeyRing { return v.ring }
 
 // Open parses and verifies one envelope, JSON or CBOR (told apart by the
 // first byte), and returns it. Errors wrap one of the package's sentinels.
-func (v *Verifier) Open(msg []byte) (*Envelope, error) {
+func (v *Verifier) Open(msg []byte) (*Envelope, error) { return v.open(msg, nil) }
+
+// OpenWith is [Verifier.Open] with a look at the envelope before it is
+// verified: check runs once the envelope's shape and type are accepted and
+// before its key, its timestamp and its signature are checked. If check
+// returns an error, OpenWith returns that error as it is (it need not wrap
+// a sentinel of this package) and stops: no signature is verified, no key
+// is learned on first use and no nonce is recorded, so the same envelope
+// may be opened again later. Otherwise OpenWith goes on exactly as Open.
+//
+// check sees unverified data. It lets a caller read the payload once, as
+// the verifier parsed it (Payload is canonical), and refuse what it would
+// refuse anyway before a signature is checked; nothing it reads is
+// authentic unless OpenWith then returns no error.
+func (v *Verifier) OpenWith(msg []byte, check func(*Envelope) error) (*Envelope, error) {
+	return v.open(msg, check)
+}
+
+// open is [Verifier.Open], with check run as [Verifier.OpenWith] says when
+// it is not nil.
+func (v *Verifier) open(msg []byte, check func(*Envelope) error) (*Envelope, error) {
 	var (
 		e   *Envelope
 		sb  []byte
@@ -285,6 +305,11 @@ func (v *Verifier) Open(msg []byte) (*Envelope, error) {
 	}
 	if _, ok := v.types[e.Type]; !ok {
 		return nil, fmt.Errorf("%w: %q", ErrTypeNotAllowed, e.Type)
+	}
+	if check != nil {
+		if err := check(e); err != nil {
+			return nil, err
+		}
 	}
 	if k == nil {
 		k = v.ring.lookup(e.SenderPubkey)
