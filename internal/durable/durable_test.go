@@ -124,6 +124,7 @@ func TestConcurrentAppendsShareSyncs(t *testing.T) {
 	require.Equal(t, uint64(workers*each), st.Records)
 	require.Less(t, st.Syncs, uint64(workers*each), "group commit shares fsyncs")
 	require.Equal(t, st.Writes, st.Syncs)
+	require.Equal(t, viaRing(f, st.Syncs), st.RingSyncs)
 }
 
 func TestLargeBatchSplitsWrites(t *testing.T) {
@@ -133,7 +134,7 @@ func TestLargeBatchSplitsWrites(t *testing.T) {
 	first, err := f.AppendBatch(context.Background(), [][]byte{big, big, []byte("tail")})
 	require.NoError(t, err)
 	require.Equal(t, uint64(0), first)
-	require.Equal(t, Stats{Records: 3, Writes: 3, Syncs: 1}, f.Stats(), "no write is longer than maxWrite; one fsync covers the batch")
+	require.Equal(t, Stats{Records: 3, Writes: 3, Syncs: 1, RingSyncs: viaRing(f, 1)}, f.Stats(), "no write is longer than maxWrite; one fsync covers the batch")
 	_, err = f.Append(context.Background(), make([]byte, MaxRecordSize+1))
 	require.ErrorIs(t, err, ErrTooLarge)
 	_, err = f.AppendBatch(context.Background(), nil)
@@ -160,7 +161,7 @@ func TestLongBatchSyncsAlongTheWay(t *testing.T) {
 	require.NoError(t, err)
 	// Writes 1-4 fill maxUnsynced; writes 5 and 9 each need an fsync
 	// first; one more ends the commit.
-	require.Equal(t, Stats{Records: 9, Writes: 9, Syncs: 3}, f.Stats())
+	require.Equal(t, Stats{Records: 9, Writes: 9, Syncs: 3, RingSyncs: viaRing(f, 3)}, f.Stats())
 	require.Equal(t, f.pos, f.flushed)
 }
 
@@ -196,7 +197,7 @@ func TestQueuedAppendsShareOneCommit(t *testing.T) {
 	}, 5*time.Second, time.Millisecond)
 	close(release)
 	wg.Wait()
-	require.Equal(t, Stats{Records: taken + queued, Writes: taken + 1, Syncs: taken + 1}, f.Stats())
+	require.Equal(t, Stats{Records: taken + queued, Writes: taken + 1, Syncs: taken + 1, RingSyncs: viaRing(f, taken+1)}, f.Stats())
 }
 
 func TestCanceledContext(t *testing.T) {
