@@ -33,10 +33,10 @@ const (
 	ioringOffCQRing = 0x8000000
 	ioringOffSQEs   = 0x10000000
 
-	ioringFeatSingleMmap  = 1 << 0
-	ioringOpFsync         = 3
-	ioringFsyncDatasync   = 1 << 0
-	ioringRegisterEvfd    = 4
+	ioringFeatSingleMmap = 1 << 0
+	ioringOpFsync        = 3
+	ioringFsyncDatasync  = 1 << 0
+	ioringRegisterEvfd   = 4
 
 	sqeSize = 64
 	cqeSize = 16
@@ -71,9 +71,9 @@ type ringParams struct {
 // reports the write-back errors that happened while that descriptor was
 // open, which it is from before the File's first append.
 type ring struct {
-	fd   int      // the io_uring
-	evfd *os.File // eventfd signalled for each completion, on the poller
-	file *os.File // the ring's own descriptor of the file to sync
+	fd     int      // the io_uring
+	evfd   *os.File // eventfd signalled for each completion, on the poller
+	file   *os.File // the ring's own descriptor of the file to sync
 	sqMem  []byte   // SQ ring mapping (also the CQ ring's with a single mapping)
 	cqMem  []byte   // CQ ring mapping, if separate
 	sqeMem []byte   // the submission queue entries

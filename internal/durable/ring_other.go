@@ -14,5 +14,5 @@ type ring struct{}
 var errRing = errors.New("durable: no io_uring")
 
 func newRing(string, *os.File) (*ring, error) { return nil, errRing }
-func (*ring) datasync() error         { return errRing }
-func (*ring) close()                  {}
+func (*ring) datasync() error                 { return errRing }
+func (*ring) close()                          {}
