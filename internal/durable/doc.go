@@ -80,6 +80,23 @@
 // the table back to the first bad one, and frames further back are checked
 // when read ([Table.Read], a [CorruptError]).
 //
+// # How the fsync is issued
+//
+// On Linux the committer asks the kernel for each fdatasync through an
+// io_uring (IORING_OP_FSYNC with IORING_FSYNC_DATASYNC: the same
+// vfs_fsync_range as fdatasync(2)) and waits for its completion on an
+// eventfd through Go's network poller. A blocking fdatasync(2) would keep
+// one of the Go scheduler's Ps for as long as the scheduler takes to notice
+// (up to milliseconds), which on a machine with few cores idles a share of
+// it while other goroutines wait to run. The guarantee is unchanged: an
+// append returns only after the kernel's fsync covering it has returned
+// without error. The ring syncs through a descriptor of its own, so that
+// the kernel's delayed release of a finished request's file does not hold
+// the File's lock past [File.Close]. Where io_uring is missing or refused (old
+// kernels, seccomp profiles, io_uring_disabled), or if the ring itself fails,
+// the committer calls fdatasync(2); [Stats] counts the fsyncs that went
+// through the ring.
+//
 // # Locking
 //
 // Open takes an exclusive advisory lock (flock) on the file for as long as

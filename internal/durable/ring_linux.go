@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -199,12 +200,21 @@ func (r *ring) datasync() error {
 			}
 			return nil
 		}
-		// The kernel posts a completion before it signals the eventfd.
-		if _, err := io.ReadFull(r.evfd, buf[:]); err != nil {
+		// The kernel posts a completion before it signals the eventfd. The
+		// deadline only makes the wait look at the queue again now and then,
+		// should a signal ever go missing; a slow fsync is waited for.
+		if err := r.evfd.SetReadDeadline(time.Now().Add(recheck)); err != nil {
+			return fmt.Errorf("%w: waiting for completion: %v", errRing, err)
+		}
+		if _, err := io.ReadFull(r.evfd, buf[:]); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 			return fmt.Errorf("%w: waiting for completion: %v", errRing, err)
 		}
 	}
 }
+
+// recheck is how long the committer waits for a completion's signal before
+// it looks at the completion queue again.
+const recheck = 100 * time.Millisecond
 
 // reap consumes the completions posted so far and reports the result of
 // the last submission if it was among them.
