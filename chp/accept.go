@@ -51,7 +51,8 @@ func (r *LocalRegistry) Accept(ctx context.Context, body []byte) (*Accepted, err
 				r.forgetKey(key)
 			}
 		}()
-		nonce = nonceID(key, []byte(b64.EncodeToString(e.Nonce)))
+		var wire [32]byte // the nonce's base64url form, 22 characters
+		nonce = nonceID(key, b64.AppendEncode(wire[:0], e.Nonce))
 	}
 	if err != nil {
 		return nil, err

@@ -133,18 +133,22 @@ func signAck(s envelope.Signer, a *Ack, heartbeatDigest [32]byte) ([]byte, error
 	// status), strings escaped as RFC 8785 says. The ACK sent is the same
 	// object without heartbeat_digest and with registry_signature in its
 	// sorted place, so it is canonical too.
-	received := formatTime(a.Received)
+	// The digest and the time are ASCII that RFC 8785 writes as it is.
 	msg := make([]byte, 0, 320)
 	msg = appendMember(msg, '{', "ack_id", a.AckID)
 	idEnd := len(msg)
-	msg = appendMember(msg, ',', ackDigestMember, digestString(heartbeatDigest))
+	msg = append(msg, `,"`+ackDigestMember+`":"sha256:`...)
+	msg = hex.AppendEncode(msg, heartbeatDigest[:])
+	msg = append(msg, '"')
 	digestEnd := len(msg)
 	msg = appendMember(msg, ',', "instance_ref", a.InstanceRef)
 	if a.Notes != "" {
 		msg = appendMember(msg, ',', "notes", a.Notes)
 	}
 	msg = appendMember(msg, ',', "packet", a.Packet)
-	msg = appendMember(msg, ',', "received", received)
+	msg = append(msg, `,"received":"`...)
+	msg = a.Received.AppendFormat(msg, time.RFC3339Nano)
+	msg = append(msg, '"')
 	rest := len(msg)
 	msg = appendMember(msg, ',', "status", string(a.Status))
 	msg = append(msg, '}')
@@ -152,11 +156,15 @@ func signAck(s envelope.Signer, a *Ack, heartbeatDigest [32]byte) ([]byte, error
 	if err != nil {
 		return nil, fmt.Errorf("chp: sign: %w", err)
 	}
-	a.RegistrySignature = sigPrefix + b64.EncodeToString(sig)
-	out := make([]byte, 0, len(msg)+32)
+	out := make([]byte, 0, len(msg)+b64.EncodedLen(len(sig))+32)
 	out = append(out, msg[:idEnd]...)
 	out = append(out, msg[digestEnd:rest]...)
-	out = appendMember(out, ',', "registry_signature", a.RegistrySignature)
+	out = append(out, `,"registry_signature":"`...)
+	sigStart := len(out)
+	out = append(out, sigPrefix...)
+	out = b64.AppendEncode(out, sig)
+	a.RegistrySignature = string(out[sigStart:])
+	out = append(out, '"')
 	return append(out, msg[rest:]...), nil
 }
 
@@ -248,7 +256,7 @@ func newUUIDv7(t time.Time) string {
 	_, _ = rand.Read(u[6:]) // crypto/rand.Read never fails
 	u[6] = u[6]&0x0f | 0x70
 	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	return formatUUID(&u)
 }
 
 // newUUIDv4 returns an RFC 9562 version 4 UUID.
@@ -257,5 +265,18 @@ func newUUIDv4() string {
 	_, _ = rand.Read(u[:])
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	return formatUUID(&u)
+}
+
+// formatUUID writes u in the RFC 9562 string form: lower-case hex in groups
+// of 8, 4, 4, 4 and 12 digits joined by hyphens.
+func formatUUID(u *[16]byte) string {
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	hex.Encode(b[9:13], u[4:6])
+	hex.Encode(b[14:18], u[6:8])
+	hex.Encode(b[19:23], u[8:10])
+	hex.Encode(b[24:36], u[10:16])
+	b[8], b[13], b[18], b[23] = '-', '-', '-', '-'
+	return string(b[:])
 }

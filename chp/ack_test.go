@@ -3,6 +3,7 @@ package chp
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -137,3 +138,17 @@ func TestAdmissionCert(t *testing.T) {
 
 // testHB is a heartbeat the ACKs of the ACK tests answer.
 var testHB = []byte(`{"packet":"heartbeat","instance_id":"3ec2f1e0-2d31-4594-8d7b-8b9d8b2f2a11","home_uri":"https://registry.example/registry/heartbeat","version":"2025.11.03","license_hash":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","ethics_signature":"charter:v1","status":"coherent","timestamp":"2026-11-22T04:43:53Z"}`)
+
+// TestFormatUUID: formatUUID writes what fmt's %x of the five groups
+// writes, and new ACK ids are version 7 UUIDs of the schema's pattern.
+func TestFormatUUID(t *testing.T) {
+	for _, u := range [][16]byte{{}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+		{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}} {
+		want := fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+		assert.Equal(t, want, formatUUID(&u))
+	}
+	id := newUUIDv7(time.UnixMilli(0x0123456789ab))
+	assert.Regexp(t, `^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, id)
+	assert.True(t, uuidRE.MatchString(id))
+	assert.True(t, uuidRE.MatchString(newUUIDv4()))
+}

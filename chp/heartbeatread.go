@@ -1,8 +1,8 @@
 package chp
 
 import (
+	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"net/url"
 	"strings"
 	"time"
@@ -53,20 +53,46 @@ func readHeartbeatGeneral(b []byte) (*Heartbeat, [32]byte, error) {
 // member the heartbeatPacket definition names has a field, so any other
 // member is refused by the decoder, as additionalProperties: false says.
 // The optional members keep what is needed to tell "absent" from any
-// written value: packet and homebase_token stay raw, and Meta is set
-// before decoding to point at a nil map, so that after decoding a nil Meta
-// means null, a nil map means absent, and a map means an object.
+// written value: packet and homebase_token are [wireString]s, and Meta is
+// set before decoding to point at meta, a nil map, so that after decoding
+// a nil Meta means null, a nil map means absent, and a map means an object.
 type heartbeatWire struct {
-	Packet          json.RawMessage `json:"packet"`
+	Packet          wireString      `json:"packet"`
 	InstanceID      string          `json:"instance_id" strictjson:"required"`
 	HomeURI         string          `json:"home_uri" strictjson:"required"`
 	Version         string          `json:"version" strictjson:"required"`
 	LicenseHash     string          `json:"license_hash" strictjson:"required"`
 	EthicsSignature string          `json:"ethics_signature" strictjson:"required"`
-	HomebaseToken   json.RawMessage `json:"homebase_token"`
+	HomebaseToken   wireString      `json:"homebase_token"`
 	Status          string          `json:"status" strictjson:"required"`
 	Timestamp       string          `json:"timestamp" strictjson:"required"`
 	Meta            *map[string]any `json:"meta"`
+	meta            map[string]any  // where Meta points, in the same allocation
+}
+
+// wireString is an optional string member as it was written: whether it
+// is present, and its value if it is a string written without escapes,
+// the one spelling the typed reading takes (any other value, null
+// included, is left to the general path).
+type wireString struct {
+	present bool
+	plain   bool
+	s       string
+}
+
+// UnmarshalJSON records a value that the strict decoder has checked.
+func (w *wireString) UnmarshalJSON(b []byte) error {
+	w.present = true
+	if len(b) < 2 || b[0] != '"' || bytes.IndexByte(b, '\\') >= 0 {
+		return nil
+	}
+	w.plain = true
+	if string(b) == `"heartbeat"` {
+		w.s = "heartbeat" // packet's one value, without a copy
+	} else {
+		w.s = string(b[1 : len(b)-1])
+	}
+	return nil
 }
 
 // decodeHeartbeatWire is the typed reading of [readHeartbeat]. It reports
@@ -78,16 +104,15 @@ type heartbeatWire struct {
 // bounds the nesting as [parseStrict]'s maxDepth does: maxDepth for a
 // posted body, one less for an envelope's payload.
 func decodeHeartbeatWire(b []byte, depth int) (h *Heartbeat, digest [32]byte, metaLen int, ok bool) {
-	var meta map[string]any
-	w := heartbeatWire{Meta: &meta}
-	if strictjson.Unmarshal(b, &w, strictjson.UseNumber(), strictjson.MaxDepth(depth)) != nil {
+	w := new(heartbeatWire)
+	w.Meta = &w.meta
+	if strictjson.Unmarshal(b, w, strictjson.UseNumber(), strictjson.MaxDepth(depth)) != nil {
 		return nil, [32]byte{}, 0, false
 	}
-	packet, hasPacket := plainString(w.Packet)
-	token, hasToken := plainString(w.HomebaseToken)
+	packet, token, meta := w.Packet.s, w.HomebaseToken.s, w.meta
 	switch {
-	case w.Packet != nil && (!hasPacket || packet != "heartbeat"), // const "heartbeat"
-		w.HomebaseToken != nil && (!hasToken || !isSHA256Hash(token)),
+	case w.Packet.present && (!w.Packet.plain || packet != "heartbeat"), // const "heartbeat"
+		w.HomebaseToken.present && (!w.HomebaseToken.plain || !isSHA256Hash(token)),
 		w.Meta == nil, // "meta": null; the schema wants an object
 		!isUUID(w.InstanceID),
 		!isURI(w.HomeURI),
@@ -110,11 +135,13 @@ func decodeHeartbeatWire(b []byte, depth int) (h *Heartbeat, digest [32]byte, me
 	}
 	// The canonical form: members sorted by name (all ASCII here, so
 	// byte order is RFC 8785's UTF-16 order), strings with RFC 8785's
-	// escapes, meta by the generic canonicalizer.
-	canon := make([]byte, 0, len(b))
+	// escapes, meta by the generic canonicalizer. It is hashed and
+	// dropped, so a heartbeat of usual size is written on the stack.
+	var buf [1024]byte
+	canon := buf[:0]
 	canon = appendMember(canon, '{', "ethics_signature", w.EthicsSignature)
 	canon = appendMember(canon, ',', "home_uri", w.HomeURI)
-	if hasToken {
+	if w.HomebaseToken.present {
 		canon = appendMember(canon, ',', "homebase_token", token)
 	}
 	canon = appendMember(canon, ',', "instance_id", w.InstanceID)
@@ -127,7 +154,7 @@ func decodeHeartbeatWire(b []byte, depth int) (h *Heartbeat, digest [32]byte, me
 		}
 		metaLen = len(canon) - start
 	}
-	if hasPacket {
+	if w.Packet.present {
 		canon = appendMember(canon, ',', "packet", packet)
 	}
 	canon = appendMember(canon, ',', "status", w.Status)
@@ -140,19 +167,6 @@ func decodeHeartbeatWire(b []byte, depth int) (h *Heartbeat, digest [32]byte, me
 		Status: Status(w.Status), Timestamp: ts.UTC(), Meta: meta,
 	}
 	return h, sha256.Sum256(canon), metaLen, true
-}
-
-// plainString returns the value of raw, a JSON value the strict decoder
-// checked, if it is a string written without escapes.
-func plainString(raw json.RawMessage) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
-	}
-	s := raw[1 : len(raw)-1]
-	if strings.IndexByte(string(s), '\\') >= 0 {
-		return "", false
-	}
-	return string(s), true
 }
 
 // isUUID matches the schema's uuid pattern,

@@ -447,13 +447,9 @@ func readPosted(body []byte) (posted, error) {
 // nonceID names one envelope nonce of one key. The nonce is taken in its
 // wire (base64url) form, which is unique for a given byte string.
 func nonceID(key string, nonce []byte) [32]byte {
-	h := sha256.New()
-	h.Write([]byte(key))
-	h.Write([]byte{0})
-	h.Write(nonce)
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
+	var buf [256]byte // SHA-256 of key, a zero byte and nonce
+	b := append(append(append(buf[:0], key...), 0), nonce...)
+	return sha256.Sum256(b)
 }
 
 // loadState reads the installed admission certificate and the last

@@ -71,6 +71,9 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 // keeps a page in a browser from writing to a registry on loopback.
 func jsonOnly(w http.ResponseWriter, req *http.Request) bool {
 	ct := req.Header.Get("Content-Type")
+	if ct == "application/json" {
+		return true // what every client sends, without parsing
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err == nil && mt == "application/json" {
 		return true
@@ -90,7 +93,7 @@ func (r *LocalRegistry) handleHeartbeat(w http.ResponseWriter, req *http.Request
 		// GET /registry/info again.
 		w.Header().Set(admissionHeader, "revoked")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPacket))
+	body, err := readRequestBody(w, req)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		code, status := "read_failed", http.StatusBadRequest
@@ -125,6 +128,31 @@ func (r *LocalRegistry) handleHeartbeat(w http.ResponseWriter, req *http.Request
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(acc.Ack)
+}
+
+// readRequestBody reads a request body of at most maxPacket bytes (beyond
+// that, an *http.MaxBytesError) into one buffer of the declared
+// Content-Length, when there is one.
+func readRequestBody(w http.ResponseWriter, req *http.Request) ([]byte, error) {
+	r := http.MaxBytesReader(w, req.Body, maxPacket)
+	size := 512
+	if n := req.ContentLength; n > 0 && n <= maxPacket {
+		size = int(n) + 1 // room for the read that finds the end
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // keep puts a refused heartbeat in the quarantine.

@@ -85,7 +85,7 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 		return &Error{Path: "$", Offset: cfg.maxSize, Err: ErrSize, Detail: fmt.Sprintf("%d bytes, limit %d", len(data), cfg.maxSize)}
 	}
 	d := statePool.Get().(*decodeState)
-	d.src, d.cfg = data, &cfg
+	d.src, d.cfg = data, cfg
 	d.sc.Reset(data)
 	off, err := typeDecoder(rv.Type().Elem())(d, rv.Elem(), 0, 0)
 	if err == nil {
@@ -93,7 +93,7 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 			err = &Error{Offset: off, Err: ErrTrailing}
 		}
 	}
-	d.src, d.cfg = nil, nil
+	d.src = nil
 	d.sc.Reset(nil)
 	statePool.Put(d)
 	if err != nil {
@@ -111,7 +111,7 @@ var statePool = sync.Pool{New: func() any { return new(decodeState) }}
 type decodeState struct {
 	sc  jcs.Scanner
 	src []byte
-	cfg *config
+	cfg config
 }
 
 // decoderFunc decodes the value starting at or after off (whitespace first)
@@ -783,7 +783,34 @@ func (d *decodeState) anyValue(off, depth int) (any, int, error) {
 	return nil, next, nil
 }
 
+var anyMapType = reflect.TypeFor[map[string]any]()
+
 func newMapDecoder(t reflect.Type) decoderFunc {
+	general := newMapDecoderReflect(t)
+	if t != anyMapType {
+		return general
+	}
+	// A nil map[string]any is filled as an empty interface is: the same
+	// checks, names and errors, without going through reflect for each
+	// member.
+	return func(d *decodeState, v reflect.Value, off, depth int) (int, error) {
+		if !v.IsNil() {
+			return general(d, v, off, depth)
+		}
+		start, c, err := d.peek(off)
+		if err != nil || c != '{' {
+			return general(d, v, off, depth)
+		}
+		x, next, err := d.anyValue(start, depth)
+		if err != nil {
+			return next, err
+		}
+		v.Set(reflect.ValueOf(x))
+		return next, nil
+	}
+}
+
+func newMapDecoderReflect(t reflect.Type) decoderFunc {
 	kt := t.Key()
 	var key func(name []byte, k reflect.Value) error
 	switch {
