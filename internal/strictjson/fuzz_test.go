@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/accordsdk/accord/internal/jcs"
@@ -15,7 +18,7 @@ var classes = []error{ErrSyntax, ErrDuplicate, ErrUnknown, ErrMissing, ErrType, 
 // accepted into an interface is exactly what internal/jcs accepts, and that
 // accepted documents re-encode to their canonical form.
 func FuzzUnmarshal(f *testing.F) {
-	for _, s := range []string{benchDoc, `{"kind":"a","\u0070ayload":{}}`, `[1,2,{"a":null}]`, `{"a":1,"a":2}`, `"\ud800"`, `1e400`, `{"kind":"a"} x`} {
+	for _, s := range []string{benchDoc, `{"kind":"a","\u0070ayload":{}}`, `[1,2,{"a":null}]`, `{"a":1,"a":2}`, `"\ud800"`, `1e400`, `{"kind":"a"} x`, `{"a":{"b":[1,{"c":"d"}]},"e":null}`, `{"a":{"b":{"c":{"d":{}}}}}`, `{"a":1,"\u0061":2}`, `null`, `[]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -37,6 +40,17 @@ func FuzzUnmarshal(f *testing.F) {
 				t.Fatalf("re-encoded %s, canonical %s (%v)", rc, canon, rerr)
 			}
 		}
+		// A nil map[string]any is filled by a shortcut; a map type of
+		// another name goes through the general map decoder. Both say the
+		// same.
+		var fast map[string]any
+		var general anyMap
+		ferr := Unmarshal(data, &fast, UseNumber(), MaxDepth(4))
+		gerr := Unmarshal(data, &general, UseNumber(), MaxDepth(4))
+		gmsg := strings.ReplaceAll(fmt.Sprint(gerr), "strictjson.anyMap", "map[string]interface {}")
+		if fmt.Sprint(ferr) != gmsg || ferr == nil && !reflect.DeepEqual(fast, map[string]any(general)) {
+			t.Fatalf("map[string]any: %v %v, general map decoder: %v %v", fast, ferr, general, gerr)
+		}
 		var d doc
 		if err := Unmarshal(data, &d); err != nil {
 			checkDeclared(t, err)
@@ -46,6 +60,10 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// anyMap is map[string]any under another name, which the decoder treats
+// as any other map type.
+type anyMap map[string]any
 
 func checkDeclared(t *testing.T, err error) {
 	t.Helper()
