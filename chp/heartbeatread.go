@@ -68,6 +68,7 @@ type heartbeatWire struct {
 	Timestamp       string          `json:"timestamp" strictjson:"required"`
 	Meta            *map[string]any `json:"meta"`
 	meta            map[string]any  // where Meta points, in the same allocation
+	hb              Heartbeat       // the heartbeat read, in the same allocation
 }
 
 // wireString is an optional string member as it was written: whether it
@@ -161,12 +162,12 @@ func decodeHeartbeatWire(b []byte, depth int) (h *Heartbeat, digest [32]byte, me
 	canon = appendMember(canon, ',', "timestamp", w.Timestamp)
 	canon = appendMember(canon, ',', "version", w.Version)
 	canon = append(canon, '}')
-	h = &Heartbeat{
+	w.hb = Heartbeat{
 		Packet: packet, InstanceID: canonicalID(w.InstanceID), HomeURI: w.HomeURI, Version: w.Version,
 		LicenseHash: w.LicenseHash, EthicsSignature: w.EthicsSignature, HomebaseToken: token,
 		Status: Status(w.Status), Timestamp: ts.UTC(), Meta: meta,
 	}
-	return h, sha256.Sum256(canon), metaLen, true
+	return &w.hb, sha256.Sum256(canon), metaLen, true
 }
 
 // isUUID matches the schema's uuid pattern,

@@ -70,7 +70,8 @@ func appendCanonical(dst []byte, v any) ([]byte, error) {
 		}
 		return append(dst, ']'), nil
 	case map[string]any:
-		names := make([]string, 0, len(v))
+		var stack [16]string
+		names := stack[:0]
 		for k := range v {
 			names = append(names, k)
 		}

@@ -71,9 +71,13 @@ func MaxSize(n int) Option {
 // with the rules of the package documentation. v must be a non-nil pointer.
 // On error, v may have been partly written.
 func Unmarshal(data []byte, v any, opts ...Option) error {
-	cfg := config{maxDepth: DefaultMaxDepth, maxSize: DefaultMaxSize}
+	// The options write into the pooled state: a config on the stack would
+	// escape through them.
+	d := statePool.Get().(*decodeState)
+	defer statePool.Put(d)
+	d.cfg = config{maxDepth: DefaultMaxDepth, maxSize: DefaultMaxSize}
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
+		if err := o(&d.cfg); err != nil {
 			return &Error{Path: "$", Offset: -1, Err: ErrOption, Detail: err.Error()}
 		}
 	}
@@ -81,11 +85,10 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return &Error{Path: "$", Offset: -1, Err: ErrTarget, Detail: fmt.Sprintf("%T is not a non-nil pointer", v)}
 	}
-	if len(data) > cfg.maxSize {
-		return &Error{Path: "$", Offset: cfg.maxSize, Err: ErrSize, Detail: fmt.Sprintf("%d bytes, limit %d", len(data), cfg.maxSize)}
+	if len(data) > d.cfg.maxSize {
+		return &Error{Path: "$", Offset: d.cfg.maxSize, Err: ErrSize, Detail: fmt.Sprintf("%d bytes, limit %d", len(data), d.cfg.maxSize)}
 	}
-	d := statePool.Get().(*decodeState)
-	d.src, d.cfg = data, cfg
+	d.src = data
 	d.sc.Reset(data)
 	off, err := typeDecoder(rv.Type().Elem())(d, rv.Elem(), 0, 0)
 	if err == nil {
@@ -95,7 +98,6 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	}
 	d.src = nil
 	d.sc.Reset(nil)
-	statePool.Put(d)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Path = "$" + e.Path
@@ -278,11 +280,13 @@ func (d *decodeState) scalar(off int, c byte) (int, error) {
 }
 
 // names tracks the member names of one object to find duplicates. Names
-// that had no escapes are slices of the input; the others are copied.
+// that had no escapes are slices of the input; the others are copied. The
+// first few are kept in an array, so that a names on the stack stays there.
 type names struct {
-	list  [][]byte
+	n     int // names in first
+	first [16][]byte
+	more  [][]byte // the names after the first 16
 	set   map[string]struct{}
-	stack [16][]byte
 }
 
 // add records name and reports whether it was new.
@@ -294,10 +298,12 @@ func (n *names) add(name []byte, stable bool) bool {
 		n.set[string(name)] = struct{}{}
 		return true
 	}
-	if n.list == nil {
-		n.list = n.stack[:0]
+	for _, m := range n.first[:n.n] {
+		if string(m) == string(name) {
+			return false
+		}
 	}
-	for _, m := range n.list {
+	for _, m := range n.more {
 		if string(m) == string(name) {
 			return false
 		}
@@ -305,10 +311,18 @@ func (n *names) add(name []byte, stable bool) bool {
 	if !stable {
 		name = append([]byte(nil), name...)
 	}
-	n.list = append(n.list, name)
-	if len(n.list) > 32 {
-		n.set = make(map[string]struct{}, 2*len(n.list))
-		for _, m := range n.list {
+	if n.n < len(n.first) {
+		n.first[n.n] = name
+		n.n++
+	} else {
+		n.more = append(n.more, name)
+	}
+	if n.n+len(n.more) > 32 {
+		n.set = make(map[string]struct{}, 2*(n.n+len(n.more)))
+		for _, m := range n.first[:n.n] {
+			n.set[string(m)] = struct{}{}
+		}
+		for _, m := range n.more {
 			n.set[string(m)] = struct{}{}
 		}
 	}

@@ -151,12 +151,15 @@ func newStructDecoder(t reflect.Type) decoderFunc {
 		if len(si.fields) > 64 {
 			seenMore = make([]bool, len(si.fields))
 		}
-		var unknown names
+		var unknown *names // allocated at the first unknown member allowed
 		next, err := d.members(off, func(name []byte, nameOff, nameEnd, valOff int) (int, error) {
 			i, ok := si.byName[string(name)]
 			if !ok {
 				if !d.cfg.allowUnknown {
 					return nameOff, prependName(d.fail(nameOff, ErrUnknown, unknownDetail), string(name))
+				}
+				if unknown == nil {
+					unknown = new(names)
 				}
 				if !unknown.add(name, d.stableName(name, nameOff, nameEnd)) {
 					return nameOff, prependName(d.fail(nameOff, ErrDuplicate, ""), string(name))
