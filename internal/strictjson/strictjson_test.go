@@ -3,6 +3,7 @@ package strictjson
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/netip"
 	"reflect"
@@ -301,6 +302,49 @@ func TestAgreesWithEncodingJSON(t *testing.T) {
 		}
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("strictjson %+v\nencoding/json %+v", a, b)
+		}
+	}
+}
+
+// TestDuplicateAmongMany: a repeated name is found however many members
+// come before it (the name set keeps 16 in an array, more beyond, and a
+// hash set past 32), when the object is skipped as raw JSON and when its
+// members are unknown ones allowed, with names escaped or not.
+func TestDuplicateAmongMany(t *testing.T) {
+	object := func(n, dup int, escape bool) []byte {
+		var b strings.Builder
+		b.WriteByte('{')
+		for i := range n {
+			name := fmt.Sprintf("m%d", i)
+			if escape && i%2 == 0 {
+				name = `\u006d` + name[1:] // "m" escaped: a name copied out of the input
+			}
+			fmt.Fprintf(&b, `"%s":%d,`, name, i)
+		}
+		if dup >= 0 {
+			fmt.Fprintf(&b, `"m%d":0,`, dup)
+		}
+		b.WriteString(`"last":0}`)
+		return []byte(b.String())
+	}
+	for _, n := range []int{1, 15, 16, 17, 31, 32, 33, 40, 100} {
+		for _, escape := range []bool{false, true} {
+			for _, dup := range []int{-1, 0, n / 2, n - 1} {
+				raw := []byte(`{"raw":` + string(object(n, dup, escape)) + `,"kind":"k"}`)
+				var d doc
+				err := Unmarshal(raw, &d)
+				var u struct{}
+				uerr := Unmarshal(object(n, dup, escape), &u, AllowUnknown())
+				if dup < 0 {
+					if err != nil || uerr != nil {
+						t.Errorf("n=%d escape=%v: %v, %v", n, escape, err, uerr)
+					}
+					continue
+				}
+				if !errors.Is(err, ErrDuplicate) || !errors.Is(uerr, ErrDuplicate) {
+					t.Errorf("n=%d escape=%v dup=%d: %v, %v, want duplicate", n, escape, dup, err, uerr)
+				}
+			}
 		}
 	}
 }
