@@ -206,6 +206,47 @@ func isSHA256Hash(s string) bool {
 	return true
 }
 
+// isPlainHTTPURI reports a URI of the shape every registry address has,
+// http or https, a host name of letters, digits, dots and hyphens, an
+// optional port and an optional path of unreserved characters and
+// slashes: a subset of what [isURI] accepts, recognized without parsing.
+func isPlainHTTPURI(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	i := 0
+	for i < len(rest) && (isAlnum(rest[i]) || rest[i] == '.' || rest[i] == '-') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	if i < len(rest) && rest[i] == ':' {
+		j := i + 1
+		for j < len(rest) && isDigit(rest[j]) {
+			j++
+		}
+		if j == i+1 || j-i-1 > 5 {
+			return false
+		}
+		i = j
+	}
+	if i < len(rest) && rest[i] != '/' {
+		return false
+	}
+	for ; i < len(rest); i++ {
+		if c := rest[i]; !isAlnum(c) && c != '/' && c != '.' && c != '-' && c != '_' && c != '~' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
@@ -217,6 +258,9 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // (an IPv6 literal) is left to the general path, whose validator checks
 // such literals further.
 func isURI(s string) bool {
+	if isPlainHTTPURI(s) {
+		return true
+	}
 	u, err := url.Parse(s)
 	return err == nil && u.IsAbs() && !strings.Contains(u.Hostname(), ":")
 }

@@ -224,3 +224,37 @@ func BenchmarkReadHeartbeat(b *testing.B) {
 		}
 	})
 }
+
+// uriByParsing is isURI without its shortcut.
+func uriByParsing(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.IsAbs() && !strings.Contains(u.Hostname(), ":")
+}
+
+// TestPlainHTTPURI: the shortcut of isURI takes only URIs that parsing
+// takes too, and the usual registry addresses.
+func TestPlainHTTPURI(t *testing.T) {
+	for _, s := range []string{"http://127.0.0.1:8080/registry/heartbeat", "https://registry.example/registry/heartbeat",
+		"https://Registry.Example", "http://a-b.c-d", "http://h:1/", "https://h/a/b~c_d.e-f/"} {
+		if isPlainHTTPURI(s) != uriByParsing(s) || !isURI(s) {
+			t.Errorf("%q: shortcut %v, parsing %v", s, isPlainHTTPURI(s), uriByParsing(s))
+		}
+	}
+	for _, s := range []string{"", "http://", "https://:80/", "http://h:/", "http://h:123456/", "http://h?x", "http://h#f",
+		"http://h/%20", "http://h/a b", "http://[::1]/", "http://u@h/", "HTTP://h/", "ftp://h/", "http:/h", "http://h\n/"} {
+		if isPlainHTTPURI(s) {
+			t.Errorf("%q taken by the shortcut", s)
+		}
+	}
+}
+
+// FuzzPlainHTTPURI: whatever the shortcut of isURI takes, parsing takes.
+func FuzzPlainHTTPURI(f *testing.F) {
+	f.Add("http://127.0.0.1:8080/registry/heartbeat")
+	f.Add("https://h:0/~")
+	f.Fuzz(func(t *testing.T, s string) {
+		if isPlainHTTPURI(s) && !uriByParsing(s) {
+			t.Fatalf("%q taken by the shortcut, refused by parsing", s)
+		}
+	})
+}
