@@ -1,7 +1,6 @@
 package durable
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +41,24 @@ const (
 	sqeSize = 64
 	cqeSize = 16
 )
+
+// submission is a submission queue entry (struct io_uring_sqe) as an
+// fsync uses it, in the kernel's byte order.
+type submission struct {
+	opcode, flags      uint8
+	ioprio             uint16
+	fd                 int32
+	off, addr          uint64
+	len, fsyncFlags    uint32
+	userData           uint64
+	bufIndex, personal uint16
+	spliceFDIn         int32
+	addr3, pad         uint64
+}
+
+// A submission is exactly one entry of the kernel's array.
+var _ [unsafe.Sizeof(submission{}) - sqeSize]byte
+var _ [sqeSize - unsafe.Sizeof(submission{})]byte
 
 type sqringOffsets struct {
 	head, tail, ringMask, ringEntries, flags, dropped, array, resv1 uint32
@@ -169,12 +186,12 @@ var errRing = errors.New("durable: io_uring failed")
 // error wrapping errRing if the ring could not run or report it.
 func (r *ring) datasync() error {
 	r.seq++
-	sqe := (*[sqeSize]byte)(r.sqeMem)
-	clear(sqe[:])
-	sqe[0] = ioringOpFsync
-	binary.LittleEndian.PutUint32(sqe[4:], uint32(int32(r.file.Fd())))
-	binary.LittleEndian.PutUint32(sqe[28:], ioringFsyncDatasync)
-	binary.LittleEndian.PutUint64(sqe[32:], r.seq)
+	*(*submission)(unsafe.Pointer(&r.sqeMem[0])) = submission{
+		opcode:     ioringOpFsync,
+		fd:         int32(r.file.Fd()),
+		fsyncFlags: ioringFsyncDatasync,
+		userData:   r.seq,
+	}
 	tail := atomic.LoadUint32(r.sqTail)
 	*(*uint32)(unsafe.Add(r.sqArray, 4*(tail&atomic.LoadUint32(r.sqMask)))) = 0
 	atomic.StoreUint32(r.sqTail, tail+1) // publishes the entry to the kernel
