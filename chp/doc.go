@@ -15,9 +15,14 @@
 // received heartbeat is read once, by the module's one strict JSON reader
 // (member names unescaped and matched exactly, so "\u0070ayload" is the
 // member payload; duplicate names refused anywhere; I-JSON strings and
-// numbers; no trailing data; nesting at most 32 deep), and validated
-// against the schema's heartbeatPacket; its canonical form and digest come
-// from the same reading. The Global Registry reads the records of a bundle
+// numbers; no trailing data; nesting at most 32 deep, counted from the
+// body), and validated against the schema's heartbeatPacket; its
+// canonical form and digest come from the same reading. A sealed
+// heartbeat's body is read once by the envelope verifier, and the
+// canonical payload it yields once by that reader, before the seal is
+// checked; a body either of them does not take is refused with the codes
+// below in the order a whole-body reading gives (JSON errors anywhere in
+// the body first, then the envelope's, then the schema's). The Global Registry reads the records of a bundle
 // with the same reader, so both registries see the same members; a sandboxed heartbeat carries meta.sandbox: true and
 // meta.registry_fingerprint "sha256:<hex>" (the registry's key
 // fingerprint; a heartbeat naming another registry is refused).
