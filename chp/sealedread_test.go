@@ -259,3 +259,35 @@ func FuzzSealedReading(f *testing.F) {
 		s.compare(t, body)
 	})
 }
+
+// BenchmarkReadSealed: reading a sealed heartbeat once (the verifier's
+// parse, the typed reading of the canonical payload inside its check)
+// beside the general reading it replaced (the body parsed strictly into
+// the generic form, then again by the verifier, then the schema check).
+// Both verify the seal, which most of the time goes to.
+func BenchmarkReadSealed(b *testing.B) {
+	s := newSealedReading(b)
+	signer := envelope.NewEd25519Signer(testKey(7))
+	read := map[string]func([]byte) error{
+		"once": func(body []byte) error { _, _, _, _, err := s.lr.readBody(body); return err },
+		"general": func(body []byte) error {
+			_, _, _, err := readReference(s.ref, body)
+			return err
+		},
+	}
+	for _, name := range []string{"once", "general"} {
+		b.Run(name, func(b *testing.B) {
+			bodies := make([][]byte, b.N)
+			for i := range bodies {
+				bodies[i] = s.seal(b, signer, testHB) // a fresh nonce each
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if err := read[name](bodies[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
