@@ -179,7 +179,9 @@ var errNotTyped = errors.New("chp: payload left to the general reading")
 // returns the heartbeat, its digest and the length of its meta's canonical
 // form (-1: not computed), and the envelope when the body is one whose seal
 // verified (the verifier may then have learned its key, even if an error
-// is returned); errors are *[RejectError].
+// is returned: the caller forgets it unless it pins it); errors are
+// *[RejectError]. A key learned for an envelope the verifier then refused
+// (a replay) is forgotten here.
 //
 // A valid plain heartbeat is decoded once, into one typed value: its schema
 // check, its fields and its canonical form (whose digest indexes it and
@@ -203,10 +205,12 @@ func (r *LocalRegistry) readBody(body []byte) (hb *Heartbeat, digest [32]byte, m
 		return hb, digest, metaLen, nil, nil
 	}
 	typed := false
+	sender := "" // sender_pubkey, as the check saw it
 	openErr := errNotTyped
 	if i := skipSpace(body); i < len(body) && body[i] == '{' {
 		e, openErr = r.verifier.OpenWith(body, func(e *envelope.Envelope) error {
 			var ok bool
+			sender = e.SenderPubkey
 			if e.Format != envelope.FormatJSON {
 				return errNotTyped
 			}
@@ -221,6 +225,7 @@ func (r *LocalRegistry) readBody(body []byte) (hb *Heartbeat, digest [32]byte, m
 	case openErr == nil:
 		return hb, digest, metaLen, e, checkAlg(e)
 	case typed:
+		r.forgetLearned(sender, openErr)
 		return nil, [32]byte{}, 0, nil, rejectFor(openErr, nil)
 	}
 	p, err := readPosted(body)
@@ -233,6 +238,7 @@ func (r *LocalRegistry) readBody(body []byte) (hb *Heartbeat, digest [32]byte, m
 			e, openErr = r.verifier.Open(body)
 		}
 		if openErr != nil {
+			r.forgetLearned(p.key, openErr)
 			return nil, [32]byte{}, 0, nil, rejectFor(openErr, nil)
 		}
 		if err := checkAlg(e); err != nil {
@@ -298,6 +304,16 @@ func (r *LocalRegistry) forgetKey(key string) {
 	defer r.mu.Unlock()
 	if _, ok := r.pinnedKeys[key]; !ok {
 		r.verifier.KeyRing().Remove(key)
+	}
+}
+
+// forgetLearned forgets key after the verifier refused its envelope with
+// err, if err comes after the seal was checked: a replay, or a full replay
+// cache. The verifier has then learned the key on first use (see
+// [LocalRegistry.forgetKey]), although it returned no envelope.
+func (r *LocalRegistry) forgetLearned(key string, err error) {
+	if key != "" && (errors.Is(err, envelope.ErrReplay) || errors.Is(err, envelope.ErrCacheFull)) {
+		r.forgetKey(key)
 	}
 }
 

@@ -110,9 +110,9 @@ func TestHardening5InstanceIDCaseCanonical(t *testing.T) {
 
 // TestHardening8RefusedHeartbeatsDoNotGrowKeyRing: 50 heartbeats sealed by
 // 50 fresh keys, each refused after its seal verified (addressed to another
-// registry, stale, or a replay of a pinned instance's id with another key),
-// leave the registry's key ring and pins as they were; an accepted one adds
-// exactly its key.
+// registry, stale, or a replay of a pinned instance's id with another key)
+// and then sent again (a replay), leave the registry's key ring and pins as
+// they were; an accepted one adds exactly its key.
 func TestHardening8RefusedHeartbeatsDoNotGrowKeyRing(t *testing.T) {
 	w := newWorld(t)
 	keys := func() int { return len(w.lr.verifier.KeyRing().Keys()) }
@@ -129,8 +129,13 @@ func TestHardening8RefusedHeartbeatsDoNotGrowKeyRing(t *testing.T) {
 		case 2:
 			hb = w.heartbeat(uuidN(1)) // pinned to key 200
 		}
-		status, body := w.post(w.sealed(byte(i+1), hb))
+		env := w.sealed(byte(i+1), hb)
+		status, body := w.post(env)
 		require.NotEqual(t, http.StatusOK, status, "%s", body)
+		// Sent again, it is a replay, which the verifier finds only after
+		// it has checked the seal (and learned the key).
+		status, body = w.post(env)
+		require.Equal(t, http.StatusConflict, status, "%s", body)
 	}
 	assert.Equal(t, 1, keys(), "refused heartbeats added keys to the ring")
 	w.lr.mu.Lock()
