@@ -258,7 +258,10 @@ func OpenLocalRegistry(dir string, key ed25519.PrivateKey, opts ...LocalOption) 
 	if err != nil {
 		return nil, fmt.Errorf("chp: local registry: %s: %w", lrOriginFile, err)
 	}
-	r.log, err = merklelog.Open(filepath.Join(dir, lrLogDir), merklelog.Options{Origin: r.origin, Signer: cs, Logger: r.logger})
+	// Every heartbeat is signed while others wait for their fsync: the
+	// log's fsyncs go through io_uring where it can, so that they do not
+	// keep a core from the signing.
+	r.log, err = merklelog.Open(filepath.Join(dir, lrLogDir), merklelog.Options{Origin: r.origin, Signer: cs, Logger: r.logger, SyncRing: true})
 	if err != nil {
 		return nil, fmt.Errorf("chp: local registry: %w", err)
 	}

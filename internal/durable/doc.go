@@ -82,13 +82,16 @@
 //
 // # How the fsync is issued
 //
-// On Linux the committer asks the kernel for each fdatasync through an
-// io_uring (IORING_OP_FSYNC with IORING_FSYNC_DATASYNC: the same
-// vfs_fsync_range as fdatasync(2)) and waits for its completion on an
-// eventfd through Go's network poller. A blocking fdatasync(2) would keep
-// one of the Go scheduler's Ps for as long as the scheduler takes to notice
-// (up to milliseconds), which on a machine with few cores idles a share of
-// it while other goroutines wait to run. The guarantee is unchanged: an
+// The committer calls fdatasync(2) (fsync(2) elsewhere than Linux). A
+// blocking call keeps one of the Go scheduler's Ps for as long as the
+// scheduler takes to notice (up to milliseconds), which on a machine with
+// few cores idles a share of it while other goroutines wait to run. A File
+// opened with [Options.SyncRing] on Linux instead asks the kernel for each
+// fdatasync through an io_uring (IORING_OP_FSYNC with IORING_FSYNC_DATASYNC:
+// the same vfs_fsync_range as fdatasync(2)) and waits for its completion on
+// an eventfd through Go's network poller, holding no P; each fsync then costs
+// two more wake-ups, so this pays only where appenders have CPU work of their
+// own to do meanwhile. The guarantee is unchanged: an
 // append returns only after the kernel's fsync covering it has returned
 // without error. The ring syncs through a descriptor of its own, so that
 // the kernel's delayed release of a finished request's file does not hold

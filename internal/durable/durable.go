@@ -46,9 +46,10 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// noRing makes Open leave io_uring alone, so that tests cover the
-// fdatasync(2) path on machines where the ring works.
-var noRing bool
+// ringMode is 0 outside tests: a File uses a ring if [Options.SyncRing]
+// asks for one. Tests set it to 1 (every durable File tries a ring) or -1
+// (none does), to cover both paths whatever the options.
+var ringMode int
 
 var (
 	// ErrLocked is returned by [Open] when another File holds the lock.
@@ -140,6 +141,16 @@ type Options struct {
 	OnCommit func(first uint64, at []Frame, records [][]byte)
 	// Logger receives recovery warnings. Nil discards them.
 	Logger *slog.Logger
+	// SyncRing makes the committer issue its fsyncs through io_uring
+	// (Linux, where the kernel and sandbox allow it; fdatasync(2)
+	// otherwise), so that waiting for the disk does not hold one of the Go
+	// scheduler's Ps. Set it where appenders do CPU work of their own
+	// between appends, such as a server that signs every record: there a
+	// blocking fsync idles part of the machine while goroutines wait to
+	// run. Without such work the blocking call is faster, because the ring
+	// adds two wake-ups to each fsync (a kernel worker's and the poller's),
+	// which cost most when the machine is oversubscribed.
+	SyncRing bool
 }
 
 // Recovery describes what [Open] repaired.
@@ -227,7 +238,7 @@ func Open(path string, opts Options) (*File, error) {
 	}
 	// Open synced everything it kept.
 	f.next, f.pos, f.flushed = f.count, f.end, f.end
-	if !f.lazy && !noRing {
+	if !f.lazy && (ringMode > 0 || ringMode == 0 && opts.SyncRing) {
 		f.ring, _ = newRing(path, fd) // without one, fdatasync(2)
 	}
 	go f.run()

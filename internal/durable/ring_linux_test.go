@@ -12,7 +12,7 @@ import (
 )
 
 func TestRingSyncs(t *testing.T) {
-	if noRing || !ringWorks() {
+	if ringMode < 0 || !ringWorks() {
 		t.Skip("io_uring is not available here (or the run is without it)")
 	}
 	path := filepath.Join(t.TempDir(), "log")
@@ -70,7 +70,7 @@ func TestRingReportsFsyncError(t *testing.T) {
 // fdatasync(2), the append succeeds, and the File does without the ring
 // from then on.
 func TestRingFailureFallsBack(t *testing.T) {
-	if noRing || !ringWorks() {
+	if ringMode < 0 || !ringWorks() {
 		t.Skip("io_uring is not available here (or the run is without it)")
 	}
 	path := filepath.Join(t.TempDir(), "log")
@@ -89,4 +89,27 @@ func TestRingFailureFallsBack(t *testing.T) {
 	require.NoError(t, f.Close())
 	g := openT(t, path, Options{})
 	require.Equal(t, uint64(4), g.Len())
+}
+
+// TestSyncRingOption: outside tests' forcing, a File uses a ring only if
+// its options ask for one.
+func TestSyncRingOption(t *testing.T) {
+	if !ringWorks() {
+		t.Skip("io_uring is not available here")
+	}
+	defer func(m int) { ringMode = m }(ringMode)
+	ringMode = 0
+	dir := t.TempDir()
+	plain := openT(t, filepath.Join(dir, "plain"), Options{})
+	require.Nil(t, plain.ring)
+	ringed := openT(t, filepath.Join(dir, "ringed"), Options{SyncRing: true})
+	require.NotNil(t, ringed.ring)
+	lazy := openT(t, filepath.Join(dir, "lazy"), Options{SyncRing: true, Lazy: true})
+	require.Nil(t, lazy.ring, "a lazy file does not fsync on append")
+	for _, f := range []*File{plain, ringed} {
+		_, err := f.Append(context.Background(), record(1))
+		require.NoError(t, err)
+	}
+	require.Equal(t, uint64(0), plain.Stats().RingSyncs)
+	require.Equal(t, uint64(1), ringed.Stats().RingSyncs)
 }

@@ -10,16 +10,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestMain runs the suite twice where io_uring works: with the committer's
-// fsyncs through the ring, then with fdatasync(2), so both paths are
-// covered on every machine that has both.
+// TestMain runs the suite twice where io_uring works: with every File's
+// fsyncs through a ring, then with fdatasync(2), so both paths are covered
+// on every machine that has both.
 func TestMain(m *testing.M) {
 	flag.Parse()
+	ringMode = 1
 	code := m.Run()
 	if code != 0 || !ringWorks() || flag.Lookup("test.fuzz").Value.String() != "" {
 		os.Exit(code)
 	}
-	noRing = true
+	ringMode = -1
 	os.Exit(m.Run())
 }
 

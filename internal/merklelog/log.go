@@ -62,6 +62,10 @@ type Options struct {
 	Signer note.Signer
 	// Logger receives recovery and storage warnings. Nil discards them.
 	Logger *slog.Logger
+	// SyncRing fsyncs the records through io_uring where the kernel allows
+	// it (see [durable.Options.SyncRing]): for logs whose appenders do CPU
+	// work of their own, such as signing each record.
+	SyncRing bool
 }
 
 // Log is an append-only RFC 6962 Merkle log with signed checkpoints. It is
@@ -81,7 +85,7 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	s, err := OpenFileStorage(dir, opts.Logger)
+	s, err := openFileStorage(dir, opts.Logger, opts.SyncRing)
 	if err != nil {
 		return nil, err
 	}

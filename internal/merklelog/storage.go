@@ -172,6 +172,12 @@ func entryOffset(i uint64) int64 {
 // package durable), indexes and hashes any records the index lacks, and
 // refuses to open if the two files disagree.
 func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
+	return openFileStorage(dir, logger, false)
+}
+
+// openFileStorage is OpenFileStorage, with the records fsynced through
+// io_uring if syncRing is set.
+func openFileStorage(dir string, logger *slog.Logger, syncRing bool) (*FileStorage, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -209,6 +215,7 @@ func OpenFileStorage(dir string, logger *slog.Logger) (*FileStorage, error) {
 		},
 		OnCommit: s.commit,
 		Logger:   logger,
+		SyncRing: syncRing,
 	})
 	if err != nil {
 		s.Close()
