@@ -113,9 +113,10 @@
 // the code itself, and is ignored once the side it reaches has checked the peer's
 // tag: from then on only a reject sealed under the run's key ends the run
 // ([*RejectError] with Authenticated true), and one in clear or sealed under
-// another key is dropped while the run goes on. A sealed reject that reaches
-// a side without a confirmed key is dropped too, since it cannot be
-// checked.
+// another key is dropped while the run goes on, and so is a PAIR_COMPLETE or
+// pair_response whose sealed member does not open under it. A sealed reject
+// that reaches a side without a confirmed key is dropped too, since it
+// cannot be checked.
 //
 // A side that waits for a reply sends its last message again every 500 ms;
 // the other side answers a repeat with the reply it already sent, without

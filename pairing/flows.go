@@ -638,13 +638,22 @@ func deliverOnce(ctx context.Context, c *config, t Transport, in <-chan Packet, 
 	if err := send(t, z.Addr, deliver); err != nil {
 		return "", err
 	}
-	for m.Type != TypeComplete {
+	var body completeBody
+	for {
 		if _, m, err = next(ctx, c, t, in, z.Addr, deliver, sid, res.isk); err != nil {
 			return "", err
 		}
+		if m.Type != TypeComplete {
+			continue
+		}
+		// A PAIR_COMPLETE whose sealed member does not open under the
+		// run's key is not the zone's (anyone who saw sid can send one):
+		// it is dropped and the run goes on, as a forged reject is.
+		if err = open(res.isk, sid, TypeComplete, m.Sealed, &body); !errors.Is(err, ErrWrongCode) {
+			break
+		}
 	}
-	var body completeBody
-	if err := open(res.isk, sid, TypeComplete, m.Sealed, &body); err != nil {
+	if err != nil {
 		rejectSealed(t, z.Addr, res.isk, sid, "completion does not open")
 		return "", err
 	}
@@ -824,13 +833,22 @@ func JoinWithCode(ctx context.Context, t Transport, self Identity, codeText stri
 	if err := send(t, host, confirm); err != nil {
 		return nil, err
 	}
-	for m.Type != TypeResponse || p.From != host {
+	var body grantBody
+	for {
 		if p, m, err = next(ctx, c, t, in, host, confirm, sid, res.isk); err != nil {
 			return nil, err
 		}
+		if m.Type != TypeResponse || p.From != host {
+			continue
+		}
+		// A pair_response whose sealed member does not open under the
+		// run's key is not the host's (anyone who saw sid can send one,
+		// from a forged address too): it is dropped and the run goes on.
+		if err = open(res.isk, sid, TypeResponse, m.Sealed, &body); !errors.Is(err, ErrWrongCode) {
+			break
+		}
 	}
-	var body grantBody
-	if err := open(res.isk, sid, TypeResponse, m.Sealed, &body); err != nil {
+	if err != nil {
 		rejectSealed(t, host, res.isk, sid, "response does not open")
 		return nil, err
 	}

@@ -160,3 +160,94 @@ func TestHolderRejects(t *testing.T) {
 		require.ErrorIs(t, err, ErrMalformed)
 	}
 }
+
+// TestForgedFinalAfterKeyIgnored: once the typist has checked the code
+// holder's confirmation tag, the holder's last message (PAIR_COMPLETE,
+// pair_response) is accepted only if its sealed member opens under the
+// run's key. One that does not is not the holder's (anyone who saw the sid
+// can send it), so it is dropped like a forged reject and the run goes on.
+// Found in review: such a message ended the run, and on the pocket it even
+// read as a wrong code, so the person was asked for the code again.
+func TestForgedFinalAfterKeyIgnored(t *testing.T) {
+	other := make([]byte, 64) // a key that is not the run's
+	t.Run("pair_response", func(t *testing.T) {
+		code := NewCode()
+		give := testGrant()
+		net := NewMemNetwork()
+		host, joiner := net.Attach(), net.Attach()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		type result struct {
+			g   *Grant
+			err error
+		}
+		res := make(chan result, 1)
+		go func() {
+			g, err := JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
+			res <- result{g, err}
+		}()
+		p, req := receiveType(ctx, t, host, TypeRequest)
+		cp, err := newCPace(false, code.prs(), channelID(flowJoin), req.Sid, []byte(zoneAID.ComputerID), randReader)
+		require.NoError(t, err)
+		r, err := cp.finish(req.Share, []byte(req.ComputerID))
+		require.NoError(t, err)
+		require.NoError(t, send(host, p.From, &Message{Type: TypeAnswer, V: messageV, Label: zoneAID.Label,
+			ComputerID: zoneAID.ComputerID, Sid: req.Sid, Share: cp.share, Confirm: r.ownTag}))
+		receiveType(ctx, t, host, TypeConfirm)
+		// A forgery from the host's own address (a spoofed source).
+		forged, err := seal(other, req.Sid, TypeResponse, give.body(true))
+		require.NoError(t, err)
+		require.NoError(t, send(host, p.From, &Message{Type: TypeResponse, V: messageV, Sid: req.Sid, Sealed: forged}))
+		time.Sleep(150 * time.Millisecond)
+		sealed, err := seal(r.isk, req.Sid, TypeResponse, give.body(true))
+		require.NoError(t, err)
+		require.NoError(t, send(host, p.From, &Message{Type: TypeResponse, V: messageV, Sid: req.Sid, Sealed: sealed}))
+		out := <-res
+		require.NoError(t, out.err)
+		assert.Equal(t, give, *out.g)
+	})
+	t.Run("PAIR_COMPLETE", func(t *testing.T) {
+		code := NewCode()
+		give := testGrant()
+		net := NewMemNetwork()
+		zone, pocket, forger := net.Attach(), net.Attach(), net.Attach()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		session := make([]byte, sessionSize)
+		require.NoError(t, send(zone, "", &Message{Type: TypeReady, V: messageV, Label: zoneBID.Label,
+			ComputerID: zoneBID.ComputerID, Session: session}))
+		var prompts int
+		type result struct {
+			z   *Pending
+			err error
+		}
+		res := make(chan result, 1)
+		go func() {
+			z, err := DeliverToPending(ctx, pocket, zoneAID, give, DeliverCallbacks{CodePrompt: func(Pending) (string, error) {
+				prompts++
+				return string(code), nil
+			}}, 4*time.Second, fastOpts()...)
+			res <- result{z, err}
+		}()
+		p, offer := receiveType(ctx, t, zone, TypeOffer)
+		cp, err := newCPace(false, code.prs(), channelID(flowDeliver), offer.Sid, []byte(zoneBID.ComputerID), randReader)
+		require.NoError(t, err)
+		r, err := cp.finish(offer.Share, []byte(offer.ComputerID))
+		require.NoError(t, err)
+		require.NoError(t, send(zone, p.From, &Message{Type: TypeAnswer, V: messageV, Label: zoneBID.Label,
+			ComputerID: zoneBID.ComputerID, Sid: offer.Sid, Share: cp.share, Confirm: r.ownTag}))
+		_, d := receiveType(ctx, t, zone, TypeDeliver)
+		require.True(t, hmac.Equal(d.Confirm, r.peerTag))
+		forged, err := seal(other, offer.Sid, TypeComplete, &completeBody{Label: "Mallory", Success: true})
+		require.NoError(t, err)
+		require.NoError(t, send(forger, p.From, &Message{Type: TypeComplete, V: messageV, Sid: offer.Sid, Sealed: forged}))
+		time.Sleep(150 * time.Millisecond)
+		sealed, err := seal(r.isk, offer.Sid, TypeComplete, &completeBody{Label: zoneBID.Label, Success: true})
+		require.NoError(t, err)
+		require.NoError(t, send(zone, p.From, &Message{Type: TypeComplete, V: messageV, Sid: offer.Sid, Sealed: sealed}))
+		out := <-res
+		require.NoError(t, out.err)
+		assert.Equal(t, zoneBID, out.z.Identity)
+		assert.Equal(t, 1, prompts, "the person is asked for the code once")
+	})
+}
