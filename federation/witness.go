@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -281,8 +282,18 @@ func (w *Witness) keepEvidence(oldSigned, newSigned []byte, old, c checkpoint.Ch
 		ev.Proof = append(ev.Proof, base64.StdEncoding.EncodeToString(h[:]))
 	}
 	b, _ := json.MarshalIndent(ev, "", "  ")
-	h := sha256.Sum256(b)
-	name := filepath.Join(w.dir, "evidence", hex.EncodeToString(h[:12])+".json")
+	// One file per pair of checkpoints, whatever the proof and time: anyone
+	// may submit a log's checkpoints with a made-up proof, so what is kept
+	// must be bounded by what the log signed, not by requests.
+	h := sha256.New()
+	for _, s := range []string{c.Origin, string(oldSigned), string(newSigned)} {
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(s))))
+		h.Write([]byte(s))
+	}
+	name := filepath.Join(w.dir, "evidence", hex.EncodeToString(h.Sum(nil)[:12])+".json")
+	if _, err := os.Stat(name); err == nil {
+		return
+	}
 	if err := atomicfile.Write(name, b, 0o600); err != nil {
 		w.logger.Error("federation: witness: keeping evidence", "origin", c.Origin, "err", err)
 	}
