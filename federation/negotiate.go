@@ -240,6 +240,10 @@ func (m *Mesh) AcceptProposal(ctx context.Context, id string) (*Agreement, error
 func (m *Mesh) storeAgreement(a *Agreement, proposalID string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// The target chooses the ID: it never replaces an agreement kept here.
+	if _, dup := m.st.Agreements[a.AgreementID]; dup {
+		return fmt.Errorf("%w: agreement %s already exists", ErrState, a.AgreementID)
+	}
 	m.st.Agreements[a.AgreementID] = &AgreementEntry{Agreement: a.Marshal(), Status: StatusActive}
 	if e, ok := m.st.Proposals[proposalID]; ok {
 		e.Status, e.AgreementID = StatusAccepted, a.AgreementID
