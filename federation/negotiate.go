@@ -121,8 +121,11 @@ func (m *Mesh) receiveProposal(peer *Peer, payload []byte) (*Proposal, error) {
 	}
 	m.st.Proposals[p.ProposalID] = &ProposalEntry{Proposal: payload, Direction: "in", Status: StatusPending}
 	if p.Counters != "" {
+		// Only a proposal made to the sender can be countered by it.
 		if orig, ok := m.st.Proposals[p.Counters]; ok && orig.Direction == "out" && orig.Status == StatusPending {
-			orig.Status, orig.CounteredBy = StatusCountered, p.ProposalID
+			if op, err := ParseProposal(orig.Proposal); err == nil && op.Target == peer.MeshID {
+				orig.Status, orig.CounteredBy = StatusCountered, p.ProposalID
+			}
 		}
 	}
 	return p, m.save()

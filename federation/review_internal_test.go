@@ -2,11 +2,19 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/accordsdk/accord/checkpoint"
+	"github.com/accordsdk/accord/envelope"
+	"github.com/accordsdk/accord/internal/loganchor"
 )
 
 // The target of a proposal chooses the agreement's ID. A target that
@@ -35,4 +43,58 @@ func TestAcceptCannotReplaceStoredAgreement(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, before, after, "the stored agreement is unchanged")
 	require.Equal(t, StatusPending, f.dublin.Proposals()[p.ProposalID].Status)
+}
+
+// startMesh starts one more mesh on loopback, as newFixture does.
+func (f *fixture) startMesh(t *testing.T, id string, seed byte) *testMesh {
+	t.Helper()
+	asigner, err := checkpoint.NewSigner("example.org/anchors", testKey(9))
+	require.NoError(t, err)
+	anchorer, err := loganchor.New(f.anchors, asigner.Verifier())
+	require.NoError(t, err)
+	tm := &testMesh{srv: httptest.NewUnstartedServer(nil)}
+	u := "http://" + tm.srv.Listener.Addr().String()
+	m, err := NewMesh(filepath.Join(t.TempDir(), MeshName(id)), testKey(seed), Config{
+		MeshID: id, DisplayName: "VaultMesh " + MeshName(id), FederationURL: u,
+		Scrolls: []string{"Compliance", "Drills"}, PublicScrolls: []string{"Drills"}, Policy: defaultPolicy,
+	}, WithClock(f.clk.now), WithAnchorer(anchorer), WithSamples(3))
+	require.NoError(t, err)
+	tm.Mesh = m
+	tm.srv.Config.Handler = m.Handler()
+	tm.srv.Start()
+	t.Cleanup(func() { tm.srv.Close(); m.Close() })
+	f.clk.add(envelope.DefaultWindow + time.Second)
+	return tm
+}
+
+// A counter-proposal may only counter a proposal made to its proposer: a
+// peer naming another mesh's pending proposal in "counters" must not mark
+// it countered (which would make that mesh's acceptance fail).
+func TestCounterOnlyOwnProposal(t *testing.T) {
+	f := newFixture(t, defaultPolicy)
+	ctx := context.Background()
+	paris := f.startMesh(t, "did:vm:mesh:vaultmesh-paris", 3)
+	_, err := f.dublin.Discover(ctx, paris.srv.URL, paris.PublicKey())
+	require.NoError(t, err)
+	_, err = paris.Discover(ctx, f.dublin.srv.URL, f.dublin.PublicKey())
+	require.NoError(t, err)
+
+	toParis, err := f.dublin.Propose(ctx, "did:vm:mesh:vaultmesh-paris", Verify, terms("Compliance"), nil)
+	require.NoError(t, err)
+	// Berlin sends dublin a proposal claiming to counter dublin's proposal
+	// to paris.
+	now := f.clk.now()
+	evil := Proposal{
+		ProposalID: "fed-proposal-berlin-evil-001", Proposer: berlinID, Target: dublinID,
+		ProposedAt: T(now), ExpiresAt: T(now.Add(DefaultProposalTTL)),
+		ProposedTrustLevel: Verify, ProposedTerms: terms("Compliance"), Counters: toParis.ProposalID,
+	}
+	raw, err := SignProposal(evil, testKey(2))
+	require.NoError(t, err)
+	dublinPeer, err := f.berlin.peer(dublinID)
+	require.NoError(t, err)
+	_, _ = f.berlin.send(ctx, dublinPeer, http.MethodPost, "/federation/proposals", TypeProposalEnvelope, json.RawMessage(raw))
+	require.Equal(t, StatusPending, f.dublin.Proposals()[toParis.ProposalID].Status, "dublin's proposal to paris is untouched")
+	_, err = paris.AcceptProposal(ctx, toParis.ProposalID)
+	require.NoError(t, err, "paris can still accept")
 }
