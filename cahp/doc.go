@@ -162,15 +162,20 @@
 // (default 64 KiB). The root is the model's identity: a policy lists the
 // roots it accepts ([Policy].ModelRoots).
 //
-// After seeing a commitment, the challenger asks for k distinct chunks chosen
-// uniformly at random ([SpotChecks]; k is the policy's SpotChecks, default 8,
-// at most 64, 0 to disable), in ascending order; spot_checks and an
-// opening's index count chunks from 0, so chunk i is opened as leaf i+1 and
-// every index is below leaf_count-1. The prover answers with each chunk and
-// its RFC 6962 inclusion proof (sibling hashes, leaf to root), in the same
-// order, and the challenger checks them against the committed root and
+// After seeing a commitment, the challenger asks for k distinct chunks
+// ([SpotChecks]; k is the policy's SpotChecks, default 8, at most 64, 0 to
+// disable; every chunk when there are at most k): always the last chunk,
+// leaf_count-2, and k-1 others chosen uniformly at random, in ascending
+// order; spot_checks and an opening's index count chunks from 0, so chunk i
+// is opened as leaf i+1 and every index is below leaf_count-1. The last
+// chunk is asked because the root is pinned but leaf_count is the prover's
+// claim: a prover that understates it (2^j+1 leaves of a larger tree, say)
+// can pass a subtree it does not hold as its claimed last leaf, and the
+// opening of that leaf is what fails. The prover answers with each chunk
+// and its RFC 6962 inclusion proof (sibling hashes, leaf to root), in the
+// same order, and the challenger checks them against the committed root and
 // leaf_count ([VerifyOpening]). A prover missing a fraction f of the chunks
-// passes with probability about (1-f)^k. What a verifier learns about the
+// passes with probability about (1-f)^(k-1). What a verifier learns about the
 // weights: the root, the number of chunks and the chunk size, and the bytes
 // of at most k chunks per handshake; nothing about file names, and about
 // file sizes only that an opened chunk shorter than the chunk size ends a

@@ -515,9 +515,12 @@ func VerifyOpening(root string, leafCount, chunkSize int64, o Opening) error {
 	return verifyInclusion(r, leafCount, o.Index+1, leafHash(blake3.New(), data), path)
 }
 
-// SpotChecks picks k distinct chunk indices uniformly at random among a
-// commitment's leafCount-1 chunks (all of them when there are at most k),
-// ascending.
+// SpotChecks picks k distinct chunk indices among a commitment's
+// leafCount-1 chunks (all of them when there are at most k), ascending: the
+// last chunk, and k-1 others uniformly at random. The last chunk is always
+// asked because leaf_count is the prover's claim: a prover that understates
+// it can stand a subtree it does not hold in for its claimed last leaf, and
+// only an opening of that leaf exposes it.
 func SpotChecks(leafCount int64, k int) []int64 { return spotChecks(rand.Reader, leafCount, k) }
 
 func spotChecks(r io.Reader, leafCount int64, k int) []int64 {
@@ -529,9 +532,15 @@ func spotChecks(r io.Reader, leafCount int64, k int) []int64 {
 		}
 		return out
 	}
-	seen := make(map[int64]bool, k)
-	// Rejection sampling of 64-bit words keeps the choice uniform.
-	limit := (1<<63 - 1) / uint64(n) * uint64(n)
+	if k == 0 {
+		return out
+	}
+	out = append(out, n-1)
+	seen := map[int64]bool{n - 1: true}
+	// Rejection sampling of 64-bit words keeps the choice uniform among
+	// the other n-1 chunks.
+	m := uint64(n - 1)
+	limit := (1<<63 - 1) / m * m
 	var w [8]byte
 	for len(out) < k {
 		if _, err := io.ReadFull(r, w[:]); err != nil {
@@ -541,7 +550,7 @@ func spotChecks(r io.Reader, leafCount int64, k int) []int64 {
 		if x >= limit {
 			continue
 		}
-		if i := int64(x % uint64(n)); !seen[i] {
+		if i := int64(x % m); !seen[i] {
 			seen[i] = true
 			out = append(out, i)
 		}

@@ -3,6 +3,7 @@ package cahp
 import (
 	"context"
 	"encoding/binary"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -153,4 +154,45 @@ func TestSpotChecks(t *testing.T) {
 	assert.IsIncreasing(t, s)
 	assert.Less(t, s[7], int64(999))
 	assert.Equal(t, []int64{}, SpotChecks(1000, 0))
+}
+
+// TestUnderstatedLeafCountCaught: leaf_count comes from the prover, the
+// policy pins only the root. A prover that holds only the first 2^k leaves
+// of a model of N > 2^k+1 leaves can claim leaf_count 2^k+1: its last
+// "leaf" is then the real right subtree, whose hash it passes as a sibling,
+// and every chunk it holds opens against the real root unchanged. Only an
+// opening of the claimed last chunk exposes it (a leaf hash cannot equal a
+// node hash), so the challenger must always ask for it. Found in review:
+// spot checks were uniform over the claimed chunks only, and such a prover,
+// missing 44% of the model here, passed most challenges.
+func TestUnderstatedLeafCountCaught(t *testing.T) {
+	const chunk = 1024
+	dir := t.TempDir()
+	data := make([]byte, 455*chunk) // 455 chunks + the listing: 456 leaves
+	for i := range data {
+		data[i] = byte(i*7 + i>>8)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "w.bin"), data, 0o644))
+	w, err := CommitWeights(context.Background(), dir, WithChunkSize(chunk))
+	require.NoError(t, err)
+	require.Equal(t, int64(456), w.LeafCount())
+	const fake = 257 // 256 real leaves and the real right subtree as one leaf
+	rnd := mrand.NewChaCha8([32]byte{7})
+	for range 50 {
+		checks := spotChecks(rnd, fake, DefaultSpotChecks)
+		passed := true
+		for _, c := range checks {
+			if c+1 >= 256 { // the prover does not hold this one
+				passed = false
+				break
+			}
+			o, err := w.Open([]int64{c})
+			require.NoError(t, err)
+			if VerifyOpening(w.Root(), fake, chunk, o[0]) != nil {
+				passed = false
+				break
+			}
+		}
+		require.False(t, passed, "a prover with leaves 0..255 of 456 passed spot checks %v under leaf_count %d", checks, fake)
+	}
 }
