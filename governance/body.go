@@ -812,10 +812,14 @@ func (b *Body) Enforcements(t time.Time) []EnforcementStatus {
 	return out
 }
 
-// Suspended reports whether actor's role is suspended in scroll at t.
+// Suspended reports whether actor's role is suspended in scroll at t,
+// directly or, for an agent, through its delegator.
 func (b *Body) Suspended(actor string, role Role, scroll string, t time.Time) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if a, ok := b.l.reg.Actor(actor); ok && a.DelegatedBy != "" && b.l.suspension(a.DelegatedBy, role, scroll, t) != nil {
+		return true
+	}
 	return b.l.suspension(actor, role, scroll, t) != nil
 }
 

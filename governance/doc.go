@@ -142,7 +142,8 @@
 // capability_suspension of one role (or "write", every role) in a scope
 // ("all_scrolls" or a scroll), with a review deadline at most
 // review_max_hours away. While in force, a suspension makes the body refuse
-// the target's receipts needing that role ([ErrSuspended]). A review
+// the target's receipts needing that role ([ErrSuspended]), and its
+// agents' (their roles are the target's). A review
 // (gov_review, by an actor with the review role who neither took nor is
 // targeted by the action) upholds or dismisses it: upheld, it stays in
 // force; dismissed, it ends. If nobody reviews it by its deadline it lapses

@@ -115,6 +115,13 @@ func (l *ledger) authorize(signer *Actor, named string, role Role, kind string, 
 	if enf := l.suspension(signer.ID, role, ScrollGovernance, t); enf != nil {
 		return fmt.Errorf("%w: %s may not %s in %s until %s is reviewed (%s)", ErrSuspended, signer.ID, role, ScrollGovernance, enf.e.EnforcementID, kind)
 	}
+	// An agent's roles are its delegator's: a suspended delegator does not
+	// act through its agent.
+	if d := signer.DelegatedBy; d != "" {
+		if enf := l.suspension(d, role, ScrollGovernance, t); enf != nil {
+			return fmt.Errorf("%w: %s may not %s in %s: its delegator %s is suspended until %s is reviewed (%s)", ErrSuspended, signer.ID, role, ScrollGovernance, d, enf.e.EnforcementID, kind)
+		}
+	}
 	return nil
 }
 
