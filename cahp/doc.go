@@ -208,9 +208,9 @@
 //
 // The signed m9 envelope is the session ticket. [VerifyTicket] checks it with
 // an injected clock: signature, issuer pinned and valid both at issue and
-// now, subject pinned and valid now, not expired, lifetime at most
-// [MaxTicketLifetime] (24 h; default [DefaultTicketLifetime], 1 h), session
-// and capabilities. When a pinned key is rotated out or removed, every
+// now, subject pinned and valid now, issuer not the subject, not expired,
+// lifetime at most [MaxTicketLifetime] (24 h; default
+// [DefaultTicketLifetime], 1 h), session and capabilities. When a pinned key is rotated out or removed, every
 // ticket issued by or for it fails with a [*TicketError] matching
 // [ErrKeyRevoked], and a new handshake is needed.
 //

@@ -53,7 +53,8 @@ func WithCapabilities(caps ...string) TicketOption {
 // VerifyTicket checks a session ticket (the phase-5 envelope) at time now:
 // the envelope's shape and signature, that its issuer is pinned in issuers
 // and was valid both when it signed and now, that its subject is pinned in
-// subjects and valid now, that it has not expired, that its lifetime is at
+// subjects and valid now, that the two differ (a ticket its subject signed
+// proves nothing), that it has not expired, that its lifetime is at
 // most [MaxTicketLifetime] and it was not issued in the future (beyond the
 // envelope window), and any [ForSession] or [WithCapabilities] requirement.
 // A key rotated out ([envelope.KeyRing.Retire]) or removed since the ticket
@@ -86,6 +87,12 @@ func VerifyTicket(ticket []byte, issuers, subjects *envelope.KeyRing, now time.T
 	t, err := ParseTicketPayload(e.Payload)
 	if err != nil {
 		return nil, &TicketError{Err: err}
+	}
+	// A ticket is the responder's word about its peer: one signed by its
+	// own subject proves nothing, even where one allow-list serves as both
+	// issuers and subjects.
+	if t.Subject == e.SenderPubkey {
+		return nil, &TicketError{SessionID: t.SessionID, Err: fmt.Errorf("issued by its own subject %.40s", t.Subject)}
 	}
 	if !validNow(issuers, e.SenderPubkey, now) {
 		return nil, &TicketError{SessionID: t.SessionID, Key: e.SenderPubkey, Role: "issuer",

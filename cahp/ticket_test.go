@@ -94,3 +94,25 @@ func TestVerifyTicket(t *testing.T) {
 		})
 	}
 }
+
+// TestSelfIssuedTicketRefused: a ticket is the responder's word about its
+// peer, so one signed by its own subject proves nothing. Found in review:
+// with one allow-list passed as both issuers and subjects (agents that pin
+// each other and play both roles), any agent could sign a ticket for
+// itself, with any trust score, without a handshake, and it verified.
+func TestSelfIssuedTicketRefused(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	s, err := f.init.Handshake(context.Background(), NewMemoryTransport(f.resp))
+	require.NoError(t, err)
+	both := envelope.NewKeyRing()
+	require.NoError(t, both.Add(f.rKey.PublicKey()))
+	require.NoError(t, both.Add(f.initKey.PublicKey()))
+	_, err = VerifyTicket(s.Ticket, both, both, f.clock.now(), ForSession(s.ID))
+	require.NoError(t, err)
+	self := reseal(t, f.initKey, s.Ticket, edit{payload: setMember("trust_score", 100)})
+	_, err = VerifyTicket(self, both, both, f.clock.now(), ForSession(s.ID))
+	require.ErrorIs(t, err, ErrTicket)
+	var te *TicketError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, s.ID, te.SessionID)
+}
