@@ -210,9 +210,10 @@
 // an injected clock: signature, issuer pinned and valid both at issue and
 // now, subject pinned and valid now, issuer not the subject, not expired,
 // lifetime at most [MaxTicketLifetime] (24 h; default
-// [DefaultTicketLifetime], 1 h), session and capabilities. When a pinned key is rotated out or removed, every
-// ticket issued by or for it fails with a [*TicketError] matching
-// [ErrKeyRevoked], and a new handshake is needed.
+// [DefaultTicketLifetime], 1 h), session and capabilities. When a pinned
+// key is rotated out or removed, every ticket issued by or for it fails
+// with a [*TicketError] matching [ErrKeyRevoked], and a new handshake is
+// needed.
 //
 // Static keys are pinned or allow-listed ([WithPeers]): a self-asserted key
 // alone never earns a ticket. trust_score is an integer from 0 to 100; a
