@@ -230,13 +230,18 @@ func (b *Body) anchorLabel(proposal string) string {
 
 // Submit judges a receipt sealed elsewhere (a vote signed on a voter's own
 // machine, for example), appends it to the Governance scroll and returns
-// its payload.
+// its payload. A receipt dated more than [envelope.DefaultWindow] after
+// the body's clock is refused: receipts never go back in time, so one from
+// the future would hold every later receipt off until its time.
 func (b *Body) Submit(ctx context.Context, receipt []byte) (Payload, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	apply, p, err := b.judge(ctx, receipt)
 	if err != nil {
 		return nil, err
+	}
+	if now := b.now(); p.ReceiptTime().After(now.Add(envelope.DefaultWindow)) {
+		return nil, fmt.Errorf("%w: %s at %s is ahead of the body's clock %s", ErrConflict, p.ReceiptID(), At(p.ReceiptTime()), At(now))
 	}
 	if err := b.append(ctx, receipt); err != nil {
 		return nil, err

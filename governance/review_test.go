@@ -24,3 +24,25 @@ func TestSuspensionReachesAgents(t *testing.T) {
 	require.ErrorIs(t, err, ErrSuspended, "the agent proposes with its suspended delegator's role")
 	require.True(t, f.body.Suspended(agent, RolePropose, ScrollGovernance, f.clk.now()))
 }
+
+// Submit takes receipts sealed elsewhere, with the signer's own time. One
+// dated years ahead must be refused: accepted, it would move the scroll's
+// time forward so that every receipt written now is refused as older, and
+// close every vote under way.
+func TestSubmitRefusesFutureReceipt(t *testing.T) {
+	f := newFixture(t)
+	// Alice seals a proposal on a machine whose clock is ten years ahead.
+	ahead := newFixture(t)
+	ahead.clk.set(t0.AddDate(10, 0, 0))
+	ahead.body = ahead.open()
+	_, err := ahead.body.Propose(ahead.ctx, ahead.s("did:vm:human:alice"), articleVII())
+	require.NoError(t, err)
+	sealed, err := ahead.store.scrolls[ScrollGovernance].Record(0)
+	require.NoError(t, err)
+
+	_, err = f.body.Submit(f.ctx, sealed)
+	require.ErrorIs(t, err, ErrConflict)
+	require.Zero(t, f.body.Receipts())
+	_, err = f.body.Propose(f.ctx, f.s(sov), articleVII())
+	require.NoError(t, err, "the body still writes receipts at its own time")
+}
