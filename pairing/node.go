@@ -564,8 +564,12 @@ func (n *Node) acceptRekey(k *Rekey) error {
 		}
 	}
 	// The sender says how long the previous epoch stays valid; this
-	// device keeps it no longer than its own grace period.
-	grace := min(n.ch.c.grace, time.Duration(k.GraceSeconds)*time.Second)
+	// device keeps it no longer than its own grace period (compared in
+	// seconds first: a large graceSeconds would overflow a Duration).
+	grace := n.ch.c.grace
+	if k.GraceSeconds <= int64(grace/time.Second) {
+		grace = min(grace, time.Duration(k.GraceSeconds)*time.Second)
+	}
 	return n.ch.addEpoch(g.Secret, g.Epoch, grace)
 }
 

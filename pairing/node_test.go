@@ -227,3 +227,30 @@ func TestRotationLateMemberWithinGraceAndRemoval(t *testing.T) {
 	_, err = a.Rotate(context.Background())
 	require.True(t, errors.Is(err, ErrNotController))
 }
+
+// TestRekeyGraceOverflow: a REKEY's graceSeconds is capped by the member's
+// own grace period, however large it is. Found in review: the seconds were
+// multiplied into a time.Duration before the cap, so 9223372037 overflowed
+// to a negative duration, which neither retired nor dropped the previous
+// epoch: it stayed accepted for good.
+func TestRekeyGraceOverflow(t *testing.T) {
+	clk := newTestClock()
+	g := testGrant()
+	ch := newTestChannel(t, zoneBID.ComputerID, g, clk, WithGrace(time.Minute))
+	key, err := ecdh.X25519().GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	n, err := NewNode(NewMemNetwork().Attach(), ch, zoneBID, key)
+	require.NoError(t, err)
+	m := Member{ZoneID: zoneBID.ComputerID, DeviceKey: key.PublicKey().Bytes()}
+	k, err := sealRekey(ch.c, m, g.Swarm, NewSecret(), g.Epoch+1, time.Minute)
+	require.NoError(t, err)
+	k.GraceSeconds = 9223372037 // * time.Second overflows int64
+	require.NoError(t, n.acceptRekey(k))
+	require.Equal(t, g.Epoch+1, ch.Epoch())
+	old := newTestChannel(t, "zone-old", g, clk) // still on the previous epoch
+	clk.add(time.Hour)
+	msg, err := old.Seal(KindAnnounce, "", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	_, err = ch.Open(msg)
+	require.ErrorIs(t, err, ErrStale, "the previous epoch outlived the grace period")
+}
