@@ -145,7 +145,10 @@
 // wall time in seconds, informative only (never trusted). Difficulty is at
 // most [MaxDifficulty] (32 bits, minutes on one core), and an initiator
 // refuses more than its own limit ([WithMaxDifficulty], default
-// [DefaultMaxDifficulty]). A challenge is answered before its expiry.
+// [DefaultMaxDifficulty]). expiry is a Unix second: the challenger refuses
+// a response that reaches it later than that second (one within it is
+// accepted), and the solver does not start on a challenge once its clock
+// has reached it.
 // [SolveHashcash] uses every core and stops when its context is done.
 //
 // # Weight commitment
