@@ -135,14 +135,17 @@ func (l *ledger) checkReview(signer *Actor, rv *Review) (func(), error) {
 		return nil, err
 	}
 	commit := func(f func()) func() { return func() { l.seq[key] = seq; f() } }
+	// An agent acts with its delegator's roles, so it reviews as its
+	// delegator too.
+	is := func(id string) bool { return id == signer.ID || signer.DelegatedBy != "" && id == signer.DelegatedBy }
 	if er, ok := l.enfs[rv.Subject]; ok {
-		if signer.ID == er.by || signer.ID == er.e.Target {
+		if is(er.by) || is(er.e.Target) {
 			return nil, fmt.Errorf("%w: %s may not review %s, which it took or which targets it", ErrNotAuthorized, signer.ID, rv.Subject)
 		}
 		return commit(func() { er.decision, er.decided = rv.Decision, t }), nil
 	}
 	if vr, ok := l.viols[rv.Subject]; ok {
-		if signer.ID == vr.v.DetectedBy || signer.ID == vr.v.Details.Actor {
+		if is(vr.v.DetectedBy) || is(vr.v.Details.Actor) {
 			return nil, fmt.Errorf("%w: %s may not review %s, which it detected or which names it", ErrNotAuthorized, signer.ID, rv.Subject)
 		}
 		if !vr.dismissed.IsZero() {

@@ -46,3 +46,25 @@ func TestSubmitRefusesFutureReceipt(t *testing.T) {
 	_, err = f.body.Propose(f.ctx, f.s(sov), articleVII())
 	require.NoError(t, err, "the body still writes receipts at its own time")
 }
+
+// A review must not come from the actor an enforcement targets, nor from
+// that actor's agent, which acts with the target's own roles.
+func TestTargetsAgentMayNotReview(t *testing.T) {
+	const dave, agent = "did:vm:human:dave", "did:vm:agent:dave-helper"
+	actors := append(testActors(), Actor{ID: agent, Kind: KindAgent, Key: testSigner(agent).PublicKey(), Roles: []Role{RoleReview}, DelegatedBy: dave})
+	reg, err := NewRegistry(actors)
+	require.NoError(t, err)
+	f := &fixture{t: t, ctx: t.Context(), clk: &clock{t: t0}, store: newMemStore(), anch: newFakeAnchorer(), reg: reg}
+	f.body = f.open()
+	v, err := f.body.RequestChange(f.ctx, ChangeRequest{Actor: dave, Action: "modify_receipt", Scroll: ScrollGovernance, Index: 0, Request: []byte("PUT /receipts/0")})
+	require.ErrorIs(t, err, ErrAppendOnly)
+	enf, err := f.body.Enforce(f.ctx, f.s("engine:guardian"), EnforcementDraft{ViolationID: v.ViolationID,
+		EnforcementType: EnforcementCapabilitySuspension, Capability: string(RoleVote), Scope: ScopeAllScrolls, ReviewDeadline: f.clk.now().Add(24 * time.Hour)})
+	require.NoError(t, err)
+	_, err = f.body.Review(f.ctx, f.s(dave), enf.EnforcementID, DecisionDismiss, "")
+	require.ErrorIs(t, err, ErrNotAuthorized)
+	_, err = f.body.Review(f.ctx, f.s(agent), enf.EnforcementID, DecisionDismiss, "")
+	require.ErrorIs(t, err, ErrNotAuthorized, "the target dismisses its own sanction through its agent")
+	_, err = f.body.Review(f.ctx, f.s(agent), v.ViolationID, DecisionDismiss, "")
+	require.ErrorIs(t, err, ErrNotAuthorized, "the violation names the agent's delegator")
+}
