@@ -16,7 +16,7 @@ const MUTATIONS = [
   ['governance', 'governance/testdata/scroll.json', '"size": 12', '"size": 11'],
   ['federation', 'federation/testdata/vectors.json', '"record 1"', '"record X"'],
   ['federation', 'federation/testdata/vectors.json', 'VaultMesh Dublin', 'VaultMesh Dublim'],
-  ['cahp', 'cahp/testdata/transcript.json', '"session_key": "bde9', '"session_key": "bde8'],
+  ['cahp', 'cahp/testdata/transcript.json', '"session_key": "022f', '"session_key": "022e'],
   ['cahp', 'cahp/testdata/transcript.json', '"shared_secret": "e48e', '"shared_secret": "e48f'],
   ['cahp', 'cahp/testdata/phases.json', '"burn_amount_sats": "1500"', '"burn_amount_sats": "1501"'],
   ['pairing', 'pairing/testdata/pairing-transcript.json', '"isk": "95fc', '"isk": "95fd'],
