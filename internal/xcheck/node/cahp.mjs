@@ -242,6 +242,8 @@ export function run() {
     eqStr(p.session_nonce_commitment, 'blake3:' + nc.toString('hex'), 'session_nonce_commitment');
     const checks = P(challenge).spot_checks, openings = P(response).openings;
     assert(checks.length > 0, 'no spot checks to verify');
+    // The last chunk is always asked: leaf_count is the prover's claim.
+    eqStr(String(checks[checks.length - 1]), String(p.leaf_count - 2), 'the last chunk is among the spot checks');
     eqStr(JSON.stringify(openings.map((o) => o.index)), JSON.stringify(checks), 'openings answer the spot checks in order');
     for (const o of openings) {
       const chunk = b64u(o.chunk);
