@@ -38,7 +38,8 @@
 // A [Registry] lists the actors: the sovereign, humans, engines
 // ("engine:<name>", which must also be registered and active in the
 // constitution) and agents, whose roles are delegated by a non-agent actor
-// that holds them. Each actor has one Ed25519 key, a set of roles
+// that holds them (an agent acts only while its delegator is registered
+// and not suspended from the role). Each actor has one Ed25519 key, a set of roles
 // ([RolePropose], [RoleVote], [RoleRatify], [RoleActivate], [RoleCancel],
 // [RoleOrder], [RoleEmergency], [RoleDetect], [RoleEnforce], [RoleReview]),
 // a voting weight (voters only) and an optional validity window. The

@@ -118,6 +118,9 @@ func (l *ledger) authorize(signer *Actor, named string, role Role, kind string, 
 	// An agent's roles are its delegator's: a suspended delegator does not
 	// act through its agent.
 	if d := signer.DelegatedBy; d != "" {
+		if da, ok := l.reg.Actor(d); !ok || !da.validAt(t) {
+			return fmt.Errorf("%w: %s acts for %s, which is not registered at %s", ErrNotAuthorized, signer.ID, d, At(t))
+		}
 		if enf := l.suspension(d, role, ScrollGovernance, t); enf != nil {
 			return fmt.Errorf("%w: %s may not %s in %s: its delegator %s is suspended until %s is reviewed (%s)", ErrSuspended, signer.ID, role, ScrollGovernance, d, enf.e.EnforcementID, kind)
 		}

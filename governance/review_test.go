@@ -68,3 +68,26 @@ func TestTargetsAgentMayNotReview(t *testing.T) {
 	_, err = f.body.Review(f.ctx, f.s(agent), v.ViolationID, DecisionDismiss, "")
 	require.ErrorIs(t, err, ErrNotAuthorized, "the violation names the agent's delegator")
 }
+
+// An agent holds its delegator's roles only while the delegator is
+// registered: once the delegator's registration ends, so do the agent's
+// delegated powers.
+func TestAgentOutlivesDelegatorRefused(t *testing.T) {
+	const alice, agent = "did:vm:human:alice", "did:vm:agent:alice-helper"
+	actors := testActors()
+	for i := range actors {
+		if actors[i].ID == alice {
+			actors[i].ValidUntil = t0.Add(time.Hour)
+		}
+	}
+	actors = append(actors, Actor{ID: agent, Kind: KindAgent, Key: testSigner(agent).PublicKey(), Roles: []Role{RolePropose}, DelegatedBy: alice})
+	reg, err := NewRegistry(actors)
+	require.NoError(t, err)
+	f := &fixture{t: t, ctx: t.Context(), clk: &clock{t: t0}, store: newMemStore(), anch: newFakeAnchorer(), reg: reg}
+	f.body = f.open()
+	f.clk.add(2 * time.Hour)
+	_, err = f.body.Propose(f.ctx, f.s(alice), articleVII())
+	require.ErrorIs(t, err, ErrBadSignature, "alice is no longer registered")
+	_, err = f.body.Propose(f.ctx, f.s(agent), articleVII())
+	require.ErrorIs(t, err, ErrNotAuthorized, "nor are the powers she delegated")
+}
