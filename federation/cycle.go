@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -321,6 +322,12 @@ func (m *Mesh) recordFork(mesh, scroll string, old, new []byte, cause error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// A peer may show the same two views again: keep them once.
+	for _, f := range m.st.Forks {
+		if f.Mesh == mesh && f.Scroll == scroll && bytes.Equal(f.Old, old) && bytes.Equal(f.New, new) {
+			return
+		}
+	}
 	m.st.Forks = append(m.st.Forks, &ForkRecord{Mesh: mesh, Scroll: scroll, At: m.opts.now().UTC(), Reason: reason, Old: old, New: new})
 	if err := m.save(); err != nil {
 		m.opts.logger.Error("federation: saving fork evidence", "err", err)

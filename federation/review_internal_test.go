@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
 	"github.com/accordsdk/accord/internal/loganchor"
+	"github.com/accordsdk/accord/internal/merklelog"
 )
 
 // The target of a proposal chooses the agreement's ID. A target that
@@ -97,4 +99,37 @@ func TestCounterOnlyOwnProposal(t *testing.T) {
 	require.Equal(t, StatusPending, f.dublin.Proposals()[toParis.ProposalID].Status, "dublin's proposal to paris is untouched")
 	_, err = paris.AcceptProposal(ctx, toParis.ProposalID)
 	require.NoError(t, err, "paris can still accept")
+}
+
+// A fork is recorded once per pair of checkpoints: a peer that notifies
+// the same forked view again does not grow the state with copies of it.
+func TestForkRecordedOnce(t *testing.T) {
+	f := newFixture(t, defaultPolicy)
+	ctx := context.Background()
+	id := f.agree(t, Verify, "Compliance")
+	appendN(t, f.dublin.Mesh, "Compliance", 0, 10)
+	_, err := f.dublin.NotifyPeer(ctx, berlinID, "Compliance")
+	require.NoError(t, err)
+	origin := OriginOf(dublinID, "Compliance")
+	signer, err := checkpoint.NewSigner(origin, testKey(1))
+	require.NoError(t, err)
+	forked, err := merklelog.Open(t.TempDir(), merklelog.Options{Origin: origin, Signer: signer})
+	require.NoError(t, err)
+	defer forked.Close()
+	for i := range 10 {
+		_, err := forked.Append(ctx, fmt.Appendf(nil, "other %d", i))
+		require.NoError(t, err)
+	}
+	other, err := forked.Checkpoint(ctx)
+	require.NoError(t, err)
+	berlinPeer, err := f.dublin.peer(berlinID)
+	require.NoError(t, err)
+	for range 3 {
+		resp, err := f.dublin.send(ctx, berlinPeer, http.MethodPost, "/federation/notify", TypeNotifyEnvelope, Notify{AgreementID: id, Scroll: "Compliance", Checkpoint: string(other)})
+		require.NoError(t, err)
+		fr, err := VerifyReceipt(resp, f.berlin.PublicKey())
+		require.NoError(t, err)
+		require.Equal(t, ResultForkDetected, fr.VerificationResult)
+	}
+	require.Equal(t, 1, len(f.berlin.Forks()))
 }
