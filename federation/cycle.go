@@ -460,10 +460,12 @@ func (m *Mesh) acceptCrossAnchor(ctx context.Context, peer *Peer, raw []byte) er
 		return fmt.Errorf("%w: cross anchor by %s of %s, sent by %s", ErrNotParty, c.AnchoringMesh, c.AnchoredMesh, peer.MeshID)
 	}
 	for s, r := range c.RootsIncluded {
-		l, ok := m.scrolls[s]
-		if !ok {
-			return fmt.Errorf("%w: cross anchor names scroll %q", ErrNotFound, s)
+		// Only a scroll the peer may read: no confirmation of a guessed
+		// root of any other.
+		if _, err := m.readable(peer.MeshID, s); err != nil {
+			return fmt.Errorf("cross anchor names scroll %q: %w", s, err)
 		}
+		l := m.scrolls[s]
 		root, err := l.TreeHash(r.Size)
 		if err != nil || rootString(root) != r.Root {
 			return fmt.Errorf("%w: cross anchor names root %s of %s at size %d, which it never had", ErrHashMismatch, r.Root, s, r.Size)

@@ -208,8 +208,9 @@
 //
 // At level 3 a mesh cross-anchors ([Mesh.CrossAnchor]): it combines the
 // peer's scroll roots its witness cosigned into combined_root, anchors it,
-// and sends the signed [CrossAnchor]; the peer checks the roots are ones its
-// scrolls had and verifies the anchor.
+// and sends the signed [CrossAnchor]; the peer checks that each scroll
+// named is one the anchoring mesh may read and that the roots are ones its
+// scrolls had, and verifies the anchor.
 //
 // # The witness (c2sp.org/tlog-witness)
 //

@@ -133,3 +133,27 @@ func TestForkRecordedOnce(t *testing.T) {
 	}
 	require.Equal(t, 1, len(f.berlin.Forks()))
 }
+
+// A cross anchor may only name scrolls the anchoring peer may read: a peer
+// that names a scroll not shared with it gets no confirmation of a root it
+// guessed, and the mesh stores no claim about that scroll.
+func TestCrossAnchorOnlySharedScrolls(t *testing.T) {
+	f := newFixture(t, defaultPolicy)
+	ctx := context.Background()
+	id := f.agree(t, Attest, "Drills")
+	appendN(t, f.dublin.Mesh, "Compliance", 0, 5)
+	root, err := f.dublin.scrolls["Compliance"].TreeHash(5)
+	require.NoError(t, err)
+	c := CrossAnchor{Type: TypeCrossAnchor, AnchoringMesh: berlinID, AnchoredMesh: dublinID, AgreementID: id, Timestamp: T(f.clk.now()),
+		RootsIncluded: map[string]ScrollRoot{"Compliance": {Size: 5, Root: rootString(root)}}}
+	c.CombinedRoot = c.Combined().String()
+	c.AnchorProof, err = f.berlin.opts.anchorer.Anchor(ctx, c.Combined().Sum(), c.Label())
+	require.NoError(t, err)
+	raw, err := SignCrossAnchor(c, testKey(2))
+	require.NoError(t, err)
+	dublinPeer, err := f.berlin.peer(dublinID)
+	require.NoError(t, err)
+	_, err = f.berlin.send(ctx, dublinPeer, http.MethodPost, "/federation/witness", TypeWitnessEnvelope, WitnessSubmission{CrossAnchor: raw})
+	require.Error(t, err, "Compliance is not shared with berlin")
+	require.Empty(t, f.dublin.CrossAnchors())
+}
