@@ -640,7 +640,10 @@ type ChangeRequest struct {
 // RequestChange refuses, always: receipts are append-only (AXIOM-001). The
 // refusal is itself recorded, as a gov_violation of AXIOM-001 with
 // severity high signed by the governance engine (see [WithEngineSigner]),
-// which is returned with an error wrapping [ErrAppendOnly].
+// which is returned with an error wrapping [ErrAppendOnly]. The violation
+// names req.Actor as the offender on the caller's word: a caller serving
+// requests must have authenticated the actor first, or anyone could have
+// violations (and so enforcement) recorded against any actor.
 func (b *Body) RequestChange(ctx context.Context, req ChangeRequest) (*Violation, error) {
 	refused := fmt.Errorf("%w: %s of %s receipt %d by %s refused", ErrAppendOnly, req.Action, req.Scroll, req.Index, req.Actor)
 	if b.engine == nil {
