@@ -185,7 +185,8 @@
 //     proposed (same agreement_hash), countersigns and returns it: both
 //     store the same bytes.
 //  5. Either party revokes with notice days ([Mesh.RevokeAgreement]);
-//     when the notice ends the agreement allows nothing.
+//     when the notice ends the agreement allows nothing. A revocation
+//     that ends it sooner replaces one already given (by either party).
 //
 // # Witness cycle
 //

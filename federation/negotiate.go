@@ -423,8 +423,10 @@ func (m *Mesh) markRevoked(id, by string, rev Revocation, env []byte) error {
 	if !ok {
 		return fmt.Errorf("%w: agreement %s", ErrNotFound, id)
 	}
-	if e.Status == StatusRevoked {
-		return fmt.Errorf("%w: agreement %s already revoked", ErrState, id)
+	// Either party may end it sooner than a revocation already given (a
+	// long notice by one party must not bind the other); never later.
+	if e.Status == StatusRevoked && !rev.EffectiveAt.Before(e.EffectiveAt) {
+		return fmt.Errorf("%w: agreement %s already revoked, effective %v", ErrState, id, e.EffectiveAt)
 	}
 	e.Status, e.RevokedBy, e.Reason, e.EffectiveAt, e.Revocation = StatusRevoked, by, rev.Reason, rev.EffectiveAt.Time, env
 	return m.save()

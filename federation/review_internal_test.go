@@ -157,3 +157,19 @@ func TestCrossAnchorOnlySharedScrolls(t *testing.T) {
 	require.Error(t, err, "Compliance is not shared with berlin")
 	require.Empty(t, f.dublin.CrossAnchors())
 }
+
+// Either party may revoke with the notice it chooses. A revocation with a
+// long notice by one party must not stop the other ending the agreement
+// sooner: the earlier end wins.
+func TestEarlierRevocationWins(t *testing.T) {
+	f := newFixture(t, defaultPolicy)
+	ctx := context.Background()
+	id := f.agree(t, Verify, "Compliance")
+	require.NoError(t, f.berlin.RevokeAgreement(ctx, id, 3650, "in ten years"))
+	require.NoError(t, f.dublin.RevokeAgreement(ctx, id, 0, "now"))
+	f.clk.add(time.Second)
+	_, err := f.dublin.activeAgreement(berlinID, ReadPublic)
+	require.ErrorIs(t, err, ErrRevoked)
+	_, err = f.berlin.activeAgreement(dublinID, ReadPublic)
+	require.ErrorIs(t, err, ErrRevoked)
+}
