@@ -147,9 +147,10 @@
 // agents' (their roles are the target's). A review (gov_review, by an
 // actor with the review role who neither took nor is targeted by the
 // action, nor is an agent of either) upholds or dismisses it: upheld, it
-// stays in force; dismissed, it ends. If nobody reviews it by its
-// deadline it lapses at the deadline: no sanction stands unreviewed.
-// Dismissing a violation ends every enforcement action on it.
+// stays in force; dismissed, it ends for good (no later review revives
+// it). If nobody reviews it by its deadline it lapses at the deadline: no
+// sanction stands unreviewed. Dismissing a violation ends every
+// enforcement action on it.
 //
 // Receipts are never modified or deleted: nothing offers it, and
 // [Body.RequestChange], the one way to ask, refuses with [ErrAppendOnly] and

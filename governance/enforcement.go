@@ -142,6 +142,9 @@ func (l *ledger) checkReview(signer *Actor, rv *Review) (func(), error) {
 		if is(er.by) || is(er.e.Target) {
 			return nil, fmt.Errorf("%w: %s may not review %s, which it took or which targets it", ErrNotAuthorized, signer.ID, rv.Subject)
 		}
+		if er.decision == DecisionDismiss || !er.viol.dismissed.IsZero() {
+			return nil, fmt.Errorf("%w: %s was already dismissed", ErrConflict, rv.Subject)
+		}
 		return commit(func() { er.decision, er.decided = rv.Decision, t }), nil
 	}
 	if vr, ok := l.viols[rv.Subject]; ok {

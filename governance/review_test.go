@@ -91,3 +91,24 @@ func TestAgentOutlivesDelegatorRefused(t *testing.T) {
 	_, err = f.body.Propose(f.ctx, f.s(agent), articleVII())
 	require.ErrorIs(t, err, ErrNotAuthorized, "nor are the powers she delegated")
 }
+
+// A dismissed enforcement has ended, as a dismissed violation has: a later
+// review may not uphold it back into force.
+func TestDismissedEnforcementStaysEnded(t *testing.T) {
+	f := newFixture(t)
+	const agent = "did:vm:agent:automation-01"
+	v, err := f.body.RequestChange(f.ctx, ChangeRequest{Actor: agent, Action: "modify_receipt", Scroll: ScrollGovernance, Index: 0, Request: []byte("x")})
+	require.ErrorIs(t, err, ErrAppendOnly)
+	enf, err := f.body.Enforce(f.ctx, f.s("engine:guardian"), EnforcementDraft{ViolationID: v.ViolationID,
+		EnforcementType: EnforcementCapabilitySuspension, Capability: CapabilityWrite, Scope: ScopeAllScrolls, ReviewDeadline: f.clk.now().Add(24 * time.Hour)})
+	require.NoError(t, err)
+	f.clk.add(time.Hour)
+	_, err = f.body.Review(f.ctx, f.s("did:vm:human:dave"), enf.EnforcementID, DecisionDismiss, "no harm done")
+	require.NoError(t, err)
+	dismissed := f.clk.now()
+	f.clk.add(time.Hour)
+	_, err = f.body.Review(f.ctx, f.s(sov), enf.EnforcementID, DecisionUphold, "")
+	require.ErrorIs(t, err, ErrConflict)
+	require.False(t, f.body.Suspended(agent, RolePropose, ScrollGovernance, f.clk.now()))
+	require.False(t, f.body.Suspended(agent, RolePropose, ScrollGovernance, dismissed))
+}
