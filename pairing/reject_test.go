@@ -22,6 +22,37 @@ func receiveType(ctx context.Context, t *testing.T, tr Transport, typ string) (P
 	}
 }
 
+// joinByHand runs JoinWithCode against a host played by hand up to the
+// joiner's pair_confirm (whose tag it checks), calls after with the run's
+// key, and returns what the join returned.
+func joinByHand(t *testing.T, code Code, after func(host Transport, to Addr, isk, sid []byte)) (*Grant, error) {
+	net := NewMemNetwork()
+	host, joiner := net.Attach(), net.Attach()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	type result struct {
+		g   *Grant
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		g, err := JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
+		res <- result{g, err}
+	}()
+	p, req := receiveType(ctx, t, host, TypeRequest)
+	cp, err := newCPace(false, code.prs(), channelID(flowJoin), req.Sid, []byte(zoneAID.ComputerID), randReader)
+	require.NoError(t, err)
+	r, err := cp.finish(req.Share, []byte(req.ComputerID))
+	require.NoError(t, err)
+	require.NoError(t, send(host, p.From, &Message{Type: TypeAnswer, V: messageV, Label: zoneAID.Label,
+		ComputerID: zoneAID.ComputerID, Sid: req.Sid, Share: cp.share, Confirm: r.ownTag}))
+	_, conf := receiveType(ctx, t, host, TypeConfirm)
+	require.True(t, hmac.Equal(conf.Confirm, r.peerTag))
+	after(host, p.From, r.isk, req.Sid)
+	out := <-res
+	return out.g, out.err
+}
+
 // TestRejectAfterKeyMustBeSealed: once the joiner has checked the host's
 // confirmation tag, a PAIR_REJECT in clear or sealed under another key is
 // ignored (the join completes); the host's own reject, sealed under the
@@ -32,31 +63,7 @@ func TestRejectAfterKeyMustBeSealed(t *testing.T) {
 	code := NewCode()
 	give := testGrant()
 	run := func(t *testing.T, after func(host Transport, to Addr, isk, sid []byte)) (*Grant, error) {
-		net := NewMemNetwork()
-		host, joiner := net.Attach(), net.Attach()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		type result struct {
-			g   *Grant
-			err error
-		}
-		res := make(chan result, 1)
-		go func() {
-			g, err := JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
-			res <- result{g, err}
-		}()
-		p, req := receiveType(ctx, t, host, TypeRequest)
-		cp, err := newCPace(false, code.prs(), channelID(flowJoin), req.Sid, []byte(zoneAID.ComputerID), randReader)
-		require.NoError(t, err)
-		r, err := cp.finish(req.Share, []byte(req.ComputerID))
-		require.NoError(t, err)
-		require.NoError(t, send(host, p.From, &Message{Type: TypeAnswer, V: messageV, Label: zoneAID.Label,
-			ComputerID: zoneAID.ComputerID, Sid: req.Sid, Share: cp.share, Confirm: r.ownTag}))
-		_, conf := receiveType(ctx, t, host, TypeConfirm)
-		require.True(t, hmac.Equal(conf.Confirm, r.peerTag))
-		after(host, p.From, r.isk, req.Sid)
-		out := <-res
-		return out.g, out.err
+		return joinByHand(t, code, after)
 	}
 
 	t.Run("forged rejects ignored", func(t *testing.T) {
@@ -171,40 +178,19 @@ func TestHolderRejects(t *testing.T) {
 func TestForgedFinalAfterKeyIgnored(t *testing.T) {
 	other := make([]byte, 64) // a key that is not the run's
 	t.Run("pair_response", func(t *testing.T) {
-		code := NewCode()
 		give := testGrant()
-		net := NewMemNetwork()
-		host, joiner := net.Attach(), net.Attach()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		type result struct {
-			g   *Grant
-			err error
-		}
-		res := make(chan result, 1)
-		go func() {
-			g, err := JoinWithCode(ctx, joiner, zoneBID, string(code), JoinCallbacks{}, fastOpts()...)
-			res <- result{g, err}
-		}()
-		p, req := receiveType(ctx, t, host, TypeRequest)
-		cp, err := newCPace(false, code.prs(), channelID(flowJoin), req.Sid, []byte(zoneAID.ComputerID), randReader)
+		g, err := joinByHand(t, NewCode(), func(host Transport, to Addr, isk, sid []byte) {
+			// A forgery from the host's own address (a spoofed source).
+			forged, err := seal(other, sid, TypeResponse, give.body(true))
+			require.NoError(t, err)
+			require.NoError(t, send(host, to, &Message{Type: TypeResponse, V: messageV, Sid: sid, Sealed: forged}))
+			time.Sleep(150 * time.Millisecond)
+			sealed, err := seal(isk, sid, TypeResponse, give.body(true))
+			require.NoError(t, err)
+			require.NoError(t, send(host, to, &Message{Type: TypeResponse, V: messageV, Sid: sid, Sealed: sealed}))
+		})
 		require.NoError(t, err)
-		r, err := cp.finish(req.Share, []byte(req.ComputerID))
-		require.NoError(t, err)
-		require.NoError(t, send(host, p.From, &Message{Type: TypeAnswer, V: messageV, Label: zoneAID.Label,
-			ComputerID: zoneAID.ComputerID, Sid: req.Sid, Share: cp.share, Confirm: r.ownTag}))
-		receiveType(ctx, t, host, TypeConfirm)
-		// A forgery from the host's own address (a spoofed source).
-		forged, err := seal(other, req.Sid, TypeResponse, give.body(true))
-		require.NoError(t, err)
-		require.NoError(t, send(host, p.From, &Message{Type: TypeResponse, V: messageV, Sid: req.Sid, Sealed: forged}))
-		time.Sleep(150 * time.Millisecond)
-		sealed, err := seal(r.isk, req.Sid, TypeResponse, give.body(true))
-		require.NoError(t, err)
-		require.NoError(t, send(host, p.From, &Message{Type: TypeResponse, V: messageV, Sid: req.Sid, Sealed: sealed}))
-		out := <-res
-		require.NoError(t, out.err)
-		assert.Equal(t, give, *out.g)
+		assert.Equal(t, give, *g)
 	})
 	t.Run("PAIR_COMPLETE", func(t *testing.T) {
 		code := NewCode()
