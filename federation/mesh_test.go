@@ -47,6 +47,8 @@ type fixture struct {
 	clk            *clock
 	dublin, berlin *testMesh
 	anchors        *merklelog.Log
+	anchorer       *loganchor.Anchorer
+	policy         TrustPolicy
 }
 
 // newFixture starts dublin and berlin on loopback, anchoring in a shared
@@ -60,25 +62,11 @@ func newFixture(t *testing.T, policy TrustPolicy) *fixture {
 	f.anchors, err = merklelog.Open(t.TempDir(), merklelog.Options{Origin: "example.org/anchors", Signer: asigner})
 	require.NoError(t, err)
 	t.Cleanup(func() { f.anchors.Close() })
-	anchorer, err := loganchor.New(f.anchors, asigner.Verifier())
+	f.anchorer, err = loganchor.New(f.anchors, asigner.Verifier())
 	require.NoError(t, err)
-	start := func(id string, seed byte) *testMesh {
-		tm := &testMesh{}
-		tm.srv = httptest.NewUnstartedServer(nil)
-		url := "http://" + tm.srv.Listener.Addr().String()
-		m, err := NewMesh(filepath.Join(t.TempDir(), MeshName(id)), testKey(seed), Config{
-			MeshID: id, DisplayName: "VaultMesh " + MeshName(id), FederationURL: url,
-			Scrolls: []string{"Compliance", "Drills"}, PublicScrolls: []string{"Drills"}, Policy: policy,
-		}, WithClock(f.clk.now), WithAnchorer(anchorer), WithSamples(3))
-		require.NoError(t, err)
-		tm.Mesh = m
-		tm.srv.Config.Handler = m.Handler()
-		tm.srv.Start()
-		t.Cleanup(func() { tm.srv.Close(); m.Close() })
-		return tm
-	}
-	f.dublin = start(dublinID, 1)
-	f.berlin = start(berlinID, 2)
+	f.policy = policy
+	f.dublin = f.start(t, dublinID, 1)
+	f.berlin = f.start(t, berlinID, 2)
 	// Envelopes sealed before a verifier's start-up fence (its start plus
 	// the freshness window) are refused: step past it.
 	f.clk.add(envelope.DefaultWindow + time.Second)
@@ -88,6 +76,24 @@ func newFixture(t *testing.T, policy TrustPolicy) *fixture {
 	_, err = f.berlin.Discover(ctx, f.dublin.srv.URL, f.dublin.PublicKey())
 	require.NoError(t, err)
 	return f
+}
+
+// start starts mesh id, keyed by testKey(seed), on loopback with the
+// fixture's clock, anchor log and policy.
+func (f *fixture) start(t *testing.T, id string, seed byte) *testMesh {
+	t.Helper()
+	tm := &testMesh{srv: httptest.NewUnstartedServer(nil)}
+	url := "http://" + tm.srv.Listener.Addr().String()
+	m, err := NewMesh(filepath.Join(t.TempDir(), MeshName(id)), testKey(seed), Config{
+		MeshID: id, DisplayName: "VaultMesh " + MeshName(id), FederationURL: url,
+		Scrolls: []string{"Compliance", "Drills"}, PublicScrolls: []string{"Drills"}, Policy: f.policy,
+	}, WithClock(f.clk.now), WithAnchorer(f.anchorer), WithSamples(3))
+	require.NoError(t, err)
+	tm.Mesh = m
+	tm.srv.Config.Handler = m.Handler()
+	tm.srv.Start()
+	t.Cleanup(func() { tm.srv.Close(); m.Close() })
+	return tm
 }
 
 var defaultPolicy = TrustPolicy{AcceptsProposals: true, MinTrustLevel: Observe, RequiresMutual: true}

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,7 +13,6 @@ import (
 
 	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
-	"github.com/accordsdk/accord/internal/loganchor"
 	"github.com/accordsdk/accord/internal/merklelog"
 )
 
@@ -47,24 +44,11 @@ func TestAcceptCannotReplaceStoredAgreement(t *testing.T) {
 	require.Equal(t, StatusPending, f.dublin.Proposals()[p.ProposalID].Status)
 }
 
-// startMesh starts one more mesh on loopback, as newFixture does.
+// startMesh starts one more mesh on loopback, as newFixture does, and steps
+// past its verifier's start-up fence.
 func (f *fixture) startMesh(t *testing.T, id string, seed byte) *testMesh {
 	t.Helper()
-	asigner, err := checkpoint.NewSigner("example.org/anchors", testKey(9))
-	require.NoError(t, err)
-	anchorer, err := loganchor.New(f.anchors, asigner.Verifier())
-	require.NoError(t, err)
-	tm := &testMesh{srv: httptest.NewUnstartedServer(nil)}
-	u := "http://" + tm.srv.Listener.Addr().String()
-	m, err := NewMesh(filepath.Join(t.TempDir(), MeshName(id)), testKey(seed), Config{
-		MeshID: id, DisplayName: "VaultMesh " + MeshName(id), FederationURL: u,
-		Scrolls: []string{"Compliance", "Drills"}, PublicScrolls: []string{"Drills"}, Policy: defaultPolicy,
-	}, WithClock(f.clk.now), WithAnchorer(anchorer), WithSamples(3))
-	require.NoError(t, err)
-	tm.Mesh = m
-	tm.srv.Config.Handler = m.Handler()
-	tm.srv.Start()
-	t.Cleanup(func() { tm.srv.Close(); m.Close() })
+	tm := f.start(t, id, seed)
 	f.clk.add(envelope.DefaultWindow + time.Second)
 	return tm
 }
