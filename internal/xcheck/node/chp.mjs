@@ -18,6 +18,22 @@ const fingerprint = (key) => 'sha256:' + sha256(parseEd25519Key(key)).toString('
 const lrOrigin = (key) => 'accord.chp/lr/' + fingerprint(key).slice(7, 23);
 const grOrigin = (key) => 'accord.chp/gr/' + fingerprint(key).slice(7, 23);
 
+// checkRotationSignatures checks a key rotation record (an LR key rotation
+// or a GR root rotation) of vector v: its signed bytes are the record
+// without the two signatures, in RFC 8785 form; the old and the new key each
+// sign them; and the record's leaf hash.
+function checkRotationSignatures(rec, v) {
+  const body = { ...rec };
+  delete body.old_signature;
+  delete body.new_signature;
+  eqStr(jcs(body).toString(), v.signed_bytes, 'signed_bytes');
+  for (const w of ['old', 'new']) {
+    const m = /^ed25519:(.*)$/.exec(rec[`${w}_signature`]);
+    assert(m && ed25519Verify(parseEd25519Key(rec[`${w}_key`]), Buffer.from(v.signed_bytes), b64u(m[1], 64)), `${w}_signature`);
+  }
+  eqHex(leafHash(Buffer.from(v.record)), v.leaf_hash, 'leaf_hash');
+}
+
 function exactly(o, req, opt, what) {
   assert(o && typeof o === 'object' && !Array.isArray(o), `${what}: not an object`);
   for (const k of Object.keys(o)) assert(req.includes(k) || opt.includes(k), `${what}: member ${k} not allowed`);
@@ -199,15 +215,7 @@ export function run() {
       eqStr(rec.origin, lrOrigin(rec.old_key), 'origin');
       b64(rec.root, 32);
       assert(WHOLE_UTC.test(rec.rotated_at), 'rotated_at');
-      const body = { ...rec };
-      delete body.old_signature;
-      delete body.new_signature;
-      eqStr(jcs(body).toString(), v.signed_bytes, 'signed_bytes');
-      for (const w of ['old', 'new']) {
-        const m = /^ed25519:(.*)$/.exec(rec[`${w}_signature`]);
-        assert(m && ed25519Verify(parseEd25519Key(rec[`${w}_key`]), Buffer.from(v.signed_bytes), b64u(m[1], 64)), `${w}_signature`);
-      }
-      eqHex(leafHash(Buffer.from(v.record)), v.leaf_hash, 'leaf_hash');
+      checkRotationSignatures(rec, v);
       eqStr(v.record[0], '{', 'a registry record starts with {');
     });
   }
@@ -287,15 +295,7 @@ export function run() {
       b64(rec.root, 32);
       assert(WHOLE_UTC.test(rec.rotated_at), 'rotated_at');
       assert(Number.isSafeInteger(rec.size) && rec.size >= 0, 'size');
-      const body = { ...rec };
-      delete body.old_signature;
-      delete body.new_signature;
-      eqStr(jcs(body).toString(), v.signed_bytes, 'signed_bytes');
-      for (const w of ['old', 'new']) {
-        const m = /^ed25519:(.*)$/.exec(rec[`${w}_signature`]);
-        assert(m && ed25519Verify(parseEd25519Key(rec[`${w}_key`]), Buffer.from(v.signed_bytes), b64u(m[1], 64)), `${w}_signature`);
-      }
-      eqHex(leafHash(Buffer.from(v.record)), v.leaf_hash, 'leaf_hash');
+      checkRotationSignatures(rec, v);
       eqStr(v.record[0], '{', 'a Global Registry record starts with {');
       const { env } = openEnvelope(v.receipt);
       eqStr(env.type, 'chp/coherence-receipt', 'type');
