@@ -194,18 +194,8 @@ func TestForkDetected(t *testing.T) {
 	require.Equal(t, ResultVerified, r.VerificationResult)
 
 	// Dublin's key signs a second view of the scroll: ten other records.
+	other := forkedCompliance(t)
 	origin := OriginOf(dublinID, "Compliance")
-	signer, err := checkpoint.NewSigner(origin, testKey(1))
-	require.NoError(t, err)
-	forked, err := merklelog.Open(t.TempDir(), merklelog.Options{Origin: origin, Signer: signer})
-	require.NoError(t, err)
-	defer forked.Close()
-	for i := range 10 { // same size, other root
-		_, err := forked.Append(ctx, fmt.Appendf(nil, "other %d", i))
-		require.NoError(t, err)
-	}
-	other, err := forked.Checkpoint(ctx)
-	require.NoError(t, err)
 	berlinPeer, err := f.dublin.peer(berlinID)
 	require.NoError(t, err)
 	resp, err := f.dublin.send(ctx, berlinPeer, http.MethodPost, "/federation/notify", TypeNotifyEnvelope, Notify{AgreementID: id, Scroll: "Compliance", Checkpoint: string(other)})
@@ -232,6 +222,26 @@ func TestForkDetected(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ev, 1)
 	require.Equal(t, other, ev[0].New)
+}
+
+// forkedCompliance returns a checkpoint of a second view of dublin's
+// "Compliance" scroll, signed by dublin's key: ten records other than those
+// appendN writes, so the same size as ten of them under another root.
+func forkedCompliance(t *testing.T) []byte {
+	t.Helper()
+	ctx := context.Background()
+	signer, err := checkpoint.NewSigner(OriginOf(dublinID, "Compliance"), testKey(1))
+	require.NoError(t, err)
+	forked, err := merklelog.Open(t.TempDir(), merklelog.Options{Origin: signer.Name(), Signer: signer})
+	require.NoError(t, err)
+	defer forked.Close()
+	for i := range 10 {
+		_, err := forked.Append(ctx, fmt.Appendf(nil, "other %d", i))
+		require.NoError(t, err)
+	}
+	other, err := forked.Checkpoint(ctx)
+	require.NoError(t, err)
+	return other
 }
 
 // The refusals the protocol requires, each by the path a peer would use.

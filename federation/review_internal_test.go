@@ -3,7 +3,6 @@ package federation
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -11,9 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/accordsdk/accord/checkpoint"
 	"github.com/accordsdk/accord/envelope"
-	"github.com/accordsdk/accord/internal/merklelog"
 )
 
 // The target of a proposal chooses the agreement's ID. A target that
@@ -94,18 +91,7 @@ func TestForkRecordedOnce(t *testing.T) {
 	appendN(t, f.dublin.Mesh, "Compliance", 0, 10)
 	_, err := f.dublin.NotifyPeer(ctx, berlinID, "Compliance")
 	require.NoError(t, err)
-	origin := OriginOf(dublinID, "Compliance")
-	signer, err := checkpoint.NewSigner(origin, testKey(1))
-	require.NoError(t, err)
-	forked, err := merklelog.Open(t.TempDir(), merklelog.Options{Origin: origin, Signer: signer})
-	require.NoError(t, err)
-	defer forked.Close()
-	for i := range 10 {
-		_, err := forked.Append(ctx, fmt.Appendf(nil, "other %d", i))
-		require.NoError(t, err)
-	}
-	other, err := forked.Checkpoint(ctx)
-	require.NoError(t, err)
+	other := forkedCompliance(t)
 	berlinPeer, err := f.dublin.peer(berlinID)
 	require.NoError(t, err)
 	for range 3 {
