@@ -165,9 +165,9 @@ type Stats struct {
 	Records uint64 // records appended since Open
 	Writes  uint64 // write calls
 	Syncs   uint64 // fsync calls
-	// RingSyncs counts the fsyncs of Syncs that ran through io_uring, so
-	// that the committer waited for them without holding a thread of the
-	// Go scheduler (Linux, where the kernel and sandbox allow io_uring).
+	// RingSyncs counts the fsyncs of Syncs that ran through io_uring
+	// ([Options.SyncRing]), so that the committer waited for them without
+	// holding one of the Go scheduler's Ps.
 	RingSyncs uint64
 }
 
